@@ -1,0 +1,140 @@
+// The compiled form of an Amazon States Language definition: every path, template and choice
+// rule parsed once, every Next resolved to a state index. Produced only by asl::Compile
+// (parser.h), which validates the definition first, so the engine can trust it.
+//
+// Thread-safety: immutable after compilation; one StateMachine may run many executions on many
+// threads at once.
+#ifndef AUTORETRAIN_ASL_STATE_MACHINE_H_
+#define AUTORETRAIN_ASL_STATE_MACHINE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "autoretrain/asl/payload_template.h"
+#include "autoretrain/json/json.h"
+#include "autoretrain/json/jsonpath.h"
+
+namespace autoretrain::asl {
+
+enum class StateType { kPass, kTask, kChoice, kWait, kSucceed, kFail, kParallel, kMap };
+
+// "Pass", "Task", ... as written in definitions.
+const char* StateTypeName(StateType type);
+
+// An optional path field that may also be JSON null: InputPath/OutputPath null means "{}" is
+// passed on; ResultPath null means "discard the result, keep the input".
+struct OptionalPath {
+  enum class Kind { kDefault, kNull, kPath };
+  Kind kind = Kind::kDefault;  // kDefault: the field was absent, which means "$"
+  std::optional<json::Path> path;
+};
+
+// One comparison or boolean combination of a Choice state.
+struct ChoiceRule {
+  enum class Op {
+    kAnd, kOr, kNot,
+    kStringEquals, kStringLessThan, kStringGreaterThan, kStringLessThanEquals,
+    kStringGreaterThanEquals, kStringMatches,
+    kNumericEquals, kNumericLessThan, kNumericGreaterThan, kNumericLessThanEquals,
+    kNumericGreaterThanEquals,
+    kBooleanEquals,
+    kTimestampEquals, kTimestampLessThan, kTimestampGreaterThan, kTimestampLessThanEquals,
+    kTimestampGreaterThanEquals,
+    kIsNull, kIsPresent, kIsNumeric, kIsString, kIsBoolean, kIsTimestamp,
+  };
+  Op op = Op::kAnd;
+  // The operator as written ("StringEquals", "NumericLessThanPath", ...), for history/console.
+  std::string op_name;
+  // The Variable path (absent for And/Or/Not).
+  std::optional<json::Path> variable;
+  // The literal operand (for IsNull etc. the boolean; for StringMatches the pattern).
+  json::Value operand;
+  // Set for the *Path variants (StringEqualsPath...): the operand is read from this path.
+  std::optional<json::Path> operand_path;
+  // And/Or: the sub-rules; Not: exactly one.
+  std::vector<ChoiceRule> children;
+  // Top-level rules only: where to go when the rule matches.
+  std::string next;
+  int next_index = -1;
+};
+
+// Retry and Catch are parsed and validated here; the engine gives them their semantics.
+struct Retrier {
+  std::vector<std::string> error_equals;
+  double interval_seconds = 1;
+  int max_attempts = 3;
+  double backoff_rate = 2.0;
+  std::optional<int64_t> max_delay_seconds;
+  std::string jitter_strategy = "NONE";
+};
+
+struct Catcher {
+  std::vector<std::string> error_equals;
+  std::string next;
+  int next_index = -1;
+  OptionalPath result_path;
+};
+
+struct State {
+  std::string name;
+  StateType type = StateType::kPass;
+  std::string comment;
+
+  // Transition: exactly one of next/end for Pass, Task, Wait (and Parallel, Map).
+  std::string next;
+  int next_index = -1;
+  bool end = false;
+
+  // Input/output processing (where the state type allows it).
+  OptionalPath input_path;
+  OptionalPath output_path;
+  OptionalPath result_path;
+  std::optional<PayloadTemplate> parameters;
+  std::optional<PayloadTemplate> result_selector;
+
+  // Pass
+  std::optional<json::Value> result;
+
+  // Task
+  std::string resource;
+  std::optional<int64_t> timeout_seconds;
+  std::optional<json::Path> timeout_seconds_path;
+  std::optional<int64_t> heartbeat_seconds;
+  std::optional<json::Path> heartbeat_seconds_path;
+  std::vector<Retrier> retry;
+  std::vector<Catcher> catch_;
+
+  // Choice
+  std::vector<ChoiceRule> choices;
+  std::string default_next;
+  int default_index = -1;
+
+  // Wait: exactly one of these.
+  std::optional<int64_t> seconds;
+  std::optional<std::string> timestamp;  // validated RFC 3339 text
+  std::optional<json::Path> seconds_path;
+  std::optional<json::Path> timestamp_path;
+
+  // Fail: each of error/cause is a literal or a path (or absent).
+  std::optional<std::string> error;
+  std::optional<std::string> cause;
+  std::optional<json::Path> error_path;
+  std::optional<json::Path> cause_path;
+};
+
+struct StateMachine {
+  std::string comment;
+  std::string start_at;
+  int start_index = 0;
+  std::optional<int64_t> timeout_seconds;
+  std::vector<State> states;                       // in definition order
+  std::unordered_map<std::string, int> index_by_name;
+  json::Value definition;                          // the definition as parsed, for Describe*
+};
+
+}  // namespace autoretrain::asl
+
+#endif  // AUTORETRAIN_ASL_STATE_MACHINE_H_

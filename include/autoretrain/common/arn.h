@@ -1,0 +1,41 @@
+// ARNs of the resources autoretrain runs, in the exact formats AWS uses, so that definitions
+// written for AWS run unchanged and their outputs look like AWS's.
+//
+// Thread-safety: plain functions and values.
+#ifndef AUTORETRAIN_COMMON_ARN_H_
+#define AUTORETRAIN_COMMON_ARN_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace autoretrain {
+
+// Where local resources claim to live. Defaults match Step Functions Local's.
+struct AccountContext {
+  std::string partition = "aws";
+  std::string region = "us-east-1";
+  std::string account = "123456789012";
+};
+
+// arn:aws:states:REGION:ACCOUNT:stateMachine:NAME
+std::string StateMachineArn(const AccountContext& ctx, std::string_view name);
+// arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE_NAME:EXECUTION_NAME
+std::string ExecutionArn(const AccountContext& ctx, std::string_view state_machine_name,
+                         std::string_view execution_name);
+// arn:aws:lambda:REGION:ACCOUNT:function:NAME
+std::string LambdaFunctionArn(const AccountContext& ctx, std::string_view name);
+
+// The parts of an ARN: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (RESOURCE keeps its own
+// colons). Returns nullopt when `text` does not have the six colon-separated parts.
+struct ParsedArn {
+  std::string partition, service, region, account, resource;
+};
+std::optional<ParsedArn> ParseArn(std::string_view text);
+
+// A new random execution name in the form AWS generates (a lowercase UUID v4).
+std::string NewExecutionName();
+
+}  // namespace autoretrain
+
+#endif  // AUTORETRAIN_COMMON_ARN_H_

@@ -1,0 +1,73 @@
+// Executor: runs one execution of a compiled state machine to completion, with Step Functions'
+// semantics: the input/output processing chain, every state type the compiled form holds, the
+// context object, and the events of the execution history.
+//
+// Thread-safety: an Executor is stateless between runs and may run several executions at once
+// on different threads, provided its TaskHandler and Observer allow that.
+#ifndef AUTORETRAIN_ENGINE_EXECUTOR_H_
+#define AUTORETRAIN_ENGINE_EXECUTOR_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "autoretrain/asl/state_machine.h"
+#include "autoretrain/common/arn.h"
+#include "autoretrain/common/clock.h"
+#include "autoretrain/engine/observer.h"
+#include "autoretrain/engine/task_handler.h"
+#include "autoretrain/json/json.h"
+
+namespace autoretrain::engine {
+
+enum class ExecutionStatus { kRunning, kSucceeded, kFailed, kTimedOut, kAborted };
+// "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED".
+const char* ExecutionStatusName(ExecutionStatus status);
+
+struct ExecutionSpec {
+  std::string state_machine_arn;  // arn:aws:states:...:stateMachine:NAME
+  std::string state_machine_name;
+  std::string execution_name;     // empty: a new UUID is generated
+  std::string role_arn;           // may be empty
+  json::Value input = json::Object{};
+};
+
+// What DescribeExecution reports about a finished execution.
+struct ExecutionResult {
+  std::string execution_arn;
+  std::string state_machine_arn;
+  std::string name;
+  ExecutionStatus status = ExecutionStatus::kRunning;
+  TimePoint start_date;
+  TimePoint stop_date;
+  json::Value input;
+  std::optional<json::Value> output;  // set when SUCCEEDED
+  std::optional<std::string> error;   // set when FAILED (may be empty string)
+  std::optional<std::string> cause;
+
+  // The DescribeExecution response object: executionArn, stateMachineArn, name, status,
+  // startDate, stopDate, input, inputDetails, output, outputDetails, error, cause. Dates are
+  // ISO 8601 strings here (the API layer converts to epoch seconds where AWS's protocol does).
+  json::Value ToDescribeJson() const;
+};
+
+class Executor {
+ public:
+  // `handler`, `clock` and `observer` (may be null) must outlive the Executor.
+  Executor(TaskHandler& handler, Clock& clock, Observer* observer, AccountContext account = {});
+
+  // Runs `machine` with `spec` until it succeeds or fails. Workflow errors end the execution
+  // as FAILED with their error and cause; this never throws.
+  ExecutionResult Run(const asl::StateMachine& machine, const ExecutionSpec& spec);
+
+ private:
+  TaskHandler& handler_;
+  Clock& clock_;
+  Observer* observer_;
+  AccountContext account_;
+};
+
+}  // namespace autoretrain::engine
+
+#endif  // AUTORETRAIN_ENGINE_EXECUTOR_H_

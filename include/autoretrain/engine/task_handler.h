@@ -1,0 +1,38 @@
+// TaskHandler: how the engine hands the work of a Task state to integrations.
+//
+// The engine does the state's input/output processing; the handler only turns the effective
+// parameters into a result (or a workflow error). Handlers are looked up by Resource ARN by
+// whoever implements this interface (see integrations/task_router.h).
+//
+// Thread-safety: implementations must allow concurrent Invoke calls from different executions.
+#ifndef AUTORETRAIN_ENGINE_TASK_HANDLER_H_
+#define AUTORETRAIN_ENGINE_TASK_HANDLER_H_
+
+#include <string>
+
+#include "autoretrain/common/result.h"
+#include "autoretrain/json/json.h"
+
+namespace autoretrain::engine {
+
+struct TaskRequest {
+  std::string_view resource;         // the state's Resource, as written
+  const json::Value* parameters;     // effective parameters (after InputPath and Parameters)
+  const json::Value* context;        // the context object ($$) as the state sees it
+  std::string_view state_name;
+  std::string_view execution_arn;
+  std::optional<int64_t> timeout_seconds;  // the state's effective TimeoutSeconds, if any
+};
+
+class TaskHandler {
+ public:
+  virtual ~TaskHandler() = default;
+  // Runs the task. On success returns the task result (before ResultSelector). On failure
+  // returns the workflow error, e.g. {"States.TaskFailed", ...}, a function's own errorType, or
+  // {"States.Runtime", ...} for an unknown resource.
+  virtual Result<json::Value> Invoke(const TaskRequest& request) = 0;
+};
+
+}  // namespace autoretrain::engine
+
+#endif  // AUTORETRAIN_ENGINE_TASK_HANDLER_H_

@@ -1,0 +1,57 @@
+// TaskRouter: the engine's TaskHandler for local runs. It dispatches on the Resource ARN:
+// - arn:aws:states:::lambda:invoke: Parameters {FunctionName, Payload, ...}; returns AWS's
+//   envelope {ExecutedVersion:"$LATEST", Payload, SdkHttpMetadata, SdkResponseMetadata,
+//   StatusCode:200}; a function failure fails the task with the function's error.
+// - arn:aws:lambda:REGION:ACCOUNT:function:NAME: invokes NAME with the effective parameters
+//   as the event and returns the function's result directly.
+// - arn:aws:states:::states:startExecution: Parameters {StateMachineArn, Input (object or JSON
+//   string), Name?}; starts the execution through the ExecutionLauncher and returns
+//   {ExecutionArn, StartDate} without waiting for it, as AWS does.
+// Anything else fails with States.Runtime naming the unsupported resource.
+//
+// Thread-safety: Invoke may be called concurrently once construction is done.
+#ifndef AUTORETRAIN_INTEGRATIONS_TASK_ROUTER_H_
+#define AUTORETRAIN_INTEGRATIONS_TASK_ROUTER_H_
+
+#include <string>
+
+#include "autoretrain/common/arn.h"
+#include "autoretrain/common/clock.h"
+#include "autoretrain/engine/task_handler.h"
+#include "autoretrain/integrations/function.h"
+
+namespace autoretrain::integrations {
+
+// Starts executions of state machines by ARN (implemented by LocalExecutions).
+class ExecutionLauncher {
+ public:
+  virtual ~ExecutionLauncher() = default;
+  struct Started {
+    std::string execution_arn;
+    TimePoint start_date;
+  };
+  // Starts and returns at once. Fails with StateMachineDoesNotExist, InvalidName,
+  // ExecutionAlreadyExists (a different input under an existing name) as AWS's
+  // StartExecution does; the task then fails with "StepFunctions.<that error>Exception".
+  virtual Result<Started> Start(std::string_view state_machine_arn, json::Value input,
+                                std::string_view name) = 0;
+};
+
+class TaskRouter final : public engine::TaskHandler {
+ public:
+  // `functions` and `clock` must outlive the router; `launcher` may be set later.
+  TaskRouter(const FunctionRegistry& functions, Clock& clock, AccountContext account = {});
+  void set_launcher(ExecutionLauncher* launcher) { launcher_ = launcher; }
+
+  Result<json::Value> Invoke(const engine::TaskRequest& request) override;
+
+ private:
+  const FunctionRegistry& functions_;
+  Clock& clock_;
+  AccountContext account_;
+  ExecutionLauncher* launcher_ = nullptr;
+};
+
+}  // namespace autoretrain::integrations
+
+#endif  // AUTORETRAIN_INTEGRATIONS_TASK_ROUTER_H_

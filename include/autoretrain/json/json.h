@@ -1,0 +1,49 @@
+// The one JSON value type of autoretrain (Boost.JSON, see ARCHITECTURE.md for why), with the
+// parsing and printing rules Step Functions applies to payloads.
+//
+// Thread-safety: values are not synchronized; share them read-only or copy them.
+#ifndef AUTORETRAIN_JSON_JSON_H_
+#define AUTORETRAIN_JSON_JSON_H_
+
+#include <boost/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "autoretrain/common/result.h"
+
+namespace autoretrain::json {
+
+using Value = boost::json::value;
+using Object = boost::json::object;
+using Array = boost::json::array;
+using String = boost::json::string;
+
+// Parses one JSON text (RFC 8259; no comments, no trailing commas, nesting limited to
+// kMaxDepth). On failure returns Error{"States.Runtime"-agnostic name "JsonParseError",
+// cause: what was wrong and the line:column where}. Never throws.
+Result<Value> Parse(std::string_view text);
+
+// Nesting limit for Parse, so hostile input cannot exhaust the stack.
+inline constexpr int kMaxDepth = 512;
+
+// Prints compactly, the way Step Functions prints payloads: no spaces, numbers as written by
+// JavaScript/Java (integers without a fraction, doubles in the shortest form that reads back
+// identically: 1.5, 0.1, 1.0E21 style is not used; 1e21 prints as 1.0E21 in AWS but we print
+// 1e+21 as JavaScript does). Strings escaped per RFC 8259 (non-ASCII kept as UTF-8).
+std::string Serialize(const Value& value);
+
+// Pretty-prints with two-space indentation, for humans (CLI output, generated files).
+std::string SerializePretty(const Value& value);
+
+// The JSON type name Step Functions uses in messages: "object", "array", "string", "number",
+// "boolean", "null".
+std::string_view TypeName(const Value& value);
+
+// True for int64, uint64 and double values.
+inline bool IsNumber(const Value& v) { return v.is_number(); }
+// The numeric value as a double (precondition: IsNumber).
+double AsDouble(const Value& v);
+
+}  // namespace autoretrain::json
+
+#endif  // AUTORETRAIN_JSON_JSON_H_

@@ -1,0 +1,73 @@
+// JSONPath as Step Functions accepts it, compiled once and evaluated many times.
+//
+// Two dialects, as AWS defines them:
+// - a full path (InputPath, OutputPath, Parameters/ResultSelector values for keys ending in
+//   ".$", ItemsPath, *Path comparison operands...) may use every operator of the Jayway syntax
+//   AWS uses: `$`, `.name`, `['name']`, `[n]` (negative n counts from the end), `[*]`, `.*`,
+//   `..` deep scan, unions `[0,2]` and `['a','b']`, slices `[start:end:step]`, and filters
+//   `[?(@.x > 1)]` with ==, !=, <, <=, >, >=, &&, ||, !, and existence `[?(@.x)]`.
+// - a reference path (ResultPath, Choice `Variable`, ...) identifies a single node: only `$`,
+//   `.name`, `['name']` and `[n]` with non-negative n.
+// A path may start with `$$` instead of `$`: it is then evaluated against the context object.
+//
+// Thread-safety: a compiled Path is immutable; share it between threads freely.
+#ifndef AUTORETRAIN_JSON_JSONPATH_H_
+#define AUTORETRAIN_JSON_JSONPATH_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "autoretrain/common/result.h"
+#include "autoretrain/json/json.h"
+
+namespace autoretrain::json {
+
+class Path {
+ public:
+  // Compiles `text` as a full path. On failure returns Error{"InvalidJsonPath", cause} where
+  // the cause says what is wrong and at which character, e.g.
+  // "Unexpected character ']' at position 4 in JSONPath '$.a[]'".
+  static Result<Path> Compile(std::string_view text);
+  // Compiles `text` as a reference path; a valid full path that is not a reference path fails
+  // with Error{"InvalidReferencePath", "... is not a valid reference path: ..."}.
+  static Result<Path> CompileReference(std::string_view text);
+
+  // The text the path was compiled from.
+  const std::string& text() const;
+  // True when the path starts with `$$` (evaluated against the context object).
+  bool is_context() const;
+  // True when the path can select at most one node (no wildcard, deep scan, union, slice or
+  // filter): Jayway's "definite" path. Reference paths are always definite.
+  bool is_definite() const;
+  // True for the bare root `$` (or `$$`).
+  bool is_root() const;
+
+  // Evaluates against `root` (the caller passes the context object for is_context() paths).
+  // A definite path returns the node it names, or nullopt when that node does not exist.
+  // An indefinite path returns an array of every match in document order (possibly empty).
+  std::optional<Value> Select(const Value& root) const;
+
+  // Writes `value` at this reference path inside `root`, creating missing objects on the way,
+  // as ResultPath does. `$` replaces the root. Fails with Error{"States.ResultPathMatchFailure",
+  // cause} when a step cannot be taken (a field step into a non-object, an index out of range or
+  // into a non-array). Precondition: compiled with CompileReference.
+  Status Assign(Value& root, Value value) const;
+
+  Path(const Path&);
+  Path& operator=(const Path&);
+  Path(Path&&) noexcept;
+  Path& operator=(Path&&) noexcept;
+  ~Path();
+
+  struct Impl;  // compiled steps; defined in jsonpath.cc
+
+ private:
+  explicit Path(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace autoretrain::json
+
+#endif  // AUTORETRAIN_JSON_JSONPATH_H_
