@@ -4,7 +4,7 @@
 // of where it is and a message in the spirit of AWS's InvalidDefinition diagnostics (for
 // example "SCHEMA_VALIDATION_FAILED: The field 'Foo' is not supported by Step Functions at
 // /States/Read/Foo", "MISSING_TRANSITION_TARGET: Missing 'Next' target: Nope at
-// /States/Read/Next", "UNREACHABLE_STATE: State 'X' is not reachable at /States/X").
+// /States/Read/Next", 'MISSING_TRANSITION_TARGET: State "X" is not reachable. at /States/X').
 //
 // Thread-safety: stateless functions.
 #ifndef AUTORETRAIN_ASL_PARSER_H_
@@ -16,20 +16,11 @@
 #include <variant>
 #include <vector>
 
+#include "autoretrain/asl/diagnostic.h"
 #include "autoretrain/asl/state_machine.h"
 #include "autoretrain/json/json.h"
 
 namespace autoretrain::asl {
-
-// One problem in a definition.
-struct Diagnostic {
-  std::string code;      // AWS's diagnostic code, e.g. "SCHEMA_VALIDATION_FAILED"
-  std::string location;  // JSON pointer into the definition, e.g. "/States/Read/Next"
-  std::string message;   // what is wrong and, where useful, how to fix it
-
-  // "<code>: <message> at <location>", the one-line form printed to users.
-  std::string ToString() const;
-};
 
 // Either the compiled machine (shared so executions can hold it cheaply) or the diagnostics
 // (never empty on failure).

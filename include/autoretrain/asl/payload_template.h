@@ -8,9 +8,11 @@
 #define AUTORETRAIN_ASL_PAYLOAD_TEMPLATE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "autoretrain/asl/diagnostic.h"
 #include "autoretrain/common/result.h"
 #include "autoretrain/json/json.h"
 #include "autoretrain/json/jsonpath.h"
@@ -23,13 +25,19 @@ class PayloadTemplate {
   // diagnostics (e.g. "/States/Read/Parameters"). Each problem (a ".$" value that is not a
   // string, a path that does not compile, an intrinsic function that is not supported yet) is
   // appended to *problems as "<location>/<key>: <message>"; returns nullopt when there were any.
-  static std::optional<PayloadTemplate> Compile(const json::Value& tmpl, const std::string& location,
+  static std::optional<PayloadTemplate> Compile(const json::Value& tmpl,
+                                                const std::string& location,
                                                 std::vector<std::string>* problems);
+  // The same, appending each problem as a Diagnostic (SCHEMA_VALIDATION_FAILED, or
+  // UNSUPPORTED_FEATURE for intrinsic functions) located at "<location>/<key>".
+  static std::optional<PayloadTemplate> Compile(const json::Value& tmpl,
+                                                const std::string& location,
+                                                std::vector<Diagnostic>* problems);
 
-  // Builds the payload. `field` is the definition field name used in error messages
-  // ("Parameters", "ResultSelector"). A path that selects nothing fails with
-  // Error{"States.Runtime", "The JsonPath argument for the field '<key>' could not be found in
-  // the input '<input JSON>'"} as AWS reports it.
+  // Builds the payload from `input` (and `context` for "$$" paths). A definite path that selects
+  // nothing fails with Error{"States.Runtime", "The JsonPath argument for the field '<key>'
+  // could not be found in the input '<input JSON>'"} as AWS reports it (<key> as written, with
+  // its ".$"); an indefinite path that matches nothing gives an empty array.
   Result<json::Value> Evaluate(const json::Value& input, const json::Value& context) const;
 
   PayloadTemplate(const PayloadTemplate&);

@@ -31,6 +31,9 @@ struct ExecutionSpec {
   std::string execution_name;     // empty: a new UUID is generated
   std::string role_arn;           // may be empty
   json::Value input = json::Object{};
+  // When set, the execution's start date (what StartExecution already reported to the
+  // caller); otherwise the clock's time when Run begins.
+  std::optional<TimePoint> start_date;
 };
 
 // What DescribeExecution reports about a finished execution.
@@ -60,6 +63,9 @@ class Executor {
   // Runs `machine` with `spec` until it succeeds or fails. Workflow errors end the execution
   // as FAILED with their error and cause; this never throws.
   ExecutionResult Run(const asl::StateMachine& machine, const ExecutionSpec& spec);
+
+  // The clock executions run on.
+  Clock& clock() const { return clock_; }
 
  private:
   TaskHandler& handler_;

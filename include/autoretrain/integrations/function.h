@@ -50,14 +50,26 @@ class FunctionRegistry {
 
 // A function that is an executable: started with `argv` in `working_dir` and environment
 // `env` (added to the inherited one); the event JSON goes to its stdin, its stdout must be
-// the result JSON. A non-zero exit or a stdout object with "errorType" is a failure with that
-// errorType (or "Unhandled" when none was given, with the exit status and the tail of stderr
-// in the message, as Lambda does for runtime crashes). A run longer than `timeout_seconds` is
-// killed and fails with "States.Timeout"-like "Sandbox.Timedout". Output over 6 MB fails
-// ("Lambda.ResponseSizeTooLarge"), matching Lambda's response payload limit.
+// the result JSON (empty stdout is a null result, like a handler returning None; logs go to
+// stderr). argv[0] is looked up in PATH unless it contains a '/'; a relative path resolves
+// against `working_dir`. Failures, named as Lambda names them:
+// - a stdout object with a string "errorType" (exit status 0 or not): that errorType, with
+//   its errorMessage (and stackTrace, if an array);
+// - otherwise a non-zero exit or a signal: "Unhandled", message "Runtime exited with error:
+//   exit status N" (or "signal N (SIGxxx)") plus the last lines of stderr;
+// - exit 0 with stdout that is not JSON: "Runtime.MarshalError" (Lambda's name for an
+//   unserializable response), quoting the start of the output;
+// - a run longer than `timeout_seconds`: killed, "Sandbox.Timedout", "Task timed out after
+//   N.00 seconds";
+// - more than 6 MB on stdout (Lambda's response payload limit): killed,
+//   "Lambda.ResponseSizeTooLarge";
+// - the executable cannot be started (missing, not executable, bad working_dir):
+//   "Runtime.InvalidEntrypoint" naming the command and the reason.
+// The command runs in its own process group; everything left in it is killed when the run
+// ends, and the child is always reaped.
 struct CommandSpec {
   std::vector<std::string> argv;
-  std::string working_dir;                       // empty: the current directory
+  std::string working_dir;  // empty: the current directory
   std::vector<std::pair<std::string, std::string>> env;
   int timeout_seconds = 300;
 };

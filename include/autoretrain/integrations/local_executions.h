@@ -32,6 +32,11 @@ class LocalExecutions final : public ExecutionLauncher {
   std::string AddStateMachine(const std::string& name,
                               std::shared_ptr<const asl::StateMachine> machine);
 
+  // Starts an execution on a new thread. An empty `name` gets a generated UUID. As AWS: a
+  // name already used for this state machine with the same input while that execution is
+  // still running returns that execution again; otherwise it fails with
+  // ExecutionAlreadyExists. Other errors: InvalidArn, StateMachineDoesNotExist, InvalidName
+  // (causes worded as AWS words them, e.g. "State Machine Does Not Exist: 'ARN'").
   Result<Started> Start(std::string_view state_machine_arn, json::Value input,
                         std::string_view name) override;
 
@@ -39,7 +44,8 @@ class LocalExecutions final : public ExecutionLauncher {
   Result<engine::ExecutionResult> RunSync(std::string_view state_machine_arn, json::Value input,
                                           std::string_view name);
 
-  // Blocks until every execution started so far (and any they start) has finished.
+  // Blocks until every execution started so far (and any they start) has finished. Must not
+  // be called from inside an execution (it would wait for itself).
   void WaitAll();
 
   // The result of a finished execution, or nullopt if unknown or still running.
@@ -55,13 +61,18 @@ class LocalExecutions final : public ExecutionLauncher {
   };
   struct Record {
     json::Value input;
+    TimePoint start_date;
     std::optional<engine::ExecutionResult> result;
   };
+  struct Prepared;  // an accepted start request (local_executions.cc)
+  Result<Prepared> Prepare(std::string_view state_machine_arn, json::Value input,
+                           std::string_view name);
+  void Finish(const std::string& execution_arn, engine::ExecutionResult result);
   engine::Executor& executor_;
   AccountContext account_;
   mutable std::mutex mu_;
   std::condition_variable done_;
-  std::map<std::string, Machine, std::less<>> machines_;  // by ARN
+  std::map<std::string, Machine, std::less<>> machines_;   // by ARN
   std::map<std::string, Record, std::less<>> executions_;  // by execution ARN
   std::vector<std::string> started_order_;
   std::vector<std::thread> threads_;

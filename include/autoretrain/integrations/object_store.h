@@ -3,7 +3,8 @@
 // S3 backend (issue [aws]) implements the same interface.
 //
 // Errors use S3's error codes as `error` names, so Retry/Catch written for AWS keep working:
-// "NoSuchBucket", "NoSuchKey", "AccessDenied", "EntityTooLarge", "InvalidObjectName".
+// "NoSuchBucket", "NoSuchKey", "AccessDenied", "EntityTooLarge", "InvalidObjectName",
+// "InvalidBucketName" (and "InternalError" for unexpected I/O failures).
 //
 // Thread-safety: implementations allow concurrent calls.
 #ifndef AUTORETRAIN_INTEGRATIONS_OBJECT_STORE_H_

@@ -6,7 +6,12 @@
 //   as the event and returns the function's result directly.
 // - arn:aws:states:::states:startExecution: Parameters {StateMachineArn, Input (object or JSON
 //   string), Name?}; starts the execution through the ExecutionLauncher and returns
-//   {ExecutionArn, StartDate} without waiting for it, as AWS does.
+//   {ExecutionArn, SdkHttpMetadata, SdkResponseMetadata, StartDate (epoch milliseconds)}
+//   without waiting for it, as AWS does. An Input string that is not JSON fails with
+//   StepFunctions.InvalidExecutionInputException.
+// - The .sync/.waitForTaskToken patterns of both fail with States.Runtime ("not supported
+//   yet"). A missing FunctionName/StateMachineArn fails with States.Runtime; an unknown
+//   function with Lambda.ResourceNotFoundException and AWS's "Function not found: ARN" cause.
 // Anything else fails with States.Runtime naming the unsupported resource.
 //
 // Thread-safety: Invoke may be called concurrently once construction is done.
@@ -46,6 +51,11 @@ class TaskRouter final : public engine::TaskHandler {
   Result<json::Value> Invoke(const engine::TaskRequest& request) override;
 
  private:
+  Result<json::Value> InvokeLambda(const engine::TaskRequest& request);
+  Result<json::Value> InvokeFunctionArn(const engine::TaskRequest& request);
+  Result<json::Value> StartExecution(const engine::TaskRequest& request);
+  Error FunctionNotFound(std::string_view name) const;
+
   const FunctionRegistry& functions_;
   Clock& clock_;
   AccountContext account_;

@@ -26,11 +26,20 @@ Result<Value> Parse(std::string_view text);
 // Nesting limit for Parse, so hostile input cannot exhaust the stack.
 inline constexpr int kMaxDepth = 512;
 
-// Prints compactly, the way Step Functions prints payloads: no spaces, numbers as written by
-// JavaScript/Java (integers without a fraction, doubles in the shortest form that reads back
-// identically: 1.5, 0.1, 1.0E21 style is not used; 1e21 prints as 1.0E21 in AWS but we print
-// 1e+21 as JavaScript does). Strings escaped per RFC 8259 (non-ASCII kept as UTF-8).
+// Prints compactly, the way Step Functions prints payloads: no spaces, keys in insertion
+// order, numbers as JavaScript prints them (integers without a fraction, doubles in the shortest
+// form that reads back identically: 1.5, 0.1, 100, 1e+21, 1e-7; NaN and infinities as null).
+// Strings escaped per RFC 8259 (quotes, backslashes, control characters; non-ASCII kept as
+// UTF-8). Never fails.
 std::string Serialize(const Value& value);
+
+// The size in bytes of Serialize(value), computed without building the string: what Step
+// Functions measures against its payload limit.
+size_t SerializedSize(const Value& value);
+
+// Step Functions' limit on a state's input, output and task results (256 KiB of UTF-8);
+// exceeding it fails with States.DataLimitExceeded.
+inline constexpr size_t kMaxPayloadBytes = 256 * 1024;
 
 // Pretty-prints with two-space indentation, for humans (CLI output, generated files).
 std::string SerializePretty(const Value& value);

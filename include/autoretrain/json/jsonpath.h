@@ -10,6 +10,12 @@
 //   `.name`, `['name']` and `[n]` with non-negative n.
 // A path may start with `$$` instead of `$`: it is then evaluated against the context object.
 //
+// Semantics follow Jayway JsonPath (what Step Functions runs): a step that cannot be taken
+// (missing field, index out of range, field of a non-object) selects nothing; a filter tests
+// each element of an array, or an object itself; a missing operand in a filter compares
+// unequal to everything; `['a','b']` as the last step builds one object with those of the
+// fields that exist (and is definite), elsewhere it visits each named field.
+//
 // Thread-safety: a compiled Path is immutable; share it between threads freely.
 #ifndef AUTORETRAIN_JSON_JSONPATH_H_
 #define AUTORETRAIN_JSON_JSONPATH_H_
@@ -47,7 +53,15 @@ class Path {
   // Evaluates against `root` (the caller passes the context object for is_context() paths).
   // A definite path returns the node it names, or nullopt when that node does not exist.
   // An indefinite path returns an array of every match in document order (possibly empty).
+  // Evaluation is bounded so that hostile paths (`$..*..*..*`) cannot run away: past about a
+  // million copied nodes it stops and returns the matches so far, an array already far larger
+  // than kMaxPayloadBytes when serialized.
   std::optional<Value> Select(const Value& root) const;
+
+  // For a definite path, the node it names inside `root` without copying anything, or nullptr
+  // when it does not exist. Also nullptr for indefinite paths and for a definite path ending
+  // in `['a','b']` (whose result is a new object): use Select for those.
+  const Value* Find(const Value& root) const;
 
   // Writes `value` at this reference path inside `root`, creating missing objects on the way,
   // as ResultPath does. `$` replaces the root. Fails with Error{"States.ResultPathMatchFailure",

@@ -16,7 +16,9 @@ namespace autoretrain::retrain {
 
 using CsvRow = std::vector<std::string>;
 
-// Parses the whole text. A trailing newline does not make an extra row. Fails with
+// Parses the whole text. A trailing newline does not make an extra row; an empty line is a row
+// with no fields, as Python's csv module reads it (so the seed's rows[1][0] fails on it too).
+// A quote inside an unquoted field is kept literally (as Python does). Fails with
 // Error{"MalformedDecisionFile", "...line N..."} on an unterminated quoted field or a quote
 // followed by something other than a comma or a line end.
 Result<std::vector<CsvRow>> ParseCsv(std::string_view text);

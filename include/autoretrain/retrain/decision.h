@@ -11,7 +11,10 @@
 //                                           IndexError)
 //   MalformedDecisionFile                   not valid CSV (unterminated quote) or not UTF-8
 //   InvalidDecisionValue                    the value is neither YES nor NO (message quotes it)
-// Each cause says what was found and what was expected.
+//   InvalidObjectName, InvalidBucketName    the configured location is not a valid key/bucket
+// Each cause says what was found and what was expected. The built-in function reports them
+// as function errors (FunctionError: cause is {"errorMessage","errorType","stackTrace"}), and
+// fails with InvalidDecisionRequest when the event's "bucket" or "key" is not a string.
 //
 // Thread-safety: the function holds no mutable state; Invoke may run concurrently.
 #ifndef AUTORETRAIN_RETRAIN_DECISION_H_

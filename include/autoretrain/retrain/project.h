@@ -1,0 +1,179 @@
+// A project: the folder a user works in. It holds the configuration (autoretrain.json), the
+// state machine definitions, command functions and the local bucket directory:
+//
+//   autoretrain.json                  region, account, buckets_dir, state_machines, functions,
+//                                     check (see docs/project.md for every field)
+//   state_machines/*.asl.json         Amazon States Language definitions
+//   functions/                        command functions (event JSON on stdin, result on stdout)
+//   buckets/<bucket>/<key>            the local object store: s3://bucket/key
+//
+// This header loads and validates the configuration (ProjectConfig), writes the starter project
+// (InitProject), wires a configuration into a runnable set of functions, state machines and
+// executions (LocalRuntime), and runs the retraining check once (RunCheck). The CLI and the
+// future server share these; nothing here prints.
+//
+// Thread-safety: ProjectConfig is a plain value. LocalRuntime is filled (Add*) on one thread
+// before it runs anything; Run and WaitAll may then be called from any thread. RunCheck and
+// the loading functions are safe to call concurrently.
+#ifndef AUTORETRAIN_RETRAIN_PROJECT_H_
+#define AUTORETRAIN_RETRAIN_PROJECT_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "autoretrain/asl/state_machine.h"
+#include "autoretrain/common/arn.h"
+#include "autoretrain/common/clock.h"
+#include "autoretrain/common/result.h"
+#include "autoretrain/engine/executor.h"
+#include "autoretrain/engine/observer.h"
+#include "autoretrain/integrations/function.h"
+#include "autoretrain/integrations/local_executions.h"
+#include "autoretrain/integrations/object_store.h"
+#include "autoretrain/integrations/task_router.h"
+#include "autoretrain/json/json.h"
+#include "autoretrain/retrain/decision.h"
+
+namespace autoretrain::retrain {
+
+// The configuration file's name inside a project directory.
+inline constexpr std::string_view kProjectConfigFile = "autoretrain.json";
+// The built-in decision function's name (always registered by LocalRuntime).
+inline constexpr std::string_view kDecisionFunctionName = "check_retraining_decision";
+// The placeholder of the seed's trigger definition that InitProject fills in.
+inline constexpr std::string_view kPipelineArnPlaceholder = "PASTE_YOUR_MAIN_PIPELINE_ARN_HERE";
+// The starter project's training pipeline state machine (the ARN InitProject writes).
+inline constexpr std::string_view kPipelineStateMachineName = "creditcard-training-pipeline";
+
+// One entry of "functions".
+struct FunctionConfig {
+  enum class Kind { kBuiltin, kCommand };
+  Kind kind = Kind::kBuiltin;
+  // kBuiltin: the decision function, reading this location of the object store.
+  DecisionConfig decision;
+  // kCommand: argv (argv[0] is looked up in PATH; relative paths are relative to the project
+  // directory, which is also the working directory), timeout, extra environment.
+  std::vector<std::string> command;
+  int timeout_seconds = 300;
+  std::vector<std::pair<std::string, std::string>> environment;
+};
+
+struct ProjectConfig {
+  std::string dir;                                    // absolute project directory
+  AccountContext account;                             // region and account_id
+  std::string buckets_dir;                            // absolute; the local object store root
+  std::map<std::string, std::string> state_machines;  // name -> absolute definition path
+  std::map<std::string, FunctionConfig> functions;    // name -> function
+  std::string check_state_machine;  // "check.state_machine"; empty when not configured
+  json::Value check_input = json::Object{};
+};
+
+// Reads and validates DIR/autoretrain.json. On failure returns Error{"InvalidProjectConfig",
+// cause} where the cause lists every problem, one per line, each naming the file, the field path
+// and what was expected ("autoretrain.json: functions.prepare_data.timeout_seconds: expected a
+// positive integer, got string"); unknown fields get a "did you mean" hint when one is close.
+// A missing or unreadable file fails with Error{"ProjectNotFound", ...}.
+Result<ProjectConfig> LoadProject(const std::string& dir);
+
+// Validates configuration text as LoadProject does; relative paths resolve against `dir`.
+// Checks that definition files exist.
+Result<ProjectConfig> ParseProjectConfig(std::string_view text, const std::string& dir);
+
+// The configuration used when there is no project: account defaults, buckets_dir = DIR/buckets,
+// no state machines, no functions besides the built-in one.
+ProjectConfig DefaultProject(const std::string& dir);
+
+// Writes every file of the embedded starter project (project_template.h) into `dir`, creating
+// directories; in state_machines/retraining_trigger.asl.json the pipeline ARN placeholder is
+// replaced with the ARN of creditcard-training-pipeline in the default account. Without
+// `force`, fails with Error{"FileExists", "<path> already exists ..."} before writing anything
+// if any target file exists. Other failures: Error{"WriteFailed", ...}. On success returns
+// the relative paths written, sorted.
+Result<std::vector<std::string>> InitProject(const std::string& dir, bool force);
+
+// The largest definition file LoadDefinition reads (Step Functions' definition size quota).
+inline constexpr size_t kMaxDefinitionBytes = 1024 * 1024;
+
+// Reads a whole file of at most `max_bytes` bytes. Fails with Error{"FileNotReadable", cause
+// naming the file and the reason} or Error{"FileTooLarge", ...} (reading stops at the limit,
+// so a device or a huge file never hangs or exhausts memory).
+Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes);
+
+// Reads and compiles a definition file. On failure returns Error{"InvalidDefinition", cause}
+// with one line per diagnostic, "<path>: <CODE>: <message> at <location>", or
+// Error{"DefinitionNotReadable", ...} when the file cannot be read.
+Result<std::shared_ptr<const asl::StateMachine>> LoadDefinition(const std::string& path);
+
+// Everything needed to run state machines locally: the object store, the function registry
+// (with the built-in decision function), the task router, the executor on the system clock and
+// the in-memory execution service.
+class LocalRuntime {
+ public:
+  // Command functions run in `working_dir` with AUTORETRAIN_BUCKETS_DIR=`buckets_dir` (both
+  // absolute). `observer` (may be null) sees every execution's events and must outlive this.
+  LocalRuntime(AccountContext account, std::string working_dir, std::string buckets_dir,
+               engine::Observer* observer);
+  ~LocalRuntime();  // waits for running executions
+
+  // A runtime with the project's functions and state machines. Fails when a definition does
+  // not compile (Error as LoadDefinition's).
+  static Result<std::unique_ptr<LocalRuntime>> ForProject(const ProjectConfig& config,
+                                                          engine::Observer* observer);
+
+  // Adds or replaces the function `name`.
+  void AddFunction(const std::string& name, const FunctionConfig& config);
+  // Compiles `path` and adds it as state machine `name`; returns its ARN.
+  Result<std::string> AddStateMachineFile(const std::string& name, const std::string& path);
+  // The ARN a state machine called `name` has in this runtime's account.
+  std::string ArnOf(std::string_view name) const;
+
+  // Runs the state machine to completion on the calling thread (executions it starts run on
+  // their own threads). `execution_name` empty: a generated name. Fails when the execution
+  // cannot start (unknown state machine, invalid name), as StartExecution would.
+  Result<engine::ExecutionResult> Run(std::string_view state_machine_arn, json::Value input,
+                                      std::string_view execution_name);
+  // Waits for every execution started so far.
+  void WaitAll();
+
+  const integrations::LocalExecutions& executions() const { return executions_; }
+  const AccountContext& account() const { return account_; }
+
+ private:
+  AccountContext account_;
+  std::string working_dir_;
+  std::string buckets_dir_;
+  SystemClock clock_;
+  std::unique_ptr<integrations::ObjectStore> store_;
+  integrations::FunctionRegistry functions_;
+  integrations::TaskRouter router_;
+  engine::Executor executor_;
+  integrations::LocalExecutions executions_;
+};
+
+// What one retraining check did.
+struct CheckReport {
+  std::optional<std::string> decision;  // the decision function's retraining_required
+  std::optional<std::string> branch;    // the state entered after the Choice state
+  engine::ExecutionResult trigger;
+  std::optional<engine::ExecutionResult> pipeline;  // the execution the trigger started
+
+  // True when the trigger succeeded and the pipeline, if one started, succeeded too.
+  bool succeeded() const;
+  // {"decision", "branch", "trigger": <DescribeExecution>, "pipeline": <DescribeExecution> or
+  // null}; decision and branch are null when unknown.
+  json::Value ToJson() const;
+};
+
+// Runs the configured check state machine once with check.input and waits for the executions
+// it starts. Fails (Error{"InvalidProjectConfig", ...}, or LoadDefinition's errors) when the
+// project cannot run; a failed execution is a report, not an error.
+Result<CheckReport> RunCheck(const ProjectConfig& config);
+
+}  // namespace autoretrain::retrain
+
+#endif  // AUTORETRAIN_RETRAIN_PROJECT_H_

@@ -1,0 +1,195 @@
+#include "autoretrain/asl/payload_template.h"
+
+#include <utility>
+
+#include "definition_reader.h"
+
+namespace autoretrain::asl {
+
+// A compiled template node. Subtrees without any ".$" key are folded into one literal, so
+// evaluating them is a single copy.
+struct PayloadTemplate::Node {
+  enum class Kind { kLiteral, kPath, kObject, kArray };
+  Kind kind = Kind::kLiteral;
+  json::Value literal;             // kLiteral
+  std::optional<json::Path> path;  // kPath
+  std::string key;                 // kPath: the field as written ("decision.$"), for messages
+  std::vector<std::string> keys;   // kObject: output keys (".$" removed), parallel to children
+  std::vector<Node> children;      // kObject, kArray
+};
+
+namespace {
+
+using Node = PayloadTemplate::Node;
+
+constexpr std::string_view kPathSuffix = ".$";
+
+Node Literal(const json::Value& v) {
+  Node n;
+  n.literal = v;
+  return n;
+}
+
+bool IsLiteral(const Node& n) { return n.kind == Node::Kind::kLiteral; }
+
+// Compiles `v` (at JSON pointer `location`, `depth` levels down). Returns nullopt after
+// reporting when something below is invalid.
+std::optional<Node> CompileNode(const json::Value& v, const std::string& location, int depth,
+                                DefinitionReader* reader) {
+  if (depth > json::kMaxDepth) {
+    reader->Add(kTooDeeplyNested, location, "The payload template is nested too deeply");
+    return std::nullopt;
+  }
+  if (v.is_object()) {
+    Node n;
+    n.kind = Node::Kind::kObject;
+    bool ok = true;
+    bool all_literal = true;
+    for (const auto& [key, child] : v.get_object()) {
+      std::string_view k = key;
+      std::string child_location = PointerAppend(location, k);
+      if (!k.ends_with(kPathSuffix)) {
+        std::optional<Node> c = CompileNode(child, child_location, depth + 1, reader);
+        if (!c) {
+          ok = false;
+          continue;
+        }
+        all_literal = all_literal && IsLiteral(*c);
+        n.keys.emplace_back(k);
+        n.children.push_back(std::move(*c));
+        continue;
+      }
+      all_literal = false;
+      if (!child.is_string()) {
+        reader->Schema(child_location, "The value for the field '" + std::string(k) +
+                                           "' must be a STRING that contains a JSONPath, not " +
+                                           DescribeType(child));
+        ok = false;
+        continue;
+      }
+      std::string text(child.get_string());
+      if (IsIntrinsicCall(text)) {
+        reader->Add(kUnsupportedFeature, child_location,
+                    "Intrinsic functions ('" + text + "') are not supported yet by autoretrain");
+        ok = false;
+        continue;
+      }
+      std::optional<json::Path> path =
+          reader->CompilePath(text, k, child_location, PathKind::kFull);
+      if (!path) {
+        ok = false;
+        continue;
+      }
+      Node p;
+      p.kind = Node::Kind::kPath;
+      p.path = std::move(path);
+      p.key = std::string(k);
+      n.keys.emplace_back(k.substr(0, k.size() - kPathSuffix.size()));
+      n.children.push_back(std::move(p));
+    }
+    if (!ok) return std::nullopt;
+    if (all_literal) return Literal(v);
+    return n;
+  }
+  if (v.is_array()) {
+    Node n;
+    n.kind = Node::Kind::kArray;
+    bool ok = true;
+    bool all_literal = true;
+    const json::Array& items = v.get_array();
+    for (size_t i = 0; i < items.size(); ++i) {
+      std::optional<Node> c = CompileNode(items[i], PointerAppend(location, i), depth + 1, reader);
+      if (!c) {
+        ok = false;
+        continue;
+      }
+      all_literal = all_literal && IsLiteral(*c);
+      n.children.push_back(std::move(*c));
+    }
+    if (!ok) return std::nullopt;
+    if (all_literal) return Literal(v);
+    return n;
+  }
+  return Literal(v);
+}
+
+Result<json::Value> EvaluateNode(const Node& n, const json::Value& input,
+                                 const json::Value& context) {
+  switch (n.kind) {
+    case Node::Kind::kLiteral:
+      return n.literal;
+    case Node::Kind::kPath: {
+      std::optional<json::Value> selected = n.path->Select(n.path->is_context() ? context : input);
+      if (!selected) {
+        return Error{"States.Runtime", "The JsonPath argument for the field '" + n.key +
+                                           "' could not be found in the input '" +
+                                           json::Serialize(input) + "'"};
+      }
+      return std::move(*selected);
+    }
+    case Node::Kind::kObject: {
+      json::Object out;
+      out.reserve(n.children.size());
+      for (size_t i = 0; i < n.children.size(); ++i) {
+        Result<json::Value> child = EvaluateNode(n.children[i], input, context);
+        if (!child.ok()) return child.take_error();
+        // insert_or_assign: when "a" and "a.$" both appear, the later one wins.
+        out.insert_or_assign(n.keys[i], std::move(child).value());
+      }
+      return json::Value(std::move(out));
+    }
+    case Node::Kind::kArray: {
+      json::Array out;
+      out.reserve(n.children.size());
+      for (const Node& c : n.children) {
+        Result<json::Value> child = EvaluateNode(c, input, context);
+        if (!child.ok()) return child.take_error();
+        out.push_back(std::move(child).value());
+      }
+      return json::Value(std::move(out));
+    }
+  }
+  return Error{"States.Runtime", "Corrupt payload template"};
+}
+
+}  // namespace
+
+std::optional<PayloadTemplate> PayloadTemplate::Compile(const json::Value& tmpl,
+                                                        const std::string& location,
+                                                        std::vector<Diagnostic>* problems) {
+  DefinitionReader reader;
+  std::optional<Node> root = CompileNode(tmpl, location, 0, &reader);
+  if (!root) {
+    for (Diagnostic& d : reader.TakeDiagnostics()) problems->push_back(std::move(d));
+    return std::nullopt;
+  }
+  return PayloadTemplate(std::make_unique<Node>(std::move(*root)));
+}
+
+std::optional<PayloadTemplate> PayloadTemplate::Compile(const json::Value& tmpl,
+                                                        const std::string& location,
+                                                        std::vector<std::string>* problems) {
+  std::vector<Diagnostic> diagnostics;
+  std::optional<PayloadTemplate> out = Compile(tmpl, location, &diagnostics);
+  for (const Diagnostic& d : diagnostics) problems->push_back(d.location + ": " + d.message);
+  return out;
+}
+
+Result<json::Value> PayloadTemplate::Evaluate(const json::Value& input,
+                                              const json::Value& context) const {
+  return EvaluateNode(*root_, input, context);
+}
+
+PayloadTemplate::PayloadTemplate(std::unique_ptr<Node> root) : root_(std::move(root)) {}
+// A moved-from template has no root; copying one copies that emptiness.
+PayloadTemplate::PayloadTemplate(const PayloadTemplate& other)
+    : root_(other.root_ ? std::make_unique<Node>(*other.root_) : nullptr) {}
+PayloadTemplate& PayloadTemplate::operator=(const PayloadTemplate& other) {
+  if (this != &other) root_ = other.root_ ? std::make_unique<Node>(*other.root_) : nullptr;
+  return *this;
+}
+PayloadTemplate::PayloadTemplate(PayloadTemplate&&) noexcept = default;
+PayloadTemplate& PayloadTemplate::operator=(PayloadTemplate&&) noexcept = default;
+PayloadTemplate::~PayloadTemplate() = default;
+
+}  // namespace autoretrain::asl

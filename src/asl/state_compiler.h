@@ -1,0 +1,54 @@
+// Internal to the asl layer: compiles one state of a definition into asl::State, reporting
+// every problem to a DefinitionReader. One file per state type; Next targets are resolved later
+// by the graph check (graph_check.h), once every state name is known.
+//
+// Thread-safety: stateless functions.
+#ifndef AUTORETRAIN_SRC_ASL_STATE_COMPILER_H_
+#define AUTORETRAIN_SRC_ASL_STATE_COMPILER_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "autoretrain/asl/state_machine.h"
+#include "autoretrain/json/json.h"
+#include "definition_reader.h"
+
+namespace autoretrain::asl {
+
+// The longest state name AWS accepts, in characters.
+inline constexpr size_t kMaxStateNameLength = 80;
+
+// Compiles the state `name` whose JSON is `value`, found at `location` ("/States/<name>").
+// *state is filled as far as the definition allows even when there are problems.
+void CompileState(const std::string& name, const json::Value& value, const std::string& location,
+                  DefinitionReader* reader, State* state);
+
+// Per state type; `obj` is the state's JSON object, whose Type has been checked.
+void CompileTaskState(const json::Object& obj, const std::string& location,
+                      DefinitionReader* reader, State* state);
+void CompileChoiceState(const json::Object& obj, const std::string& location,
+                        DefinitionReader* reader, State* state);
+void CompileWaitState(const json::Object& obj, const std::string& location,
+                      DefinitionReader* reader, State* state);
+void CompileFailState(const json::Object& obj, const std::string& location,
+                      DefinitionReader* reader, State* state);
+
+// Shared pieces.
+// Next / End as Pass, Task, Wait, Parallel and Map take them: exactly one of a Next string or
+// "End": true.
+void CompileTransition(const json::Object& obj, const std::string& location,
+                       DefinitionReader* reader, State* state);
+// Parameters / ResultSelector: a JSON object compiled as a PayloadTemplate.
+std::optional<PayloadTemplate> CompileTemplateField(const json::Object& obj, std::string_view key,
+                                                    const std::string& location,
+                                                    DefinitionReader* reader);
+// Retry and Catch (error_handlers.cc).
+void CompileRetry(const json::Object& obj, const std::string& location, DefinitionReader* reader,
+                  State* state);
+void CompileCatch(const json::Object& obj, const std::string& location, DefinitionReader* reader,
+                  State* state);
+
+}  // namespace autoretrain::asl
+
+#endif  // AUTORETRAIN_SRC_ASL_STATE_COMPILER_H_

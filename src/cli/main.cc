@@ -1,0 +1,88 @@
+// The `autoretrain` command: parses the command line (CLI11) and dispatches to a subcommand.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "cli/check_command.h"
+#include "cli/init_command.h"
+#include "cli/output.h"
+#include "cli/run_command.h"
+
+namespace autoretrain::cli {
+namespace {
+
+// Keep in sync with project(VERSION) in CMakeLists.txt.
+constexpr const char* kVersion = "autoretrain 0.1.0";
+
+// The subcommand the user named, for usage hints ("" when none was recognized).
+std::string NamedSubcommand(const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands()) return sub->get_name();
+  return "";
+}
+
+int ReportParseError(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  std::string sub = NamedSubcommand(app);
+  // An unknown first word is most likely a mistyped command.
+  const std::string first = argc > 1 ? argv[1] : "";
+  bool known = false;
+  for (const CLI::App* cmd : app.get_subcommands({})) known |= cmd->check_name(first);
+  if (sub.empty() && !first.empty() && first[0] != '-' && !known) {
+    PrintError("unknown command '" + first + "'; the commands are: init, run, check");
+  } else if (sub.empty() && !first.empty() && first[0] == '-') {
+    PrintError("unknown option '" + first + "'; options go after the command");
+  } else {
+    PrintError(e.what());
+  }
+  std::cerr << "Run 'autoretrain " << (sub.empty() ? "" : sub + " ") << "--help' for usage.\n";
+  return kExitInvalid;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app(
+      "autoretrain runs AWS Step Functions state machines (Amazon States Language) locally with "
+      "AWS's semantics, and the monitoring-driven retraining trigger built on them.\n"
+      "Start with:  autoretrain init my-project && autoretrain check --project my-project",
+      "autoretrain");
+  app.set_version_flag("--version", kVersion);
+  app.require_subcommand(1);
+  app.footer(
+      "Exit status: 0 success, 1 an execution failed, 2 invalid arguments, input, definition or "
+      "project.\nRun 'autoretrain COMMAND --help' for a command's options.");
+
+  InitOptions init;
+  RunOptions run;
+  CheckOptions check;
+  CLI::App* init_cmd = AddInitCommand(app, &init);
+  CLI::App* run_cmd = AddRunCommand(app, &run);
+  CLI::App* check_cmd = AddCheckCommand(app, &check);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return ReportParseError(app, e, argc, argv);
+  }
+  if (init_cmd->parsed()) return InitCommand(init);
+  if (run_cmd->parsed()) return RunCommand(run);
+  if (check_cmd->parsed()) return CheckCommand(check);
+  return kExitInvalid;  // unreachable: require_subcommand(1)
+}
+
+}  // namespace
+}  // namespace autoretrain::cli
+
+int main(int argc, char** argv) {
+  try {
+    return autoretrain::cli::Main(argc, argv);
+  } catch (const std::exception& e) {
+    // Nothing below throws on purpose; this keeps even an out-of-memory from crashing silently.
+    autoretrain::cli::PrintError(std::string("internal error: ") + e.what());
+    return autoretrain::cli::kExitFailed;
+  }
+}

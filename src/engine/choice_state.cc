@@ -1,0 +1,36 @@
+// Choice: InputPath, then the first rule that matches the effective input picks Next (else
+// Default, else States.NoChoiceMatched), then OutputPath on the effective input.
+#include <utility>
+
+#include "engine/choice_evaluator.h"
+#include "engine/io_processing.h"
+#include "engine/run_context.h"
+
+namespace autoretrain::engine {
+
+StateOutcome RunChoiceState(RunContext& rc, json::Value input) {
+  const asl::State& s = *rc.state;
+  Result<Payload> effective = ApplyInputPath(s.input_path, input, rc.context);
+  if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));
+
+  int next = -1;
+  for (const asl::ChoiceRule& rule : s.choices) {
+    Result<bool> matched = EvaluateChoiceRule(rule, effective->get(), rc.context);
+    if (!matched.ok()) return StateOutcome::Failed(rc.StateError(matched.take_error()));
+    if (*matched) {
+      next = rule.next_index;
+      break;
+    }
+  }
+  if (next < 0) next = s.default_index;
+  // AWS reports this one without the state prefix.
+  if (next < 0) return StateOutcome::Failed(Error{"States.NoChoiceMatched", "No Matches!"});
+
+  json::Value value = TakeEffective(std::move(effective).value(), input, s.input_path,
+                                    /*raw_dispensable=*/true);
+  Result<json::Value> output = ApplyOutputPath(s.output_path, std::move(value), rc.context);
+  if (!output.ok()) return StateOutcome::Failed(rc.StateError(output.take_error()));
+  return StateOutcome::GoTo(next, std::move(output).value());
+}
+
+}  // namespace autoretrain::engine

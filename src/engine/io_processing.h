@@ -1,0 +1,99 @@
+// The input/output processing chain of Step Functions, one step per function:
+// InputPath -> Parameters -> [the state's work] -> ResultSelector -> ResultPath -> OutputPath.
+// Each step moves JSON through instead of copying it where it can: a Payload borrows the raw
+// input when a step leaves it unchanged.
+//
+// Errors are returned without the "An error occurred while executing the state..." prefix;
+// the state runner adds it (RunContext::StateError).
+//
+// Thread-safety: plain functions; the ContextObject passed in must not be shared.
+#ifndef AUTORETRAIN_ENGINE_IO_PROCESSING_H_
+#define AUTORETRAIN_ENGINE_IO_PROCESSING_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "autoretrain/asl/payload_template.h"
+#include "autoretrain/asl/state_machine.h"
+#include "autoretrain/common/result.h"
+#include "autoretrain/json/json.h"
+#include "autoretrain/json/jsonpath.h"
+#include "engine/context_object.h"
+
+namespace autoretrain::engine {
+
+// A JSON value that is either borrowed from the caller (who keeps it alive) or owned.
+class Payload {
+ public:
+  static Payload Borrow(const json::Value& value) {
+    Payload p;
+    p.borrowed_ = &value;
+    return p;
+  }
+  explicit Payload(json::Value owned) : owned_(std::move(owned)) {}
+
+  const json::Value& get() const { return borrowed_ != nullptr ? *borrowed_ : owned_; }
+  bool borrowed() const { return borrowed_ != nullptr; }
+  // The value itself: moved out when owned, copied when borrowed.
+  json::Value Take() && {
+    return borrowed_ != nullptr ? json::Value(*borrowed_) : std::move(owned_);
+  }
+
+ private:
+  Payload() = default;
+  const json::Value* borrowed_ = nullptr;
+  json::Value owned_;
+};
+
+// Evaluates `path` against `input`, or against the context object for `$$` paths: the node
+// itself (borrowed, no copy) when the path names one existing node, a new value for paths that
+// build one (wildcards, filters...), nullopt when a definite path selects nothing. A borrowed
+// result is valid while `input` (or the context object) is unchanged.
+std::optional<Payload> LookupPath(const json::Path& path, const json::Value& input,
+                                  ContextObject& context);
+
+// True when the field is absent or `$`: the step passes its value through unchanged.
+bool IsIdentity(const asl::OptionalPath& path);
+
+// Jayway's bracket notation of a path, as AWS prints it in "No results for path: $['a'][0]".
+std::string BracketNotation(std::string_view path_text);
+
+// The States.Runtime error for a path that selected nothing:
+// "Invalid path '$.x' : No results for path: $['x']".
+Error NoResultsError(const json::Path& path);
+
+// InputPath: absent or `$` borrows `raw`; null gives {}; a path selecting nothing fails with
+// States.Runtime.
+Result<Payload> ApplyInputPath(const asl::OptionalPath& input_path, const json::Value& raw,
+                               ContextObject& context);
+
+// States.DataLimitExceeded when `value` is larger than Step Functions' payload limit
+// (json::kMaxPayloadBytes); `what` names the state or task in the cause.
+Status CheckPayloadSize(const json::Value& value, std::string_view what);
+
+// The effective input as a value of its own. When the caller no longer needs `raw`
+// (`raw_dispensable`), an effective input borrowed from `raw` (all of it, or a node inside it
+// that `input_path` selected) is moved out of `raw` instead of copied.
+json::Value TakeEffective(Payload effective, json::Value& raw, const asl::OptionalPath& input_path,
+                          bool raw_dispensable);
+
+// Parameters (or ResultSelector): without a template returns `effective` unchanged; otherwise
+// the template evaluated on it (errors as PayloadTemplate::Evaluate reports them).
+Result<Payload> ApplyTemplate(const std::optional<asl::PayloadTemplate>& tmpl, Payload effective,
+                              ContextObject& context);
+
+// ResultPath: absent or `$` gives `result`; null gives the raw input; a path writes `result`
+// into the raw input. The raw input is moved out of `raw` when `consume_raw` is true (the
+// caller no longer needs it), copied otherwise. Fails with States.ResultPathMatchFailure.
+Result<json::Value> ApplyResultPath(const asl::OptionalPath& result_path, json::Value& raw,
+                                    bool consume_raw, json::Value result);
+
+// OutputPath: absent or `$` gives `output`; null gives {}; a path selecting nothing fails with
+// States.Runtime.
+Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::Value output,
+                                    ContextObject& context);
+
+}  // namespace autoretrain::engine
+
+#endif  // AUTORETRAIN_ENGINE_IO_PROCESSING_H_

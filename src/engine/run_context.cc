@@ -1,0 +1,60 @@
+#include "engine/run_context.h"
+
+#include <string>
+#include <utility>
+
+namespace autoretrain::engine {
+
+Error RunContext::StateError(Error error) const {
+  std::string cause = "An error occurred while executing the state '";
+  cause += state->name;
+  cause += "' (entered at the event id #";
+  cause += std::to_string(entered_event_id);
+  cause += "). ";
+  cause += error.cause;
+  return Error{std::move(error.error), std::move(cause)};
+}
+
+bool RunContext::SleepUntil(TimePoint until) {
+  if (deadline && *deadline < until) {
+    clock.SleepUntil(*deadline);
+    return false;
+  }
+  clock.SleepUntil(until);
+  return true;
+}
+
+StateOutcome StateOutcome::Transition(const asl::State& state, json::Value output) {
+  if (state.end) return End(std::move(output));
+  return GoTo(state.next_index, std::move(output));
+}
+
+StateOutcome StateOutcome::GoTo(int next_index, json::Value output) {
+  StateOutcome o;
+  o.kind = Kind::kNext;
+  o.next_index = next_index;
+  o.output = std::move(output);
+  return o;
+}
+
+StateOutcome StateOutcome::End(json::Value output) {
+  StateOutcome o;
+  o.kind = Kind::kEnd;
+  o.output = std::move(output);
+  return o;
+}
+
+StateOutcome StateOutcome::Failed(Error error) {
+  StateOutcome o;
+  o.kind = Kind::kFailed;
+  o.error = std::move(error);
+  return o;
+}
+
+StateOutcome StateOutcome::TimedOut() {
+  StateOutcome o;
+  o.kind = Kind::kTimedOut;
+  return o;
+}
+
+}  // namespace autoretrain::engine

@@ -1,0 +1,76 @@
+// RunContext: everything a state needs while one execution runs it (the machine, the task
+// handler, the clock, the history, the context object, the execution's deadline), and
+// StateOutcome, what running one state produced. The per-state runners are declared at the end;
+// each lives in its own <type>_state.cc.
+//
+// Thread-safety: one RunContext per execution, used by the thread running it.
+#ifndef AUTORETRAIN_ENGINE_RUN_CONTEXT_H_
+#define AUTORETRAIN_ENGINE_RUN_CONTEXT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "autoretrain/asl/state_machine.h"
+#include "autoretrain/common/arn.h"
+#include "autoretrain/common/clock.h"
+#include "autoretrain/common/result.h"
+#include "autoretrain/engine/task_handler.h"
+#include "autoretrain/json/json.h"
+#include "engine/context_object.h"
+#include "engine/history.h"
+
+namespace autoretrain::engine {
+
+struct RunContext {
+  TaskHandler& handler;
+  Clock& clock;
+  History& history;
+  ContextObject& context;
+  const AccountContext& account;
+  std::string_view execution_arn;
+  std::optional<TimePoint> deadline = std::nullopt;  // the execution's TimeoutSeconds, if any
+  const asl::State* state = nullptr;                 // the state being run
+  int64_t entered_event_id = 0;                      // id of its <Type>StateEntered event
+
+  // An error the engine raises inside the current state, with the prefix AWS puts on such
+  // causes: "An error occurred while executing the state 'S' (entered at the event id #2). ".
+  Error StateError(Error error) const;
+
+  // Sleeps until `until`, or until the execution's deadline if that comes first. Returns false
+  // when the deadline cut the sleep short (the execution has timed out).
+  bool SleepUntil(TimePoint until);
+};
+
+// What running one state produced.
+struct StateOutcome {
+  enum class Kind {
+    kNext,      // continue at next_index with `output`
+    kEnd,       // the execution succeeds with `output`
+    kFailed,    // the execution fails with `error`
+    kTimedOut,  // the execution's TimeoutSeconds passed
+  };
+  Kind kind = Kind::kEnd;
+  int next_index = -1;
+  json::Value output;
+  Error error;
+
+  // Follows the state's Next (or End) with `output`.
+  static StateOutcome Transition(const asl::State& state, json::Value output);
+  static StateOutcome GoTo(int next_index, json::Value output);
+  static StateOutcome End(json::Value output);
+  static StateOutcome Failed(Error error);
+  static StateOutcome TimedOut();
+};
+
+// The state runners: each takes the state's raw input (consumed) and runs rc.state.
+StateOutcome RunPassState(RunContext& rc, json::Value input);
+StateOutcome RunTaskState(RunContext& rc, json::Value input);
+StateOutcome RunChoiceState(RunContext& rc, json::Value input);
+StateOutcome RunWaitState(RunContext& rc, json::Value input);
+StateOutcome RunSucceedState(RunContext& rc, json::Value input);
+StateOutcome RunFailState(RunContext& rc, json::Value input);
+
+}  // namespace autoretrain::engine
+
+#endif  // AUTORETRAIN_ENGINE_RUN_CONTEXT_H_

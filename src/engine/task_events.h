@@ -1,0 +1,53 @@
+// TaskEvents: the history events of one Task state attempt, named the way AWS names them for
+// the task's Resource:
+// - an optimized integration (arn:aws:states:::lambda:invoke, states:startExecution.sync, ...)
+//   gives TaskScheduled/TaskStarted/TaskSucceeded/TaskFailed/TaskTimedOut with resourceType
+//   "lambda" and resource "invoke" (the part after the last colon);
+// - a plain Lambda function ARN gives LambdaFunctionScheduled/Started/Succeeded/Failed/TimedOut.
+// Nothing is built when the history is not observed.
+//
+// Thread-safety: one TaskEvents per attempt, on the execution's thread.
+#ifndef AUTORETRAIN_ENGINE_TASK_EVENTS_H_
+#define AUTORETRAIN_ENGINE_TASK_EVENTS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "autoretrain/common/arn.h"
+#include "autoretrain/common/result.h"
+#include "autoretrain/json/json.h"
+#include "engine/history.h"
+
+namespace autoretrain::engine {
+
+// How AWS names a Resource in history events.
+struct ResourceNames {
+  bool lambda_function = false;  // a plain Lambda function ARN
+  std::string resource_type;     // "lambda", "states", "aws-sdk:s3", ...
+  std::string resource;          // "invoke", "startExecution.sync", ...
+};
+ResourceNames ClassifyResource(std::string_view resource);
+
+class TaskEvents {
+ public:
+  TaskEvents(History& history, std::string_view resource, const AccountContext& account);
+
+  void Scheduled(const json::Value& parameters, std::optional<int64_t> timeout_seconds,
+                 std::optional<int64_t> heartbeat_seconds);
+  void Started();
+  void Succeeded(const json::Value& output);
+  // TaskFailed, or TaskTimedOut when the error is States.Timeout.
+  void Failed(const Error& error);
+
+ private:
+  History& history_;
+  std::string_view resource_arn_;
+  const AccountContext& account_;
+  ResourceNames names_;
+};
+
+}  // namespace autoretrain::engine
+
+#endif  // AUTORETRAIN_ENGINE_TASK_EVENTS_H_

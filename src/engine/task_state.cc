@@ -1,0 +1,135 @@
+// Task: InputPath -> Parameters -> the TaskHandler -> ResultSelector -> ResultPath ->
+// OutputPath, with Retry (per-Retrier attempt counts, backoff, jitter) and Catch.
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "autoretrain/common/arn.h"
+#include "engine/io_processing.h"
+#include "engine/retry_policy.h"
+#include "engine/run_context.h"
+#include "engine/task_events.h"
+
+namespace autoretrain::engine {
+namespace {
+
+// TimeoutSecondsPath/HeartbeatSecondsPath: a positive integer from the state input.
+Result<int64_t> PositiveSecondsAt(const json::Path& path, const json::Value& input,
+                                  ContextObject& context, const char* field) {
+  std::optional<Payload> found = LookupPath(path, input, context);
+  if (!found) return NoResultsError(path);
+  const json::Value* v = &found->get();
+  if (v->is_int64() && v->get_int64() > 0) return v->get_int64();
+  if (v->is_uint64()) return static_cast<int64_t>(std::min<uint64_t>(v->get_uint64(), INT64_MAX));
+  return Error{"States.Runtime", std::string("The ") + field +
+                                     " parameter does not reference a positive integer: " +
+                                     path.text() + " == " + json::Serialize(*v)};
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// One attempt of the task, from the raw input to the state output. Errors raised by the
+// engine carry the state prefix; errors from the handler are returned as the handler gave them.
+Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw) {
+  const asl::State& s = *rc.state;
+  // A callback task's token must exist before Parameters, which pass it on ($$.Task.Token).
+  if (EndsWith(s.resource, ".waitForTaskToken")) rc.context.SetTaskToken(NewExecutionName());
+  Result<Payload> effective = ApplyInputPath(s.input_path, input, rc.context);
+  if (!effective.ok()) return rc.StateError(effective.take_error());
+  effective = ApplyTemplate(s.parameters, std::move(effective).value(), rc.context);
+  if (!effective.ok()) return rc.StateError(effective.take_error());
+
+  std::optional<int64_t> timeout = s.timeout_seconds;
+  if (s.timeout_seconds_path) {
+    Result<int64_t> t =
+        PositiveSecondsAt(*s.timeout_seconds_path, input, rc.context, "TimeoutSecondsPath");
+    if (!t.ok()) return rc.StateError(t.take_error());
+    timeout = *t;
+  }
+  std::optional<int64_t> heartbeat = s.heartbeat_seconds;
+  if (s.heartbeat_seconds_path) {
+    Result<int64_t> h =
+        PositiveSecondsAt(*s.heartbeat_seconds_path, input, rc.context, "HeartbeatSecondsPath");
+    if (!h.ok()) return rc.StateError(h.take_error());
+    heartbeat = *h;
+  }
+  TaskEvents events(rc.history, s.resource, rc.account);
+  events.Scheduled(effective->get(), timeout, heartbeat);
+  events.Started();
+  TaskRequest request{.resource = s.resource,
+                      .parameters = &effective->get(),
+                      .context = &rc.context.Get(),
+                      .state_name = s.name,
+                      .execution_arn = rc.execution_arn,
+                      .timeout_seconds = timeout};
+  Result<json::Value> result = rc.handler.Invoke(request);
+  if (result.ok()) {
+    Status size = CheckPayloadSize(*result, s.name);
+    if (!size.ok()) result = size.take_error();
+  }
+  if (!result.ok()) {
+    events.Failed(result.error());
+    return result;
+  }
+  events.Succeeded(*result);
+
+  Result<Payload> selected =
+      ApplyTemplate(s.result_selector, Payload(std::move(result).value()), rc.context);
+  if (!selected.ok()) return rc.StateError(selected.take_error());
+  Result<json::Value> output =
+      ApplyResultPath(s.result_path, input, consume_raw, std::move(selected).value().Take());
+  if (!output.ok()) return rc.StateError(output.take_error());
+  output = ApplyOutputPath(s.output_path, std::move(output).value(), rc.context);
+  if (!output.ok()) return rc.StateError(output.take_error());
+  return output;
+}
+
+}  // namespace
+
+StateOutcome RunTaskState(RunContext& rc, json::Value input) {
+  const asl::State& s = *rc.state;
+  // Retry and Catch need the raw input again after a failed attempt; otherwise the attempt may
+  // consume it (ResultPath then writes into it without a copy).
+  const bool keep_raw = !s.retry.empty() || !s.catch_.empty();
+  std::vector<int> attempts(s.retry.size(), 0);
+  int64_t retries = 0;
+  for (;;) {
+    Result<json::Value> output = Attempt(rc, input, !keep_raw);
+    if (output.ok()) return StateOutcome::Transition(s, std::move(output).value());
+    Error error = output.take_error();
+
+    // The first Retrier whose ErrorEquals matches decides; once its attempts are used up the
+    // error goes on to Catch, even if a later Retrier would also match.
+    bool retry = false;
+    for (size_t i = 0; i < s.retry.size(); ++i) {
+      const asl::Retrier& retrier = s.retry[i];
+      if (!ErrorMatches(retrier.error_equals, error.error)) continue;
+      if (attempts[i] < retrier.max_attempts) {
+        auto delay = RetryDelay(retrier, attempts[i], RandomUnit());
+        ++attempts[i];
+        if (!rc.SleepUntil(rc.clock.Now() + delay)) return StateOutcome::TimedOut();
+        rc.context.SetRetryCount(++retries);
+        retry = true;
+      }
+      break;
+    }
+    if (retry) continue;
+
+    for (const asl::Catcher& catcher : s.catch_) {
+      if (!ErrorMatches(catcher.error_equals, error.error)) continue;
+      json::Value error_output = json::Object{{"Error", error.error}, {"Cause", error.cause}};
+      Result<json::Value> caught = ApplyResultPath(catcher.result_path, input, /*consume_raw=*/true,
+                                                   std::move(error_output));
+      if (!caught.ok()) return StateOutcome::Failed(rc.StateError(caught.take_error()));
+      return StateOutcome::GoTo(catcher.next_index, std::move(caught).value());
+    }
+    return StateOutcome::Failed(std::move(error));
+  }
+}
+
+}  // namespace autoretrain::engine

@@ -1,0 +1,206 @@
+#include "autoretrain/integrations/task_router.h"
+
+#include <exception>
+
+#include "integrations/sdk_metadata.h"
+
+namespace autoretrain::integrations {
+namespace {
+
+Error Runtime(std::string_view state_name, std::string_view message) {
+  return Error{"States.Runtime", "An error occurred while executing the state '" +
+                                     std::string(state_name) + "'. " + std::string(message)};
+}
+
+// The parameters object of an optimized integration, or the States.Runtime error to fail with.
+Result<const json::Object*> ParametersObject(const engine::TaskRequest& request,
+                                             std::string_view integration) {
+  if (request.parameters == nullptr || !request.parameters->is_object()) {
+    std::string got =
+        request.parameters == nullptr ? "none" : std::string(json::TypeName(*request.parameters));
+    return Runtime(request.state_name, "The Parameters of the " + std::string(integration) +
+                                           " integration must be an object, got " + got + ".");
+  }
+  return &request.parameters->get_object();
+}
+
+// A required string field of `params`, or the States.Runtime error to fail with.
+Result<std::string> RequiredString(const engine::TaskRequest& request, const json::Object& params,
+                                   std::string_view field) {
+  const json::Value* value = params.if_contains(field);
+  if (value == nullptr) {
+    return Runtime(request.state_name,
+                   "The field '" + std::string(field) + "' is required by the resource '" +
+                       std::string(request.resource) + "' but missing from the Parameters.");
+  }
+  if (!value->is_string()) {
+    return Runtime(request.state_name, "The value for the field '" + std::string(field) +
+                                           "' must be a STRING, got " +
+                                           std::string(json::TypeName(*value)) + ".");
+  }
+  return std::string(value->get_string());
+}
+
+// Invokes a function and turns a stray exception into a function failure, so nothing thrown
+// by a function's implementation escapes into the engine.
+Result<json::Value> CallFunction(Function& function, const json::Value& event) {
+  try {
+    return function.Invoke(event);
+  } catch (const std::exception& e) {
+    return FunctionError("Unhandled", e.what());
+  }
+}
+
+}  // namespace
+
+TaskRouter::TaskRouter(const FunctionRegistry& functions, Clock& clock, AccountContext account)
+    : functions_(functions), clock_(clock), account_(std::move(account)) {}
+
+Result<json::Value> TaskRouter::Invoke(const engine::TaskRequest& request) {
+  std::optional<ParsedArn> arn = ParseArn(request.resource);
+  if (arn && arn->service == "states" && arn->region.empty() && arn->account.empty()) {
+    std::string_view resource = arn->resource;
+    size_t dot = resource.find('.');
+    std::string_view api = resource.substr(0, dot);
+    if (api == "lambda:invoke" || api == "states:startExecution") {
+      if (dot != std::string_view::npos) {
+        return Runtime(request.state_name,
+                       "The resource '" + std::string(request.resource) + "' uses the '" +
+                           std::string(resource.substr(dot)) +
+                           "' integration pattern, which autoretrain does not support yet; "
+                           "use '" +
+                           std::string(request.resource.substr(
+                               0, request.resource.size() - resource.size() + dot)) +
+                           "' (request-response).");
+      }
+      return api == "lambda:invoke" ? InvokeLambda(request) : StartExecution(request);
+    }
+  }
+  if (arn && arn->service == "lambda" && arn->resource.starts_with("function:")) {
+    return InvokeFunctionArn(request);
+  }
+  return Runtime(request.state_name,
+                 "The resource '" + std::string(request.resource) +
+                     "' is not supported by autoretrain. Supported: "
+                     "arn:aws:states:::lambda:invoke, arn:aws:states:::states:startExecution and "
+                     "Lambda function ARNs (arn:aws:lambda:REGION:ACCOUNT:function:NAME).");
+}
+
+Result<json::Value> TaskRouter::InvokeLambda(const engine::TaskRequest& request) {
+  Result<const json::Object*> params = ParametersObject(request, "lambda:invoke");
+  if (!params.ok()) return params.take_error();
+  Result<std::string> name = RequiredString(request, **params, "FunctionName");
+  if (!name.ok()) return name.take_error();
+  Function* function = functions_.Find(*name);
+  if (function == nullptr) return FunctionNotFound(*name);
+
+  const json::Value* payload = (*params)->if_contains("Payload");
+  Result<json::Value> result = CallFunction(*function, payload ? *payload : json::Object{});
+  if (!result.ok()) return result.take_error();
+
+  // The envelope Step Functions returns for lambda:invoke (the Lambda Invoke response as the
+  // AWS SDK for Java sees it), field for field.
+  std::string request_id = NewExecutionName();
+  TimePoint now = clock_.Now();
+  std::string length = std::to_string(json::Serialize(*result).size());
+  HttpHeaders headers = {{"X-Amz-Executed-Version", "$LATEST"},
+                         {"x-amzn-Remapped-Content-Length", "0"},
+                         {"Connection", "keep-alive"},
+                         {"x-amzn-RequestId", request_id},
+                         {"Content-Length", length},
+                         {"Date", HttpDate(now)},
+                         {"X-Amzn-Trace-Id", NewTraceId(now)},
+                         {"Content-Type", "application/json"}};
+  json::Object envelope;
+  envelope["ExecutedVersion"] = "$LATEST";
+  envelope["Payload"] = std::move(result).value();
+  envelope["SdkHttpMetadata"] = SdkHttpMetadata(headers, 200);
+  envelope["SdkResponseMetadata"] = SdkResponseMetadata(request_id);
+  envelope["StatusCode"] = 200;
+  return json::Value(std::move(envelope));
+}
+
+Result<json::Value> TaskRouter::InvokeFunctionArn(const engine::TaskRequest& request) {
+  Function* function = functions_.Find(request.resource);
+  if (function == nullptr) return FunctionNotFound(request.resource);
+  static const json::Value kNoInput = json::Object{};
+  return CallFunction(*function, request.parameters ? *request.parameters : kNoInput);
+}
+
+Error TaskRouter::FunctionNotFound(std::string_view name) const {
+  // Lambda names the function by its full ARN in this message, whatever form was given.
+  std::string arn;
+  if (name.starts_with("arn:")) {
+    arn = name;
+  } else if (size_t colon = name.find(':');
+             colon != std::string_view::npos && name.substr(colon + 1).starts_with("function:")) {
+    arn = "arn:" + account_.partition + ":lambda:" + account_.region + ":" + std::string(name);
+  } else {
+    arn = LambdaFunctionArn(account_, name);
+  }
+  return Error{
+      "Lambda.ResourceNotFoundException",
+      "Function not found: " + arn +
+          AwsErrorSuffix("AWSLambda", 404, "ResourceNotFoundException", NewExecutionName())};
+}
+
+Result<json::Value> TaskRouter::StartExecution(const engine::TaskRequest& request) {
+  Result<const json::Object*> params = ParametersObject(request, "states:startExecution");
+  if (!params.ok()) return params.take_error();
+  Result<std::string> machine_arn = RequiredString(request, **params, "StateMachineArn");
+  if (!machine_arn.ok()) return machine_arn.take_error();
+  std::string request_id = NewExecutionName();
+
+  json::Value input = json::Object{};
+  if (const json::Value* given = (*params)->if_contains("Input")) {
+    if (given->is_string()) {
+      // Input given as a JSON text (e.g. from States.JsonToString) is parsed, as AWS does.
+      Result<json::Value> parsed = json::Parse(given->get_string());
+      if (!parsed.ok()) {
+        return Error{
+            "StepFunctions.InvalidExecutionInputException",
+            "Invalid State Machine Execution Input: '" + parsed.error().cause + "'" +
+                AwsErrorSuffix("AWSStepFunctions", 400, "InvalidExecutionInput", request_id)};
+      }
+      input = std::move(parsed).value();
+    } else {
+      input = *given;
+    }
+  }
+  std::string name;
+  if ((*params)->contains("Name")) {
+    Result<std::string> given = RequiredString(request, **params, "Name");
+    if (!given.ok()) return given.take_error();
+    name = *given;
+  }
+  if (launcher_ == nullptr) {
+    return Runtime(request.state_name,
+                   "states:startExecution is not available: no state machines are configured "
+                   "for this run.");
+  }
+  Result<ExecutionLauncher::Started> started =
+      launcher_->Start(*machine_arn, std::move(input), name);
+  if (!started.ok()) {
+    const Error& error = started.error();
+    return Error{"StepFunctions." + error.error + "Exception",
+                 error.cause + AwsErrorSuffix("AWSStepFunctions", 400, error.error, request_id)};
+  }
+  // The StartExecution response as the AWS SDK for Java returns it: the date in epoch
+  // milliseconds, plus the SDK metadata every request-response integration carries.
+  int64_t start_millis = started->start_date.time_since_epoch().count();
+  json::Object body;
+  body["executionArn"] = started->execution_arn;
+  body["startDate"] = static_cast<double>(start_millis) / 1000.0;
+  HttpHeaders headers = {{"x-amzn-RequestId", request_id},
+                         {"Content-Type", "application/x-amz-json-1.0"},
+                         {"Content-Length", std::to_string(json::Serialize(body).size())},
+                         {"Date", HttpDate(clock_.Now())}};
+  json::Object output;
+  output["ExecutionArn"] = started->execution_arn;
+  output["SdkHttpMetadata"] = SdkHttpMetadata(headers, 200);
+  output["SdkResponseMetadata"] = SdkResponseMetadata(request_id);
+  output["StartDate"] = start_millis;
+  return json::Value(std::move(output));
+}
+
+}  // namespace autoretrain::integrations

@@ -1,0 +1,287 @@
+// Loading and validating autoretrain.json (see include/autoretrain/retrain/project.h and
+// docs/project.md). Every problem is collected, not just the first.
+#include <filesystem>
+
+#include "autoretrain/retrain/project.h"
+#include "retrain/project_fields.h"
+
+namespace autoretrain::retrain {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kMaxTimeoutSeconds = 7 * 24 * 3600;
+constexpr size_t kMaxConfigBytes = 1024 * 1024;
+
+std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+bool IsRegion(std::string_view s) {
+  // "us-east-1", "eu-central-2", "us-gov-west-1": letters-...-digits.
+  size_t dash = s.rfind('-');
+  if (dash == std::string_view::npos || dash == 0 || dash + 1 == s.size()) return false;
+  for (size_t i = dash + 1; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  for (size_t i = 0; i < dash; ++i) {
+    char c = s[i];
+    if (!((c >= 'a' && c <= 'z') || (c == '-' && i > 0 && s[i - 1] != '-'))) return false;
+  }
+  return s[dash - 1] != '-';
+}
+
+bool IsAccountId(std::string_view s) {
+  if (s.size() != 12) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// Step Functions state machine names and Lambda function names: letters, digits, '-', '_'.
+bool IsResourceName(std::string_view s, size_t max_len) {
+  if (s.empty() || s.size() > max_len) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+class ConfigParser {
+ public:
+  ConfigParser(const fs::path& dir, ProjectConfig* out) : dir_(dir), out_(out) {}
+
+  void ParseRoot(const json::Value& root) {
+    const json::Object* obj = fields_.ExpectObject(root, "", "an object");
+    if (obj == nullptr) return;
+    fields_.RejectUnknown(
+        *obj, "", {"region", "account_id", "buckets_dir", "state_machines", "functions", "check"});
+    if (auto region = fields_.OptionalString(*obj, "", "region")) {
+      if (IsRegion(*region)) {
+        out_->account.region = *region;
+      } else {
+        fields_.Problem("region",
+                        "expected an AWS region such as \"us-east-1\", got " + Quote(*region));
+      }
+    }
+    if (auto account = fields_.OptionalString(*obj, "", "account_id")) {
+      if (IsAccountId(*account)) {
+        out_->account.account = *account;
+      } else {
+        fields_.Problem(
+            "account_id",
+            "expected a 12-digit AWS account id such as \"123456789012\", got " + Quote(*account));
+      }
+    }
+    if (auto buckets = fields_.OptionalString(*obj, "", "buckets_dir")) {
+      if (buckets->empty()) {
+        fields_.Problem("buckets_dir", "expected a directory path, got an empty string");
+      } else {
+        out_->buckets_dir = Resolve(*buckets);
+      }
+    }
+    if (const json::Value* v = obj->if_contains("state_machines")) ParseStateMachines(*v);
+    if (const json::Value* v = obj->if_contains("functions")) ParseFunctions(*v);
+    if (const json::Value* v = obj->if_contains("check")) ParseCheck(*v);
+  }
+
+  std::vector<std::string> TakeProblems() { return fields_.TakeProblems(); }
+
+ private:
+  std::string Resolve(const std::string& path) const {
+    return (dir_ / path).lexically_normal().string();
+  }
+
+  void ParseStateMachines(const json::Value& v) {
+    const json::Object* obj = fields_.ExpectObject(v, "state_machines", "an object of names");
+    if (obj == nullptr) return;
+    for (const auto& [key, entry] : *obj) {
+      std::string name(key);
+      std::string path = "state_machines." + name;
+      if (!IsResourceName(name, 80)) {
+        fields_.Problem(path,
+                        "invalid state machine name: expected 1-80 letters, digits, '-' "
+                        "or '_'");
+        continue;
+      }
+      const json::Object* sm = fields_.ExpectObject(entry, path, "{\"definition\": FILE}");
+      if (sm == nullptr) continue;
+      fields_.RejectUnknown(*sm, path, {"definition"});
+      auto definition = fields_.RequiredString(*sm, path, "definition");
+      if (!definition) continue;
+      std::string file = Resolve(*definition);
+      std::error_code ec;
+      if (!fs::is_regular_file(file, ec)) {
+        fields_.Problem(path + ".definition", "file " + Quote(*definition) + " does not exist");
+        continue;
+      }
+      out_->state_machines[name] = file;
+    }
+  }
+
+  void ParseFunctions(const json::Value& v) {
+    const json::Object* obj = fields_.ExpectObject(v, "functions", "an object of names");
+    if (obj == nullptr) return;
+    for (const auto& [key, entry] : *obj) {
+      std::string name(key);
+      std::string path = "functions." + name;
+      if (!IsResourceName(name, 64)) {
+        fields_.Problem(path,
+                        "invalid function name: expected 1-64 letters, digits, '-' or "
+                        "'_'");
+        continue;
+      }
+      const json::Object* fn =
+          fields_.ExpectObject(entry, path, "{\"builtin\": NAME, ...} or {\"command\": [...]}");
+      if (fn == nullptr) continue;
+      bool builtin = fn->contains("builtin");
+      bool command = fn->contains("command");
+      if (builtin == command) {
+        fields_.Problem(path, builtin ? "has both \"builtin\" and \"command\"; keep one"
+                                      : "expected \"builtin\" or \"command\"");
+        continue;
+      }
+      FunctionConfig config;
+      if (builtin ? ParseBuiltin(*fn, path, &config) : ParseCommand(*fn, path, &config)) {
+        out_->functions[name] = std::move(config);
+      }
+    }
+  }
+
+  bool ParseBuiltin(const json::Object& fn, const std::string& path, FunctionConfig* config) {
+    fields_.RejectUnknown(fn, path, {"builtin", "bucket", "key", "max_bytes"});
+    auto builtin = fields_.RequiredString(fn, path, "builtin");
+    if (!builtin) return false;
+    if (*builtin != kDecisionFunctionName) {
+      fields_.Problem(path + ".builtin",
+                      "unknown built-in function " + Quote(*builtin) +
+                          "; the built-in functions are: " + std::string(kDecisionFunctionName));
+      return false;
+    }
+    config->kind = FunctionConfig::Kind::kBuiltin;
+    if (auto bucket = fields_.OptionalString(fn, path, "bucket")) {
+      if (bucket->empty()) fields_.Problem(path + ".bucket", "expected a bucket name");
+      config->decision.bucket = *bucket;
+    }
+    if (auto key = fields_.OptionalString(fn, path, "key")) {
+      if (key->empty()) fields_.Problem(path + ".key", "expected an object key");
+      config->decision.key = *key;
+    }
+    if (auto max_bytes = fields_.OptionalInteger(fn, path, "max_bytes", 1, int64_t{1} << 32)) {
+      config->decision.max_bytes = static_cast<size_t>(*max_bytes);
+    }
+    return true;
+  }
+
+  bool ParseCommand(const json::Object& fn, const std::string& path, FunctionConfig* config) {
+    fields_.RejectUnknown(fn, path, {"command", "timeout_seconds", "environment"});
+    config->kind = FunctionConfig::Kind::kCommand;
+    const json::Value& command = fn.at("command");
+    if (!command.is_array() || command.as_array().empty()) {
+      fields_.Problem(path + ".command",
+                      "expected a non-empty array of strings such as [\"python3\", "
+                      "\"functions/" +
+                          path.substr(10) + ".py\"], got " + std::string(json::TypeName(command)));
+      return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < command.as_array().size(); ++i) {
+      const json::Value& arg = command.as_array()[i];
+      if (!arg.is_string() || (i == 0 && arg.as_string().empty())) {
+        fields_.Problem(path + ".command[" + std::to_string(i) + "]",
+                        i == 0 ? "expected the program to run (a non-empty string)"
+                               : "expected a string, got " + std::string(json::TypeName(arg)));
+        ok = false;
+        continue;
+      }
+      config->command.emplace_back(arg.as_string());
+    }
+    if (auto timeout =
+            fields_.OptionalInteger(fn, path, "timeout_seconds", 1, kMaxTimeoutSeconds)) {
+      config->timeout_seconds = static_cast<int>(*timeout);
+    }
+    if (const json::Value* env = fn.if_contains("environment")) {
+      const json::Object* vars =
+          fields_.ExpectObject(*env, path + ".environment", "an object of strings");
+      if (vars == nullptr) return ok;
+      for (const auto& [name, value] : *vars) {
+        std::string var_path = path + ".environment." + std::string(name);
+        if (name.empty() || name.find('=') != json::String::npos) {
+          fields_.Problem(var_path, "invalid variable name: it must be non-empty without '='");
+        } else if (!value.is_string()) {
+          fields_.Problem(var_path, "expected a string, got " + std::string(json::TypeName(value)));
+        } else {
+          config->environment.emplace_back(std::string(name), std::string(value.as_string()));
+        }
+      }
+    }
+    return ok;
+  }
+
+  void ParseCheck(const json::Value& v) {
+    const json::Object* obj =
+        fields_.ExpectObject(v, "check", "{\"state_machine\": NAME, \"input\": {...}}");
+    if (obj == nullptr) return;
+    fields_.RejectUnknown(*obj, "check", {"state_machine", "input"});
+    if (auto name = fields_.RequiredString(*obj, "check", "state_machine")) {
+      out_->check_state_machine = *name;
+      if (!out_->state_machines.count(*name) && !fields_.HasProblemUnder("state_machines")) {
+        fields_.Problem("check.state_machine", Quote(*name) +
+                                                   " is not one of the configured state_machines" +
+                                                   fields_.Hint(*name, out_->state_machines));
+      }
+    }
+    if (const json::Value* input = obj->if_contains("input")) out_->check_input = *input;
+  }
+
+  fs::path dir_;
+  ProjectConfig* out_;
+  FieldChecker fields_;
+};
+
+}  // namespace
+
+ProjectConfig DefaultProject(const std::string& dir) {
+  ProjectConfig config;
+  fs::path abs = fs::absolute(dir).lexically_normal();
+  config.dir = abs.string();
+  config.buckets_dir = (abs / "buckets").string();
+  return config;
+}
+
+Result<ProjectConfig> ParseProjectConfig(std::string_view text, const std::string& dir) {
+  ProjectConfig config = DefaultProject(dir);
+  const std::string file(kProjectConfigFile);
+  Result<json::Value> parsed = json::Parse(text);
+  if (!parsed.ok()) {
+    return Error{"InvalidProjectConfig", file + ": not valid JSON: " + parsed.error().cause};
+  }
+  ConfigParser parser(config.dir, &config);
+  parser.ParseRoot(*parsed);
+  std::vector<std::string> problems = parser.TakeProblems();
+  if (problems.empty()) return config;
+  std::string cause;
+  for (const std::string& p : problems) {
+    if (!cause.empty()) cause += '\n';
+    cause += file + ": " + p;
+  }
+  return Error{"InvalidProjectConfig", std::move(cause)};
+}
+
+Result<ProjectConfig> LoadProject(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return Error{"ProjectNotFound", "project directory '" + dir + "' does not exist"};
+  }
+  const std::string path = (fs::path(dir) / kProjectConfigFile).string();
+  if (!fs::exists(path, ec)) {
+    return Error{"ProjectNotFound", "no " + std::string(kProjectConfigFile) + " in '" + dir +
+                                        "' (create a project with `autoretrain init DIR`)"};
+  }
+  Result<std::string> text = ReadFileLimited(path, kMaxConfigBytes);
+  if (!text.ok()) return Error{"ProjectNotFound", text.error().cause};
+  return ParseProjectConfig(*text, dir);
+}
+
+}  // namespace autoretrain::retrain

@@ -1,0 +1,176 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "autoretrain/retrain/project.h"
+#include "autoretrain/retrain/project_template.h"
+#include "retrain/project_fields.h"
+
+namespace autoretrain::retrain {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ProjectConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("autoretrain-project-" +
+            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_ / "sm");
+    std::ofstream(dir_ / "sm" / "a.asl.json") << "{}";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Result<ProjectConfig> Parse(const std::string& text) {
+    return ParseProjectConfig(text, dir_.string());
+  }
+  std::string Problems(const std::string& text) {
+    Result<ProjectConfig> config = Parse(text);
+    EXPECT_FALSE(config.ok());
+    if (config.ok()) return "";
+    EXPECT_EQ(config.error().error, "InvalidProjectConfig");
+    return config.error().cause;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ProjectConfigTest, EmptyObjectGivesDefaults) {
+  Result<ProjectConfig> config = Parse("{}");
+  ASSERT_TRUE(config.ok()) << config.error().cause;
+  EXPECT_EQ(config->account.region, "us-east-1");
+  EXPECT_EQ(config->account.account, "123456789012");
+  EXPECT_EQ(config->buckets_dir, (dir_ / "buckets").string());
+  EXPECT_TRUE(config->functions.empty());
+  EXPECT_TRUE(config->check_state_machine.empty());
+}
+
+TEST_F(ProjectConfigTest, FullConfig) {
+  Result<ProjectConfig> config = Parse(R"({
+    "region": "eu-west-2", "account_id": "000011112222", "buckets_dir": "data/../store",
+    "state_machines": {"trigger": {"definition": "sm/a.asl.json"}},
+    "functions": {
+      "decide": {"builtin": "check_retraining_decision", "bucket": "b1", "key": "k/d.csv",
+                 "max_bytes": 10},
+      "train": {"command": ["python3", "functions/train.py"], "timeout_seconds": 60,
+                "environment": {"MODE": "fast"}}},
+    "check": {"state_machine": "trigger", "input": {"x": 1}}})");
+  ASSERT_TRUE(config.ok()) << config.error().cause;
+  EXPECT_EQ(config->account.region, "eu-west-2");
+  EXPECT_EQ(config->account.account, "000011112222");
+  EXPECT_EQ(config->buckets_dir, (dir_ / "store").string());
+  EXPECT_EQ(config->state_machines.at("trigger"), (dir_ / "sm" / "a.asl.json").string());
+  const FunctionConfig& decide = config->functions.at("decide");
+  EXPECT_EQ(decide.kind, FunctionConfig::Kind::kBuiltin);
+  EXPECT_EQ(decide.decision.bucket, "b1");
+  EXPECT_EQ(decide.decision.key, "k/d.csv");
+  EXPECT_EQ(decide.decision.max_bytes, 10u);
+  const FunctionConfig& train = config->functions.at("train");
+  EXPECT_EQ(train.kind, FunctionConfig::Kind::kCommand);
+  EXPECT_EQ(train.command, (std::vector<std::string>{"python3", "functions/train.py"}));
+  EXPECT_EQ(train.timeout_seconds, 60);
+  ASSERT_EQ(train.environment.size(), 1u);
+  EXPECT_EQ(train.environment[0].first, "MODE");
+  EXPECT_EQ(config->check_state_machine, "trigger");
+  EXPECT_EQ(json::Serialize(config->check_input), R"({"x":1})");
+}
+
+TEST_F(ProjectConfigTest, ReportsEveryProblemWithItsPath) {
+  std::string cause = Problems(R"({
+    "regoin": "x", "account_id": "12",
+    "state_machines": {"bad name": {"definition": "sm/a.asl.json"},
+                       "gone": {"definition": "sm/missing.json"}},
+    "functions": {"f": {"command": []}, "g": {"builtin": "nope"},
+                  "h": {"command": ["x"], "timeout_seconds": 0, "enviroment": {}},
+                  "i": {}},
+    "check": {"state_machine": "trigger"}})");
+  for (const char* expected : {
+           "autoretrain.json: regoin: unknown field (did you mean 'region'?)",
+           "autoretrain.json: account_id: expected a 12-digit AWS account id",
+           "state_machines.bad name: invalid state machine name",
+           "state_machines.gone.definition: file 'sm/missing.json' does not exist",
+           "functions.f.command: expected a non-empty array of strings",
+           "functions.g.builtin: unknown built-in function 'nope'",
+           "functions.h.timeout_seconds: expected an integer from 1 to 604800, got 0",
+           "functions.h.enviroment: unknown field (did you mean 'environment'?)",
+           "functions.i: expected \"builtin\" or \"command\"",
+       }) {
+    EXPECT_NE(cause.find(expected), std::string::npos) << expected << "\nin:\n" << cause;
+  }
+}
+
+TEST_F(ProjectConfigTest, CheckMustNameAConfiguredStateMachine) {
+  std::string cause = Problems(
+      R"({"state_machines": {"trigger": {"definition": "sm/a.asl.json"}},
+          "check": {"state_machine": "triger"}})");
+  EXPECT_NE(cause.find("check.state_machine: 'triger' is not one of the configured "
+                       "state_machines (did you mean 'trigger'?)"),
+            std::string::npos)
+      << cause;
+}
+
+TEST_F(ProjectConfigTest, WrongTypes) {
+  EXPECT_NE(Problems("[]").find("autoretrain.json: expected an object, got array"),
+            std::string::npos);
+  EXPECT_NE(Problems(R"({"region": 5})").find("region: expected a string, got number"),
+            std::string::npos);
+  EXPECT_NE(Problems(R"({"functions": {"f": {"command": ["a", 1]}}})")
+                .find("functions.f.command[1]: expected a string, got number"),
+            std::string::npos);
+  EXPECT_NE(Problems("{oops").find("autoretrain.json: not valid JSON"), std::string::npos);
+}
+
+TEST_F(ProjectConfigTest, LoadProjectWithoutConfig) {
+  Result<ProjectConfig> config = LoadProject(dir_.string());
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().error, "ProjectNotFound");
+  EXPECT_NE(config.error().cause.find("autoretrain init"), std::string::npos);
+}
+
+TEST_F(ProjectConfigTest, InitWritesALoadableProjectAndRefusesToOverwrite) {
+  fs::path project = dir_ / "p";
+  Result<std::vector<std::string>> written = InitProject(project.string(), false);
+  ASSERT_TRUE(written.ok()) << written.error().cause;
+  EXPECT_EQ(written->size(), ProjectTemplateFiles().size());
+  Result<ProjectConfig> config = LoadProject(project.string());
+  ASSERT_TRUE(config.ok()) << config.error().cause;
+  EXPECT_EQ(config->check_state_machine, "creditcard-auto-retraining-trigger");
+  for (const auto& [name, path] : config->state_machines) {
+    Result<std::shared_ptr<const asl::StateMachine>> machine = LoadDefinition(path);
+    EXPECT_TRUE(machine.ok()) << name << ": " << machine.error().cause;
+  }
+
+  Result<std::string> trigger =
+      ReadFileLimited((project / "state_machines/retraining_trigger.asl.json").string(), 1 << 20);
+  ASSERT_TRUE(trigger.ok());
+  EXPECT_EQ(trigger->find(kPipelineArnPlaceholder), std::string::npos);
+  EXPECT_NE(trigger->find("arn:aws:states:us-east-1:123456789012:stateMachine:"
+                          "creditcard-training-pipeline"),
+            std::string::npos);
+
+  Result<std::vector<std::string>> again = InitProject(project.string(), false);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().error, "FileExists");
+  EXPECT_TRUE(InitProject(project.string(), true).ok());
+}
+
+TEST(DidYouMeanTest, SuggestsOnlyCloseNames) {
+  EXPECT_EQ(DidYouMean("regoin", {"region", "account_id"}), " (did you mean 'region'?)");
+  EXPECT_EQ(DidYouMean("Region", {"region"}), " (did you mean 'region'?)");
+  EXPECT_EQ(DidYouMean("zzzzzz", {"region", "account_id"}), "");
+}
+
+TEST(ReadFileLimitedTest, StopsAtTheLimit) {
+  Result<std::string> zero = ReadFileLimited("/dev/zero", 16);
+  ASSERT_FALSE(zero.ok());
+  EXPECT_EQ(zero.error().error, "FileTooLarge");
+  Result<std::string> missing = ReadFileLimited("/nonexistent/file", 16);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().error, "FileNotReadable");
+}
+
+}  // namespace
+}  // namespace autoretrain::retrain

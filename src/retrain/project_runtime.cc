@@ -1,0 +1,109 @@
+// LocalRuntime: a project's functions and state machines wired to the engine (project.h).
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+#include <variant>
+
+#include "autoretrain/asl/parser.h"
+#include "autoretrain/retrain/project.h"
+
+namespace autoretrain::retrain {
+
+Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Error{"FileNotReadable", "'" + path + "' is a directory"};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) {
+    return Error{"FileNotReadable",
+                 "cannot read '" + path + "': " + std::generic_category().message(errno)};
+  }
+  std::string data(max_bytes + 1, '\0');
+  in.read(data.data(), static_cast<std::streamsize>(data.size()));
+  if (in.bad()) return Error{"FileNotReadable", "cannot read '" + path + "'"};
+  data.resize(static_cast<size_t>(in.gcount()));
+  if (data.size() > max_bytes) {
+    return Error{"FileTooLarge",
+                 "'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes"};
+  }
+  return data;
+}
+
+Result<std::shared_ptr<const asl::StateMachine>> LoadDefinition(const std::string& path) {
+  Result<std::string> text = ReadFileLimited(path, kMaxDefinitionBytes);
+  if (!text.ok()) return Error{"DefinitionNotReadable", text.error().cause};
+  asl::CompileResult compiled = asl::CompileText(*text);
+  if (auto* machine = std::get_if<std::shared_ptr<const asl::StateMachine>>(&compiled)) {
+    return std::move(*machine);
+  }
+  std::string cause;
+  for (const asl::Diagnostic& d : std::get<std::vector<asl::Diagnostic>>(compiled)) {
+    if (!cause.empty()) cause += '\n';
+    cause += path + ": " + d.ToString();
+  }
+  return Error{"InvalidDefinition", std::move(cause)};
+}
+
+LocalRuntime::LocalRuntime(AccountContext account, std::string working_dir, std::string buckets_dir,
+                           engine::Observer* observer)
+    : account_(std::move(account)),
+      working_dir_(std::move(working_dir)),
+      buckets_dir_(std::move(buckets_dir)),
+      store_(integrations::MakeLocalObjectStore(buckets_dir_)),
+      router_(functions_, clock_, account_),
+      executor_(router_, clock_, observer, account_),
+      executions_(executor_, account_) {
+  router_.set_launcher(&executions_);
+  AddFunction(std::string(kDecisionFunctionName), FunctionConfig{});
+}
+
+LocalRuntime::~LocalRuntime() { executions_.WaitAll(); }
+
+Result<std::unique_ptr<LocalRuntime>> LocalRuntime::ForProject(const ProjectConfig& config,
+                                                               engine::Observer* observer) {
+  auto runtime =
+      std::make_unique<LocalRuntime>(config.account, config.dir, config.buckets_dir, observer);
+  for (const auto& [name, function] : config.functions) runtime->AddFunction(name, function);
+  for (const auto& [name, path] : config.state_machines) {
+    Result<std::string> arn = runtime->AddStateMachineFile(name, path);
+    if (!arn.ok()) return arn.take_error();
+  }
+  return runtime;
+}
+
+void LocalRuntime::AddFunction(const std::string& name, const FunctionConfig& config) {
+  if (config.kind == FunctionConfig::Kind::kBuiltin) {
+    functions_.Register(name, MakeDecisionFunction(*store_, config.decision));
+    return;
+  }
+  integrations::CommandSpec spec;
+  spec.argv = config.command;
+  spec.working_dir = working_dir_;
+  spec.env = config.environment;
+  spec.env.emplace_back("AUTORETRAIN_BUCKETS_DIR", buckets_dir_);
+  spec.timeout_seconds = config.timeout_seconds;
+  functions_.Register(name, integrations::MakeCommandFunction(std::move(spec)));
+}
+
+Result<std::string> LocalRuntime::AddStateMachineFile(const std::string& name,
+                                                      const std::string& path) {
+  Result<std::shared_ptr<const asl::StateMachine>> machine = LoadDefinition(path);
+  if (!machine.ok()) return machine.take_error();
+  return executions_.AddStateMachine(name, std::move(*machine));
+}
+
+std::string LocalRuntime::ArnOf(std::string_view name) const {
+  return StateMachineArn(account_, name);
+}
+
+Result<engine::ExecutionResult> LocalRuntime::Run(std::string_view state_machine_arn,
+                                                  json::Value input,
+                                                  std::string_view execution_name) {
+  return executions_.RunSync(state_machine_arn, std::move(input), execution_name);
+}
+
+void LocalRuntime::WaitAll() { executions_.WaitAll(); }
+
+}  // namespace autoretrain::retrain

@@ -1,0 +1,75 @@
+"""Shared helpers for the `autoretrain` CLI end-to-end tests (test_cli_*.py); holds no tests.
+
+The binary comes from AUTORETRAIN_BIN (ctest sets it), the repository from
+AUTORETRAIN_SOURCE_DIR (default: two levels above this file). Standard library only.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+SOURCE_DIR = Path(os.environ.get("AUTORETRAIN_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+SEED_DIR = SOURCE_DIR.parent / "shared" / "seed"
+BIN = os.environ.get("AUTORETRAIN_BIN", "")
+
+BUCKET = "mlops-creditcard"
+DECISION_KEY = "monitoring_outputs/retraining_decision/retraining_decision.csv"
+PIPELINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:creditcard-training-pipeline"
+
+# A pipeline that finishes at once: tests of the decision file swap it in for the real one,
+# which trains a model (its own tests run it for real).
+FAST_PIPELINE = {
+    "StartAt": "Done",
+    "States": {"Done": {"Type": "Pass", "Result": {"trained": True}, "End": True}},
+}
+
+
+def require_binary(test_case):
+    if not BIN or not os.access(BIN, os.X_OK):
+        raise unittest.SkipTest("AUTORETRAIN_BIN is not set to the built autoretrain binary")
+
+
+def autoretrain(*args, cwd=None, input_text=None, env=None, timeout=300):
+    """Runs the binary; returns the CompletedProcess (text mode)."""
+    return subprocess.run(
+        [BIN, *map(str, args)], cwd=cwd, input=input_text, env=env, capture_output=True,
+        text=True, timeout=timeout)
+
+
+class TempDirTestCase(unittest.TestCase):
+    """A test case with a fresh temporary directory self.tmp (a Path)."""
+
+    def setUp(self):
+        require_binary(self)
+        self.tmp = Path(tempfile.mkdtemp(prefix="autoretrain-cli-"))
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+
+    def run_ok(self, *args, **kwargs):
+        proc = autoretrain(*args, **kwargs)
+        self.assertEqual(proc.returncode, 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+        return proc
+
+    def init_project(self, name="project", fast_pipeline=False):
+        project = self.tmp / name
+        self.run_ok("init", project)
+        if fast_pipeline:
+            (project / "state_machines" / "training_pipeline.asl.json").write_text(
+                json.dumps(FAST_PIPELINE))
+        return project
+
+    def write_decision(self, project, data):
+        """Replaces the decision CSV with `data` (bytes or str, written exactly)."""
+        path = project / "buckets" / BUCKET / DECISION_KEY
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        return path
+
+    def check_json(self, project, expected_exit):
+        proc = autoretrain("check", "--project", project, "--json")
+        self.assertEqual(proc.returncode, expected_exit,
+                         f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+        return json.loads(proc.stdout)
