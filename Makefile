@@ -1,6 +1,7 @@
 # Thin wrapper around CMake (DuckDB style). `make` builds Release into build/release.
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+MAKEFLAGS += --no-print-directory
 
 .PHONY: example release debug sanitize test test-release test-sanitize format bench clean deps
 
@@ -28,9 +29,10 @@ test-sanitize: sanitize
 format:
 	find src include tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
 
+# Benchmarks build into the Release folder: build/release/bench/engine_bench (see BENCHMARKS.md).
 bench: deps
-	cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DAUTORETRAIN_BENCH=ON >/dev/null
-	cmake --build build/bench -j $(JOBS)
+	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DAUTORETRAIN_BENCH=ON >/dev/null
+	cmake --build build/release -j $(JOBS) --target engine_bench autoretrain
 
 deps:
 	@scripts/install-deps.sh

@@ -15,7 +15,7 @@ std::optional<Payload> LookupPath(const json::Path& path, const json::Value& inp
 }
 
 Status CheckPayloadSize(const json::Value& value, std::string_view what) {
-  if (json::SerializedSize(value) <= json::kMaxPayloadBytes) return OkStatus();
+  if (json::FitsInBytes(value, json::kMaxPayloadBytes)) return OkStatus();
   return Error{"States.DataLimitExceeded",
                "The state/task '" + std::string(what) +
                    "' returned a result with a size exceeding the maximum number of bytes "

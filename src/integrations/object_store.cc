@@ -74,14 +74,16 @@ class LocalObjectStore final : public ObjectStore {
 
   Result<std::string> GetObject(std::string_view bucket, std::string_view key,
                                 size_t max_bytes) override {
-    Result<std::string> dir = BucketDir(bucket, key);
-    if (!dir.ok()) return dir.take_error();
-    std::string path = *dir + "/" + std::string(key);
+    if (Status valid = ValidateBucket(bucket); !valid.ok()) return valid.take_error();
+    if (Status valid = ValidateKey(bucket, key); !valid.ok()) return valid.take_error();
+    std::string path = root_ + "/" + std::string(bucket) + "/" + std::string(key);
+    // Open first and look at the bucket only when that fails: one system call on the hot path.
     // O_NONBLOCK: opening a FIFO placed at the key must not hang; regular files ignore it.
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
       int err = errno;
       if (err == ENOENT || err == ENOTDIR || err == ENAMETOOLONG) {
+        if (Result<std::string> dir = BucketDir(bucket, key); !dir.ok()) return dir.take_error();
         return NoSuchKey(bucket, key, path);
       }
       if (err == EACCES || err == EPERM) return AccessDenied(bucket, key, path, err);

@@ -172,6 +172,17 @@ TEST(SerializedSizeTest, MatchesTheSerializedLength) {
   EXPECT_GT(SerializedSize(big), kMaxPayloadBytes);
 }
 
+TEST(FitsInBytesTest, AgreesWithSerializedSize) {
+  // Small: decided by the upper bound alone.
+  EXPECT_TRUE(FitsInBytes(MustParse(R"({"a":[1,"x",null]})"), 100));
+  EXPECT_FALSE(FitsInBytes(MustParse(R"({"a":[1,"x",null]})"), 10));
+  // Bound over the limit, exact size under it: 50,000 quotes serialize to 100,002 bytes.
+  EXPECT_TRUE(FitsInBytes(Value(std::string(50000, '"')), kMaxPayloadBytes));
+  EXPECT_FALSE(FitsInBytes(Value(std::string(50000, '"')), 100001));
+  EXPECT_TRUE(FitsInBytes(Value(std::string(50000, '"')), 100002));
+  EXPECT_FALSE(FitsInBytes(Value(std::string(kMaxPayloadBytes, 'x')), kMaxPayloadBytes));
+}
+
 TEST(SerializePrettyTest, TwoSpaceIndentation) {
   Value v = MustParse(R"({"a":[1,{"b":null}],"c":{},"d":[],"e":"x"})");
   EXPECT_EQ(SerializePretty(v),

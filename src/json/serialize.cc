@@ -211,6 +211,37 @@ std::string SerializePretty(const Value& value) {
   return out;
 }
 
+namespace {
+
+// An upper bound of SerializedSize: 6 bytes per string byte (a \uXXXX escape) plus quotes,
+// 24 per number (the longest shortest-round-trip double), separators and brackets.
+size_t SizeUpperBound(const Value& value) {
+  switch (value.kind()) {
+    case boost::json::kind::string:
+      return 6 * value.get_string().size() + 2;
+    case boost::json::kind::array: {
+      size_t total = 2;
+      for (const Value& item : value.get_array()) total += SizeUpperBound(item) + 1;
+      return total;
+    }
+    case boost::json::kind::object: {
+      size_t total = 2;
+      for (const auto& member : value.get_object()) {
+        total += 6 * member.key().size() + 4 + SizeUpperBound(member.value());
+      }
+      return total;
+    }
+    default:
+      return 24;
+  }
+}
+
+}  // namespace
+
+bool FitsInBytes(const Value& value, size_t limit) {
+  return SizeUpperBound(value) <= limit || SerializedSize(value) <= limit;
+}
+
 size_t SerializedSize(const Value& value) {
   ByteCounter counter;
   Append(counter, value, -1);

@@ -37,6 +37,11 @@ std::string Serialize(const Value& value);
 // Functions measures against its payload limit.
 size_t SerializedSize(const Value& value);
 
+// True when SerializedSize(value) <= limit. Cheaper than SerializedSize for payloads far below
+// the limit: it first sums an upper bound (every string byte escaped as \uXXXX) without looking
+// at characters, and counts exactly only when that bound exceeds the limit.
+bool FitsInBytes(const Value& value, size_t limit);
+
 // Step Functions' limit on a state's input, output and task results (256 KiB of UTF-8);
 // exceeding it fails with States.DataLimitExceeded.
 inline constexpr size_t kMaxPayloadBytes = 256 * 1024;
