@@ -57,6 +57,7 @@ CompileResult CompileChecked(const json::Value& definition) {
     for (const auto& [name, value] : states_json) {
       std::string state_name(name);
       CompileState(state_name, value, PointerAppend("/States", name), &reader, &machine->states[i]);
+      machine->states[i].reads_context = StateReadsContext(machine->states[i]);
       machine->index_by_name.emplace(std::move(state_name), i);
       ++i;
     }

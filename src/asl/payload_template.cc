@@ -152,6 +152,14 @@ Result<json::Value> EvaluateNode(const Node& n, const json::Value& input,
   return Error{"States.Runtime", "Corrupt payload template"};
 }
 
+bool NodeReadsContext(const Node& n) {
+  if (n.kind == Node::Kind::kPath) return n.path->is_context();
+  for (const Node& c : n.children) {
+    if (NodeReadsContext(c)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::optional<PayloadTemplate> PayloadTemplate::Compile(const json::Value& tmpl,
@@ -178,6 +186,12 @@ std::optional<PayloadTemplate> PayloadTemplate::Compile(const json::Value& tmpl,
 Result<json::Value> PayloadTemplate::Evaluate(const json::Value& input,
                                               const json::Value& context) const {
   return EvaluateNode(*root_, input, context);
+}
+
+bool PayloadTemplate::reads_context() const { return root_ && NodeReadsContext(*root_); }
+
+const json::Value* PayloadTemplate::literal() const {
+  return root_ && IsLiteral(*root_) ? &root_->literal : nullptr;
 }
 
 PayloadTemplate::PayloadTemplate(std::unique_ptr<Node> root) : root_(std::move(root)) {}

@@ -109,6 +109,53 @@ void CompileState(const std::string& name, const json::Value& value, const std::
   }
 }
 
+namespace {
+
+bool ReadsContext(const OptionalPath& path) {
+  return path.kind == OptionalPath::Kind::kPath && path.path && path.path->is_context();
+}
+
+bool ReadsContext(const std::optional<json::Path>& path) { return path && path->is_context(); }
+
+bool ReadsContext(const std::optional<PayloadTemplate>& tmpl) {
+  return tmpl && tmpl->reads_context();
+}
+
+bool ReadsContext(const ChoiceRule& rule) {
+  if (ReadsContext(rule.variable) || ReadsContext(rule.operand_path)) return true;
+  for (const ChoiceRule& child : rule.children) {
+    if (ReadsContext(child)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool StateReadsContext(const State& state) {
+  switch (state.type) {
+    case StateType::kPass:
+    case StateType::kChoice:
+    case StateType::kSucceed:
+    case StateType::kFail:
+      break;
+    case StateType::kTask:  // the handler receives the context
+    case StateType::kWait:
+    case StateType::kParallel:
+    case StateType::kMap:
+      return true;
+  }
+  if (ReadsContext(state.input_path) || ReadsContext(state.output_path) ||
+      ReadsContext(state.result_path) || ReadsContext(state.parameters) ||
+      ReadsContext(state.result_selector) || ReadsContext(state.error_path) ||
+      ReadsContext(state.cause_path)) {
+    return true;
+  }
+  for (const ChoiceRule& rule : state.choices) {
+    if (ReadsContext(rule)) return true;
+  }
+  return false;
+}
+
 void CompileTransition(const json::Object& obj, const std::string& location,
                        DefinitionReader* reader, State* state) {
   const bool has_next = obj.contains("Next");

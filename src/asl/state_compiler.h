@@ -37,6 +37,9 @@ void CompileFailState(const json::Object& obj, const std::string& location,
 // Shared pieces.
 // Next / End as Pass, Task, Wait, Parallel and Map take them: exactly one of a Next string or
 // "End": true.
+// Whether running `state` may read the context object (State::reads_context).
+bool StateReadsContext(const State& state);
+
 void CompileTransition(const json::Object& obj, const std::string& location,
                        DefinitionReader* reader, State* state);
 // Parameters / ResultSelector: a JSON object compiled as a PayloadTemplate.

@@ -62,7 +62,7 @@ int CheckCommand(const CheckOptions& options) {
     PrintError(config.error().cause);
     return kExitInvalid;
   }
-  Result<retrain::CheckReport> report = retrain::RunCheck(*config);
+  Result<retrain::CheckReport> report = retrain::RunCheck(*config, PrintWarning);
   if (!report.ok()) {
     PrintError(report.error().cause);
     return kExitInvalid;

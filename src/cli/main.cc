@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/check_command.h"
+#include "cli/executions_command.h"
 #include "cli/init_command.h"
 #include "cli/output.h"
 #include "cli/run_command.h"
@@ -17,8 +18,12 @@ constexpr const char* kVersion = "autoretrain 0.1.0";
 
 // The subcommand the user named, for usage hints ("" when none was recognized).
 std::string NamedSubcommand(const CLI::App& app) {
-  for (const CLI::App* sub : app.get_subcommands()) return sub->get_name();
-  return "";
+  std::string name;
+  for (const CLI::App* cmd = &app; !cmd->get_subcommands().empty();) {
+    cmd = cmd->get_subcommands().front();
+    name += (name.empty() ? "" : " ") + cmd->get_name();
+  }
+  return name;
 }
 
 int ReportParseError(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
@@ -28,7 +33,7 @@ int ReportParseError(const CLI::App& app, const CLI::ParseError& e, int argc, ch
   bool known = false;
   for (const CLI::App* cmd : app.get_subcommands({})) known |= cmd->check_name(first);
   if (sub.empty() && !first.empty() && first[0] != '-' && !known) {
-    PrintError("unknown command '" + first + "'; the commands are: init, run, check");
+    PrintError("unknown command '" + first + "'; the commands are: init, run, check, executions");
   } else if (sub.empty() && !first.empty() && first[0] == '-') {
     PrintError("unknown option '" + first + "'; options go after the command");
   } else {
@@ -53,9 +58,11 @@ int Main(int argc, char** argv) {
   InitOptions init;
   RunOptions run;
   CheckOptions check;
+  ExecutionsOptions executions;
   CLI::App* init_cmd = AddInitCommand(app, &init);
   CLI::App* run_cmd = AddRunCommand(app, &run);
   CLI::App* check_cmd = AddCheckCommand(app, &check);
+  CLI::App* executions_cmd = AddExecutionsCommand(app, &executions);
 
   try {
     app.parse(argc, argv);
@@ -71,6 +78,7 @@ int Main(int argc, char** argv) {
   if (init_cmd->parsed()) return InitCommand(init);
   if (run_cmd->parsed()) return RunCommand(run);
   if (check_cmd->parsed()) return CheckCommand(check);
+  if (executions_cmd->parsed()) return ExecutionsCommand(executions);
   return kExitInvalid;  // unreachable: require_subcommand(1)
 }
 

@@ -18,6 +18,11 @@ void PrintError(const Error& error, bool with_name) {
   PrintError(with_name ? error.error + ": " + error.cause : error.cause);
 }
 
+void PrintWarning(const std::string& message) {
+  // One write, so that a warning from another thread is never interleaved mid-line.
+  std::cerr << ("autoretrain: warning: " + message + "\n") << std::flush;
+}
+
 void PrintJson(const json::Value& value, bool pretty) {
   std::cout << (pretty ? json::SerializePretty(value) : json::Serialize(value)) << '\n';
   std::cout.flush();

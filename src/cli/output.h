@@ -1,7 +1,8 @@
 // Output conventions shared by the `autoretrain` subcommands: exit codes, error messages on
 // stderr, JSON on stdout.
 //
-// Thread-safety: call from the main thread only (writes to the standard streams).
+// Thread-safety: call from the main thread only (writes to the standard streams), except
+// PrintWarning.
 #ifndef AUTORETRAIN_CLI_OUTPUT_H_
 #define AUTORETRAIN_CLI_OUTPUT_H_
 
@@ -24,6 +25,10 @@ void PrintError(std::string_view message);
 // Prints `error` as PrintError(cause), prefixed with the error name on the first line when
 // `with_name` is set.
 void PrintError(const Error& error, bool with_name);
+
+// Prints "autoretrain: warning: <message>" to stderr; safe to call from any thread (it is the
+// WarningSink of the store: HistoryRecorder calls it from its writer thread).
+void PrintWarning(const std::string& message);
 
 // Prints `value` to stdout: pretty (two-space indents) or compact on one line.
 void PrintJson(const json::Value& value, bool pretty);

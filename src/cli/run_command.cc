@@ -197,7 +197,7 @@ int RunCommand(const RunOptions& options) {
     return kExitInvalid;
   }
   Result<std::unique_ptr<retrain::LocalRuntime>> runtime =
-      retrain::LocalRuntime::ForProject(*config, nullptr);
+      retrain::LocalRuntime::ForProject(*config, nullptr, PrintWarning);
   if (!runtime.ok()) {
     PrintError(runtime.error().cause);
     return kExitInvalid;

@@ -1,33 +1,50 @@
 #include "autoretrain/common/arn.h"
 
+#include <array>
+#include <initializer_list>
 #include <random>
-#include <vector>
 
 namespace autoretrain {
 
+namespace {
+
+// "arn:PARTITION:SERVICE:REGION:ACCOUNT:" followed by `parts`, built with one allocation:
+// execution ARNs are made once per execution.
+std::string MakeArn(const AccountContext& ctx, std::string_view service,
+                    std::initializer_list<std::string_view> parts) {
+  size_t size = 4 + ctx.partition.size() + 1 + service.size() + 1 + ctx.region.size() + 1 +
+                ctx.account.size() + 1;
+  for (std::string_view part : parts) size += part.size();
+  std::string arn;
+  arn.reserve(size);
+  arn.append("arn:").append(ctx.partition).append(":").append(service).append(":");
+  arn.append(ctx.region).append(":").append(ctx.account).append(":");
+  for (std::string_view part : parts) arn.append(part);
+  return arn;
+}
+
+}  // namespace
+
 std::string StateMachineArn(const AccountContext& ctx, std::string_view name) {
-  return "arn:" + ctx.partition + ":states:" + ctx.region + ":" + ctx.account + ":stateMachine:" +
-         std::string(name);
+  return MakeArn(ctx, "states", {"stateMachine:", name});
 }
 
 std::string ExecutionArn(const AccountContext& ctx, std::string_view state_machine_name,
                          std::string_view execution_name) {
-  return "arn:" + ctx.partition + ":states:" + ctx.region + ":" + ctx.account + ":execution:" +
-         std::string(state_machine_name) + ":" + std::string(execution_name);
+  return MakeArn(ctx, "states", {"execution:", state_machine_name, ":", execution_name});
 }
 
 std::string LambdaFunctionArn(const AccountContext& ctx, std::string_view name) {
-  return "arn:" + ctx.partition + ":lambda:" + ctx.region + ":" + ctx.account + ":function:" +
-         std::string(name);
+  return MakeArn(ctx, "lambda", {"function:", name});
 }
 
 std::optional<ParsedArn> ParseArn(std::string_view text) {
-  std::vector<std::string_view> parts;
+  std::array<std::string_view, 5> parts;
   size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
+  for (std::string_view& part : parts) {
     size_t colon = text.find(':', start);
     if (colon == std::string_view::npos) return std::nullopt;
-    parts.push_back(text.substr(start, colon - start));
+    part = text.substr(start, colon - start);
     start = colon + 1;
   }
   if (parts[0] != "arn") return std::nullopt;

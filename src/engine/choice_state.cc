@@ -8,7 +8,7 @@
 
 namespace autoretrain::engine {
 
-StateOutcome RunChoiceState(RunContext& rc, json::Value input) {
+StateOutcome RunChoiceState(RunContext& rc, json::Value& input) {
   const asl::State& s = *rc.state;
   Result<Payload> effective = ApplyInputPath(s.input_path, input, rc.context);
   if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));

@@ -42,20 +42,20 @@ StateEventNames EventNames(asl::StateType type) {
   return {"PassStateEntered", "PassStateExited"};
 }
 
-StateOutcome RunState(RunContext& rc, json::Value input) {
+StateOutcome RunState(RunContext& rc, json::Value& input) {
   switch (rc.state->type) {
     case asl::StateType::kPass:
-      return RunPassState(rc, std::move(input));
+      return RunPassState(rc, input);
     case asl::StateType::kTask:
-      return RunTaskState(rc, std::move(input));
+      return RunTaskState(rc, input);
     case asl::StateType::kChoice:
-      return RunChoiceState(rc, std::move(input));
+      return RunChoiceState(rc, input);
     case asl::StateType::kWait:
-      return RunWaitState(rc, std::move(input));
+      return RunWaitState(rc, input);
     case asl::StateType::kSucceed:
-      return RunSucceedState(rc, std::move(input));
+      return RunSucceedState(rc, input);
     case asl::StateType::kFail:
-      return RunFailState(rc, std::move(input));
+      return RunFailState(rc, input);
     case asl::StateType::kParallel:
     case asl::StateType::kMap:
       break;
@@ -130,9 +130,11 @@ ExecutionResult Executor::Run(const asl::StateMachine& machine, const ExecutionS
       result.cause = "Transition to an unknown state index " + std::to_string(index);
       return finish(ExecutionStatus::kFailed);
     }
-    TimePoint now = clock_.Now();
-    if (rc.deadline && now >= *rc.deadline) return timed_out();
     const asl::State& state = machine.states[index];
+    // The entry time is only observable through the deadline and $$.State.EnteredTime; a
+    // state that reads neither spares the clock read.
+    const TimePoint now = rc.deadline || state.reads_context ? clock_.Now() : TimePoint();
+    if (rc.deadline && now >= *rc.deadline) return timed_out();
     const StateEventNames names = EventNames(state.type);
     rc.state = &state;
     context.EnterState(state.name, now);
@@ -142,7 +144,7 @@ ExecutionResult Executor::Run(const asl::StateMachine& machine, const ExecutionS
                                       {"inputDetails", NotTruncated()}});
     });
 
-    StateOutcome outcome = RunState(rc, std::move(current));
+    StateOutcome outcome = RunState(rc, current);
     if (outcome.kind == StateOutcome::Kind::kNext || outcome.kind == StateOutcome::Kind::kEnd) {
       Status size = CheckPayloadSize(outcome.output, state.name);
       if (!size.ok()) outcome = StateOutcome::Failed(size.take_error());
@@ -179,7 +181,9 @@ ExecutionResult Executor::Run(const asl::StateMachine& machine, const ExecutionS
       return finish(ExecutionStatus::kSucceeded);
     }
     index = outcome.next_index;
-    current = std::move(outcome.output);
+    // A swap: cheaper than a move assignment, and what it leaves in the outcome (the consumed
+    // input) is dropped with it.
+    current.swap(outcome.output);
   }
 }
 

@@ -27,7 +27,7 @@ Result<std::string> SelectString(const json::Path& path, const json::Value& inpu
 
 }  // namespace
 
-StateOutcome RunFailState(RunContext& rc, json::Value input) {
+StateOutcome RunFailState(RunContext& rc, json::Value& input) {
   const asl::State& s = *rc.state;
   Error error{s.error.value_or(""), s.cause.value_or("")};
   if (s.error_path) {

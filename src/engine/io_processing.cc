@@ -88,7 +88,7 @@ json::Value TakeEffective(Payload effective, json::Value& raw, const asl::Option
                           bool raw_dispensable) {
   const bool from_context = input_path.kind == asl::OptionalPath::Kind::kPath && input_path.path &&
                             input_path.path->is_context();
-  if (!effective.borrowed() || !raw_dispensable || from_context) {
+  if (!effective.borrowed() || !raw_dispensable || from_context || effective.constant()) {
     return std::move(effective).Take();
   }
   if (&effective.get() == &raw) return std::move(raw);
@@ -99,14 +99,16 @@ json::Value TakeEffective(Payload effective, json::Value& raw, const asl::Option
 Result<Payload> ApplyTemplate(const std::optional<asl::PayloadTemplate>& tmpl, Payload effective,
                               ContextObject& context) {
   if (!tmpl) return effective;
+  // A template without paths always builds the same value: lend it rather than copy it.
+  if (const json::Value* literal = tmpl->literal()) return Payload::BorrowConstant(*literal);
   Result<json::Value> built = tmpl->Evaluate(effective.get(), context.Get());
   if (!built.ok()) return built.take_error();
   return Payload(std::move(built).value());
 }
 
 Result<json::Value> ApplyResultPath(const asl::OptionalPath& result_path, json::Value& raw,
-                                    bool consume_raw, json::Value result) {
-  if (IsIdentity(result_path)) return result;
+                                    bool consume_raw, json::Value&& result) {
+  if (IsIdentity(result_path)) return std::move(result);
   json::Value out = consume_raw ? std::move(raw) : json::Value(raw);
   if (result_path.kind == asl::OptionalPath::Kind::kNull) return out;
   Status assigned = result_path.path->Assign(out, std::move(result));
@@ -114,9 +116,9 @@ Result<json::Value> ApplyResultPath(const asl::OptionalPath& result_path, json::
   return out;
 }
 
-Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::Value output,
+Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::Value&& output,
                                     ContextObject& context) {
-  if (IsIdentity(output_path)) return output;
+  if (IsIdentity(output_path)) return std::move(output);
   if (output_path.kind == asl::OptionalPath::Kind::kNull) return json::Value(json::Object{});
   std::optional<Payload> selected = LookupPath(*output_path.path, output, context);
   if (!selected) return NoResultsError(*output_path.path);

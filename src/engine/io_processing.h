@@ -26,24 +26,26 @@ namespace autoretrain::engine {
 // A JSON value that is either borrowed from the caller (who keeps it alive) or owned.
 class Payload {
  public:
-  static Payload Borrow(const json::Value& value) {
-    Payload p;
-    p.borrowed_ = &value;
-    return p;
-  }
-  explicit Payload(json::Value owned) : owned_(std::move(owned)) {}
+  static Payload Borrow(const json::Value& value) { return Payload(&value, false); }
+  // A value of the compiled definition, which outlives the execution: never to be moved from.
+  static Payload BorrowConstant(const json::Value& value) { return Payload(&value, true); }
+  explicit Payload(json::Value&& owned) : owned_(std::move(owned)) {}
 
-  const json::Value& get() const { return borrowed_ != nullptr ? *borrowed_ : owned_; }
+  const json::Value& get() const { return borrowed_ != nullptr ? *borrowed_ : *owned_; }
   bool borrowed() const { return borrowed_ != nullptr; }
+  bool constant() const { return constant_; }
   // The value itself: moved out when owned, copied when borrowed.
   json::Value Take() && {
-    return borrowed_ != nullptr ? json::Value(*borrowed_) : std::move(owned_);
+    return borrowed_ != nullptr ? json::Value(*borrowed_) : std::move(*owned_);
   }
 
  private:
-  Payload() = default;
+  Payload(const json::Value* borrowed, bool constant) : borrowed_(borrowed), constant_(constant) {}
   const json::Value* borrowed_ = nullptr;
-  json::Value owned_;
+  bool constant_ = false;
+  // Empty when borrowed, so that passing a borrowed payload around constructs, moves and
+  // destroys no JSON value (each an out-of-line call).
+  std::optional<json::Value> owned_;
 };
 
 // Evaluates `path` against `input`, or against the context object for `$$` paths: the node
@@ -87,11 +89,11 @@ Result<Payload> ApplyTemplate(const std::optional<asl::PayloadTemplate>& tmpl, P
 // into the raw input. The raw input is moved out of `raw` when `consume_raw` is true (the
 // caller no longer needs it), copied otherwise. Fails with States.ResultPathMatchFailure.
 Result<json::Value> ApplyResultPath(const asl::OptionalPath& result_path, json::Value& raw,
-                                    bool consume_raw, json::Value result);
+                                    bool consume_raw, json::Value&& result);
 
 // OutputPath: absent or `$` gives `output`; null gives {}; a path selecting nothing fails with
 // States.Runtime.
-Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::Value output,
+Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::Value&& output,
                                     ContextObject& context);
 
 }  // namespace autoretrain::engine

@@ -6,24 +6,22 @@
 
 namespace autoretrain::engine {
 
-StateOutcome RunPassState(RunContext& rc, json::Value input) {
+StateOutcome RunPassState(RunContext& rc, json::Value& input) {
   const asl::State& s = *rc.state;
   Result<Payload> effective = ApplyInputPath(s.input_path, input, rc.context);
   if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));
   effective = ApplyTemplate(s.parameters, std::move(effective).value(), rc.context);
   if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));
 
-  json::Value result;
-  if (s.result_path.kind == asl::OptionalPath::Kind::kNull) {
+  json::Value result = [&] {
     // The result is discarded: don't build it.
-  } else if (s.result) {
-    result = *s.result;
-  } else {
+    if (s.result_path.kind == asl::OptionalPath::Kind::kNull) return json::Value();
+    if (s.result) return *s.result;
     // When the result replaces the raw input (ResultPath `$`), the raw input is not needed
     // afterwards and the effective input can be moved out of it.
-    result = TakeEffective(std::move(effective).value(), input, s.input_path,
-                           /*raw_dispensable=*/IsIdentity(s.result_path));
-  }
+    return TakeEffective(std::move(effective).value(), input, s.input_path,
+                         /*raw_dispensable=*/IsIdentity(s.result_path));
+  }();
 
   Result<json::Value> output =
       ApplyResultPath(s.result_path, input, /*consume_raw=*/true, std::move(result));

@@ -24,24 +24,20 @@ bool RunContext::SleepUntil(TimePoint until) {
   return true;
 }
 
-StateOutcome StateOutcome::Transition(const asl::State& state, json::Value output) {
+StateOutcome StateOutcome::Transition(const asl::State& state, json::Value&& output) {
   if (state.end) return End(std::move(output));
   return GoTo(state.next_index, std::move(output));
 }
 
-StateOutcome StateOutcome::GoTo(int next_index, json::Value output) {
-  StateOutcome o;
-  o.kind = Kind::kNext;
-  o.next_index = next_index;
-  o.output = std::move(output);
-  return o;
+// Built in one step: default-constructing the output and then assigning it costs three more
+// out-of-line JSON value calls.
+StateOutcome StateOutcome::GoTo(int next_index, json::Value&& output) {
+  return StateOutcome{
+      .kind = Kind::kNext, .next_index = next_index, .output = std::move(output), .error = {}};
 }
 
-StateOutcome StateOutcome::End(json::Value output) {
-  StateOutcome o;
-  o.kind = Kind::kEnd;
-  o.output = std::move(output);
-  return o;
+StateOutcome StateOutcome::End(json::Value&& output) {
+  return StateOutcome{.kind = Kind::kEnd, .output = std::move(output), .error = {}};
 }
 
 StateOutcome StateOutcome::Failed(Error error) {

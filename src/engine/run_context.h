@@ -56,20 +56,22 @@ struct StateOutcome {
   Error error;
 
   // Follows the state's Next (or End) with `output`.
-  static StateOutcome Transition(const asl::State& state, json::Value output);
-  static StateOutcome GoTo(int next_index, json::Value output);
-  static StateOutcome End(json::Value output);
+  static StateOutcome Transition(const asl::State& state, json::Value&& output);
+  static StateOutcome GoTo(int next_index, json::Value&& output);
+  static StateOutcome End(json::Value&& output);
   static StateOutcome Failed(Error error);
   static StateOutcome TimedOut();
 };
 
-// The state runners: each takes the state's raw input (consumed) and runs rc.state.
-StateOutcome RunPassState(RunContext& rc, json::Value input);
-StateOutcome RunTaskState(RunContext& rc, json::Value input);
-StateOutcome RunChoiceState(RunContext& rc, json::Value input);
-StateOutcome RunWaitState(RunContext& rc, json::Value input);
-StateOutcome RunSucceedState(RunContext& rc, json::Value input);
-StateOutcome RunFailState(RunContext& rc, json::Value input);
+// The state runners: each runs rc.state on its raw input, which it may consume (move from or
+// modify in place; the caller no longer needs it). Taken by reference rather than by value:
+// every move of a JSON value is an out-of-line call.
+StateOutcome RunPassState(RunContext& rc, json::Value& input);
+StateOutcome RunTaskState(RunContext& rc, json::Value& input);
+StateOutcome RunChoiceState(RunContext& rc, json::Value& input);
+StateOutcome RunWaitState(RunContext& rc, json::Value& input);
+StateOutcome RunSucceedState(RunContext& rc, json::Value& input);
+StateOutcome RunFailState(RunContext& rc, json::Value& input);
 
 }  // namespace autoretrain::engine
 

@@ -91,7 +91,7 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
 
 }  // namespace
 
-StateOutcome RunTaskState(RunContext& rc, json::Value input) {
+StateOutcome RunTaskState(RunContext& rc, json::Value& input) {
   const asl::State& s = *rc.state;
   // Retry and Catch need the raw input again after a failed attempt; otherwise the attempt may
   // consume it (ResultPath then writes into it without a copy).

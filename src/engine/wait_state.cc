@@ -77,7 +77,7 @@ TimePoint TruncateToSecond(TimePoint t) {
 
 }  // namespace
 
-StateOutcome RunWaitState(RunContext& rc, json::Value input) {
+StateOutcome RunWaitState(RunContext& rc, json::Value& input) {
   const asl::State& s = *rc.state;
   Result<Payload> effective = ApplyInputPath(s.input_path, input, rc.context);
   if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));

@@ -76,7 +76,9 @@ class LocalObjectStore final : public ObjectStore {
                                 size_t max_bytes) override {
     if (Status valid = ValidateBucket(bucket); !valid.ok()) return valid.take_error();
     if (Status valid = ValidateKey(bucket, key); !valid.ok()) return valid.take_error();
-    std::string path = root_ + "/" + std::string(bucket) + "/" + std::string(key);
+    std::string path;
+    path.reserve(root_.size() + bucket.size() + key.size() + 2);
+    path.append(root_).append("/").append(bucket).append("/").append(key);
     // Open first and look at the bucket only when that fails: one system call on the hot path.
     // O_NONBLOCK: opening a FIFO placed at the key must not hang; regular files ignore it.
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -142,7 +144,8 @@ class LocalObjectStore final : public ObjectStore {
   static Result<std::string> ReadAll(int fd, std::string_view bucket, std::string_view key,
                                      const std::string& path, size_t max_bytes) {
     struct stat st;
-    if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+    const bool stated = ::fstat(fd, &st) == 0;
+    if (stated && !S_ISREG(st.st_mode)) {
       // S3 has no directories: a key naming one is a prefix, not an object. Devices, FIFOs
       // and sockets are not objects either.
       return NoSuchKey(bucket, key, path);
@@ -166,6 +169,12 @@ class LocalObjectStore final : public ObjectStore {
       if (data.size() > max_bytes) {
         return Error{"EntityTooLarge", S3Uri(bucket, key) + " is larger than the " +
                                            std::to_string(max_bytes) + " bytes allowed"};
+      }
+      // A short read that ends where fstat said the file ends has reached its end: spare the
+      // read that would only return 0.
+      if (stated && static_cast<size_t>(n) < want &&
+          data.size() == static_cast<size_t>(st.st_size)) {
+        return data;
       }
     }
   }

@@ -6,6 +6,8 @@
 #ifndef AUTORETRAIN_INTEGRATIONS_SDK_METADATA_H_
 #define AUTORETRAIN_INTEGRATIONS_SDK_METADATA_H_
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,17 +18,36 @@
 
 namespace autoretrain::integrations {
 
-using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+// HTTP response headers in wire order: {name, value}.
+using HttpHeader = std::pair<std::string_view, std::string_view>;
 
 // {"AllHttpHeaders": {name: [value]} in wire order, "HttpHeaders": {name: value} sorted
-// case-insensitively (as the Java SDK's map is), "HttpStatusCode": status}.
-json::Object SdkHttpMetadata(const HttpHeaders& headers, int status);
+// case-insensitively (as the Java SDK's map is), "HttpStatusCode": status}. At most 255
+// headers.
+json::Object SdkHttpMetadata(std::span<const HttpHeader> headers, int status);
+
+// SdkHttpMetadata for one fixed list of header names, built once. Each call copies it and
+// fills in the values: a copy inserts without the duplicate-key lookups that building the
+// objects costs, and this runs once per integration call.
+class SdkHttpMetadataTemplate {
+ public:
+  // `names` in wire order, without duplicates.
+  SdkHttpMetadataTemplate(std::span<const std::string_view> names, int status);
+
+  // SdkHttpMetadata of the headers pairing the names with `values` (as many, same order).
+  json::Object Make(std::span<const std::string_view> values) const;
+
+ private:
+  json::Object metadata_;                  // with empty values
+  std::vector<uint8_t> sorted_positions_;  // where each header sits in "HttpHeaders"
+};
 
 // {"RequestId": request_id}.
 json::Object SdkResponseMetadata(std::string_view request_id);
 
-// An HTTP date (RFC 7231 IMF-fixdate): "Mon, 05 Dec 2022 10:08:57 GMT".
-std::string HttpDate(TimePoint t);
+// An HTTP date (RFC 7231 IMF-fixdate): "Mon, 05 Dec 2022 10:08:57 GMT". The view stays valid
+// until the next call on the same thread.
+std::string_view HttpDate(TimePoint t);
 
 // An X-Ray trace header value as Lambda returns it: "root=1-<epoch hex>-<24 hex>;parent=<16
 // hex>;sampled=0".

@@ -1,5 +1,6 @@
 #include "autoretrain/integrations/task_router.h"
 
+#include <charconv>
 #include <exception>
 
 #include "integrations/sdk_metadata.h"
@@ -102,21 +103,32 @@ Result<json::Value> TaskRouter::InvokeLambda(const engine::TaskRequest& request)
   // AWS SDK for Java sees it), field for field.
   std::string request_id = NewExecutionName();
   TimePoint now = clock_.Now();
-  std::string length = std::to_string(json::Serialize(*result).size());
-  HttpHeaders headers = {{"X-Amz-Executed-Version", "$LATEST"},
-                         {"x-amzn-Remapped-Content-Length", "0"},
-                         {"Connection", "keep-alive"},
-                         {"x-amzn-RequestId", request_id},
-                         {"Content-Length", length},
-                         {"Date", HttpDate(now)},
-                         {"X-Amzn-Trace-Id", NewTraceId(now)},
-                         {"Content-Type", "application/json"}};
-  json::Object envelope;
-  envelope["ExecutedVersion"] = "$LATEST";
-  envelope["Payload"] = std::move(result).value();
-  envelope["SdkHttpMetadata"] = SdkHttpMetadata(headers, 200);
-  envelope["SdkResponseMetadata"] = SdkResponseMetadata(request_id);
-  envelope["StatusCode"] = 200;
+  char length[24];
+  auto length_end = std::to_chars(length, length + sizeof length, json::SerializedSize(*result));
+  std::string trace_id = NewTraceId(now);
+  static constexpr std::string_view kNames[] = {"X-Amz-Executed-Version",
+                                                "x-amzn-Remapped-Content-Length",
+                                                "Connection",
+                                                "x-amzn-RequestId",
+                                                "Content-Length",
+                                                "Date",
+                                                "X-Amzn-Trace-Id",
+                                                "Content-Type"};
+  static const SdkHttpMetadataTemplate kMetadata(kNames, 200);
+  const std::string_view values[] = {"$LATEST",
+                                     "0",
+                                     "keep-alive",
+                                     request_id,
+                                     std::string_view(length, length_end.ptr),
+                                     HttpDate(now),
+                                     trace_id,
+                                     "application/json"};
+  json::Object envelope(5);
+  envelope.emplace("ExecutedVersion", "$LATEST");
+  envelope.emplace("Payload", std::move(result).value());
+  envelope.emplace("SdkHttpMetadata", kMetadata.Make(values));
+  envelope.emplace("SdkResponseMetadata", SdkResponseMetadata(request_id));
+  envelope.emplace("StatusCode", 200);
   return json::Value(std::move(envelope));
 }
 
@@ -188,18 +200,22 @@ Result<json::Value> TaskRouter::StartExecution(const engine::TaskRequest& reques
   // The StartExecution response as the AWS SDK for Java returns it: the date in epoch
   // milliseconds, plus the SDK metadata every request-response integration carries.
   int64_t start_millis = started->start_date.time_since_epoch().count();
-  json::Object body;
-  body["executionArn"] = started->execution_arn;
-  body["startDate"] = static_cast<double>(start_millis) / 1000.0;
-  HttpHeaders headers = {{"x-amzn-RequestId", request_id},
-                         {"Content-Type", "application/x-amz-json-1.0"},
-                         {"Content-Length", std::to_string(json::Serialize(body).size())},
-                         {"Date", HttpDate(clock_.Now())}};
-  json::Object output;
-  output["ExecutionArn"] = started->execution_arn;
-  output["SdkHttpMetadata"] = SdkHttpMetadata(headers, 200);
-  output["SdkResponseMetadata"] = SdkResponseMetadata(request_id);
-  output["StartDate"] = start_millis;
+  json::Object body(2);
+  body.emplace("executionArn", started->execution_arn);
+  body.emplace("startDate", static_cast<double>(start_millis) / 1000.0);
+  char length[24];
+  auto length_end = std::to_chars(length, length + sizeof length, json::SerializedSize(body));
+  static constexpr std::string_view kNames[] = {"x-amzn-RequestId", "Content-Type",
+                                                "Content-Length", "Date"};
+  static const SdkHttpMetadataTemplate kMetadata(kNames, 200);
+  const std::string_view values[] = {request_id, "application/x-amz-json-1.0",
+                                     std::string_view(length, length_end.ptr),
+                                     HttpDate(clock_.Now())};
+  json::Object output(4);
+  output.emplace("ExecutionArn", started->execution_arn);
+  output.emplace("SdkHttpMetadata", kMetadata.Make(values));
+  output.emplace("SdkResponseMetadata", SdkResponseMetadata(request_id));
+  output.emplace("StartDate", start_millis);
   return json::Value(std::move(output));
 }
 

@@ -125,16 +125,24 @@ Status Path::Assign(Value& root, Value value) const {
     }
   }
   Value* cur = &root;
-  for (const Step& s : steps) {
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& s = steps[i];
     if (s.kind == StepKind::kField) {
       Object& obj = cur->get_object();
       auto it = obj.find(s.name);
+      if (it == obj.end() && i + 1 == steps.size()) {
+        // A new last field is created holding the value, not as an empty object replaced.
+        obj.emplace(s.name, std::move(value));
+        return OkStatus();
+      }
       cur = it != obj.end() ? &it->value() : &obj.emplace(s.name, Object()).first->value();
     } else {
       cur = &cur->get_array()[static_cast<size_t>(s.index)];
     }
   }
-  *cur = std::move(value);
+  // A swap rather than a move assignment (which swaps too, with an extra temporary); the old
+  // node leaves with `value`.
+  cur->swap(value);
   return OkStatus();
 }
 

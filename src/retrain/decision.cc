@@ -1,9 +1,9 @@
 #include "autoretrain/retrain/decision.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
-#include <variant>
 #include <vector>
 
 #include "autoretrain/retrain/csv.h"
@@ -19,35 +19,40 @@ constexpr size_t kMaxQuotedBytes = 100;
 
 struct CodePoint {
   uint32_t value;
-  size_t offset, length;
+  size_t length;  // 0: malformed
 };
 
-// Decodes strict UTF-8 as Python's bytes.decode("utf-8") does (no overlongs, surrogates or
-// values past U+10FFFF). On malformed input returns the offset of the first bad byte.
-std::variant<std::vector<CodePoint>, size_t> DecodeUtf8(std::string_view text) {
-  std::vector<CodePoint> points;
+// Decodes the code point at text[pos] strictly, as Python's bytes.decode("utf-8") does (no
+// overlongs, surrogates or values past U+10FFFF). Length 0 when the bytes there are malformed.
+CodePoint DecodeAt(std::string_view text, size_t pos) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned char lead = byte(pos);
+  size_t length = lead < 0x80           ? 1
+                  : (lead >> 5) == 0x6  ? 2
+                  : (lead >> 4) == 0xE  ? 3
+                  : (lead >> 3) == 0x1E ? 4
+                                        : 0;
+  if (length == 0 || pos + length > text.size()) return {0, 0};
+  uint32_t cp = length == 1 ? lead : lead & (0x7F >> length);
+  for (size_t i = 1; i < length; ++i) {
+    if ((byte(pos + i) & 0xC0) != 0x80) return {0, 0};
+    cp = (cp << 6) | (byte(pos + i) & 0x3F);
+  }
+  static constexpr uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMinForLength[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return {0, 0};
+  }
+  return {cp, length};
+}
+
+// The offset of the first byte that is not strict UTF-8, or nullopt when `text` is valid.
+std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
   for (size_t pos = 0; pos < text.size();) {
-    auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-    unsigned char lead = byte(pos);
-    size_t length = lead < 0x80           ? 1
-                    : (lead >> 5) == 0x6  ? 2
-                    : (lead >> 4) == 0xE  ? 3
-                    : (lead >> 3) == 0x1E ? 4
-                                          : 0;
-    if (length == 0 || pos + length > text.size()) return pos;
-    uint32_t cp = length == 1 ? lead : lead & (0x7F >> length);
-    for (size_t i = 1; i < length; ++i) {
-      if ((byte(pos + i) & 0xC0) != 0x80) return pos;
-      cp = (cp << 6) | (byte(pos + i) & 0x3F);
-    }
-    static constexpr uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMinForLength[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return pos;
-    }
-    points.push_back({cp, pos, length});
+    size_t length = DecodeAt(text, pos).length;
+    if (length == 0) return pos;
     pos += length;
   }
-  return points;
+  return std::nullopt;
 }
 
 // The characters Python's str.strip() removes (str.isspace()).
@@ -62,21 +67,27 @@ bool IsPythonSpace(uint32_t cp) {
 // Other characters are kept: no other upper() result can make the value exactly YES or NO
 // (ß, ŉ, ẙ and the st ligatures upper-case to two characters, one of them not in YES/NO).
 std::string StripUpper(std::string_view value) {
-  auto decoded = DecodeUtf8(value);
-  const auto& points = std::get<std::vector<CodePoint>>(decoded);  // the file was validated
-  size_t first = 0, last = points.size();
-  while (first < last && IsPythonSpace(points[first].value)) ++first;
-  while (last > first && IsPythonSpace(points[last - 1].value)) --last;
+  // The file was validated, so every code point decodes. First find the stripped range.
+  size_t first = value.size(), last = 0;
+  for (size_t pos = 0; pos < value.size();) {
+    CodePoint cp = DecodeAt(value, pos);
+    if (!IsPythonSpace(cp.value)) {
+      first = std::min(first, pos);
+      last = pos + cp.length;
+    }
+    pos += cp.length;
+  }
   std::string out;
-  for (size_t i = first; i < last; ++i) {
-    uint32_t cp = points[i].value;
-    if (cp >= 'a' && cp <= 'z') {
-      out.push_back(static_cast<char>(cp - 'a' + 'A'));
-    } else if (cp == 0x17F) {
+  for (size_t pos = first; pos < last;) {
+    CodePoint cp = DecodeAt(value, pos);
+    if (cp.value >= 'a' && cp.value <= 'z') {
+      out.push_back(static_cast<char>(cp.value - 'a' + 'A'));
+    } else if (cp.value == 0x17F) {
       out.push_back('S');
     } else {
-      out.append(value.substr(points[i].offset, points[i].length));
+      out.append(value.substr(pos, cp.length));
     }
+    pos += cp.length;
   }
   return out;
 }
@@ -110,13 +121,17 @@ Error NoDataRow(const std::string& where, const std::vector<CsvRow>& rows, size_
 
 }  // namespace
 
-Result<std::string> ReadDecision(integrations::ObjectStore& store, const DecisionConfig& config) {
-  const std::string where = "s3://" + config.bucket + "/" + config.key;
-  Result<std::string> body = store.GetObject(config.bucket, config.key, config.max_bytes);
+namespace {
+
+// ReadDecision of s3://bucket/key. The location's text is only built for error messages.
+Result<std::string> ReadDecisionAt(integrations::ObjectStore& store, std::string_view bucket,
+                                   std::string_view key, size_t max_bytes) {
+  auto where = [&] { return "s3://" + std::string(bucket) + "/" + std::string(key); };
+  Result<std::string> body = store.GetObject(bucket, key, max_bytes);
   if (!body.ok()) {
     if (body.error().error == "EntityTooLarge") {
       return Error{"DecisionFileTooLarge",
-                   where + " is larger than " + std::to_string(config.max_bytes) +
+                   where() + " is larger than " + std::to_string(max_bytes) +
                        " bytes: a decision file is a small CSV (" + std::string(kExpected) +
                        "); check that the monitoring job wrote the right file"};
     }
@@ -124,26 +139,31 @@ Result<std::string> ReadDecision(integrations::ObjectStore& store, const Decisio
   }
   std::string_view text = *body;
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
-  if (auto decoded = DecodeUtf8(text); std::holds_alternative<size_t>(decoded)) {
-    size_t offset = std::get<size_t>(decoded);
+  if (std::optional<size_t> offset = FirstInvalidUtf8(text)) {
     char byte[8];
-    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[offset]));
-    return Error{"MalformedDecisionFile", where + " is not UTF-8 text: invalid byte " + byte +
-                                              " at offset " + std::to_string(offset) +
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[*offset]));
+    return Error{"MalformedDecisionFile", where() + " is not UTF-8 text: invalid byte " + byte +
+                                              " at offset " + std::to_string(*offset) +
                                               "; expected a UTF-8 CSV file"};
   }
   Result<std::vector<CsvRow>> rows = ParseCsv(text);
   if (!rows.ok()) {
-    return Error{"MalformedDecisionFile", where + " is not valid CSV: " + rows.error().cause};
+    return Error{"MalformedDecisionFile", where() + " is not valid CSV: " + rows.error().cause};
   }
-  if (rows->size() < 2 || (*rows)[1].empty()) return NoDataRow(where, *rows, text.size());
+  if (rows->size() < 2 || (*rows)[1].empty()) return NoDataRow(where(), *rows, text.size());
   const std::string& value = (*rows)[1][0];
   std::string decision = StripUpper(value);
   if (decision == "YES" || decision == "NO") return decision;
   return Error{"InvalidDecisionValue",
-               where + " row 2, column 1 is " + Quote(value) +
+               where() + " row 2, column 1 is " + Quote(value) +
                    (decision.empty() ? " (empty)" : "") +
                    ": expected YES or NO (case and surrounding whitespace are ignored)"};
+}
+
+}  // namespace
+
+Result<std::string> ReadDecision(integrations::ObjectStore& store, const DecisionConfig& config) {
+  return ReadDecisionAt(store, config.bucket, config.key, config.max_bytes);
 }
 
 namespace {
@@ -154,9 +174,9 @@ class DecisionFunction final : public integrations::Function {
       : store_(store), config_(std::move(config)) {}
 
   Result<json::Value> Invoke(const json::Value& event) override {
-    DecisionConfig config = config_;
+    std::string_view bucket = config_.bucket, key = config_.key;
     if (event.is_object()) {
-      for (auto [field, target] : {std::pair{"bucket", &config.bucket}, {"key", &config.key}}) {
+      for (auto [field, target] : {std::pair{"bucket", &bucket}, {"key", &key}}) {
         const json::Value* value = event.get_object().if_contains(field);
         if (value == nullptr) continue;
         if (!value->is_string()) {
@@ -168,12 +188,12 @@ class DecisionFunction final : public integrations::Function {
         *target = value->get_string();
       }
     }
-    Result<std::string> decision = ReadDecision(store_, config);
+    Result<std::string> decision = ReadDecisionAt(store_, bucket, key, config_.max_bytes);
     if (!decision.ok()) {
       return integrations::FunctionError(decision.error().error, decision.error().cause);
     }
-    json::Object result;
-    result["retraining_required"] = *decision;
+    json::Object result(1);
+    result.emplace("retraining_required", *decision);
     return json::Value(std::move(result));
   }
 

@@ -82,7 +82,7 @@ json::Value CheckReport::ToJson() const {
   return out;
 }
 
-Result<CheckReport> RunCheck(const ProjectConfig& config) {
+Result<CheckReport> RunCheck(const ProjectConfig& config, integrations::WarningSink warn) {
   if (config.check_state_machine.empty()) {
     return Error{"InvalidProjectConfig",
                  std::string(kProjectConfigFile) +
@@ -91,7 +91,8 @@ Result<CheckReport> RunCheck(const ProjectConfig& config) {
   }
   const std::string execution_name = NewExecutionName();
   CheckObserver observer(ExecutionArn(config.account, config.check_state_machine, execution_name));
-  Result<std::unique_ptr<LocalRuntime>> runtime = LocalRuntime::ForProject(config, &observer);
+  Result<std::unique_ptr<LocalRuntime>> runtime =
+      LocalRuntime::ForProject(config, &observer, std::move(warn));
   if (!runtime.ok()) return runtime.take_error();
   LocalRuntime& rt = **runtime;
   Result<engine::ExecutionResult> trigger =

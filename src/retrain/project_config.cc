@@ -13,15 +13,7 @@ namespace fs = std::filesystem;
 constexpr int kMaxTimeoutSeconds = 7 * 24 * 3600;
 constexpr size_t kMaxConfigBytes = 1024 * 1024;
 
-// Built by appending: GCC 12 warns falsely (-Wrestrict) on "'" + std::string(s).
-std::string Quote(std::string_view s) {
-  std::string quoted;
-  quoted.reserve(s.size() + 2);
-  quoted += '\'';
-  quoted += s;
-  quoted += '\'';
-  return quoted;
-}
+std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 bool IsRegion(std::string_view s) {
   // "us-east-1", "eu-central-2", "us-gov-west-1": letters-...-digits.
@@ -63,8 +55,9 @@ class ConfigParser {
   void ParseRoot(const json::Value& root) {
     const json::Object* obj = fields_.ExpectObject(root, "", "an object");
     if (obj == nullptr) return;
-    fields_.RejectUnknown(
-        *obj, "", {"region", "account_id", "buckets_dir", "state_machines", "functions", "check"});
+    fields_.RejectUnknown(*obj, "",
+                          {"region", "account_id", "buckets_dir", "data_dir", "state_machines",
+                           "functions", "check"});
     if (auto region = fields_.OptionalString(*obj, "", "region")) {
       if (IsRegion(*region)) {
         out_->account.region = *region;
@@ -82,13 +75,8 @@ class ConfigParser {
             "expected a 12-digit AWS account id such as \"123456789012\", got " + Quote(*account));
       }
     }
-    if (auto buckets = fields_.OptionalString(*obj, "", "buckets_dir")) {
-      if (buckets->empty()) {
-        fields_.Problem("buckets_dir", "expected a directory path, got an empty string");
-      } else {
-        out_->buckets_dir = Resolve(*buckets);
-      }
-    }
+    ParseDirectory(*obj, "buckets_dir", &out_->buckets_dir);
+    ParseDirectory(*obj, "data_dir", &out_->data_dir);
     if (const json::Value* v = obj->if_contains("state_machines")) ParseStateMachines(*v);
     if (const json::Value* v = obj->if_contains("functions")) ParseFunctions(*v);
     if (const json::Value* v = obj->if_contains("check")) ParseCheck(*v);
@@ -99,6 +87,17 @@ class ConfigParser {
  private:
   std::string Resolve(const std::string& path) const {
     return (dir_ / path).lexically_normal().string();
+  }
+
+  // obj[key], a directory path, resolved into *out when present and valid.
+  void ParseDirectory(const json::Object& obj, std::string_view key, std::string* out) {
+    auto path = fields_.OptionalString(obj, "", key);
+    if (!path) return;
+    if (path->empty()) {
+      fields_.Problem(std::string(key), "expected a directory path, got an empty string");
+    } else {
+      *out = Resolve(*path);
+    }
   }
 
   void ParseStateMachines(const json::Value& v) {
@@ -260,6 +259,7 @@ ProjectConfig DefaultProject(const std::string& dir) {
 
 Result<ProjectConfig> ParseProjectConfig(std::string_view text, const std::string& dir) {
   ProjectConfig config = DefaultProject(dir);
+  config.data_dir = (fs::path(config.dir) / "data").string();
   const std::string file(kProjectConfigFile);
   Result<json::Value> parsed = json::Parse(text);
   if (!parsed.ok()) {

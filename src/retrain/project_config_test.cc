@@ -44,6 +44,8 @@ TEST_F(ProjectConfigTest, EmptyObjectGivesDefaults) {
   EXPECT_EQ(config->account.region, "us-east-1");
   EXPECT_EQ(config->account.account, "123456789012");
   EXPECT_EQ(config->buckets_dir, (dir_ / "buckets").string());
+  EXPECT_EQ(config->data_dir, (dir_ / "data").string());
+  EXPECT_EQ(DatabasePath(*config), (dir_ / "data" / "autoretrain.db").string());
   EXPECT_TRUE(config->functions.empty());
   EXPECT_TRUE(config->check_state_machine.empty());
 }
@@ -51,6 +53,7 @@ TEST_F(ProjectConfigTest, EmptyObjectGivesDefaults) {
 TEST_F(ProjectConfigTest, FullConfig) {
   Result<ProjectConfig> config = Parse(R"({
     "region": "eu-west-2", "account_id": "000011112222", "buckets_dir": "data/../store",
+    "data_dir": "state/db",
     "state_machines": {"trigger": {"definition": "sm/a.asl.json"}},
     "functions": {
       "decide": {"builtin": "check_retraining_decision", "bucket": "b1", "key": "k/d.csv",
@@ -62,6 +65,7 @@ TEST_F(ProjectConfigTest, FullConfig) {
   EXPECT_EQ(config->account.region, "eu-west-2");
   EXPECT_EQ(config->account.account, "000011112222");
   EXPECT_EQ(config->buckets_dir, (dir_ / "store").string());
+  EXPECT_EQ(config->data_dir, (dir_ / "state" / "db").string());
   EXPECT_EQ(config->state_machines.at("trigger"), (dir_ / "sm" / "a.asl.json").string());
   const FunctionConfig& decide = config->functions.at("decide");
   EXPECT_EQ(decide.kind, FunctionConfig::Kind::kBuiltin);
@@ -121,6 +125,22 @@ TEST_F(ProjectConfigTest, WrongTypes) {
                 .find("functions.f.command[1]: expected a string, got number"),
             std::string::npos);
   EXPECT_NE(Problems("{oops").find("autoretrain.json: not valid JSON"), std::string::npos);
+  EXPECT_NE(Problems(R"({"data_dir": ""})")
+                .find("data_dir: expected a directory path, got an empty string"),
+            std::string::npos);
+  EXPECT_NE(Problems(R"({"data_dir": 3})").find("data_dir: expected a string, got number"),
+            std::string::npos);
+  EXPECT_NE(
+      Problems(R"({"datadir": "d"})").find("datadir: unknown field (did you mean 'data_dir'?)"),
+      std::string::npos);
+}
+
+TEST_F(ProjectConfigTest, NoProjectMeansNoStore) {
+  ProjectConfig config = DefaultProject(dir_.string());
+  EXPECT_TRUE(config.data_dir.empty());
+  EXPECT_EQ(DatabasePath(config), "");
+  EXPECT_FALSE(OpenProjectStore(config).ok());
+  EXPECT_EQ(OpenHistorySink(config, {}).store, nullptr);
 }
 
 TEST_F(ProjectConfigTest, LoadProjectWithoutConfig) {

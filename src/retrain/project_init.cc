@@ -57,12 +57,9 @@ Result<std::vector<std::string>> InitProject(const std::string& dir, bool force)
     for (const EmbeddedFile& file : files) {
       fs::path target = root / file.path;
       if (fs::exists(fs::symlink_status(target, ec))) {
-        // Appended rather than "'" + ...: GCC 12 warns falsely (-Wrestrict) on that form.
-        std::string message(1, '\'');
-        message += target.string();
-        message += "' already exists; nothing was written (use --force to overwrite the starter "
-                   "project's files)";
-        return Error{"FileExists", std::move(message)};
+        return Error{"FileExists", "'" + target.string() +
+                                       "' already exists; nothing was written (use --force to "
+                                       "overwrite the starter project's files)"};
       }
     }
   }

@@ -31,10 +31,25 @@ Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes) {
   return data;
 }
 
-Result<std::shared_ptr<const asl::StateMachine>> LoadDefinition(const std::string& path) {
-  Result<std::string> text = ReadFileLimited(path, kMaxDefinitionBytes);
-  if (!text.ok()) return Error{"DefinitionNotReadable", text.error().cause};
-  asl::CompileResult compiled = asl::CompileText(*text);
+namespace {
+
+// Forwards every event to each of its observers, in order.
+class ObserverList final : public engine::Observer {
+ public:
+  explicit ObserverList(std::vector<engine::Observer*> observers)
+      : observers_(std::move(observers)) {}
+  void OnEvent(std::string_view execution_arn, const engine::HistoryEvent& event) override {
+    for (engine::Observer* observer : observers_) observer->OnEvent(execution_arn, event);
+  }
+
+ private:
+  const std::vector<engine::Observer*> observers_;
+};
+
+// Compiles the definition `text` read from `path` (named in diagnostics).
+Result<std::shared_ptr<const asl::StateMachine>> CompileDefinition(const std::string& text,
+                                                                   const std::string& path) {
+  asl::CompileResult compiled = asl::CompileText(text);
   if (auto* machine = std::get_if<std::shared_ptr<const asl::StateMachine>>(&compiled)) {
     return std::move(*machine);
   }
@@ -46,14 +61,40 @@ Result<std::shared_ptr<const asl::StateMachine>> LoadDefinition(const std::strin
   return Error{"InvalidDefinition", std::move(cause)};
 }
 
+Result<std::string> ReadDefinition(const std::string& path) {
+  Result<std::string> text = ReadFileLimited(path, kMaxDefinitionBytes);
+  if (!text.ok()) return Error{"DefinitionNotReadable", text.error().cause};
+  return text;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const asl::StateMachine>> LoadDefinition(const std::string& path) {
+  Result<std::string> text = ReadDefinition(path);
+  if (!text.ok()) return text.take_error();
+  return CompileDefinition(*text, path);
+}
+
 LocalRuntime::LocalRuntime(AccountContext account, std::string working_dir, std::string buckets_dir,
-                           engine::Observer* observer)
+                           engine::Observer* observer, HistorySink history)
     : account_(std::move(account)),
       working_dir_(std::move(working_dir)),
       buckets_dir_(std::move(buckets_dir)),
+      history_store_(std::move(history.store)),
+      recorder_(history_store_ ? std::make_unique<integrations::HistoryRecorder>(
+                                     *history_store_, history.database, std::move(history.warn))
+                               : nullptr),
+      observers_(recorder_ && observer
+                     ? std::make_unique<ObserverList>(
+                           std::vector<engine::Observer*>{observer, recorder_.get()})
+                     : nullptr),
       store_(integrations::MakeLocalObjectStore(buckets_dir_)),
       router_(functions_, clock_, account_),
-      executor_(router_, clock_, observer, account_),
+      executor_(router_, clock_,
+                observers_  ? observers_.get()
+                : recorder_ ? recorder_.get()
+                            : observer,
+                account_),
       executions_(executor_, account_) {
   router_.set_launcher(&executions_);
   AddFunction(std::string(kDecisionFunctionName), FunctionConfig{});
@@ -62,9 +103,10 @@ LocalRuntime::LocalRuntime(AccountContext account, std::string working_dir, std:
 LocalRuntime::~LocalRuntime() { executions_.WaitAll(); }
 
 Result<std::unique_ptr<LocalRuntime>> LocalRuntime::ForProject(const ProjectConfig& config,
-                                                               engine::Observer* observer) {
-  auto runtime =
-      std::make_unique<LocalRuntime>(config.account, config.dir, config.buckets_dir, observer);
+                                                               engine::Observer* observer,
+                                                               integrations::WarningSink warn) {
+  auto runtime = std::make_unique<LocalRuntime>(config.account, config.dir, config.buckets_dir,
+                                                observer, OpenHistorySink(config, std::move(warn)));
   for (const auto& [name, function] : config.functions) runtime->AddFunction(name, function);
   for (const auto& [name, path] : config.state_machines) {
     Result<std::string> arn = runtime->AddStateMachineFile(name, path);
@@ -89,9 +131,13 @@ void LocalRuntime::AddFunction(const std::string& name, const FunctionConfig& co
 
 Result<std::string> LocalRuntime::AddStateMachineFile(const std::string& name,
                                                       const std::string& path) {
-  Result<std::shared_ptr<const asl::StateMachine>> machine = LoadDefinition(path);
+  Result<std::string> text = ReadDefinition(path);
+  if (!text.ok()) return text.take_error();
+  Result<std::shared_ptr<const asl::StateMachine>> machine = CompileDefinition(*text, path);
   if (!machine.ok()) return machine.take_error();
-  return executions_.AddStateMachine(name, std::move(*machine));
+  std::string arn = executions_.AddStateMachine(name, std::move(*machine));
+  if (recorder_) recorder_->RegisterStateMachine(arn, name, *text, clock_.Now());
+  return arn;
 }
 
 std::string LocalRuntime::ArnOf(std::string_view name) const {

@@ -40,6 +40,13 @@ class PayloadTemplate {
   // its ".$"); an indefinite path that matches nothing gives an empty array.
   Result<json::Value> Evaluate(const json::Value& input, const json::Value& context) const;
 
+  // True when a "$$" path in the template reads the context object.
+  bool reads_context() const;
+
+  // When the template has no paths, the value it always builds (valid as long as the
+  // template); otherwise null.
+  const json::Value* literal() const;
+
   PayloadTemplate(const PayloadTemplate&);
   PayloadTemplate& operator=(const PayloadTemplate&);
   PayloadTemplate(PayloadTemplate&&) noexcept;

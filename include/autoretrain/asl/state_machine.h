@@ -35,15 +35,32 @@ struct OptionalPath {
 // One comparison or boolean combination of a Choice state.
 struct ChoiceRule {
   enum class Op {
-    kAnd, kOr, kNot,
-    kStringEquals, kStringLessThan, kStringGreaterThan, kStringLessThanEquals,
-    kStringGreaterThanEquals, kStringMatches,
-    kNumericEquals, kNumericLessThan, kNumericGreaterThan, kNumericLessThanEquals,
+    kAnd,
+    kOr,
+    kNot,
+    kStringEquals,
+    kStringLessThan,
+    kStringGreaterThan,
+    kStringLessThanEquals,
+    kStringGreaterThanEquals,
+    kStringMatches,
+    kNumericEquals,
+    kNumericLessThan,
+    kNumericGreaterThan,
+    kNumericLessThanEquals,
     kNumericGreaterThanEquals,
     kBooleanEquals,
-    kTimestampEquals, kTimestampLessThan, kTimestampGreaterThan, kTimestampLessThanEquals,
+    kTimestampEquals,
+    kTimestampLessThan,
+    kTimestampGreaterThan,
+    kTimestampLessThanEquals,
     kTimestampGreaterThanEquals,
-    kIsNull, kIsPresent, kIsNumeric, kIsString, kIsBoolean, kIsTimestamp,
+    kIsNull,
+    kIsPresent,
+    kIsNumeric,
+    kIsString,
+    kIsBoolean,
+    kIsTimestamp,
   };
   Op op = Op::kAnd;
   // The operator as written ("StringEquals", "NumericLessThanPath", ...), for history/console.
@@ -123,6 +140,12 @@ struct State {
   std::optional<std::string> cause;
   std::optional<json::Path> error_path;
   std::optional<json::Path> cause_path;
+
+  // False when running the state provably never reads the context object ($$): no path,
+  // template or choice rule refers to it and the state hands no context to a task handler.
+  // The engine then skips reading the clock for State.EnteredTime. Set by the compiler;
+  // hand-built states keep the safe default.
+  bool reads_context = true;
 };
 
 struct StateMachine {
@@ -130,9 +153,9 @@ struct StateMachine {
   std::string start_at;
   int start_index = 0;
   std::optional<int64_t> timeout_seconds;
-  std::vector<State> states;                       // in definition order
+  std::vector<State> states;  // in definition order
   std::unordered_map<std::string, int> index_by_name;
-  json::Value definition;                          // the definition as parsed, for Describe*
+  json::Value definition;  // the definition as parsed, for Describe*
 };
 
 }  // namespace autoretrain::asl

@@ -28,8 +28,11 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error error) : data_(std::move(error)) {}      // NOLINT: implicit by design
+  // Implicit by design. Separate copy and move overloads: a by-value parameter would cost an
+  // extra move of every returned value (out-of-line for JSON values).
+  Result(const T& value) : data_(std::in_place_index<0>, value) {}          // NOLINT
+  Result(T&& value) : data_(std::in_place_index<0>, std::move(value)) {}    // NOLINT
+  Result(Error error) : data_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool ok() const { return data_.index() == 0; }
   explicit operator bool() const { return ok(); }

@@ -6,6 +6,7 @@
 //   state_machines/*.asl.json         Amazon States Language definitions
 //   functions/                        command functions (event JSON on stdin, result on stdout)
 //   buckets/<bucket>/<key>            the local object store: s3://bucket/key
+//   data/autoretrain.db               the store: every execution's record and history
 //
 // This header loads and validates the configuration (ProjectConfig), writes the starter project
 // (InitProject), wires a configuration into a runnable set of functions, state machines and
@@ -33,6 +34,7 @@
 #include "autoretrain/engine/executor.h"
 #include "autoretrain/engine/observer.h"
 #include "autoretrain/integrations/function.h"
+#include "autoretrain/integrations/history_recorder.h"
 #include "autoretrain/integrations/local_executions.h"
 #include "autoretrain/integrations/object_store.h"
 #include "autoretrain/integrations/task_router.h"
@@ -49,6 +51,8 @@ inline constexpr std::string_view kDecisionFunctionName = "check_retraining_deci
 inline constexpr std::string_view kPipelineArnPlaceholder = "PASTE_YOUR_MAIN_PIPELINE_ARN_HERE";
 // The starter project's training pipeline state machine (the ARN InitProject writes).
 inline constexpr std::string_view kPipelineStateMachineName = "creditcard-training-pipeline";
+// The store's file name inside the project's data_dir.
+inline constexpr std::string_view kDatabaseFile = "autoretrain.db";
 
 // One entry of "functions".
 struct FunctionConfig {
@@ -64,9 +68,10 @@ struct FunctionConfig {
 };
 
 struct ProjectConfig {
-  std::string dir;                                    // absolute project directory
-  AccountContext account;                             // region and account_id
-  std::string buckets_dir;                            // absolute; the local object store root
+  std::string dir;          // absolute project directory
+  AccountContext account;   // region and account_id
+  std::string buckets_dir;  // absolute; the local object store root
+  std::string data_dir;     // absolute; holds the store. Empty: no store (history in memory only)
   std::map<std::string, std::string> state_machines;  // name -> absolute definition path
   std::map<std::string, FunctionConfig> functions;    // name -> function
   std::string check_state_machine;  // "check.state_machine"; empty when not configured
@@ -85,7 +90,7 @@ Result<ProjectConfig> LoadProject(const std::string& dir);
 Result<ProjectConfig> ParseProjectConfig(std::string_view text, const std::string& dir);
 
 // The configuration used when there is no project: account defaults, buckets_dir = DIR/buckets,
-// no state machines, no functions besides the built-in one.
+// no data_dir (nothing is stored), no state machines, no functions besides the built-in one.
 ProjectConfig DefaultProject(const std::string& dir);
 
 // Writes every file of the embedded starter project (project_template.h) into `dir`, creating
@@ -95,6 +100,14 @@ ProjectConfig DefaultProject(const std::string& dir);
 // if any target file exists. Other failures: Error{"WriteFailed", ...}. On success returns
 // the relative paths written, sorted.
 Result<std::vector<std::string>> InitProject(const std::string& dir, bool force);
+
+// DATA_DIR/autoretrain.db, or "" when the configuration has no data_dir.
+std::string DatabasePath(const ProjectConfig& config);
+
+// Opens the project's store for reading what was recorded. When the database file does not
+// exist yet, an empty in-memory store (nothing was recorded). Fails with the store's errors
+// (StoreLocked, StoreCorrupt, ...) or Error{"InvalidProjectConfig", ...} without a data_dir.
+Result<std::unique_ptr<store::Store>> OpenProjectStore(const ProjectConfig& config);
 
 // The largest definition file LoadDefinition reads (Step Functions' definition size quota).
 inline constexpr size_t kMaxDefinitionBytes = 1024 * 1024;
@@ -109,25 +122,43 @@ Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes);
 // Error{"DefinitionNotReadable", ...} when the file cannot be read.
 Result<std::shared_ptr<const asl::StateMachine>> LoadDefinition(const std::string& path);
 
+// Where a LocalRuntime records execution history: an open store and its path (for warnings),
+// and who hears about a failure. An empty `store` records nothing.
+struct HistorySink {
+  std::unique_ptr<store::Store> store;
+  std::string database;
+  integrations::WarningSink warn;
+};
+
+// Opens (creating DATA_DIR and the database when needed) the store of a project with a
+// data_dir. A failure to open is not an error: it is reported through `warn` and the sink
+// records nothing, so executions still run.
+HistorySink OpenHistorySink(const ProjectConfig& config, integrations::WarningSink warn);
+
 // Everything needed to run state machines locally: the object store, the function registry
-// (with the built-in decision function), the task router, the executor on the system clock and
-// the in-memory execution service.
+// (with the built-in decision function), the task router, the executor on the system clock,
+// the in-memory execution service and, with a HistorySink, the durable history of every
+// execution (integrations::HistoryRecorder).
 class LocalRuntime {
  public:
   // Command functions run in `working_dir` with AUTORETRAIN_BUCKETS_DIR=`buckets_dir` (both
   // absolute). `observer` (may be null) sees every execution's events and must outlive this.
+  // State machines added later are registered in `history`'s store, executions recorded.
   LocalRuntime(AccountContext account, std::string working_dir, std::string buckets_dir,
-               engine::Observer* observer);
-  ~LocalRuntime();  // waits for running executions
+               engine::Observer* observer, HistorySink history = {});
+  ~LocalRuntime();  // waits for running executions, then for their history to be committed
 
-  // A runtime with the project's functions and state machines. Fails when a definition does
-  // not compile (Error as LoadDefinition's).
+  // A runtime with the project's functions and state machines, recording history in the
+  // project's store when it has a data_dir (a store failure is reported through `warn` and
+  // never fails a run). Fails when a definition does not compile (Error as LoadDefinition's).
   static Result<std::unique_ptr<LocalRuntime>> ForProject(const ProjectConfig& config,
-                                                          engine::Observer* observer);
+                                                          engine::Observer* observer,
+                                                          integrations::WarningSink warn = {});
 
   // Adds or replaces the function `name`.
   void AddFunction(const std::string& name, const FunctionConfig& config);
-  // Compiles `path` and adds it as state machine `name`; returns its ARN.
+  // Compiles `path` and adds it as state machine `name` (registering its definition in the
+  // store); returns its ARN.
   Result<std::string> AddStateMachineFile(const std::string& name, const std::string& path);
   // The ARN a state machine called `name` has in this runtime's account.
   std::string ArnOf(std::string_view name) const;
@@ -148,6 +179,9 @@ class LocalRuntime {
   std::string working_dir_;
   std::string buckets_dir_;
   SystemClock clock_;
+  std::unique_ptr<store::Store> history_store_;              // null: no durable history
+  std::unique_ptr<integrations::HistoryRecorder> recorder_;  // set with history_store_
+  std::unique_ptr<engine::Observer> observers_;              // the observer and the recorder
   std::unique_ptr<integrations::ObjectStore> store_;
   integrations::FunctionRegistry functions_;
   integrations::TaskRouter router_;
@@ -170,9 +204,10 @@ struct CheckReport {
 };
 
 // Runs the configured check state machine once with check.input and waits for the executions
-// it starts. Fails (Error{"InvalidProjectConfig", ...}, or LoadDefinition's errors) when the
-// project cannot run; a failed execution is a report, not an error.
-Result<CheckReport> RunCheck(const ProjectConfig& config);
+// it starts; they are recorded in the project's store (a store failure goes to `warn`). Fails
+// (Error{"InvalidProjectConfig", ...}, or LoadDefinition's errors) when the project cannot run;
+// a failed execution is a report, not an error.
+Result<CheckReport> RunCheck(const ProjectConfig& config, integrations::WarningSink warn = {});
 
 }  // namespace autoretrain::retrain
 

@@ -1,0 +1,168 @@
+// Store: the durable record of state machines, executions, their event histories and the
+// checkpoints running executions resume from. One SQLite database: a file in the project's
+// data folder (WAL journal) or an in-memory database for `autoretrain run` and tests.
+//
+// Durability. With Durability::kFull (the default for files) every commit is fsynced before
+// Commit returns (PRAGMA synchronous=FULL in WAL mode): an accepted execution survives SIGKILL,
+// an OS crash and power loss. kNormal (synchronous=NORMAL) survives SIGKILL but may lose the
+// last commits on power loss; it is only for throwaway data. The price of kFull is an fsync
+// per transaction, which is why writes are batched (WriteBatch, CommitGroup, GroupCommitter);
+// bench/store_bench.cc measures it (figures in group_commit.h).
+//
+// Errors. Domain errors use AWS's names (StateMachineDoesNotExist, StateMachineAlreadyExists,
+// ExecutionDoesNotExist, ExecutionAlreadyExists, InvalidToken, ValidationException) plus
+// ExecutionNotRunning and InvalidHistoryEvent. SQLite failures become one of kStoreFull,
+// kStoreReadOnly, kStoreLocked, kStoreCorrupt, kStoreError with a cause naming the database
+// file, what was being done and SQLite's message. A failed write leaves the database as it was
+// before the transaction. Nothing throws.
+//
+// Thread-safety: all methods may be called from any thread. One connection per Store, guarded
+// by a mutex: calls run one at a time. Purge releases the mutex between its batches.
+#ifndef AUTORETRAIN_STORE_STORE_H_
+#define AUTORETRAIN_STORE_STORE_H_
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "autoretrain/common/result.h"
+#include "autoretrain/store/records.h"
+#include "autoretrain/store/write_batch.h"
+
+namespace autoretrain::store {
+
+// Error names of storage failures (Error::error).
+inline constexpr char kStoreFull[] = "StoreFull";          // disk full or size limit reached
+inline constexpr char kStoreReadOnly[] = "StoreReadOnly";  // read-only file, mount or no permission
+inline constexpr char kStoreLocked[] = "StoreLocked";      // another process holds the database
+inline constexpr char kStoreCorrupt[] = "StoreCorrupt";    // not a database, or damaged
+inline constexpr char kStoreError[] = "StoreError";        // any other SQLite failure
+// The file was written by a newer autoretrain (its schema version is above kSchemaVersion).
+inline constexpr char kStoreSchemaTooNew[] = "StoreSchemaTooNew";
+
+// The schema version this build creates and understands.
+inline constexpr int kSchemaVersion = 1;
+
+class Database;  // the SQLite connection (internal: src/store/database.h)
+
+enum class Durability { kFull, kNormal };
+
+struct StoreOptions {
+  Durability durability = Durability::kFull;
+  // How long a write waits for another process's lock before failing with StoreLocked.
+  std::chrono::milliseconds busy_timeout{5000};
+  // Open without writing anything (no migration; writes fail with StoreReadOnly).
+  bool read_only = false;
+  // When set, the database may not grow past this many bytes (writes beyond fail with
+  // StoreFull, as a full disk would). Rounded down to whole pages.
+  std::optional<int64_t> max_size_bytes;
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) the database file at `path` and brings its schema up to
+  // kSchemaVersion in one transaction. Fails with a Store* error: kStoreSchemaTooNew for a
+  // newer file, kStoreCorrupt for a file that is not a database, kStoreReadOnly when it cannot
+  // be created or migrated, kStoreLocked when another process holds it past busy_timeout.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, StoreOptions options = {});
+  // A private in-memory database with the current schema (gone when the Store is destroyed).
+  static Result<std::unique_ptr<Store>> OpenInMemory();
+  ~Store();
+
+  // The schema version of the open database (kSchemaVersion after a successful Open).
+  Result<int> SchemaVersion();
+  // Runs PRAGMA integrity_check; returns "ok" when the database is sound, else its findings.
+  Result<std::string> IntegrityCheck();
+
+  // ---- State machines (state_machines.cc) ----
+
+  // Creates version 1. StateMachineAlreadyExists when the name or ARN is taken (or
+  // StateMachineDeleting when a machine of that name is being deleted).
+  Result<StateMachineRecord> CreateStateMachine(const NewStateMachine& machine);
+  // A new version with `definition` (and `role_arn` when non-empty); earlier versions are kept
+  // for the executions that run them. An unchanged definition and role make no new version.
+  // StateMachineDoesNotExist when unknown or being deleted.
+  Result<StateMachineRecord> UpdateStateMachine(const std::string& arn,
+                                                const std::string& definition,
+                                                const std::string& role_arn, TimePoint now);
+  // The latest version. StateMachineDoesNotExist when unknown.
+  Result<StateMachineRecord> GetStateMachine(const std::string& arn);
+  // A given version (also of a machine being deleted). StateMachineDoesNotExist when unknown.
+  Result<StateMachineRecord> GetStateMachineVersion(const std::string& arn, int64_t version);
+  // Active machines in name order. InvalidToken, ValidationException (maxResults).
+  Result<Page<StateMachineRecord>> ListStateMachines(const PageRequest& request);
+  // Deletes the machine and its versions; if executions of it are still stored it is marked
+  // DELETING instead and removed by Purge once they are gone. StateMachineDoesNotExist.
+  Status DeleteStateMachine(const std::string& arn);
+
+  // ---- Executions (executions.cc) ----
+
+  // Commits one StartExecution (see WriteBatch::StartExecution).
+  Status StartExecution(const NewExecution& execution,
+                        const std::vector<engine::HistoryEvent>& first_events);
+  // The execution named `name` of `state_machine_arn`, or nullopt: what StartExecution needs to
+  // apply AWS's rule (same input: return it; different input: ExecutionAlreadyExists).
+  Result<std::optional<ExecutionRecord>> FindExecution(const std::string& state_machine_arn,
+                                                       const std::string& name);
+  // ExecutionDoesNotExist when unknown.
+  Result<ExecutionRecord> DescribeExecution(const std::string& arn);
+  // Executions of a state machine, newest start first, optionally only those with `status`.
+  // StateMachineDoesNotExist, InvalidToken, ValidationException (maxResults).
+  Result<Page<ExecutionRecord>> ListExecutions(const std::string& state_machine_arn,
+                                               std::optional<engine::ExecutionStatus> status,
+                                               const PageRequest& request);
+  // Every RUNNING execution, oldest first: what to resume at startup.
+  Result<std::vector<ExecutionRecord>> ListRunningExecutions();
+  // Commits one FinishExecution (see WriteBatch::FinishExecution).
+  Status FinishExecution(const ExecutionEnd& end,
+                         const std::vector<engine::HistoryEvent>& last_events);
+
+  // ---- History and checkpoints (history.cc, checkpoints.cc) ----
+
+  // Appends events (and replaces the checkpoint when given) in one transaction; see
+  // WriteBatch::RecordStep for the errors.
+  Status RecordStep(const std::string& execution_arn,
+                    const std::vector<engine::HistoryEvent>& events,
+                    const std::optional<Checkpoint>& checkpoint);
+  // A page of the history as GetExecutionHistory returns it. ExecutionDoesNotExist,
+  // InvalidToken (also a token of another execution or direction), ValidationException.
+  Result<Page<engine::HistoryEvent>> GetExecutionHistory(const std::string& execution_arn,
+                                                         const HistoryQuery& query);
+  // The checkpoint of a running execution, or nullopt when none was written (or it finished).
+  // ExecutionDoesNotExist when unknown.
+  Result<std::optional<Checkpoint>> GetCheckpoint(const std::string& execution_arn);
+
+  // ---- Batches (store.cc) ----
+
+  // Applies every operation of `batch` in one transaction: all or nothing. On failure the
+  // error of the first failing operation, and nothing was written.
+  Status Commit(const WriteBatch& batch);
+  // Applies many batches in one transaction (one fsync), each all or nothing: a failing batch
+  // is rolled back alone and the others still commit. Returns one Status per batch, in order;
+  // when the transaction itself cannot commit, every batch gets that error.
+  std::vector<Status> CommitGroup(const std::vector<const WriteBatch*>& batches);
+
+  // ---- Retention (retention.cc) ----
+
+  // Deletes executions that finished before `cutoff`, with their events and checkpoints,
+  // `batch_size` executions per transaction (the mutex is released between transactions so
+  // running work interleaves), then state machines marked DELETING that have no executions
+  // left. Returns how many executions were deleted; on failure, the error (batches already
+  // committed stay deleted).
+  Result<int64_t> PurgeFinishedBefore(TimePoint cutoff, int batch_size = 500);
+
+ private:
+  explicit Store(std::unique_ptr<Database> db);
+  // Runs a statement without parameters or rows (`sql` with static storage); mu_ held.
+  Status RunSql(const char* sql, std::string_view doing);
+
+  std::mutex mu_;
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace autoretrain::store
+
+#endif  // AUTORETRAIN_STORE_STORE_H_

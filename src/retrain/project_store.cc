@@ -1,0 +1,52 @@
+// A project's store: DATA_DIR/autoretrain.db, opened for recording (OpenHistorySink) or for
+// reading what was recorded (OpenProjectStore). See project.h.
+#include <filesystem>
+
+#include "autoretrain/retrain/project.h"
+
+namespace autoretrain::retrain {
+
+namespace fs = std::filesystem;
+
+std::string DatabasePath(const ProjectConfig& config) {
+  if (config.data_dir.empty()) return "";
+  return (fs::path(config.data_dir) / kDatabaseFile).string();
+}
+
+Result<std::unique_ptr<store::Store>> OpenProjectStore(const ProjectConfig& config) {
+  const std::string path = DatabasePath(config);
+  if (path.empty()) {
+    return Error{"InvalidProjectConfig", "the project has no data_dir to keep executions in"};
+  }
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return store::Store::OpenInMemory();
+  store::StoreOptions options;
+  options.read_only = true;
+  return store::Store::Open(path, options);
+}
+
+HistorySink OpenHistorySink(const ProjectConfig& config, integrations::WarningSink warn) {
+  HistorySink sink;
+  sink.database = DatabasePath(config);
+  if (sink.database.empty()) return sink;
+  auto report = [&](const Error& error) {
+    if (warn) warn(integrations::HistoryWarning(sink.database, error));
+  };
+  std::error_code ec;
+  fs::create_directories(config.data_dir, ec);
+  if (ec) {
+    report(Error{store::kStoreError,
+                 "cannot create the directory '" + config.data_dir + "': " + ec.message()});
+    return sink;
+  }
+  Result<std::unique_ptr<store::Store>> opened = store::Store::Open(sink.database);
+  if (!opened.ok()) {
+    report(opened.error());
+    return sink;
+  }
+  sink.store = std::move(*opened);
+  sink.warn = std::move(warn);
+  return sink;
+}
+
+}  // namespace autoretrain::retrain

@@ -1,0 +1,83 @@
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include "store/store_test_util.h"
+
+namespace autoretrain::store {
+namespace {
+
+using testing::Events;
+using testing::Execution;
+using testing::TempDir;
+
+// Runs one SQL text on the file with a raw connection (what another program could do).
+void RawExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+TEST(DatabaseTest, MigratesAnEmptyFileToTheCurrentSchema) {
+  TempDir dir;
+  auto store = Store::Open(dir.File("data.db"));
+  ASSERT_TRUE(store.ok()) << store.error().cause;
+  auto version = (*store)->SchemaVersion();
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(*version, kSchemaVersion);
+  EXPECT_EQ(*(*store)->IntegrityCheck(), "ok");
+  // WAL journal, as documented.
+  EXPECT_TRUE(std::filesystem::exists(dir.File("data.db-wal")));
+}
+
+TEST(DatabaseTest, InMemoryStoreHasTheCurrentSchema) {
+  auto store = Store::OpenInMemory();
+  ASSERT_TRUE(store.ok()) << store.error().cause;
+  EXPECT_EQ(*(*store)->SchemaVersion(), kSchemaVersion);
+}
+
+TEST(DatabaseTest, ReopeningKeepsTheData) {
+  TempDir dir;
+  {
+    auto store = Store::Open(dir.File("data.db"));
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->CreateStateMachine(testing::Machine("M")).ok());
+    ASSERT_TRUE((*store)->StartExecution(Execution("e1"), Events(1, 2)).ok());
+  }
+  auto store = Store::Open(dir.File("data.db"));
+  ASSERT_TRUE(store.ok()) << store.error().cause;
+  auto machine = (*store)->GetStateMachine(testing::kMachineArn);
+  ASSERT_TRUE(machine.ok());
+  EXPECT_EQ(machine->name, "M");
+  auto execution = (*store)->DescribeExecution(Execution("e1").arn);
+  ASSERT_TRUE(execution.ok());
+  EXPECT_EQ(execution->last_event_id, 2);
+  EXPECT_EQ(*(*store)->SchemaVersion(), kSchemaVersion);
+}
+
+TEST(DatabaseTest, RefusesADatabaseFromANewerVersion) {
+  TempDir dir;
+  ASSERT_TRUE(Store::Open(dir.File("data.db")).ok());
+  RawExec(dir.File("data.db"), "UPDATE schema_version SET version = 999");
+  auto store = Store::Open(dir.File("data.db"));
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().error, kStoreSchemaTooNew);
+  EXPECT_NE(store.error().cause.find("schema version 999"), std::string::npos)
+      << store.error().cause;
+  EXPECT_NE(store.error().cause.find("Upgrade autoretrain"), std::string::npos);
+}
+
+TEST(DatabaseTest, ReadOnlyOpenOfAnUnmigratedFileIsRefused) {
+  TempDir dir;
+  RawExec(dir.File("empty.db"), "CREATE TABLE unrelated (x)");
+  StoreOptions options;
+  options.read_only = true;
+  auto store = Store::Open(dir.File("empty.db"), options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().error, kStoreReadOnly);
+}
+
+}  // namespace
+}  // namespace autoretrain::store

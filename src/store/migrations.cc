@@ -1,0 +1,112 @@
+#include "store/migrations.h"
+
+#include <string>
+
+namespace autoretrain::store {
+namespace {
+
+// Migration N takes the schema from version N-1 to N. Never edit a released migration; append.
+constexpr const char* kMigrations[] = {
+    // 1: state machines with versions, executions, history events, checkpoints.
+    R"sql(
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+INSERT INTO schema_version VALUES (0);
+CREATE TABLE state_machines (
+  id INTEGER PRIMARY KEY,
+  arn TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  creation_ms INTEGER NOT NULL,
+  version INTEGER NOT NULL);
+CREATE TABLE state_machine_versions (
+  state_machine_id INTEGER NOT NULL REFERENCES state_machines(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  definition TEXT NOT NULL,
+  role_arn TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY (state_machine_id, version)) WITHOUT ROWID;
+CREATE TABLE executions (
+  id INTEGER PRIMARY KEY,
+  arn TEXT NOT NULL UNIQUE,
+  state_machine_arn TEXT NOT NULL,
+  state_machine_version INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  input TEXT NOT NULL,
+  output TEXT,
+  error TEXT,
+  cause TEXT,
+  start_ms INTEGER NOT NULL,
+  stop_ms INTEGER,
+  last_event_id INTEGER NOT NULL,
+  UNIQUE (state_machine_arn, name));
+CREATE INDEX executions_by_start ON executions (state_machine_arn, start_ms, id);
+CREATE INDEX executions_running ON executions (id) WHERE status = 'RUNNING';
+CREATE INDEX executions_by_stop ON executions (stop_ms) WHERE stop_ms IS NOT NULL;
+CREATE TABLE history_events (
+  execution_id INTEGER NOT NULL REFERENCES executions(id) ON DELETE CASCADE,
+  event_id INTEGER NOT NULL,
+  previous_event_id INTEGER NOT NULL,
+  timestamp_ms INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  details_key TEXT NOT NULL,
+  details TEXT NOT NULL,
+  PRIMARY KEY (execution_id, event_id)) WITHOUT ROWID;
+CREATE TABLE checkpoints (
+  execution_id INTEGER PRIMARY KEY REFERENCES executions(id) ON DELETE CASCADE,
+  state_name TEXT NOT NULL,
+  state_input TEXT NOT NULL,
+  retry_count INTEGER NOT NULL,
+  engine_data TEXT NOT NULL,
+  event_id INTEGER NOT NULL);
+)sql",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
+
+}  // namespace
+
+Result<int> ReadSchemaVersion(Database& db) {
+  auto exists = db.Prepare(
+      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'");
+  if (!exists.ok()) return exists.take_error();
+  if (int rc = exists->Step(); rc != SQLITE_ROW) return db.Fail(rc, "reading the schema version");
+  if (exists->Int(0) == 0) return 0;
+  auto version = db.Prepare("SELECT max(version) FROM schema_version");
+  if (!version.ok()) return version.take_error();
+  if (int rc = version->Step(); rc != SQLITE_ROW) return db.Fail(rc, "reading the schema version");
+  return static_cast<int>(version->Int(0));
+}
+
+Status Migrate(Database& db) {
+  auto version = ReadSchemaVersion(db);
+  if (!version.ok()) return version.take_error();
+  auto too_new = [&](int found) {
+    return Error{kStoreSchemaTooNew,
+                 "database '" + db.path() + "' has schema version " + std::to_string(found) +
+                     ", written by a newer autoretrain; this one understands up to version " +
+                     std::to_string(kSchemaVersion) + ". Upgrade autoretrain to open it."};
+  };
+  if (*version > kSchemaVersion) return too_new(*version);
+  if (*version == kSchemaVersion) return OkStatus();
+  if (db.read_only()) {
+    return Error{kStoreReadOnly, "database '" + db.path() + "' needs its schema upgraded from " +
+                                     std::to_string(*version) + " to " +
+                                     std::to_string(kSchemaVersion) + " but was opened read-only"};
+  }
+  Transaction tx(db);
+  STORE_RETURN_IF_ERROR(tx.Begin());
+  // Another process may have migrated between the first read and taking the write lock.
+  version = ReadSchemaVersion(db);
+  if (!version.ok()) return version.take_error();
+  if (*version > kSchemaVersion) return too_new(*version);
+  for (int next = *version + 1; next <= kSchemaVersion; ++next) {
+    const std::string doing = "applying schema migration " + std::to_string(next);
+    STORE_RETURN_IF_ERROR(db.Exec(kMigrations[next - 1], doing));
+    const std::string set = "UPDATE schema_version SET version = " + std::to_string(next);
+    STORE_RETURN_IF_ERROR(db.Exec(set.c_str(), doing));
+  }
+  return tx.Commit();
+}
+
+}  // namespace autoretrain::store

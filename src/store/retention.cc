@@ -1,0 +1,38 @@
+// Store: retention. Finished executions older than a cutoff go, a few hundred per transaction,
+// so a purge of millions never holds the write lock for long.
+#include "autoretrain/store/store.h"
+#include "store/operations.h"
+
+namespace autoretrain::store {
+
+Result<int64_t> Store::PurgeFinishedBefore(TimePoint cutoff, int batch_size) {
+  if (batch_size <= 0) {
+    return Error{"ValidationException", "the purge batch size must be positive"};
+  }
+  int64_t purged = 0;
+  for (;;) {
+    std::lock_guard lock(mu_);  // released between batches
+    Transaction tx(*db_);
+    STORE_RETURN_IF_ERROR(tx.Begin());
+    // Events and checkpoints follow by ON DELETE CASCADE.
+    auto stmt = db_->Prepare(
+        "DELETE FROM executions WHERE id IN (SELECT id FROM executions WHERE stop_ms < ?1 "
+        "ORDER BY stop_ms LIMIT ?2)");
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, ToMillis(cutoff)).Bind(2, int64_t{batch_size});
+    STORE_RETURN_IF_ERROR(db_->Run(*stmt, "purging finished executions"));
+    const int64_t deleted = db_->Changes();
+    STORE_RETURN_IF_ERROR(tx.Commit());
+    purged += deleted;
+    if (deleted < batch_size) break;
+  }
+  std::lock_guard lock(mu_);
+  auto machines = db_->Prepare(
+      "DELETE FROM state_machines WHERE status = 'DELETING' AND NOT EXISTS "
+      "(SELECT 1 FROM executions e WHERE e.state_machine_arn = state_machines.arn)");
+  if (!machines.ok()) return machines.take_error();
+  STORE_RETURN_IF_ERROR(db_->Run(*machines, "removing deleted state machines"));
+  return purged;
+}
+
+}  // namespace autoretrain::store
