@@ -27,12 +27,12 @@ test-sanitize: sanitize
 	cd build/sanitize && ctest --output-on-failure -j $(JOBS)
 
 format:
-	find src include tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+	find src include tests bench -path '*/node_modules' -prune -o \( -name '*.cc' -o -name '*.h' \) -print | xargs clang-format -i
 
 # Benchmarks build into the Release folder: build/release/bench/engine_bench (see BENCHMARKS.md).
 bench: deps
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DAUTORETRAIN_BENCH=ON >/dev/null
-	cmake --build build/release -j $(JOBS) --target engine_bench autoretrain
+	cmake --build build/release -j $(JOBS) --target engine_bench store_bench autoretrain
 
 deps:
 	@scripts/install-deps.sh

@@ -62,10 +62,25 @@ std::string MakeBucket(const std::string& decision) {
   return root.string();
 }
 
+// The measured loop: one execution per iteration; any failure stops the benchmark.
+void RunExecutions(benchmark::State& state, engine::Executor& executor,
+                   const asl::StateMachine& machine, const engine::ExecutionSpec& spec) {
+  for (auto _ : state) {
+    auto result = executor.Run(machine, spec);
+    if (result.status != engine::ExecutionStatus::kSucceeded) {
+      state.SkipWithError("execution did not succeed");
+      break;
+    }
+    benchmark::DoNotOptimize(result);
+  }
+  state.counters["executions/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 void RunSeedTrigger(benchmark::State& state, const std::string& decision) {
-  std::string definition =
-      ReadFile(std::string(AUTORETRAIN_SOURCE_DIR) + "/templates/project/state_machines/"
-                                                     "retraining_trigger.asl.json");
+  std::string definition = ReadFile(std::string(AUTORETRAIN_SOURCE_DIR) +
+                                    "/templates/project/state_machines/"
+                                    "retraining_trigger.asl.json");
   const std::string placeholder = "PASTE_YOUR_MAIN_PIPELINE_ARN_HERE";
   definition.replace(definition.find(placeholder), placeholder.size(),
                      "arn:aws:states:us-east-1:123456789012:stateMachine:"
@@ -84,16 +99,7 @@ void RunSeedTrigger(benchmark::State& state, const std::string& decision) {
   spec.state_machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:trigger";
   spec.state_machine_name = "trigger";
   spec.execution_name = "bench";
-  for (auto _ : state) {
-    auto result = executor.Run(*machine, spec);
-    if (result.status != engine::ExecutionStatus::kSucceeded) {
-      state.SkipWithError("execution did not succeed");
-      break;
-    }
-    benchmark::DoNotOptimize(result);
-  }
-  state.counters["executions/s"] =
-      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  RunExecutions(state, executor, *machine, spec);
 }
 
 void BM_SeedTriggerYes(benchmark::State& state) { RunSeedTrigger(state, "YES"); }
@@ -108,8 +114,8 @@ class NoTasks final : public engine::TaskHandler {
 };
 
 void BM_PassChoice(benchmark::State& state) {
-  auto machine =
-      CompileOrDie(ReadFile(std::string(AUTORETRAIN_SOURCE_DIR) + "/bench/machines/pass_choice.asl.json"));
+  auto machine = CompileOrDie(
+      ReadFile(std::string(AUTORETRAIN_SOURCE_DIR) + "/bench/machines/pass_choice.asl.json"));
   NoTasks tasks;
   SystemClock clock;
   engine::Executor executor(tasks, clock, nullptr);
@@ -117,16 +123,7 @@ void BM_PassChoice(benchmark::State& state) {
   spec.state_machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:pass-choice";
   spec.state_machine_name = "pass-choice";
   spec.execution_name = "bench";
-  for (auto _ : state) {
-    auto result = executor.Run(*machine, spec);
-    if (result.status != engine::ExecutionStatus::kSucceeded) {
-      state.SkipWithError("execution did not succeed");
-      break;
-    }
-    benchmark::DoNotOptimize(result);
-  }
-  state.counters["executions/s"] =
-      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  RunExecutions(state, executor, *machine, spec);
 }
 
 BENCHMARK(BM_SeedTriggerYes);

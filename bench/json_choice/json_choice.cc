@@ -2,13 +2,14 @@
 //
 // Measures, on payloads typical for the seed trigger (small objects of ~5-20 keys) and on a ~50 KB
 // document with nested arrays/objects:
-//   parse, serialize (compact), deep copy, lookup of $.decision.decision (pre-split path, no JSONPath
-//   parsing), and building a 10-key object (a lambda:invoke-like envelope).
+//   parse, serialize (compact), deep copy, lookup of $.decision.decision (pre-split path, no
+//   JSONPath parsing), and building a 10-key object (a lambda:invoke-like envelope).
 // Libraries/variants:
 //   boost            boost::json::value, default memory resource (what the engine uses)
 //   boost_monotonic  boost::json::parse into a fresh monotonic_resource per parse (parse only)
 //   nlohmann         nlohmann::json (std::map objects: keys come back SORTED, insertion order lost)
-//   nlohmann_ordered nlohmann::ordered_json (insertion order kept, like Step Functions; linear lookup)
+//   nlohmann_ordered nlohmann::ordered_json (insertion order kept, like Step Functions; linear
+//   lookup)
 //
 // Before the benchmarks, prints a memory table (bytes held by the parsed document, peak bytes
 // during the parse, allocation count) measured with a counting global operator new/delete, plus
@@ -73,18 +74,22 @@ namespace {
 
 // The trigger's state input as it is after ReadRetrainingDecision: the EventBridge scheduled event
 // (retraining-check-schedule) plus ResultPath $.decision. 11 top-level keys, 2 nested objects.
-const char* const kSmall = R"({"version":"0","id":"7bf73129-1428-4cd3-a780-95db273d1602","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"2024-06-03T03:00:00Z","region":"us-east-1","resources":["arn:aws:events:us-east-1:123456789012:rule/retraining-check-schedule"],"detail":{},"decision":{"decision":"YES"},"execution":{"attempt":1,"triggered":true,"threshold":0.25}})";
+const char* const kSmall =
+    R"({"version":"0","id":"7bf73129-1428-4cd3-a780-95db273d1602","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"2024-06-03T03:00:00Z","region":"us-east-1","resources":["arn:aws:events:us-east-1:123456789012:rule/retraining-check-schedule"],"detail":{},"decision":{"decision":"YES"},"execution":{"attempt":1,"triggered":true,"threshold":0.25}})";
 
 // The lambda:invoke result envelope (what ResultSelector sees): 5 keys, Payload nested.
-const char* const kEnvelope = R"({"ExecutedVersion":"$LATEST","Payload":{"retraining_required":"YES"},"SdkHttpMetadata":{"AllHttpHeaders":{"X-Amz-Executed-Version":["$LATEST"],"Content-Type":["application/json"],"Content-Length":["31"]},"HttpHeaders":{"Content-Length":"31","Content-Type":"application/json","X-Amz-Executed-Version":"$LATEST"},"HttpStatusCode":200},"SdkResponseMetadata":{"RequestId":"3c8a4f47-5d2e-4a43-9a8e-0d8f3b5b2c11"},"StatusCode":200,"decision":{"decision":"YES"}})";
+const char* const kEnvelope =
+    R"({"ExecutedVersion":"$LATEST","Payload":{"retraining_required":"YES"},"SdkHttpMetadata":{"AllHttpHeaders":{"X-Amz-Executed-Version":["$LATEST"],"Content-Type":["application/json"],"Content-Length":["31"]},"HttpHeaders":{"Content-Length":"31","Content-Type":"application/json","X-Amz-Executed-Version":"$LATEST"},"HttpStatusCode":200},"SdkResponseMetadata":{"RequestId":"3c8a4f47-5d2e-4a43-9a8e-0d8f3b5b2c11"},"StatusCode":200,"decision":{"decision":"YES"}})";
 
 // ~50 KB monitoring report: nested arrays/objects, numbers (ints and doubles), strings, bools.
 std::string MakeLarge() {
   std::string s;
   s.reserve(64 * 1024);
-  s += R"({"version":"0","id":"7bf73129-1428-4cd3-a780-95db273d1602","detail-type":"Scheduled Event",)";
+  s +=
+      R"({"version":"0","id":"7bf73129-1428-4cd3-a780-95db273d1602","detail-type":"Scheduled Event",)";
   s += R"("source":"aws.events","region":"us-east-1","decision":{"decision":"YES"},)";
-  s += R"("monitoring":{"job":"creditcard-monitoring","model":"creditcard-xgb","generated_at":"2024-06-03T02:41:07Z","features":[)";
+  s +=
+      R"("monitoring":{"job":"creditcard-monitoring","model":"creditcard-xgb","generated_at":"2024-06-03T02:41:07Z","features":[)";
   unsigned x = 12345;
   auto rnd = [&x]() {
     x = x * 1103515245u + 12345u;
@@ -93,18 +98,21 @@ std::string MakeLarge() {
   char buf[256];
   for (int f = 0; f < 180; ++f) {
     if (f) s += ',';
-    std::snprintf(buf, sizeof buf, R"({"name":"V%d","psi":%.6f,"ks":%.6f,"drift":%s,"histogram":[)", f + 1,
-                  rnd() / 65536.0 * 0.4, rnd() / 65536.0, (rnd() & 7) == 0 ? "true" : "false");
+    std::snprintf(buf, sizeof buf, R"({"name":"V%d","psi":%.6f,"ks":%.6f,"drift":%s,"histogram":[)",
+                  f + 1, rnd() / 65536.0 * 0.4, rnd() / 65536.0,
+                  (rnd() & 7) == 0 ? "true" : "false");
     s += buf;
     for (int b = 0; b < 10; ++b) {
       if (b) s += ',';
       s += std::to_string(rnd() % 5000);
     }
-    std::snprintf(buf, sizeof buf, R"(],"quantiles":{"p05":%.4f,"p50":%.4f,"p95":%.4f},"dtype":"float64"})",
+    std::snprintf(buf, sizeof buf,
+                  R"(],"quantiles":{"p05":%.4f,"p50":%.4f,"p95":%.4f},"dtype":"float64"})",
                   -(rnd() / 16384.0), rnd() / 65536.0, rnd() / 8192.0);
     s += buf;
   }
-  s += R"(],"metrics":{"auc":0.9712,"precision":0.8821,"recall":0.7543,"f1":0.8132,"rows":284807},"samples":[)";
+  s +=
+      R"(],"metrics":{"auc":0.9712,"precision":0.8821,"recall":0.7543,"f1":0.8132,"rows":284807},"samples":[)";
   for (int r = 0; r < 120; ++r) {
     if (r) s += ',';
     s += '[';
@@ -118,9 +126,10 @@ std::string MakeLarge() {
   s += R"(]},"history":[)";
   for (int h = 0; h < 52; ++h) {
     if (h) s += ',';
-    std::snprintf(buf, sizeof buf,
-                  R"({"week":%d,"decision":"%s","reason":"auto_retraining","triggered_by":"monitoring","execution":"arn:aws:states:us-east-1:123456789012:execution:creditcard-training-pipeline:%08x"})",
-                  h + 1, (rnd() & 3) == 0 ? "YES" : "NO", rnd() * 65536u + rnd());
+    std::snprintf(
+        buf, sizeof buf,
+        R"({"week":%d,"decision":"%s","reason":"auto_retraining","triggered_by":"monitoring","execution":"arn:aws:states:us-east-1:123456789012:execution:creditcard-training-pipeline:%08x"})",
+        h + 1, (rnd() & 3) == 0 ? "YES" : "NO", rnd() * 65536u + rnd());
     s += buf;
   }
   s += "]}";
@@ -137,7 +146,8 @@ struct Payload {
   std::string text;
 };
 const std::vector<Payload>& Payloads() {
-  static const std::vector<Payload> p = {{"small", kSmall}, {"envelope", kEnvelope}, {"large", Large()}};
+  static const std::vector<Payload> p = {
+      {"small", kSmall}, {"envelope", kEnvelope}, {"large", Large()}};
   return p;
 }
 
@@ -174,7 +184,9 @@ struct BoostLib {
     o["ok"] = true;
     return V(std::move(o));
   }
-  static bool IsYes(const V* v) { return v != nullptr && v->is_string() && v->get_string() == "YES"; }
+  static bool IsYes(const V* v) {
+    return v != nullptr && v->is_string() && v->get_string() == "YES";
+  }
 };
 
 template <typename J, const char* Name>
@@ -207,7 +219,9 @@ struct NlohmannLibT {
     o["ok"] = true;
     return o;
   }
-  static bool IsYes(const V* v) { return v != nullptr && v->is_string() && v->template get_ref<const std::string&>() == "YES"; }
+  static bool IsYes(const V* v) {
+    return v != nullptr && v->is_string() && v->template get_ref<const std::string&>() == "YES";
+  }
 };
 constexpr char kNl[] = "nlohmann";
 constexpr char kNlOrd[] = "nlohmann_ordered";
@@ -221,7 +235,8 @@ void BM_Parse(benchmark::State& st, const Payload* p) {
     auto v = L::Parse(p->text);
     benchmark::DoNotOptimize(v);
   }
-  st.SetBytesProcessed(static_cast<int64_t>(st.iterations()) * static_cast<int64_t>(p->text.size()));
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations()) *
+                       static_cast<int64_t>(p->text.size()));
 }
 
 void BM_ParseBoostMonotonic(benchmark::State& st, const Payload* p) {
@@ -230,7 +245,8 @@ void BM_ParseBoostMonotonic(benchmark::State& st, const Payload* p) {
     auto v = boost::json::parse(p->text, &mr);
     benchmark::DoNotOptimize(v);
   }
-  st.SetBytesProcessed(static_cast<int64_t>(st.iterations()) * static_cast<int64_t>(p->text.size()));
+  st.SetBytesProcessed(static_cast<int64_t>(st.iterations()) *
+                       static_cast<int64_t>(p->text.size()));
 }
 
 template <typename L>
@@ -279,35 +295,45 @@ void BM_Build10(benchmark::State& st) {
 template <typename... Ls>
 void RegisterAll() {
   for (const auto& p : Payloads()) {
-    (benchmark::RegisterBenchmark((std::string("parse/") + p.name + "/" + Ls::kName).c_str(), BM_Parse<Ls>, &p), ...);
-    benchmark::RegisterBenchmark((std::string("parse/") + p.name + "/boost_monotonic").c_str(), BM_ParseBoostMonotonic,
-                                 &p);
+    (benchmark::RegisterBenchmark((std::string("parse/") + p.name + "/" + Ls::kName).c_str(),
+                                  BM_Parse<Ls>, &p),
+     ...);
+    benchmark::RegisterBenchmark((std::string("parse/") + p.name + "/boost_monotonic").c_str(),
+                                 BM_ParseBoostMonotonic, &p);
   }
   for (const auto& p : Payloads())
-    (benchmark::RegisterBenchmark((std::string("serialize/") + p.name + "/" + Ls::kName).c_str(), BM_Serialize<Ls>, &p),
+    (benchmark::RegisterBenchmark((std::string("serialize/") + p.name + "/" + Ls::kName).c_str(),
+                                  BM_Serialize<Ls>, &p),
      ...);
   for (const auto& p : Payloads())
-    (benchmark::RegisterBenchmark((std::string("copy/") + p.name + "/" + Ls::kName).c_str(), BM_Copy<Ls>, &p), ...);
-  for (const auto& p : Payloads())
-    (benchmark::RegisterBenchmark((std::string("lookup_decision/") + p.name + "/" + Ls::kName).c_str(), BM_Lookup<Ls>,
-                                  &p),
+    (benchmark::RegisterBenchmark((std::string("copy/") + p.name + "/" + Ls::kName).c_str(),
+                                  BM_Copy<Ls>, &p),
      ...);
-  (benchmark::RegisterBenchmark((std::string("build10/") + Ls::kName).c_str(), BM_Build10<Ls>), ...);
+  for (const auto& p : Payloads())
+    (benchmark::RegisterBenchmark(
+         (std::string("lookup_decision/") + p.name + "/" + Ls::kName).c_str(), BM_Lookup<Ls>, &p),
+     ...);
+  (benchmark::RegisterBenchmark((std::string("build10/") + Ls::kName).c_str(), BM_Build10<Ls>),
+   ...);
 }
 
 // ------------------------------------------------------------------ memory table
 struct MemStats {
-  long long retained = 0;     // bytes held by the parsed document (malloc_usable_size sum)
-  long long peak = 0;         // peak bytes during the parse (document + parser scratch)
-  long long allocs = 0;       // number of operator new calls during the parse
-  long long mallinfo_delta = 0;  // mallinfo2() uordblks+hblkhd after - before (includes malloc
-                                 // headers; chunks recycled from tcache do not show, so it is rough)
+  long long retained = 0;  // bytes held by the parsed document (malloc_usable_size sum)
+  long long peak = 0;      // peak bytes during the parse (document + parser scratch)
+  long long allocs = 0;    // number of operator new calls during the parse
+  long long mallinfo_delta =
+      0;  // mallinfo2() uordblks+hblkhd after - before (includes malloc
+          // headers; chunks recycled from tcache do not show, so it is rough)
 };
 
 template <typename F>
 MemStats Measure(F&& parse_and_hold) {
   MemStats m;
-  { auto warm = parse_and_hold(); benchmark::DoNotOptimize(warm); }  // one-time statics, tcache warm
+  {
+    auto warm = parse_and_hold();
+    benchmark::DoNotOptimize(warm);
+  }  // one-time statics, tcache warm
   const struct mallinfo2 mi0 = mallinfo2();
   const size_t before = mi0.uordblks + mi0.hblkhd;
   counting::Reset();
@@ -318,7 +344,8 @@ MemStats Measure(F&& parse_and_hold) {
   m.peak = counting::peak;
   m.allocs = counting::allocs;
   const struct mallinfo2 mi1 = mallinfo2();
-  m.mallinfo_delta = static_cast<long long>(mi1.uordblks + mi1.hblkhd) - static_cast<long long>(before);
+  m.mallinfo_delta =
+      static_cast<long long>(mi1.uordblks + mi1.hblkhd) - static_cast<long long>(before);
   benchmark::DoNotOptimize(holder);
   counting::enabled = true;  // keep the books balanced while the document is freed
   holder.reset();
@@ -327,16 +354,20 @@ MemStats Measure(F&& parse_and_hold) {
 }
 
 void PrintMemoryTable() {
-  std::printf("Memory of one parsed document (counting operator new: malloc_usable_size sum, no malloc headers;\n"
-              "mallinfo2 delta = uordblks+hblkhd, includes glibc chunk headers but misses tcache-recycled chunks):\n");
+  std::printf(
+      "Memory of one parsed document (counting operator new: malloc_usable_size sum, no malloc "
+      "headers;\n"
+      "mallinfo2 delta = uordblks+hblkhd, includes glibc chunk headers but misses tcache-recycled "
+      "chunks):\n");
   std::printf("%-10s %-17s %10s %12s %12s %8s %16s\n", "payload", "library", "text_B", "retained_B",
               "peak_parse_B", "allocs", "mallinfo2_delta_B");
   for (const auto& p : Payloads()) {
     auto row = [&](const char* lib, MemStats m) {
-      std::printf("%-10s %-17s %10zu %12lld %12lld %8lld %16lld\n", p.name, lib, p.text.size(), m.retained,
-                  m.peak, m.allocs, m.mallinfo_delta);
+      std::printf("%-10s %-17s %10zu %12lld %12lld %8lld %16lld\n", p.name, lib, p.text.size(),
+                  m.retained, m.peak, m.allocs, m.mallinfo_delta);
     };
-    row("boost", Measure([&] { return std::make_unique<boost::json::value>(boost::json::parse(p.text)); }));
+    row("boost",
+        Measure([&] { return std::make_unique<boost::json::value>(boost::json::parse(p.text)); }));
     row("boost_monotonic", Measure([&] {
           struct H {
             boost::json::monotonic_resource mr;
@@ -346,16 +377,20 @@ void PrintMemoryTable() {
           h->v = boost::json::parse(p.text, &h->mr);
           return h;
         }));
-    row("nlohmann", Measure([&] { return std::make_unique<nlohmann::json>(nlohmann::json::parse(p.text)); }));
-    row("nlohmann_ordered",
-        Measure([&] { return std::make_unique<nlohmann::ordered_json>(nlohmann::ordered_json::parse(p.text)); }));
+    row("nlohmann",
+        Measure([&] { return std::make_unique<nlohmann::json>(nlohmann::json::parse(p.text)); }));
+    row("nlohmann_ordered", Measure([&] {
+          return std::make_unique<nlohmann::ordered_json>(nlohmann::ordered_json::parse(p.text));
+        }));
   }
   // Key order: Step Functions keeps insertion order; nlohmann::json (std::map) sorts keys.
-  std::printf("\nKey order after a parse/serialize round trip of the small payload:\n  boost:            %s\n  nlohmann:         %s\n"
-              "  nlohmann_ordered: %s\n\n",
-              boost::json::serialize(boost::json::parse(kSmall)).substr(0, 60).c_str(),
-              nlohmann::json::parse(kSmall).dump().substr(0, 60).c_str(),
-              nlohmann::ordered_json::parse(kSmall).dump().substr(0, 60).c_str());
+  std::printf(
+      "\nKey order after a parse/serialize round trip of the small payload:\n  boost:            "
+      "%s\n  nlohmann:         %s\n"
+      "  nlohmann_ordered: %s\n\n",
+      boost::json::serialize(boost::json::parse(kSmall)).substr(0, 60).c_str(),
+      nlohmann::json::parse(kSmall).dump().substr(0, 60).c_str(),
+      nlohmann::ordered_json::parse(kSmall).dump().substr(0, 60).c_str());
   std::fflush(stdout);
 }
 

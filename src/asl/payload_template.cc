@@ -121,9 +121,10 @@ Result<json::Value> EvaluateNode(const Node& n, const json::Value& input,
     case Node::Kind::kPath: {
       std::optional<json::Value> selected = n.path->Select(n.path->is_context() ? context : input);
       if (!selected) {
-        return Error{"States.Runtime", "The JsonPath argument for the field '" + n.key +
-                                           "' could not be found in the input '" +
-                                           json::Serialize(input) + "'"};
+        // The wording of AWS's Step Functions Local 2.0 for this failure.
+        return Error{"States.Runtime",
+                     "The JSONPath '" + n.path->text() + "' specified for the field '" + n.key +
+                         "' could not be found in the input '" + json::Serialize(input) + "'"};
       }
       return std::move(*selected);
     }

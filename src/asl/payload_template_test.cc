@@ -59,8 +59,8 @@ TEST(PayloadTemplateTest, IndefinitePathGivesArray) {
 TEST(PayloadTemplateTest, MissingPathIsStatesRuntime) {
   PayloadTemplate t = MustCompile(R"({"ok":1,"x":{"decision.$":"$.Payload.missing"}})");
   EXPECT_EQ(Eval(t, R"({"Payload": {"a": 1}})"),
-            "ERROR States.Runtime: The JsonPath argument for the field 'decision.$' could not be "
-            "found in the input '{\"Payload\":{\"a\":1}}'");
+            "ERROR States.Runtime: The JSONPath '$.Payload.missing' specified for the field "
+            "'decision.$' could not be found in the input '{\"Payload\":{\"a\":1}}'");
 }
 
 TEST(PayloadTemplateTest, MissingContextPathIsStatesRuntime) {

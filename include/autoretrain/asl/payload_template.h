@@ -35,9 +35,10 @@ class PayloadTemplate {
                                                 std::vector<Diagnostic>* problems);
 
   // Builds the payload from `input` (and `context` for "$$" paths). A definite path that selects
-  // nothing fails with Error{"States.Runtime", "The JsonPath argument for the field '<key>'
-  // could not be found in the input '<input JSON>'"} as AWS reports it (<key> as written, with
-  // its ".$"); an indefinite path that matches nothing gives an empty array.
+  // nothing fails with Error{"States.Runtime", "The JSONPath '<path>' specified for the field
+  // '<key>' could not be found in the input '<input JSON>'"} as AWS's Step Functions Local 2.0
+  // words it (<key> as written, with its ".$"); an indefinite path that matches nothing gives an
+  // empty array.
   Result<json::Value> Evaluate(const json::Value& input, const json::Value& context) const;
 
   // True when a "$$" path in the template reads the context object.

@@ -28,8 +28,8 @@ const char* ExecutionStatusName(ExecutionStatus status);
 struct ExecutionSpec {
   std::string state_machine_arn;  // arn:aws:states:...:stateMachine:NAME
   std::string state_machine_name;
-  std::string execution_name;     // empty: a new UUID is generated
-  std::string role_arn;           // may be empty
+  std::string execution_name;  // empty: a new UUID is generated
+  std::string role_arn;        // may be empty
   json::Value input = json::Object{};
   // When set, the execution's start date (what StartExecution already reported to the
   // caller); otherwise the clock's time when Run begins.

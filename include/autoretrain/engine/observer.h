@@ -19,8 +19,8 @@ struct HistoryEvent {
   int64_t id = 0;                 // 1, 2, 3... within the execution
   int64_t previous_event_id = 0;  // 0 for the first
   TimePoint timestamp;
-  std::string type;     // "ExecutionStarted", "PassStateEntered", "TaskScheduled", ...
-  json::Value details;  // the details object AWS puts under e.g. "stateEnteredEventDetails"
+  std::string type;         // "ExecutionStarted", "PassStateEntered", "TaskScheduled", ...
+  json::Value details;      // the details object AWS puts under e.g. "stateEnteredEventDetails"
   std::string details_key;  // that key: "executionStartedEventDetails", ...
 
   // The event as GetExecutionHistory returns it:

@@ -16,9 +16,9 @@
 namespace autoretrain::engine {
 
 struct TaskRequest {
-  std::string_view resource;         // the state's Resource, as written
-  const json::Value* parameters;     // effective parameters (after InputPath and Parameters)
-  const json::Value* context;        // the context object ($$) as the state sees it
+  std::string_view resource;      // the state's Resource, as written
+  const json::Value* parameters;  // effective parameters (after InputPath and Parameters)
+  const json::Value* context;     // the context object ($$) as the state sees it
   std::string_view state_name;
   std::string_view execution_arn;
   std::optional<int64_t> timeout_seconds;  // the state's effective TimeoutSeconds, if any
