@@ -715,8 +715,7 @@ int RegisterCases() {
     std::string name = SanitizeName(rel.stem().string());
     std::string path = file.string();
     testing::RegisterTest(
-        suite.c_str(), name.c_str(), nullptr, path.c_str(), path.c_str(), 1,
-        [file]() -> testing::Test* {
+        suite.c_str(), name.c_str(), nullptr, nullptr, path.c_str(), 1, [file]() -> testing::Test* {
           std::ifstream in(file, std::ios::binary);
           std::stringstream buffer;
           if (in.is_open()) buffer << in.rdbuf();
