@@ -57,13 +57,14 @@ std::optional<ParsedArn> ParseArn(std::string_view text) {
   return arn;
 }
 
-std::string NewExecutionName() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t hi = rng(), lo = rng();
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
-  // Formatted by hand: this runs once per execution and per Lambda request id, and snprintf
-  // showed up in profiles.
+namespace {
+
+// Formats 128 bits as a lowercase UUID (8-4-4-4-12) with the given version nibble and the
+// RFC 4122 variant. By hand: this runs once per execution and per Lambda request id, and
+// snprintf showed up in profiles.
+std::string FormatUuid(uint64_t hi, uint64_t lo, uint64_t version) {
+  hi = (hi & 0xffffffffffff0fffULL) | (version << 12);
+  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(36, '-');
   int pos = 0;
@@ -80,6 +81,29 @@ std::string NewExecutionName() {
   ++pos;
   put(lo, 12);
   return out;
+}
+
+// 64-bit FNV-1a from a given offset basis: stable across runs, builds and machines.
+uint64_t Fnv1a64(std::string_view data, uint64_t basis) {
+  uint64_t hash = basis;
+  for (unsigned char c : data) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+}  // namespace
+
+std::string NewExecutionName() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t hi = rng(), lo = rng();
+  return FormatUuid(hi, lo, 4);
+}
+
+std::string DeterministicExecutionName(std::string_view seed) {
+  // Two FNV-1a passes with different bases give 128 bits; collisions need ~2^64 names.
+  return FormatUuid(Fnv1a64(seed, 0xcbf29ce484222325ULL), Fnv1a64(seed, 0x84222325cbf29ce4ULL), 8);
 }
 
 }  // namespace autoretrain

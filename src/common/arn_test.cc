@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <set>
 #include <string>
 
@@ -88,6 +89,16 @@ TEST(NewExecutionNameTest, NamesAreUnique) {
   std::set<std::string> names;
   for (int i = 0; i < 10000; ++i) names.insert(NewExecutionName());
   EXPECT_EQ(names.size(), 10000u);
+}
+
+TEST(DeterministicExecutionNameTest, SameSeedSameNameInUuidFormat) {
+  const std::string name = DeterministicExecutionName("parent\nTrigger\n2\n0");
+  EXPECT_EQ(name, DeterministicExecutionName("parent\nTrigger\n2\n0"));
+  EXPECT_NE(name, DeterministicExecutionName("parent\nTrigger\n2\n1"));
+  EXPECT_NE(name, DeterministicExecutionName(""));
+  EXPECT_TRUE(std::regex_match(
+      name, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+      << name;
 }
 
 }  // namespace

@@ -41,6 +41,8 @@ class ContextObject {
   void EnterState(std::string_view name, TimePoint entered_time);
   // Sets State.RetryCount (the number of retries of the current state so far).
   void SetRetryCount(int64_t count);
+  // State.RetryCount as last set.
+  int64_t retry_count() const { return retry_count_; }
   // Sets Task.Token (present only while a callback task runs).
   void SetTaskToken(std::string token);
 

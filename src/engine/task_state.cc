@@ -66,7 +66,9 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
                       .context = &rc.context.Get(),
                       .state_name = s.name,
                       .execution_arn = rc.execution_arn,
-                      .timeout_seconds = timeout};
+                      .timeout_seconds = timeout,
+                      .state_entered_event_id = rc.entered_event_id,
+                      .retry_count = rc.context.retry_count()};
   Result<json::Value> result = rc.handler.Invoke(request);
   if (result.ok()) {
     Status size = CheckPayloadSize(*result, s.name);

@@ -52,6 +52,21 @@ Result<json::Value> CallFunction(Function& function, const json::Value& event) {
   }
 }
 
+// The name of a child started without "Name": derived from the parent execution, the state,
+// which entry of it and which attempt, so that running the same task again (after a crash)
+// names the same child instead of starting a second one. AWS picks a random UUID here; the
+// format is the same.
+std::string ChildExecutionName(const engine::TaskRequest& request) {
+  std::string seed(request.execution_arn);
+  seed += '\n';
+  seed += request.state_name;
+  seed += '\n';
+  seed += std::to_string(request.state_entered_event_id);
+  seed += '\n';
+  seed += std::to_string(request.retry_count);
+  return DeterministicExecutionName(seed);
+}
+
 }  // namespace
 
 TaskRouter::TaskRouter(const FunctionRegistry& functions, Clock& clock, AccountContext account)
@@ -184,6 +199,8 @@ Result<json::Value> TaskRouter::StartExecution(const engine::TaskRequest& reques
     Result<std::string> given = RequiredString(request, **params, "Name");
     if (!given.ok()) return given.take_error();
     name = *given;
+  } else {
+    name = ChildExecutionName(request);
   }
   if (launcher_ == nullptr) {
     return Runtime(request.state_name,

@@ -218,14 +218,18 @@ class StartExecutionTest : public ::testing::Test {
         "child", std::get<std::shared_ptr<const asl::StateMachine>>(compiled));
   }
 
-  Result<json::Value> Start(const json::Value& parameters) {
+  Result<json::Value> Start(const json::Value& parameters, int64_t entered_event_id = 2,
+                            int64_t retry_count = 0) {
     json::Value context = json::Object{};
-    engine::TaskRequest request{.resource = "arn:aws:states:::states:startExecution",
-                                .parameters = &parameters,
-                                .context = &context,
-                                .state_name = "Trigger",
-                                .execution_arn = "",
-                                .timeout_seconds = std::nullopt};
+    engine::TaskRequest request{
+        .resource = "arn:aws:states:::states:startExecution",
+        .parameters = &parameters,
+        .context = &context,
+        .state_name = "Trigger",
+        .execution_arn = "arn:aws:states:us-east-1:123456789012:execution:parent:p1",
+        .timeout_seconds = std::nullopt,
+        .state_entered_event_id = entered_event_id,
+        .retry_count = retry_count};
     return router_.Invoke(request);
   }
 
@@ -269,7 +273,30 @@ TEST_F(StartExecutionTest, InputMayBeAJsonStringOrAbsent) {
   ASSERT_EQ(started.size(), 2u);
   EXPECT_EQ(executions_.Find(started[0])->output, J(R"({"from":"string"})"));
   EXPECT_EQ(executions_.Find(started[1])->output, J("{}"));
-  EXPECT_TRUE(std::regex_match(started[1].substr(started[1].rfind(':') + 1), kUuid));
+  // Unnamed: a name derived from the parent run (UUID format, version nibble 8).
+  EXPECT_TRUE(std::regex_match(
+      started[1].substr(started[1].rfind(':') + 1),
+      std::regex("[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
+}
+
+// The same run of the same task (same parent, state entry and attempt) names the same child, so
+// running it again cannot start a second execution; another entry or attempt is a new child.
+TEST_F(StartExecutionTest, UnnamedChildrenHaveDeterministicNames) {
+  const json::Value params = json::Object{{"StateMachineArn", child_arn_}};
+  Result<json::Value> first = Start(params);
+  ASSERT_TRUE(first.ok()) << first.error().cause;
+  executions_.WaitAll();
+  Result<json::Value> again = Start(params);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().error, "StepFunctions.ExecutionAlreadyExistsException");
+  Result<json::Value> retried = Start(params, /*entered_event_id=*/2, /*retry_count=*/1);
+  Result<json::Value> reentered = Start(params, /*entered_event_id=*/9, /*retry_count=*/0);
+  ASSERT_TRUE(retried.ok()) << retried.error().cause;
+  ASSERT_TRUE(reentered.ok()) << reentered.error().cause;
+  EXPECT_NE(retried->at("ExecutionArn"), first->at("ExecutionArn"));
+  EXPECT_NE(reentered->at("ExecutionArn"), first->at("ExecutionArn"));
+  EXPECT_NE(reentered->at("ExecutionArn"), retried->at("ExecutionArn"));
+  executions_.WaitAll();
 }
 
 TEST_F(StartExecutionTest, ErrorsAreStepFunctionsExceptions) {

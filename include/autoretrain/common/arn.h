@@ -36,6 +36,11 @@ std::optional<ParsedArn> ParseArn(std::string_view text);
 // A new random execution name in the form AWS generates (a lowercase UUID v4).
 std::string NewExecutionName();
 
+// A name in the same UUID format, but always the same for the same `seed` (version nibble 8,
+// "custom", so it never collides with a random v4 name). Used for child executions, so that
+// starting the same child again (after a crash, say) names the same execution.
+std::string DeterministicExecutionName(std::string_view seed);
+
 }  // namespace autoretrain
 
 #endif  // AUTORETRAIN_COMMON_ARN_H_
