@@ -54,11 +54,4 @@ Function* FunctionRegistry::Find(std::string_view name_or_arn) const {
   return it == functions_.end() ? nullptr : it->second.get();
 }
 
-std::vector<std::string> FunctionRegistry::Names() const {
-  std::vector<std::string> names;
-  names.reserve(functions_.size());
-  for (const auto& [name, function] : functions_) names.push_back(name);
-  return names;
-}
-
 }  // namespace autoretrain::integrations

@@ -230,15 +230,4 @@ std::unique_ptr<ObjectStore> MakeLocalObjectStore(std::string root) {
   return std::make_unique<LocalObjectStore>(std::move(root));
 }
 
-std::optional<S3Location> ParseS3Uri(std::string_view uri) {
-  constexpr std::string_view kScheme = "s3://";
-  if (!uri.starts_with(kScheme)) return std::nullopt;
-  std::string_view rest = uri.substr(kScheme.size());
-  size_t slash = rest.find('/');
-  if (slash == std::string_view::npos || slash == 0 || slash + 1 == rest.size()) {
-    return std::nullopt;
-  }
-  return S3Location{std::string(rest.substr(0, slash)), std::string(rest.substr(slash + 1))};
-}
-
 }  // namespace autoretrain::integrations

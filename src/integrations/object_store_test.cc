@@ -33,26 +33,6 @@ class LocalObjectStoreTest : public ::testing::Test {
   std::unique_ptr<ObjectStore> store_;
 };
 
-TEST(ParseS3UriTest, SplitsBucketAndKey) {
-  std::optional<S3Location> location =
-      ParseS3Uri("s3://mlops-creditcard/monitoring_outputs/retraining_decision/x.csv");
-  ASSERT_TRUE(location.has_value());
-  EXPECT_EQ(location->bucket, "mlops-creditcard");
-  EXPECT_EQ(location->key, "monitoring_outputs/retraining_decision/x.csv");
-  location = ParseS3Uri("s3://b/k");
-  ASSERT_TRUE(location.has_value());
-  EXPECT_EQ(location->bucket, "b");
-  EXPECT_EQ(location->key, "k");
-}
-
-TEST(ParseS3UriTest, RejectsOtherForms) {
-  for (std::string_view uri :
-       {"", "s3://", "s3://bucket", "s3://bucket/", "s3:///key", "S3://bucket/key",
-        "https://bucket/key", "bucket/key", "s3:/bucket/key"}) {
-    EXPECT_FALSE(ParseS3Uri(uri).has_value()) << uri;
-  }
-}
-
 TEST_F(LocalObjectStoreTest, PutCreatesParentsAndGetReadsBack) {
   std::string data("a,b\r\nYES\r\n\0binary", 18);
   ASSERT_TRUE(store_->PutObject("bucket", "deep/er/key.csv", data).ok());

@@ -11,7 +11,6 @@
 #define AUTORETRAIN_INTEGRATIONS_OBJECT_STORE_H_
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,12 +35,6 @@ class ObjectStore {
 // object whose key is its relative path. Keys containing "..", empty segments, or a leading
 // "/" are rejected with InvalidObjectName so nothing outside the bucket can be reached.
 std::unique_ptr<ObjectStore> MakeLocalObjectStore(std::string root);
-
-// Splits "s3://BUCKET/KEY"; nullopt when `uri` is not of that form.
-struct S3Location {
-  std::string bucket, key;
-};
-std::optional<S3Location> ParseS3Uri(std::string_view uri);
 
 }  // namespace autoretrain::integrations
 
