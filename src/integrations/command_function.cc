@@ -53,12 +53,21 @@ class CommandFunction final : public Function {
   explicit CommandFunction(CommandSpec spec) : spec_(std::move(spec)) {}
 
   Result<json::Value> Invoke(const json::Value& event) override {
+    return InvokeWithin(event, std::nullopt);
+  }
+
+  Result<json::Value> InvokeWithin(const json::Value& event,
+                                   std::optional<int64_t> task_timeout_seconds) override {
+    // The Task state's limit applies when it is the tighter one; then expiry is the task's
+    // States.Timeout rather than the function's own Sandbox.Timedout.
+    const bool task_limit = task_timeout_seconds && *task_timeout_seconds < spec_.timeout_seconds;
+    const int64_t limit = task_limit ? *task_timeout_seconds : spec_.timeout_seconds;
     ProcessOptions options;
     options.argv = spec_.argv;
     options.working_dir = spec_.working_dir;
     options.env = spec_.env;
     options.stdin_data = json::Serialize(event);
-    options.timeout = std::chrono::seconds(std::max(spec_.timeout_seconds, 1));
+    options.timeout = std::chrono::seconds(std::max<int64_t>(limit, 1));
     options.max_stdout = kMaxResponseBytes;
     int spawn_errno = 0;
     Result<ProcessOutcome> run = RunProcess(options, &spawn_errno);
@@ -71,6 +80,11 @@ class CommandFunction final : public Function {
                        : " (not found in PATH)";
       }
       return FunctionError("Runtime.InvalidEntrypoint", message);
+    }
+    if (task_limit && run->end == ProcessOutcome::End::kTimedOut) {
+      return Error{"States.Timeout", "The task did not finish within its TimeoutSeconds (" +
+                                         std::to_string(limit) + " s): '" + CommandName() +
+                                         "' was stopped."};
     }
     return Interpret(*run);
   }

@@ -135,6 +135,19 @@ TEST_F(CommandFunctionTest, TimeoutKillsTheWholeProcessGroup) {
   EXPECT_LT(elapsed, std::chrono::seconds(10));
 }
 
+TEST_F(CommandFunctionTest, TaskTimeoutStopsTheCommandWithStatesTimeout) {
+  auto start = std::chrono::steady_clock::now();
+  Result<json::Value> result = Script("sleep 60", 30)->InvokeWithin(json::Object{}, 1);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().error, "States.Timeout");
+  EXPECT_LT(elapsed, std::chrono::seconds(10));
+  // The function's own, tighter limit stays its Sandbox.Timedout.
+  result = Script("sleep 60", 1)->InvokeWithin(json::Object{}, 5);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().error, "Sandbox.Timedout");
+}
+
 TEST_F(CommandFunctionTest, LeftoverProcessHoldingStdoutDoesNotDelayTheResult) {
   auto start = std::chrono::steady_clock::now();
   Result<json::Value> result = Script("sleep 60 &\necho '{\"a\":1}'", 30)->Invoke(json::Object{});

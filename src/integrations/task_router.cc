@@ -42,11 +42,12 @@ Result<std::string> RequiredString(const engine::TaskRequest& request, const jso
   return std::string(value->get_string());
 }
 
-// Invokes a function and turns a stray exception into a function failure, so nothing thrown
-// by a function's implementation escapes into the engine.
-Result<json::Value> CallFunction(Function& function, const json::Value& event) {
+// Invokes a function within the task's TimeoutSeconds and turns a stray exception into a
+// function failure, so nothing thrown by a function's implementation escapes into the engine.
+Result<json::Value> CallFunction(Function& function, const json::Value& event,
+                                 std::optional<int64_t> timeout_seconds) {
   try {
-    return function.Invoke(event);
+    return function.InvokeWithin(event, timeout_seconds);
   } catch (const std::exception& e) {
     return FunctionError("Unhandled", e.what());
   }
@@ -111,7 +112,8 @@ Result<json::Value> TaskRouter::InvokeLambda(const engine::TaskRequest& request)
   if (function == nullptr) return FunctionNotFound(*name);
 
   const json::Value* payload = (*params)->if_contains("Payload");
-  Result<json::Value> result = CallFunction(*function, payload ? *payload : json::Object{});
+  Result<json::Value> result =
+      CallFunction(*function, payload ? *payload : json::Object{}, request.timeout_seconds);
   if (!result.ok()) return result.take_error();
 
   // The envelope Step Functions returns for lambda:invoke (the Lambda Invoke response as the
@@ -151,7 +153,8 @@ Result<json::Value> TaskRouter::InvokeFunctionArn(const engine::TaskRequest& req
   Function* function = functions_.Find(request.resource);
   if (function == nullptr) return FunctionNotFound(request.resource);
   static const json::Value kNoInput = json::Object{};
-  return CallFunction(*function, request.parameters ? *request.parameters : kNoInput);
+  return CallFunction(*function, request.parameters ? *request.parameters : kNoInput,
+                      request.timeout_seconds);
 }
 
 Error TaskRouter::FunctionNotFound(std::string_view name) const {

@@ -39,7 +39,8 @@ class TaskRouterTest : public ::testing::Test {
     functions_.Register("fails", std::make_unique<FailingFunction>());
   }
 
-  Result<json::Value> Invoke(std::string_view resource, const json::Value& parameters) {
+  Result<json::Value> Invoke(std::string_view resource, const json::Value& parameters,
+                             std::optional<int64_t> timeout_seconds = std::nullopt) {
     json::Value context = json::Object{};
     engine::TaskRequest request{.resource = resource,
                                 .parameters = &parameters,
@@ -48,7 +49,7 @@ class TaskRouterTest : public ::testing::Test {
                                 .execution_arn =
                                     "arn:aws:states:us-east-1:123456789012:"
                                     "execution:m:e",
-                                .timeout_seconds = std::nullopt};
+                                .timeout_seconds = timeout_seconds};
     return router_.Invoke(request);
   }
 
@@ -126,6 +127,19 @@ TEST_F(TaskRouterTest, LambdaInvokeAcceptsArnsAndQualifiers) {
     json::Object params{{"FunctionName", name}};
     EXPECT_TRUE(Invoke(kLambdaInvoke, params).ok()) << name;
   }
+}
+
+// The Task state's TimeoutSeconds reaches the function: a command still running is stopped.
+TEST_F(TaskRouterTest, TaskTimeoutStopsACommandFunction) {
+  CommandSpec slow;
+  slow.argv = {"/bin/sh", "-c", "sleep 60"};
+  functions_.Register("slow", MakeCommandFunction(std::move(slow)));
+  auto start = std::chrono::steady_clock::now();
+  Result<json::Value> result =
+      Invoke(kLambdaInvoke, json::Object{{"FunctionName", "slow"}}, /*timeout_seconds=*/1);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().error, "States.Timeout");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
 TEST_F(TaskRouterTest, FunctionFailureBecomesTheTaskError) {

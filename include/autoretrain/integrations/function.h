@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,15 @@ class Function {
   // function's errorType (e.g. "NoSuchKey"), `cause` is the JSON text
   // {"errorMessage":"...","errorType":"...","stackTrace":[]}.
   virtual Result<json::Value> Invoke(const json::Value& event) = 0;
+
+  // The same, within the calling Task state's TimeoutSeconds when it has one: a function still
+  // running after `timeout_seconds` is stopped and fails with States.Timeout, as AWS fails the
+  // task. The default ignores the limit: built-in functions return in microseconds.
+  virtual Result<json::Value> InvokeWithin(const json::Value& event,
+                                           std::optional<int64_t> timeout_seconds) {
+    (void)timeout_seconds;
+    return Invoke(event);
+  }
 };
 
 // Builds the Error for a function failure in the shape described above.
@@ -41,8 +51,6 @@ class FunctionRegistry {
   void Register(std::string name, std::unique_ptr<Function> function);
   // The function, or nullptr when no registered function matches.
   Function* Find(std::string_view name_or_arn) const;
-  // Registered names, sorted.
-  std::vector<std::string> Names() const;
 
  private:
   std::map<std::string, std::unique_ptr<Function>, std::less<>> functions_;
@@ -60,7 +68,7 @@ class FunctionRegistry {
 // - exit 0 with stdout that is not JSON: "Runtime.MarshalError" (Lambda's name for an
 //   unserializable response), quoting the start of the output;
 // - a run longer than `timeout_seconds`: killed, "Sandbox.Timedout", "Task timed out after
-//   N.00 seconds";
+//   N.00 seconds" (or "States.Timeout" when InvokeWithin's shorter task limit expired);
 // - more than 6 MB on stdout (Lambda's response payload limit): killed,
 //   "Lambda.ResponseSizeTooLarge";
 // - the executable cannot be started (missing, not executable, bad working_dir):
