@@ -25,6 +25,8 @@ class History {
 
   bool observed() const { return observer_ != nullptr; }
   int64_t last_id() const { return last_id_; }
+  // Continues the numbering of a resumed execution: the next event gets `last_id` + 1.
+  void ResumeAfter(int64_t last_id) { last_id_ = last_id; }
 
   // Records an event of `type` whose details object (under `details_key`, empty for none) is
   // made by `build()` only when observed. Returns the event's id.

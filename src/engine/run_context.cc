@@ -15,15 +15,6 @@ Error RunContext::StateError(Error error) const {
   return Error{std::move(error.error), std::move(cause)};
 }
 
-bool RunContext::SleepUntil(TimePoint until) {
-  if (deadline && *deadline < until) {
-    clock.SleepUntil(*deadline);
-    return false;
-  }
-  clock.SleepUntil(until);
-  return true;
-}
-
 StateOutcome StateOutcome::Transition(const asl::State& state, json::Value&& output) {
   if (state.end) return End(std::move(output));
   return GoTo(state.next_index, std::move(output));
@@ -47,9 +38,16 @@ StateOutcome StateOutcome::Failed(Error error) {
   return o;
 }
 
-StateOutcome StateOutcome::TimedOut() {
+StateOutcome StateOutcome::Suspend(TimePoint wake_at) {
   StateOutcome o;
-  o.kind = Kind::kTimedOut;
+  o.kind = Kind::kSuspend;
+  o.wake_at = wake_at;
+  return o;
+}
+
+StateOutcome StateOutcome::Halt() {
+  StateOutcome o;
+  o.kind = Kind::kHalt;
   return o;
 }
 

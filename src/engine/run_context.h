@@ -8,8 +8,10 @@
 #define AUTORETRAIN_ENGINE_RUN_CONTEXT_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "autoretrain/asl/state_machine.h"
 #include "autoretrain/common/arn.h"
@@ -32,26 +34,32 @@ struct RunContext {
   std::optional<TimePoint> deadline = std::nullopt;  // the execution's TimeoutSeconds, if any
   const asl::State* state = nullptr;                 // the state being run
   int64_t entered_event_id = 0;                      // id of its <Type>StateEntered event
+  TimePoint entered_time{};                          // when it was entered
+  // Attempts counted by each Retrier of the current state (empty until a retrier counts).
+  std::vector<int> retrier_attempts{};
+  // True when the state runs again because the suspension it asked for has ended.
+  bool woken = false;
+  // Reports the position "about to invoke the current task" to the observer (see
+  // Observer::OnCheckpoint); false when the execution must halt. Set by the Execution.
+  std::function<bool()> checkpoint{};
 
   // An error the engine raises inside the current state, with the prefix AWS puts on such
   // causes: "An error occurred while executing the state 'S' (entered at the event id #2). ".
   Error StateError(Error error) const;
-
-  // Sleeps until `until`, or until the execution's deadline if that comes first. Returns false
-  // when the deadline cut the sleep short (the execution has timed out).
-  bool SleepUntil(TimePoint until);
 };
 
 // What running one state produced.
 struct StateOutcome {
   enum class Kind {
-    kNext,      // continue at next_index with `output`
-    kEnd,       // the execution succeeds with `output`
-    kFailed,    // the execution fails with `error`
-    kTimedOut,  // the execution's TimeoutSeconds passed
+    kNext,     // continue at next_index with `output`
+    kEnd,      // the execution succeeds with `output`
+    kFailed,   // the execution fails with `error`
+    kSuspend,  // run the state again (with RunContext::woken set) at `wake_at`
+    kHalt,     // the execution was stopped elsewhere: end it without recording more
   };
   Kind kind = Kind::kEnd;
   int next_index = -1;
+  TimePoint wake_at{};
   json::Value output;
   Error error;
 
@@ -60,7 +68,8 @@ struct StateOutcome {
   static StateOutcome GoTo(int next_index, json::Value&& output);
   static StateOutcome End(json::Value&& output);
   static StateOutcome Failed(Error error);
-  static StateOutcome TimedOut();
+  static StateOutcome Suspend(TimePoint wake_at);
+  static StateOutcome Halt();
 };
 
 // The state runners: each runs rc.state on its raw input, which it may consume (move from or

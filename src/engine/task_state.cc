@@ -35,7 +35,9 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 // One attempt of the task, from the raw input to the state output. Errors raised by the
 // engine carry the state prefix; errors from the handler are returned as the handler gave them.
-Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw) {
+// Sets *halted (and returns an error nobody sees) when the checkpoint before the invocation
+// says the execution must stop.
+Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw, bool* halted) {
   const asl::State& s = *rc.state;
   // A callback task's token must exist before Parameters, which pass it on ($$.Task.Token).
   if (EndsWith(s.resource, ".waitForTaskToken")) rc.context.SetTaskToken(NewExecutionName());
@@ -61,6 +63,10 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
   TaskEvents events(rc.history, s.resource, rc.account);
   events.Scheduled(effective->get(), timeout, heartbeat);
   events.Started();
+  if (rc.checkpoint && !rc.checkpoint()) {
+    *halted = true;
+    return Error{"States.Aborted", "the execution was stopped"};
+  }
   TaskRequest request{.resource = s.resource,
                       .parameters = &effective->get(),
                       .context = &rc.context.Get(),
@@ -93,45 +99,45 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
 
 }  // namespace
 
+// Each run of the state is one attempt; a retried error suspends the execution for the
+// Retrier's delay, after which the state runs again for the next attempt (RunContext keeps the
+// attempts counted so far and $$.State.RetryCount).
 StateOutcome RunTaskState(RunContext& rc, json::Value& input) {
   const asl::State& s = *rc.state;
   // Retry and Catch need the raw input again after a failed attempt; otherwise the attempt may
   // consume it (ResultPath then writes into it without a copy).
   const bool keep_raw = !s.retry.empty() || !s.catch_.empty();
-  std::vector<int> attempts(s.retry.size(), 0);
-  int64_t retries = 0;
-  for (;;) {
-    Result<json::Value> output = Attempt(rc, input, !keep_raw);
-    if (output.ok()) return StateOutcome::Transition(s, std::move(output).value());
-    Error error = output.take_error();
+  bool halted = false;
+  Result<json::Value> output = Attempt(rc, input, !keep_raw, &halted);
+  if (halted) return StateOutcome::Halt();
+  if (output.ok()) return StateOutcome::Transition(s, std::move(output).value());
+  Error error = output.take_error();
 
-    // The first Retrier whose ErrorEquals matches decides; once its attempts are used up the
-    // error goes on to Catch, even if a later Retrier would also match.
-    bool retry = false;
-    for (size_t i = 0; i < s.retry.size(); ++i) {
-      const asl::Retrier& retrier = s.retry[i];
-      if (!ErrorMatches(retrier.error_equals, error.error)) continue;
-      if (attempts[i] < retrier.max_attempts) {
-        auto delay = RetryDelay(retrier, attempts[i], RandomUnit());
-        ++attempts[i];
-        if (!rc.SleepUntil(rc.clock.Now() + delay)) return StateOutcome::TimedOut();
-        rc.context.SetRetryCount(++retries);
-        retry = true;
-      }
-      break;
+  // The first Retrier whose ErrorEquals matches decides; once its attempts are used up the
+  // error goes on to Catch, even if a later Retrier would also match.
+  rc.retrier_attempts.resize(s.retry.size(), 0);
+  for (size_t i = 0; i < s.retry.size(); ++i) {
+    const asl::Retrier& retrier = s.retry[i];
+    if (!ErrorMatches(retrier.error_equals, error.error)) continue;
+    int& attempts = rc.retrier_attempts[i];
+    if (attempts < retrier.max_attempts) {
+      auto delay = RetryDelay(retrier, attempts, RandomUnit());
+      ++attempts;
+      rc.context.SetRetryCount(rc.context.retry_count() + 1);
+      return StateOutcome::Suspend(rc.clock.Now() + delay);
     }
-    if (retry) continue;
-
-    for (const asl::Catcher& catcher : s.catch_) {
-      if (!ErrorMatches(catcher.error_equals, error.error)) continue;
-      json::Value error_output = json::Object{{"Error", error.error}, {"Cause", error.cause}};
-      Result<json::Value> caught = ApplyResultPath(catcher.result_path, input, /*consume_raw=*/true,
-                                                   std::move(error_output));
-      if (!caught.ok()) return StateOutcome::Failed(rc.StateError(caught.take_error()));
-      return StateOutcome::GoTo(catcher.next_index, std::move(caught).value());
-    }
-    return StateOutcome::Failed(std::move(error));
+    break;
   }
+
+  for (const asl::Catcher& catcher : s.catch_) {
+    if (!ErrorMatches(catcher.error_equals, error.error)) continue;
+    json::Value error_output = json::Object{{"Error", error.error}, {"Cause", error.cause}};
+    Result<json::Value> caught =
+        ApplyResultPath(catcher.result_path, input, /*consume_raw=*/true, std::move(error_output));
+    if (!caught.ok()) return StateOutcome::Failed(rc.StateError(caught.take_error()));
+    return StateOutcome::GoTo(catcher.next_index, std::move(caught).value());
+  }
+  return StateOutcome::Failed(std::move(error));
 }
 
 }  // namespace autoretrain::engine

@@ -77,10 +77,19 @@ TimePoint TruncateToSecond(TimePoint t) {
 
 }  // namespace
 
+// The first run computes when the wait ends and suspends the execution until then; the run
+// after the wake-up passes the effective input on.
 StateOutcome RunWaitState(RunContext& rc, json::Value& input) {
   const asl::State& s = *rc.state;
   Result<Payload> effective = ApplyInputPath(s.input_path, input, rc.context);
   if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));
+  if (rc.woken) {
+    json::Value value = TakeEffective(std::move(effective).value(), input, s.input_path,
+                                      /*raw_dispensable=*/true);
+    Result<json::Value> output = ApplyOutputPath(s.output_path, std::move(value), rc.context);
+    if (!output.ok()) return StateOutcome::Failed(rc.StateError(output.take_error()));
+    return StateOutcome::Transition(s, std::move(output).value());
+  }
 
   TimePoint until = rc.clock.Now();
   if (s.seconds) {
@@ -98,13 +107,7 @@ StateOutcome RunWaitState(RunContext& rc, json::Value& input) {
     until = *t;
   }
   if (s.timestamp || s.timestamp_path) until = TruncateToSecond(until);
-  if (!rc.SleepUntil(until)) return StateOutcome::TimedOut();
-
-  json::Value value = TakeEffective(std::move(effective).value(), input, s.input_path,
-                                    /*raw_dispensable=*/true);
-  Result<json::Value> output = ApplyOutputPath(s.output_path, std::move(value), rc.context);
-  if (!output.ok()) return StateOutcome::Failed(rc.StateError(output.take_error()));
-  return StateOutcome::Transition(s, std::move(output).value());
+  return StateOutcome::Suspend(until);
 }
 
 }  // namespace autoretrain::engine

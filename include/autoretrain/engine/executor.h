@@ -60,12 +60,17 @@ class Executor {
   // `handler`, `clock` and `observer` (may be null) must outlive the Executor.
   Executor(TaskHandler& handler, Clock& clock, Observer* observer, AccountContext account = {});
 
-  // Runs `machine` with `spec` until it succeeds or fails. Workflow errors end the execution
-  // as FAILED with their error and cause; this never throws.
-  ExecutionResult Run(const asl::StateMachine& machine, const ExecutionSpec& spec);
+  // Runs `machine` with `spec` until it succeeds or fails, on the calling thread (Wait states
+  // and Retry delays sleep on the clock). Workflow errors end the execution as FAILED with
+  // their error and cause; this never throws. For executions that must not hold a thread while
+  // they wait, or that resume after a restart, see Execution (execution.h).
+  ExecutionResult Run(const asl::StateMachine& machine, const ExecutionSpec& spec) const;
 
+  TaskHandler& handler() const { return handler_; }
   // The clock executions run on.
   Clock& clock() const { return clock_; }
+  Observer* observer() const { return observer_; }
+  const AccountContext& account() const { return account_; }
 
  private:
   TaskHandler& handler_;

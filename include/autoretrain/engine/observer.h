@@ -28,10 +28,23 @@ struct HistoryEvent {
   json::Value ToJson() const;
 };
 
+struct ResumePoint;  // execution.h
+
 class Observer {
  public:
   virtual ~Observer() = default;
   virtual void OnEvent(std::string_view execution_arn, const HistoryEvent& event) = 0;
+  // The execution reached a point it can resume from (see ResumePoint in execution.h): right
+  // before a task is invoked, and when it suspends. A durable observer commits the events seen
+  // so far together with `point` before returning, so the task's side effects only begin once
+  // its start is recorded. Returns false when the execution must not go on (it was stopped
+  // elsewhere); the engine then ends it as ABORTED without recording more. The default keeps
+  // nothing and returns true.
+  virtual bool OnCheckpoint(std::string_view execution_arn, const ResumePoint& point) {
+    (void)execution_arn;
+    (void)point;
+    return true;
+  }
 };
 
 }  // namespace autoretrain::engine

@@ -1,0 +1,121 @@
+// Execution: one execution of a compiled state machine as a resumable step machine. Advance()
+// runs states until the execution ends or has to wait (a Wait state, a Retry delay); it then
+// returns kSuspended with the time to call it again, holding no thread in between. The
+// position an execution can resume from (ResumePoint) is reported to the Observer before every
+// task invocation and at every suspension, so a durable observer can commit it with the events
+// before the task's side effects begin; Execution::Resume continues from such a point after a
+// restart.
+//
+// Determinism. Resuming replays from the last committed point: states after it run again with
+// the same event ids and retry counts (Pass, Choice, Succeed and Fail are pure; a Task is
+// invoked again, with the same state-entered event id and retry count, which the task handler
+// can use to make its effect idempotent, as startExecution's derived child names do).
+//
+// Thread-safety: Advance, Abort and Halt must not run concurrently with each other (one worker
+// at a time owns an execution). RequestAbort may be called from any thread at any time.
+#ifndef AUTORETRAIN_ENGINE_EXECUTION_H_
+#define AUTORETRAIN_ENGINE_EXECUTION_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "autoretrain/asl/state_machine.h"
+#include "autoretrain/common/clock.h"
+#include "autoretrain/engine/executor.h"
+#include "autoretrain/json/json.h"
+
+namespace autoretrain::engine {
+
+// Where a running execution can continue from: inside the state at `state_index`, entered at
+// event `entered_event_id` with raw input `input`, after `retry_count` retries (and
+// `retrier_attempts[i]` attempts counted by the state's i-th Retrier). `wake_at` is set when the
+// state is suspended: a Wait state ends at that time, a Task makes its next attempt then.
+// `last_event_id` is the id of the last history event before the point.
+struct ResumePoint {
+  int state_index = -1;
+  const json::Value* input = nullptr;  // not owned
+  TimePoint entered_time;
+  int64_t entered_event_id = 0;
+  int64_t retry_count = 0;
+  std::vector<int> retrier_attempts;
+  std::optional<TimePoint> wake_at;
+  int64_t last_event_id = 0;
+};
+
+class Execution {
+ public:
+  enum class Progress { kFinished, kSuspended };
+
+  // A new execution of `machine` (which must outlive it): records ExecutionStarted now.
+  Execution(const Executor& executor, const asl::StateMachine& machine, const ExecutionSpec& spec);
+  // An execution continuing at `at` (its input is copied); nothing is recorded until it
+  // advances. `spec` must name the execution and carry its input and start date.
+  Execution(const Executor& executor, const asl::StateMachine& machine, const ExecutionSpec& spec,
+            const ResumePoint& at);
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // Runs until the execution ends (kFinished: result() is final) or suspends (kSuspended: call
+  // again once wake_at() has passed; an earlier call only suspends again). Never throws.
+  Progress Advance();
+  // When suspended: when to advance again (already brought forward to the execution's
+  // deadline when that comes first).
+  TimePoint wake_at() const { return wake_at_; }
+  bool finished() const { return result_.status != ExecutionStatus::kRunning; }
+
+  // Ends a suspended (or not yet advanced) execution as ABORTED, recording ExecutionAborted
+  // with the given error and cause. Does nothing once finished.
+  void Abort(std::optional<std::string> error, std::optional<std::string> cause);
+  // Asks an execution that another thread is advancing to abort at its next state boundary
+  // (Advance then returns kFinished, ABORTED). Safe from any thread.
+  void RequestAbort(std::optional<std::string> error, std::optional<std::string> cause);
+  // Ends the execution as ABORTED without recording anything: it was stopped elsewhere and
+  // the stop is already recorded.
+  void Halt();
+
+  const ExecutionResult& result() const { return result_; }
+  ExecutionResult& result() { return result_; }
+
+ private:
+  struct AbortRequest {
+    std::optional<std::string> error;
+    std::optional<std::string> cause;
+  };
+  Execution(const Executor& executor, const asl::StateMachine& machine, const ExecutionSpec& spec,
+            std::string name);
+  struct Parts;  // the history, context object and run context (execution.cc)
+  // Enters the state at index_; false when the execution ended instead (timed out, or an
+  // unknown state index).
+  bool EnterState();
+  Progress Finish(ExecutionStatus status);
+  Progress TimedOut();
+  Progress Aborted(AbortRequest request);
+  // Reports the current position to the observer; false when the execution must halt.
+  bool Checkpoint(std::optional<TimePoint> wake_at);
+
+  const Executor& executor_;
+  const asl::StateMachine& machine_;
+  ExecutionResult result_;
+  std::string role_arn_;
+  std::string machine_name_;
+  std::unique_ptr<Parts> parts_;  // one allocation for the three
+  json::Value current_;           // the raw input of the current (or next) state
+  int index_ = -1;                // the current (or next) state
+  bool in_state_ = false;         // the state at index_ was entered and has not ended
+  bool suspended_ = false;        // waiting for wake_at_
+  TimePoint state_wake_at_;       // when the suspended state asked to wake
+  TimePoint wake_at_;             // state_wake_at_ or the deadline, whichever comes first
+  std::atomic<bool> abort_requested_{false};
+  std::mutex abort_mu_;  // guards abort_request_
+  AbortRequest abort_request_;
+};
+
+}  // namespace autoretrain::engine
+
+#endif  // AUTORETRAIN_ENGINE_EXECUTION_H_
