@@ -44,7 +44,7 @@ std::shared_ptr<const asl::StateMachine> CompileOrDie(const std::string& text) {
 class NullLauncher final : public integrations::ExecutionLauncher {
  public:
   explicit NullLauncher(Clock& clock) : clock_(clock) {}
-  Result<Started> Start(std::string_view, json::Value, std::string_view) override {
+  Result<Started> Start(const StartRequest&) override {
     return Started{"arn:aws:states:us-east-1:123456789012:execution:creditcard-training-pipeline:x",
                    clock_.Now()};
   }

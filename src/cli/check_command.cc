@@ -52,7 +52,9 @@ CLI::App* AddCheckCommand(CLI::App& app, CheckOptions* options) {
       "The trigger is check.state_machine of autoretrain.json, run with check.input; check "
       "waits for the executions it starts.\n"
       "Exit status: 0 the trigger succeeded and so did the pipeline it started (if any), 1 "
-      "either failed, 2 the project or its configuration is invalid.");
+      "either failed or the project's store cannot be used (or another process holds the project "
+      "for more than 60 s), 2 the project or its configuration is invalid.\n"
+      "Executions an interrupted autoretrain process left running are resumed first.");
   return cmd;
 }
 
@@ -65,7 +67,7 @@ int CheckCommand(const CheckOptions& options) {
   Result<retrain::CheckReport> report = retrain::RunCheck(*config, PrintWarning);
   if (!report.ok()) {
     PrintError(report.error().cause);
-    return kExitInvalid;
+    return ExitCodeFor(report.error());
   }
   if (options.json) {
     PrintJson(report->ToJson(), /*pretty=*/true);

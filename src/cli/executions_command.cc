@@ -1,7 +1,9 @@
 #include "cli/executions_command.h"
 
+#include <filesystem>
 #include <iostream>
 
+#include "autoretrain/common/clock.h"
 #include "autoretrain/retrain/project.h"
 #include "autoretrain/store/store.h"
 #include "cli/execution_listing.h"
@@ -20,7 +22,7 @@ constexpr engine::ExecutionStatus kStatuses[] = {
     engine::ExecutionStatus::kAborted};
 
 // A failure and the exit code it gets: missing things and bad arguments exit 2, a store that
-// cannot be read exits 1.
+// cannot be read or written exits 1.
 int Fail(const Error& error) {
   PrintError(error.cause);
   return error.error.starts_with("Store") ? kExitFailed : kExitInvalid;
@@ -39,10 +41,23 @@ struct Context {
   std::vector<StateMachineRecord> machines;  // every state machine the store knows
 };
 
+// The project's store: read-only, except for `stop`, which writes to it. A project that has
+// recorded nothing yet has an empty store (and nothing to stop).
+Result<std::unique_ptr<store::Store>> OpenStore(const retrain::ProjectConfig& config,
+                                                bool writable) {
+  const std::string path = retrain::DatabasePath(config);
+  std::error_code ec;
+  if (!writable || path.empty() || !std::filesystem::exists(path, ec)) {
+    return retrain::OpenProjectStore(config);
+  }
+  return store::Store::Open(path);
+}
+
 Result<Context> OpenContext(const ExecutionsOptions& options) {
   Result<retrain::ProjectConfig> config = retrain::LoadProject(options.project);
   if (!config.ok()) return config.take_error();
-  Result<std::unique_ptr<store::Store>> opened = retrain::OpenProjectStore(*config);
+  Result<std::unique_ptr<store::Store>> opened =
+      OpenStore(*config, options.action == ExecutionsOptions::Action::kStop);
   if (!opened.ok()) return opened.take_error();
   Context context{std::move(*config), std::move(*opened), {}};
   store::PageRequest request{store::kMaxMaxResults, ""};
@@ -145,6 +160,30 @@ int History(Context& context, const ExecutionsOptions& options) {
   return kExitOk;
 }
 
+// AWS StopExecution. An execution that already finished is not an error (AWS answers it
+// with its stopDate too); the plain output says which of the two happened.
+int Stop(Context& context, const ExecutionsOptions& options) {
+  Result<std::string> arn = ResolveExecution(context, options);
+  if (!arn.ok()) return Fail(arn.error());
+  Result<ExecutionRecord> before = context.store->DescribeExecution(*arn);
+  if (!before.ok()) return Fail(before.error());
+  SystemClock clock;
+  Result<ExecutionRecord> after =
+      context.store->StopExecution(*arn, options.error, options.cause, clock.Now());
+  if (!after.ok()) return Fail(after.error());
+  const std::string stop_date = after->stop_date ? FormatIso8601(*after->stop_date) : "";
+  if (options.json) {
+    PrintJson(json::Object{{"stopDate", stop_date}}, /*pretty=*/true);
+  } else if (before->status == engine::ExecutionStatus::kRunning &&
+             after->status == engine::ExecutionStatus::kAborted) {
+    std::cout << "stopped " << *arn << " at " << stop_date << '\n';
+  } else {
+    std::cout << *arn << " had already finished: " << engine::ExecutionStatusName(after->status)
+              << " at " << stop_date << '\n';
+  }
+  return kExitOk;
+}
+
 void AddCommonOptions(CLI::App* cmd, ExecutionsOptions* options) {
   cmd->add_option("--project", options->project,
                   "Project directory (default: $AUTORETRAIN_PROJECT, else the current directory)")
@@ -167,8 +206,8 @@ void AddPaging(CLI::App* cmd, ExecutionsOptions* options) {
 CLI::App* AddExecutionsCommand(CLI::App& app, ExecutionsOptions* options) {
   CLI::App* cmd = app.add_subcommand(
       "executions",
-      "List and inspect the executions a project recorded (data/autoretrain.db): every "
-      "execution of `check` and `run --project`, with its event history.");
+      "List, inspect and stop the executions a project recorded (data/autoretrain.db): "
+      "every execution of `check` and `run --project`, with its event history.");
   cmd->require_subcommand(1);
   using Action = ExecutionsOptions::Action;
 
@@ -214,11 +253,33 @@ CLI::App* AddExecutionsCommand(CLI::App& app, ExecutionsOptions* options) {
   AddCommonOptions(history, options);
   history->callback([options] { options->action = Action::kHistory; });
 
-  for (CLI::App* app_with_footer : {cmd, list, describe, history}) {
+  CLI::App* stop = cmd->add_subcommand(
+      "stop",
+      "Stop a running execution (AWS StopExecution): it becomes ABORTED with an "
+      "ExecutionAborted event. An execution that already finished is left as it is.");
+  stop->add_option("EXECUTION", options->execution, "Execution ARN, or execution name")
+      ->required()
+      ->type_name("ARN_OR_NAME");
+  stop->add_option("--state-machine", options->state_machine,
+                   "The state machine whose execution NAME is meant, when several have one")
+      ->type_name("NAME");
+  stop->add_option_function<std::string>(
+          "--error", [options](const std::string& text) { options->error = text; },
+          "The error code to record (at most 256 characters)")
+      ->type_name("TEXT");
+  stop->add_option_function<std::string>(
+          "--cause", [options](const std::string& text) { options->cause = text; },
+          "A more detailed explanation (at most 32768 characters)")
+      ->type_name("TEXT");
+  AddCommonOptions(stop, options);
+  stop->callback([options] { options->action = Action::kStop; });
+
+  for (CLI::App* app_with_footer : {cmd, list, describe, history, stop}) {
     app_with_footer->footer(
         "An execution name is looked up among the project's state machines.\n"
-        "Exit status: 0 success, 1 the database could not be read, 2 invalid arguments or "
-        "project, unknown or ambiguous execution or state machine, invalid next token.");
+        "Exit status: 0 success, 1 the database could not be read (or, for stop, written), "
+        "2 invalid arguments or project, unknown or ambiguous execution or state machine, "
+        "invalid next token.");
   }
   return cmd;
 }
@@ -233,6 +294,8 @@ int ExecutionsCommand(const ExecutionsOptions& options) {
       return Describe(*context, options);
     case ExecutionsOptions::Action::kHistory:
       return History(*context, options);
+    case ExecutionsOptions::Action::kStop:
+      return Stop(*context, options);
   }
   return kExitInvalid;
 }

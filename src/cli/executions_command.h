@@ -1,30 +1,33 @@
-// `autoretrain executions list|describe|history`: reads the executions a project recorded in
+// `autoretrain executions list|describe|history|stop`: the executions a project recorded in
 // its store (data/autoretrain.db): ListExecutions, DescribeExecution and GetExecutionHistory,
-// as human tables or, with --json, in AWS's response shapes.
+// as human tables or, with --json, in AWS's response shapes, and StopExecution.
 //
 // Thread-safety: call from the main thread only.
 #ifndef AUTORETRAIN_CLI_EXECUTIONS_COMMAND_H_
 #define AUTORETRAIN_CLI_EXECUTIONS_COMMAND_H_
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 
 namespace autoretrain::cli {
 
 struct ExecutionsOptions {
-  enum class Action { kList, kDescribe, kHistory };
+  enum class Action { kList, kDescribe, kHistory, kStop };
   Action action = Action::kList;
   std::string project = ".";
   std::string state_machine;  // a state machine name; empty: all of the project's
   std::string status;         // list: RUNNING, SUCCEEDED, ...; empty: any
-  std::string execution;      // describe, history: an execution ARN or name
+  std::string execution;      // describe, history, stop: an execution ARN or name
   int max_results = 0;        // 0: 100
   std::string next_token;
-  bool reverse = false;  // history: newest first
+  bool reverse = false;              // history: newest first
+  std::optional<std::string> error;  // stop: --error
+  std::optional<std::string> cause;  // stop: --cause
   bool json = false;
 };
 
-// Adds the subcommand and its three subcommands to `app`, parsing into *options (which must
+// Adds the subcommand and its four subcommands to `app`, parsing into *options (which must
 // outlive `app`).
 CLI::App* AddExecutionsCommand(CLI::App& app, ExecutionsOptions* options);
 

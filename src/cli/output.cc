@@ -41,4 +41,9 @@ std::string StatusName(const engine::ExecutionResult& result) {
   return engine::ExecutionStatusName(result.status);
 }
 
+int ExitCodeFor(const Error& error) {
+  const bool environment = error.error.starts_with("Store") || error.error == "ProjectBusy";
+  return environment ? kExitFailed : kExitInvalid;
+}
+
 }  // namespace autoretrain::cli

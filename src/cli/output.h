@@ -22,6 +22,11 @@ inline constexpr int kExitInvalid = 2;  // invalid arguments, input, definition 
 
 // Prints each line of `message` to stderr as "autoretrain: <line>".
 void PrintError(std::string_view message);
+
+// The exit code of a failure before or around an execution: 1 when the environment failed (the
+// store: Store* errors; another process holding the project: ProjectBusy), 2 for everything
+// the user gave (arguments, definitions, configuration).
+int ExitCodeFor(const Error& error);
 // Prints `error` as PrintError(cause), prefixed with the error name on the first line when
 // `with_name` is set.
 void PrintError(const Error& error, bool with_name);

@@ -178,7 +178,9 @@ CLI::App* AddRunCommand(CLI::App& app, RunOptions* options) {
       ->type_name("NAME=FILE");
   cmd->footer(
       "Exit status: 0 the execution succeeded, 1 it failed or timed out, 2 invalid definition, "
-      "input or arguments (details on stderr).\nThe built-in function check_retraining_decision "
+      "input or arguments (details on stderr).\nWith a project, executions are recorded in its "
+      "store, and executions an interrupted process left running are resumed first.\nThe built-in "
+      "function check_retraining_decision "
       "is always available; it reads the project's buckets directory (./buckets without a "
       "project).");
   return cmd;
@@ -200,9 +202,14 @@ int RunCommand(const RunOptions& options) {
       retrain::LocalRuntime::ForProject(*config, nullptr, PrintWarning);
   if (!runtime.ok()) {
     PrintError(runtime.error().cause);
-    return kExitInvalid;
+    return ExitCodeFor(runtime.error());
   }
   retrain::LocalRuntime& rt = **runtime;
+  Result<std::vector<std::string>> resumed = rt.ResumeInterrupted();
+  if (!resumed.ok()) {
+    PrintError(resumed.error().cause);
+    return kExitFailed;
+  }
   Result<engine::ExecutionResult> result =
       rt.Run(rt.ArnOf(machine_name), std::move(*input), options.name);
   if (!result.ok()) {

@@ -135,6 +135,7 @@ Execution::Execution(const Executor& executor, const asl::StateMachine& machine,
   parts_->history.ResumeAfter(at.last_event_id);
   if (at.input != nullptr) current_ = *at.input;
   index_ = at.state_index;
+  if (at.entered_event_id == 0) return;  // enters the state when it advances
   if (index_ < 0 || index_ >= static_cast<int>(machine.states.size())) return;
   in_state_ = true;
   const asl::State& state = machine.states[index_];
@@ -158,6 +159,7 @@ bool Execution::Checkpoint(std::optional<TimePoint> wake_at) {
   Observer* observer = executor_.observer();
   if (observer == nullptr) return true;
   ResumePoint point{.state_index = index_,
+                    .state_name = parts_->rc.state->name,
                     .input = &current_,
                     .entered_time = parts_->rc.entered_time,
                     .entered_event_id = parts_->rc.entered_event_id,
@@ -203,6 +205,16 @@ void Execution::RequestAbort(std::optional<std::string> error, std::optional<std
   std::lock_guard lock(abort_mu_);
   abort_request_ = AbortRequest{std::move(error), std::move(cause)};
   abort_requested_.store(true, std::memory_order_release);
+}
+
+void Execution::Fail(Error error) {
+  if (finished()) return;
+  parts_->history.Record("ExecutionFailed", "executionFailedEventDetails", [&] {
+    return json::Value(json::Object{{"error", error.error}, {"cause", error.cause}});
+  });
+  result_.error = std::move(error.error);
+  result_.cause = std::move(error.cause);
+  Finish(ExecutionStatus::kFailed);
 }
 
 void Execution::Halt() {

@@ -2,6 +2,7 @@
 #include "autoretrain/integrations/history_recorder.h"
 
 #include "autoretrain/common/arn.h"
+#include "integrations/checkpoint_codec.h"
 #include "integrations/history_recorder.h"
 
 namespace autoretrain::integrations {
@@ -98,31 +99,108 @@ void HistoryRecorder::RegisterStateMachine(const std::string& arn, const std::st
   versions_[arn] = record->version;
 }
 
+bool HistoryRecorder::AddStart(store::WriteBatch& batch, std::string_view execution_arn,
+                               const engine::HistoryEvent& started) {
+  std::optional<ExecutionNames> names = SplitExecutionArn(execution_arn);
+  if (!names) {
+    Fail(Error{"InvalidArn", "not an execution ARN: '" + std::string(execution_arn) + "'"});
+    return false;
+  }
+  batch.StartExecution(
+      store::NewExecution{.arn = std::string(execution_arn),
+                          .state_machine_arn = names->state_machine_arn,
+                          .state_machine_version = VersionOf(names->state_machine_arn),
+                          .name = std::move(names->name),
+                          .input = DetailString(started, "input").value_or("{}"),
+                          .start_date = started.timestamp},
+      {started});
+  return true;
+}
+
+std::vector<engine::HistoryEvent> HistoryRecorder::TakePending(std::string_view execution_arn,
+                                                               bool last) {
+  std::lock_guard lock(mu_);
+  auto it = pending_.find(execution_arn);
+  if (it == pending_.end()) return {};
+  std::vector<engine::HistoryEvent> events = std::move(it->second);
+  if (last) {
+    pending_.erase(it);
+  } else {
+    it->second.clear();
+  }
+  return events;
+}
+
+namespace {
+// True when the held events begin with an ExecutionStarted not yet written.
+bool IsStart(const std::vector<engine::HistoryEvent>& events) {
+  return !events.empty() && events.front().type == "ExecutionStarted";
+}
+}  // namespace
+
 void HistoryRecorder::OnEvent(std::string_view execution_arn, const engine::HistoryEvent& event) {
   if (failed()) return;
-  store::WriteBatch batch;
-  if (event.type == "ExecutionStarted") {
-    std::optional<ExecutionNames> names = SplitExecutionArn(execution_arn);
-    if (!names) {
-      return Fail(
-          Error{"InvalidArn", "not an execution ARN: '" + std::string(execution_arn) + "'"});
-    }
-    batch.StartExecution(
-        store::NewExecution{.arn = std::string(execution_arn),
-                            .state_machine_arn = names->state_machine_arn,
-                            .state_machine_version = VersionOf(names->state_machine_arn),
-                            .name = std::move(names->name),
-                            .input = DetailString(event, "input").value_or("{}"),
-                            .start_date = event.timestamp},
-        {event});
-  } else if (std::optional<store::ExecutionEnd> end = EndOf(execution_arn, event)) {
-    batch.FinishExecution(std::move(*end), {event});
-  } else {
-    batch.RecordStep(std::string(execution_arn), {event}, std::nullopt);
+  std::optional<store::ExecutionEnd> end = EndOf(execution_arn, event);
+  if (!end) {
+    std::lock_guard lock(mu_);
+    auto it = pending_.find(execution_arn);
+    if (it == pending_.end())
+      it = pending_.emplace(std::string(execution_arn), std::vector<engine::HistoryEvent>{}).first;
+    it->second.push_back(event);
+    return;
   }
+  std::vector<engine::HistoryEvent> events = TakePending(execution_arn, /*last=*/true);
+  store::WriteBatch batch;
+  if (IsStart(events)) {
+    if (!AddStart(batch, execution_arn, events.front())) return;
+    events.erase(events.begin());
+  }
+  events.push_back(event);
+  batch.FinishExecution(std::move(*end), std::move(events));
   committer_.Submit(std::move(batch), [this](const Status& status) {
-    if (!status.ok()) Fail(status.error());
+    // A stopped execution's own end is refused: the stop already ended it.
+    if (!status.ok() && status.error().error != "ExecutionNotRunning") Fail(status.error());
   });
+}
+
+bool HistoryRecorder::OnCheckpoint(std::string_view execution_arn,
+                                   const engine::ResumePoint& point) {
+  if (failed()) return true;
+  std::vector<engine::HistoryEvent> events = TakePending(execution_arn, /*last=*/false);
+  store::WriteBatch batch;
+  if (IsStart(events)) {
+    if (!AddStart(batch, execution_arn, events.front())) return true;
+    events.erase(events.begin());
+  }
+  batch.RecordStep(std::string(execution_arn), std::move(events), EncodeCheckpoint(point));
+  Status status = committer_.Write(std::move(batch));
+  if (status.ok()) return true;
+  const std::string& error = status.error().error;
+  if (error == "ExecutionNotRunning" || error == "ExecutionDoesNotExist") return false;
+  Fail(status.error());
+  return true;
+}
+
+Status HistoryRecorder::CommitStart(std::string_view execution_arn) {
+  if (failed()) return OkStatus();
+  std::vector<engine::HistoryEvent> events;
+  {
+    std::lock_guard lock(mu_);
+    auto it = pending_.find(execution_arn);
+    if (it == pending_.end() || !IsStart(it->second)) return OkStatus();
+    events.push_back(std::move(it->second.front()));
+    it->second.erase(it->second.begin());
+  }
+  store::WriteBatch batch;
+  if (!AddStart(batch, execution_arn, events.front())) return OkStatus();
+  Status status = committer_.Write(std::move(batch));
+  if (status.ok()) return status;
+  if (status.error().error == "ExecutionAlreadyExists") {
+    TakePending(execution_arn, /*last=*/true);  // the execution will not run
+    return status;
+  }
+  Fail(status.error());
+  return OkStatus();
 }
 
 void HistoryRecorder::Flush() { committer_.Flush(); }

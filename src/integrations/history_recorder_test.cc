@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "autoretrain/asl/parser.h"
-#include "autoretrain/integrations/local_executions.h"
+#include "autoretrain/integrations/execution_service.h"
 #include "integrations/history_recorder.h"
 #include "integrations/test_util.h"
 
@@ -36,7 +36,7 @@ class Harness {
                   }),
         router_(functions_, clock_),
         executor_(router_, clock_, &recorder_),
-        executions_(executor_) {
+        executions_(executor_, AccountContext{}, nullptr) {
     router_.set_launcher(&executions_);
   }
 
@@ -73,7 +73,7 @@ class Harness {
   SystemClock clock_;
   TaskRouter router_;
   engine::Executor executor_;
-  LocalExecutions executions_;
+  ExecutionService executions_;
 };
 
 class HistoryRecorderTest : public ::testing::Test {

@@ -198,7 +198,8 @@ Result<json::Value> TaskRouter::StartExecution(const engine::TaskRequest& reques
     }
   }
   std::string name;
-  if ((*params)->contains("Name")) {
+  const bool has_name = (*params)->contains("Name");
+  if (has_name) {
     Result<std::string> given = RequiredString(request, **params, "Name");
     if (!given.ok()) return given.take_error();
     name = *given;
@@ -211,7 +212,10 @@ Result<json::Value> TaskRouter::StartExecution(const engine::TaskRequest& reques
                    "for this run.");
   }
   Result<ExecutionLauncher::Started> started =
-      launcher_->Start(*machine_arn, std::move(input), name);
+      launcher_->Start(ExecutionLauncher::StartRequest{.state_machine_arn = *machine_arn,
+                                                       .input = std::move(input),
+                                                       .name = name,
+                                                       .derived_name = !has_name});
   if (!started.ok()) {
     const Error& error = started.error();
     return Error{"StepFunctions." + error.error + "Exception",

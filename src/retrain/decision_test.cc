@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "autoretrain/asl/parser.h"
-#include "autoretrain/integrations/local_executions.h"
+#include "autoretrain/integrations/execution_service.h"
 #include "autoretrain/integrations/task_router.h"
 #include "autoretrain/retrain/project_template.h"
 #include "integrations/test_util.h"
@@ -218,7 +218,9 @@ TEST_F(DecisionTest, FunctionErrorsAreLambdaErrorObjects) {
 class SeedTriggerTest : public DecisionTest {
  protected:
   SeedTriggerTest()
-      : router_(functions_, clock_), executor_(router_, clock_, nullptr), executions_(executor_) {
+      : router_(functions_, clock_),
+        executor_(router_, clock_, nullptr),
+        executions_(executor_, AccountContext{}, nullptr) {
     functions_.Register("check_retraining_decision", MakeDecisionFunction(*store_, config_));
     router_.set_launcher(&executions_);
     pipeline_arn_ = executions_.AddStateMachine(
@@ -257,7 +259,7 @@ class SeedTriggerTest : public DecisionTest {
   SystemClock clock_;
   integrations::TaskRouter router_;
   engine::Executor executor_;
-  integrations::LocalExecutions executions_;
+  integrations::ExecutionService executions_;
   std::string pipeline_arn_, trigger_arn_;
 };
 

@@ -91,14 +91,17 @@ Result<CheckReport> RunCheck(const ProjectConfig& config, integrations::WarningS
   }
   const std::string execution_name = NewExecutionName();
   CheckObserver observer(ExecutionArn(config.account, config.check_state_machine, execution_name));
-  Result<std::unique_ptr<LocalRuntime>> runtime =
-      LocalRuntime::ForProject(config, &observer, std::move(warn));
+  Result<std::unique_ptr<LocalRuntime>> runtime = LocalRuntime::ForProject(config, &observer, warn);
   if (!runtime.ok()) return runtime.take_error();
   LocalRuntime& rt = **runtime;
+  Result<std::vector<std::string>> resumed = rt.ResumeInterrupted();
+  if (!resumed.ok()) return resumed.take_error();
   Result<engine::ExecutionResult> trigger =
       rt.Run(rt.ArnOf(config.check_state_machine), config.check_input, execution_name);
   if (!trigger.ok()) return trigger.take_error();
   rt.WaitAll();
+  Result<int64_t> purged = rt.PurgeExpired(config);
+  if (!purged.ok() && warn) warn("old executions were not purged: " + purged.error().cause);
 
   CheckReport report;
   report.decision = observer.decision();

@@ -11,6 +11,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kMaxTimeoutSeconds = 7 * 24 * 3600;
+constexpr int kMaxRetentionDays = 36500;  // 100 years
 constexpr size_t kMaxConfigBytes = 1024 * 1024;
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
@@ -56,8 +57,8 @@ class ConfigParser {
     const json::Object* obj = fields_.ExpectObject(root, "", "an object");
     if (obj == nullptr) return;
     fields_.RejectUnknown(*obj, "",
-                          {"region", "account_id", "buckets_dir", "data_dir", "state_machines",
-                           "functions", "check"});
+                          {"region", "account_id", "buckets_dir", "data_dir", "retention_days",
+                           "state_machines", "functions", "check"});
     if (auto region = fields_.OptionalString(*obj, "", "region")) {
       if (IsRegion(*region)) {
         out_->account.region = *region;
@@ -77,6 +78,9 @@ class ConfigParser {
     }
     ParseDirectory(*obj, "buckets_dir", &out_->buckets_dir);
     ParseDirectory(*obj, "data_dir", &out_->data_dir);
+    if (auto days = fields_.OptionalInteger(*obj, "", "retention_days", 1, kMaxRetentionDays)) {
+      out_->retention_days = static_cast<int>(*days);
+    }
     if (const json::Value* v = obj->if_contains("state_machines")) ParseStateMachines(*v);
     if (const json::Value* v = obj->if_contains("functions")) ParseFunctions(*v);
     if (const json::Value* v = obj->if_contains("check")) ParseCheck(*v);

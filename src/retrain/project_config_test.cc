@@ -48,12 +48,13 @@ TEST_F(ProjectConfigTest, EmptyObjectGivesDefaults) {
   EXPECT_EQ(DatabasePath(*config), (dir_ / "data" / "autoretrain.db").string());
   EXPECT_TRUE(config->functions.empty());
   EXPECT_TRUE(config->check_state_machine.empty());
+  EXPECT_EQ(config->retention_days, 90);  // AWS keeps closed executions 90 days
 }
 
 TEST_F(ProjectConfigTest, FullConfig) {
   Result<ProjectConfig> config = Parse(R"({
     "region": "eu-west-2", "account_id": "000011112222", "buckets_dir": "data/../store",
-    "data_dir": "state/db",
+    "data_dir": "state/db", "retention_days": 7,
     "state_machines": {"trigger": {"definition": "sm/a.asl.json"}},
     "functions": {
       "decide": {"builtin": "check_retraining_decision", "bucket": "b1", "key": "k/d.csv",
@@ -66,6 +67,7 @@ TEST_F(ProjectConfigTest, FullConfig) {
   EXPECT_EQ(config->account.account, "000011112222");
   EXPECT_EQ(config->buckets_dir, (dir_ / "store").string());
   EXPECT_EQ(config->data_dir, (dir_ / "state" / "db").string());
+  EXPECT_EQ(config->retention_days, 7);
   EXPECT_EQ(config->state_machines.at("trigger"), (dir_ / "sm" / "a.asl.json").string());
   const FunctionConfig& decide = config->functions.at("decide");
   EXPECT_EQ(decide.kind, FunctionConfig::Kind::kBuiltin);
@@ -133,6 +135,21 @@ TEST_F(ProjectConfigTest, WrongTypes) {
   EXPECT_NE(
       Problems(R"({"datadir": "d"})").find("datadir: unknown field (did you mean 'data_dir'?)"),
       std::string::npos);
+}
+
+TEST_F(ProjectConfigTest, RetentionDaysIsAPositiveInteger) {
+  EXPECT_EQ(Parse(R"({"retention_days": 1})")->retention_days, 1);
+  EXPECT_EQ(Parse(R"({"retention_days": 36500})")->retention_days, 36500);
+  for (const char* bad : {"0", "-3", "36501", "1.5", "\"30\"", "true", "null"}) {
+    std::string cause = Problems(std::string(R"({"retention_days": )") + bad + "}");
+    EXPECT_NE(cause.find("autoretrain.json: retention_days: expected an integer from 1 to "
+                         "36500, got "),
+              std::string::npos)
+        << bad << ": " << cause;
+  }
+  EXPECT_NE(Problems(R"({"retention_day": 30})")
+                .find("retention_day: unknown field (did you mean 'retention_days'?)"),
+            std::string::npos);
 }
 
 TEST_F(ProjectConfigTest, NoProjectMeansNoStore) {

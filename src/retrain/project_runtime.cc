@@ -41,6 +41,13 @@ class ObserverList final : public engine::Observer {
   void OnEvent(std::string_view execution_arn, const engine::HistoryEvent& event) override {
     for (engine::Observer* observer : observers_) observer->OnEvent(execution_arn, event);
   }
+  bool OnCheckpoint(std::string_view execution_arn, const engine::ResumePoint& point) override {
+    bool go_on = true;
+    for (engine::Observer* observer : observers_) {
+      go_on = observer->OnCheckpoint(execution_arn, point) && go_on;
+    }
+    return go_on;
+  }
 
  private:
   const std::vector<engine::Observer*> observers_;
@@ -80,6 +87,7 @@ LocalRuntime::LocalRuntime(AccountContext account, std::string working_dir, std:
     : account_(std::move(account)),
       working_dir_(std::move(working_dir)),
       buckets_dir_(std::move(buckets_dir)),
+      lock_(std::move(history.lock)),
       history_store_(std::move(history.store)),
       recorder_(history_store_ ? std::make_unique<integrations::HistoryRecorder>(
                                      *history_store_, history.database, std::move(history.warn))
@@ -95,7 +103,7 @@ LocalRuntime::LocalRuntime(AccountContext account, std::string working_dir, std:
                 : recorder_ ? recorder_.get()
                             : observer,
                 account_),
-      executions_(executor_, account_) {
+      executions_(executor_, account_, recorder_.get()) {
   router_.set_launcher(&executions_);
   AddFunction(std::string(kDecisionFunctionName), FunctionConfig{});
 }
@@ -105,8 +113,24 @@ LocalRuntime::~LocalRuntime() { executions_.WaitAll(); }
 Result<std::unique_ptr<LocalRuntime>> LocalRuntime::ForProject(const ProjectConfig& config,
                                                                engine::Observer* observer,
                                                                integrations::WarningSink warn) {
+  HistorySink history;
+  if (!config.data_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(config.data_dir, ec);
+    Result<std::unique_ptr<ProjectLock>> lock =
+        ProjectLock::Acquire(DatabasePath(config) + ".lock", kProjectLockTimeout, warn);
+    if (lock.ok()) {
+      history = OpenHistorySink(config, std::move(warn));
+      history.lock = std::move(lock).value();
+    } else if (lock.error().error == "ProjectBusy") {
+      return lock.take_error();
+    } else if (warn) {
+      // Nothing can be recorded (or resumed) without the lock: the executions run in memory.
+      warn(integrations::HistoryWarning(DatabasePath(config), lock.error()));
+    }
+  }
   auto runtime = std::make_unique<LocalRuntime>(config.account, config.dir, config.buckets_dir,
-                                                observer, OpenHistorySink(config, std::move(warn)));
+                                                observer, std::move(history));
   for (const auto& [name, function] : config.functions) runtime->AddFunction(name, function);
   for (const auto& [name, path] : config.state_machines) {
     Result<std::string> arn = runtime->AddStateMachineFile(name, path);
@@ -151,5 +175,15 @@ Result<engine::ExecutionResult> LocalRuntime::Run(std::string_view state_machine
 }
 
 void LocalRuntime::WaitAll() { executions_.WaitAll(); }
+
+Result<std::vector<std::string>> LocalRuntime::ResumeInterrupted() {
+  if (!history_store_ || recorder_->failed()) return std::vector<std::string>{};
+  return executions_.ResumeInterrupted(*history_store_);
+}
+
+Result<int64_t> LocalRuntime::PurgeExpired(const ProjectConfig& config) {
+  if (!history_store_ || recorder_->failed()) return int64_t{0};
+  return PurgeExpiredExecutions(config, *history_store_, clock_.Now());
+}
 
 }  // namespace autoretrain::retrain

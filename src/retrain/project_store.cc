@@ -1,5 +1,7 @@
 // A project's store: DATA_DIR/autoretrain.db, opened for recording (OpenHistorySink) or for
-// reading what was recorded (OpenProjectStore). See project.h.
+// reading what was recorded (OpenProjectStore), and its retention (PurgeExpiredExecutions).
+// See project.h.
+#include <chrono>
 #include <filesystem>
 
 #include "autoretrain/retrain/project.h"
@@ -7,6 +9,13 @@
 namespace autoretrain::retrain {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// Executions deleted per purge transaction: small, so the write lock is never held long.
+constexpr int kPurgeBatchSize = 100;
+
+}  // namespace
 
 std::string DatabasePath(const ProjectConfig& config) {
   if (config.data_dir.empty()) return "";
@@ -23,6 +32,16 @@ Result<std::unique_ptr<store::Store>> OpenProjectStore(const ProjectConfig& conf
   store::StoreOptions options;
   options.read_only = true;
   return store::Store::Open(path, options);
+}
+
+Result<int64_t> PurgeExpiredExecutions(const ProjectConfig& config, store::Store& store,
+                                       TimePoint now) {
+  if (config.retention_days <= 0) {
+    return Error{"InvalidProjectConfig", "retention_days must be a positive number of days, got " +
+                                             std::to_string(config.retention_days)};
+  }
+  const TimePoint cutoff = now - std::chrono::days(config.retention_days);
+  return store.PurgeFinishedBefore(cutoff, kPurgeBatchSize);
 }
 
 HistorySink OpenHistorySink(const ProjectConfig& config, integrations::WarningSink warn) {

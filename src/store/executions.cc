@@ -1,6 +1,8 @@
-// Store: executions (start, finish, describe, list) and the WriteBatch operations on them.
+// Store: executions (start, finish, stop, describe, list) and the WriteBatch operations on them.
 #include <limits>
+#include <tuple>
 
+#include "autoretrain/json/json.h"
 #include "autoretrain/store/store.h"
 #include "store/operations.h"
 #include "store/token.h"
@@ -38,6 +40,17 @@ ExecutionRecord ReadRow(const Stmt& stmt) {
 
 Error DoesNotExist(const std::string& arn) {
   return Error{"ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'"};
+}
+
+// The execution `arn` as DescribeExecution reports it; ExecutionDoesNotExist when unknown.
+Result<ExecutionRecord> SelectExecution(Database& db, const std::string& arn) {
+  auto stmt = db.Prepare(kSelectByArn);
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, arn);
+  int rc = stmt->Step();
+  if (rc == SQLITE_DONE) return DoesNotExist(arn);
+  if (rc != SQLITE_ROW) return db.Fail(rc, "reading an execution");
+  return ReadRow(*stmt);
 }
 
 // Reads every row of `stmt` (already bound).
@@ -140,13 +153,60 @@ Result<std::optional<ExecutionRecord>> Store::FindExecution(const std::string& s
 
 Result<ExecutionRecord> Store::DescribeExecution(const std::string& arn) {
   std::lock_guard lock(mu_);
-  auto stmt = db_->Prepare(kSelectByArn);
-  if (!stmt.ok()) return stmt.take_error();
-  stmt->Bind(1, arn);
-  int rc = stmt->Step();
-  if (rc == SQLITE_DONE) return DoesNotExist(arn);
-  if (rc != SQLITE_ROW) return db_->Fail(rc, "reading an execution");
-  return ReadRow(*stmt);
+  return SelectExecution(*db_, arn);
+}
+
+// AWS StopExecution (STANDARD workflows). The API reference lists no "not running" error for
+// StopExecution, only ExecutionDoesNotExist, InvalidArn, ValidationException and the KMS
+// errors, and its response always carries stopDate
+// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html):
+// stopping an execution that already closed succeeds and changes nothing. We answer with the
+// record as it is, so stop_date is the date it actually stopped (LocalStack answers with the
+// time of the call instead; the reference does not say which).
+Result<ExecutionRecord> Store::StopExecution(const std::string& execution_arn,
+                                             const std::optional<std::string>& error,
+                                             const std::optional<std::string>& cause,
+                                             TimePoint now) {
+  // StopExecution's request limits.
+  for (const auto& [field, value, limit] :
+       {std::tuple{"error", &error, size_t{256}}, std::tuple{"cause", &cause, size_t{32768}}}) {
+    if (*value && (*value)->size() > limit) {
+      return Error{"ValidationException",
+                   std::string("1 validation error detected: Value at '") + field +
+                       "' failed to satisfy constraint: Member must have length less than or "
+                       "equal to " +
+                       std::to_string(limit)};
+    }
+  }
+  std::lock_guard lock(mu_);
+  Transaction tx(*db_);
+  STORE_RETURN_IF_ERROR(tx.Begin());
+  auto record = SelectExecution(*db_, execution_arn);
+  if (!record.ok()) return record.take_error();
+  if (record->status != engine::ExecutionStatus::kRunning) {
+    STORE_RETURN_IF_ERROR(tx.Commit());
+    return record;
+  }
+  // AWS records the abort as one ExecutionAborted event whose details hold only what the
+  // caller gave ({} when neither).
+  engine::HistoryEvent aborted;
+  aborted.id = record->last_event_id + 1;
+  aborted.previous_event_id = record->last_event_id;
+  aborted.timestamp = now;
+  aborted.type = "ExecutionAborted";
+  aborted.details_key = "executionAbortedEventDetails";
+  json::Object details;
+  if (error) details["error"] = *error;
+  if (cause) details["cause"] = *cause;
+  aborted.details = std::move(details);
+  WriteBatch::Finish finish{ExecutionEnd{execution_arn, engine::ExecutionStatus::kAborted, now,
+                                         std::nullopt, error, cause},
+                            {std::move(aborted)}};
+  STORE_RETURN_IF_ERROR(ApplyFinish(*db_, finish));
+  auto stopped = SelectExecution(*db_, execution_arn);
+  if (!stopped.ok()) return stopped.take_error();
+  STORE_RETURN_IF_ERROR(tx.Commit());
+  return stopped;
 }
 
 Result<Page<ExecutionRecord>> Store::ListExecutions(const std::string& state_machine_arn,

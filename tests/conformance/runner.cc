@@ -7,7 +7,7 @@
 // (2026-01-01T00:00:00.000Z) and the execution/state machine name "conformance". Task states are
 // answered by mocked results (by state name and invocation order) or, when the case declares
 // functions or state machines, by the real integrations::TaskRouter with canned functions and
-// LocalExecutions.
+// ExecutionService.
 //
 // The runner reads case files with Boost.JSON directly, so its own plumbing does not depend on
 // the JSON layer under test.
@@ -44,8 +44,8 @@
 #include "autoretrain/engine/executor.h"
 #include "autoretrain/engine/observer.h"
 #include "autoretrain/engine/task_handler.h"
+#include "autoretrain/integrations/execution_service.h"
 #include "autoretrain/integrations/function.h"
-#include "autoretrain/integrations/local_executions.h"
 #include "autoretrain/integrations/task_router.h"
 
 namespace autoretrain {
@@ -199,6 +199,10 @@ class LockedManualClock final : public Clock {
   void SleepUntil(TimePoint deadline) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (deadline > now_) now_ = deadline;
+  }
+  void WaitUntil(std::unique_lock<std::mutex>&, std::condition_variable&,
+                 TimePoint deadline) override {
+    SleepUntil(deadline);
   }
 
  private:
@@ -435,7 +439,7 @@ class ConformanceCase : public testing::Test {
     RecordingObserver observer;
 
     // Declared in dependency order so that destruction (reverse order) first joins child
-    // executions (LocalExecutions), then tears down what they used.
+    // executions (ExecutionService), then tears down what they used.
     integrations::FunctionRegistry registry;
     std::mutex function_mu;
     std::map<std::string, std::vector<bj::value>> function_events;
@@ -450,7 +454,7 @@ class ConformanceCase : public testing::Test {
     integrations::TaskRouter router(registry, clock, account);
     CaseTaskHandler handler(tasks, use_router ? &router : nullptr);
     engine::Executor executor(handler, clock, &observer, account);
-    integrations::LocalExecutions local(executor, account);
+    integrations::ExecutionService local(executor, account, nullptr);
     router.set_launcher(&local);
 
     if (const bj::value* sms = c.if_contains("state_machines")) {

@@ -1,9 +1,13 @@
 """End-to-end tests of `autoretrain executions` and of the history `check` records."""
 
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import time
 
-from test_cli_support import TempDirTestCase, autoretrain
+from test_cli_support import BIN, TempDirTestCase, autoretrain
 
 TRIGGER = "creditcard-auto-retraining-trigger"
 PIPELINE = "creditcard-training-pipeline"
@@ -104,6 +108,152 @@ class ExecutionsTest(TempDirTestCase):
         self.assertIn("does not exist", proc.stderr)
         proc = autoretrain("executions", "list", "--project", self.project, "--status", "DONE")
         self.assertEqual(proc.returncode, 2)
+
+
+# A state machine whose first task runs a command function that sleeps: its execution stays
+# RUNNING until it is stopped.
+SLOW = {
+    "StartAt": "Sleep",
+    "States": {
+        "Sleep": {"Type": "Task",
+                  "Resource": "arn:aws:lambda:us-east-1:123456789012:function:slow",
+                  "Next": "After"},
+        "After": {"Type": "Pass", "End": True},
+    },
+}
+SLOW_ARN = "arn:aws:states:us-east-1:123456789012:execution:slow:"
+
+
+class StopTest(TempDirTestCase):
+    def setUp(self):
+        super().setUp()
+        self.project = self.init_project(fast_pipeline=True)
+
+    def executions(self, *args):
+        proc = self.run_ok("executions", *args, "--project", self.project, "--json")
+        return json.loads(proc.stdout)
+
+    def start_slow(self, name):
+        """Runs SLOW as execution `name` in the background until its task is running and the
+        store has it RUNNING; returns what kills the run (also called at cleanup)."""
+        # The function runs in a process group of its own: it leaves its pid for kill().
+        pid_file = self.project / f"{name}.pid"
+        (self.project / "slow.sh").write_text(
+            "#!/bin/sh\necho $$ > \"$1\"\nexec sleep 60\n")
+        (self.project / "slow.asl.json").write_text(json.dumps(SLOW))
+        proc = subprocess.Popen(
+            [BIN, "run", "slow.asl.json", "--project", self.project, "--name", name,
+             "--function", f"slow=sh slow.sh {pid_file}"],
+            cwd=self.project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def kill():
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            if pid_file.exists():
+                try:
+                    os.kill(int(pid_file.read_text()), signal.SIGKILL)
+                except (ProcessLookupError, ValueError):
+                    pass
+                pid_file.unlink()
+
+        self.addCleanup(kill)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if pid_file.exists() and (self.project / "data" / "autoretrain.db").exists():
+                listed = self.executions("list", "--status", "RUNNING")["executions"]
+                if any(e["name"] == name for e in listed):
+                    return kill
+            self.assertIsNone(proc.poll(), "the run ended before it could be stopped")
+            time.sleep(0.1)
+        self.fail(f"execution {name} never showed up as RUNNING")
+
+    def test_stop_a_running_execution(self):
+        kill = self.start_slow("to-stop")
+        stopped = self.executions("stop", "to-stop", "--error", "Manual", "--cause",
+                                  "stopped by the test")
+        self.assertEqual(set(stopped), {"stopDate"})
+        kill()
+        described = self.executions("describe", SLOW_ARN + "to-stop")
+        self.assertEqual(described["status"], "ABORTED")
+        self.assertEqual(described["stopDate"], stopped["stopDate"])
+        self.assertEqual((described["error"], described["cause"]),
+                         ("Manual", "stopped by the test"))
+        self.assertNotIn("output", described)
+        events = self.executions("history", "to-stop")["events"]
+        self.assertEqual(events[-1]["type"], "ExecutionAborted")
+        self.assertEqual(events[-1]["id"], len(events))
+        self.assertEqual(events[-1]["previousEventId"], len(events) - 1)
+        self.assertEqual(events[-1]["timestamp"], stopped["stopDate"])
+        self.assertEqual(events[-1]["executionAbortedEventDetails"],
+                         {"error": "Manual", "cause": "stopped by the test"})
+        self.assertEqual(
+            [e["name"] for e in self.executions("list", "--status", "ABORTED")["executions"]],
+            ["to-stop"])
+        # Stopping it again is not an error and changes nothing.
+        again = self.run_ok("executions", "stop", "to-stop", "--project", self.project).stdout
+        self.assertEqual(again.strip(), f"{SLOW_ARN}to-stop had already finished: ABORTED at "
+                                        f"{stopped['stopDate']}")
+        self.assertEqual(self.executions("history", "to-stop")["events"], events)
+
+    def test_stop_without_error_or_cause_prints_what_it_did(self):
+        kill = self.start_slow("plain")
+        out = self.run_ok("executions", "stop", SLOW_ARN + "plain", "--project",
+                          self.project).stdout
+        kill()
+        described = self.executions("describe", "plain")
+        self.assertEqual(out.strip(), f"stopped {SLOW_ARN}plain at {described['stopDate']}")
+        self.assertEqual(described["status"], "ABORTED")
+        self.assertNotIn("error", described)
+        self.assertNotIn("cause", described)
+        last = self.executions("history", "plain", "--reverse", "--max-results", "1")["events"]
+        self.assertEqual(last[0]["type"], "ExecutionAborted")
+        self.assertEqual(last[0]["executionAbortedEventDetails"], {})
+
+    def test_stop_a_finished_execution_changes_nothing(self):
+        self.run_ok("check", "--project", self.project)
+        pipeline = self.executions("list", "--state-machine", PIPELINE)["executions"][0]
+        history = self.executions("history", pipeline["name"])["events"]
+        stopped = self.executions("stop", pipeline["name"], "--error", "Late")
+        self.assertEqual(stopped, {"stopDate": pipeline["stopDate"]})
+        out = self.run_ok("executions", "stop", pipeline["executionArn"], "--project",
+                          self.project).stdout
+        self.assertEqual(out.strip(), f"{pipeline['executionArn']} had already finished: "
+                                      f"SUCCEEDED at {pipeline['stopDate']}")
+        described = self.executions("describe", pipeline["name"])
+        self.assertEqual(described["status"], "SUCCEEDED")
+        self.assertNotIn("error", described)
+        self.assertEqual(self.executions("history", pipeline["name"])["events"], history)
+
+    def test_unknown_execution_and_bad_arguments_exit_2(self):
+        # Nothing recorded yet: there is no database, and nothing to stop.
+        proc = autoretrain("executions", "stop", SLOW_ARN + "nope", "--project", self.project)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn(f"Execution Does Not Exist: '{SLOW_ARN}nope'", proc.stderr)
+        self.assertFalse((self.project / "data" / "autoretrain.db").exists())
+        self.run_ok("check", "--project", self.project)
+        proc = autoretrain("executions", "stop", "nope", "--project", self.project)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("no execution named 'nope'", proc.stderr)
+        proc = autoretrain("executions", "stop", "--project", self.project)
+        self.assertEqual(proc.returncode, 2)
+        trigger = self.executions("list", "--state-machine", TRIGGER)["executions"][0]
+        proc = autoretrain("executions", "stop", trigger["name"], "--error", "x" * 257,
+                           "--project", self.project)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("'error' failed to satisfy constraint", proc.stderr)
+
+    def test_locked_database_exits_1(self):
+        self.run_ok("check", "--project", self.project)
+        trigger = self.executions("list", "--state-machine", TRIGGER)["executions"][0]
+        db = sqlite3.connect(self.project / "data" / "autoretrain.db", isolation_level=None)
+        self.addCleanup(db.close)
+        db.execute("BEGIN EXCLUSIVE")
+        proc = autoretrain("executions", "stop", trigger["executionArn"], "--project",
+                           self.project)
+        db.execute("ROLLBACK")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertIn("autoretrain.db", proc.stderr)
 
 
 class UnusableDatabaseTest(TempDirTestCase):

@@ -5,6 +5,8 @@
 #define AUTORETRAIN_COMMON_CLOCK_H_
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 
 namespace autoretrain {
@@ -18,6 +20,13 @@ class Clock {
   virtual TimePoint Now() = 0;
   // Blocks until `deadline` has passed (returns at once if it already has).
   virtual void SleepUntil(TimePoint deadline) = 0;
+  // Waits on `cv` (`lock` held, as std::condition_variable::wait_until) until `deadline` or a
+  // notification, whichever comes first. A clock that moves only when slept on (ManualClock)
+  // jumps to the deadline instead.
+  virtual void WaitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+                         TimePoint deadline) {
+    cv.wait_until(lock, deadline);
+  }
 };
 
 // The real clock.
@@ -35,6 +44,10 @@ class ManualClock final : public Clock {
   TimePoint Now() override { return now_; }
   void SleepUntil(TimePoint deadline) override {
     if (deadline > now_) now_ = deadline;
+  }
+  void WaitUntil(std::unique_lock<std::mutex>&, std::condition_variable&,
+                 TimePoint deadline) override {
+    SleepUntil(deadline);
   }
   void Advance(std::chrono::milliseconds by) { now_ += by; }
 

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "autoretrain/asl/state_machine.h"
@@ -35,15 +36,19 @@ namespace autoretrain::engine {
 // event `entered_event_id` with raw input `input`, after `retry_count` retries (and
 // `retrier_attempts[i]` attempts counted by the state's i-th Retrier). `wake_at` is set when the
 // state is suspended: a Wait state ends at that time, a Task makes its next attempt then.
-// `last_event_id` is the id of the last history event before the point.
+// `last_event_id` is the id of the last history event before the point. A point with
+// `entered_event_id` 0 is before the state was entered (an execution that never reached a
+// checkpoint resumes at StartAt with its input this way).
 struct ResumePoint {
   int state_index = -1;
+  std::string_view state_name{};  // the name of states[state_index]
+
   const json::Value* input = nullptr;  // not owned
-  TimePoint entered_time;
+  TimePoint entered_time{};
   int64_t entered_event_id = 0;
   int64_t retry_count = 0;
-  std::vector<int> retrier_attempts;
-  std::optional<TimePoint> wake_at;
+  std::vector<int> retrier_attempts{};
+  std::optional<TimePoint> wake_at{};
   int64_t last_event_id = 0;
 };
 
@@ -75,6 +80,10 @@ class Execution {
   // Asks an execution that another thread is advancing to abort at its next state boundary
   // (Advance then returns kFinished, ABORTED). Safe from any thread.
   void RequestAbort(std::optional<std::string> error, std::optional<std::string> cause);
+  // Ends an execution that is not being advanced as FAILED, recording ExecutionFailed with
+  // `error` (for a resumed execution that cannot continue, or an internal error). Does nothing
+  // once finished.
+  void Fail(Error error);
   // Ends the execution as ABORTED without recording anything: it was stopped elsewhere and
   // the stop is already recorded.
   void Halt();

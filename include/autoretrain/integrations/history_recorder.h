@@ -1,15 +1,24 @@
 // HistoryRecorder: an engine::Observer that makes every execution it sees durable in a
-// store::Store. ExecutionStarted records the execution (state machine, name, input, start date)
-// with its first event; each further event is appended to the execution's history; the
-// terminal event (ExecutionSucceeded/Failed/TimedOut/Aborted) finishes it with its output or
-// error and cause. Writes go through a GroupCommitter, so executions running at the same time
-// and events arriving while a commit is in flight share one transaction (one fsync).
+// store::Store, with the checkpoints it resumes from after a crash.
+//
+// What is written when. ExecutionStarted is held until CommitStart (the execution service calls
+// it before StartExecution returns: an accepted execution is on disk) or until the execution's
+// first write. Further events are buffered per execution and written together with each
+// checkpoint (OnCheckpoint: before a task is invoked, and when the execution suspends), which
+// blocks until that write is durable: a task's side effects begin only once its start is
+// recorded, and the stored history always ends exactly at the stored checkpoint. The terminal
+// event (ExecutionSucceeded/Failed/TimedOut/Aborted) finishes the execution with its buffered
+// events without blocking. Writes go through a GroupCommitter, so executions advancing at the
+// same time share one transaction (one fsync).
 //
 // Failure policy: recording history must never cost an execution its result. The first store
 // failure (locked, read-only, full, corrupt database...) is reported once through the
-// WarningSink and the recorder stops writing; executions go on in memory.
+// WarningSink and the recorder stops writing; executions go on in memory. A write refused
+// because the execution is no longer running (stopped by another process) makes OnCheckpoint
+// return false, so the engine halts that execution.
 //
-// Thread-safety: all methods may be called from any thread (executions run on several).
+// Thread-safety: all methods may be called from any thread (executions run on several); events
+// of one execution arrive from one thread at a time.
 #ifndef AUTORETRAIN_INTEGRATIONS_HISTORY_RECORDER_H_
 #define AUTORETRAIN_INTEGRATIONS_HISTORY_RECORDER_H_
 
@@ -19,8 +28,10 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "autoretrain/common/result.h"
+#include "autoretrain/engine/execution.h"
 #include "autoretrain/engine/observer.h"
 #include "autoretrain/store/group_commit.h"
 #include "autoretrain/store/store.h"
@@ -51,9 +62,17 @@ class HistoryRecorder final : public engine::Observer {
                             const std::string& definition, TimePoint now);
 
   void OnEvent(std::string_view execution_arn, const engine::HistoryEvent& event) override;
+  bool OnCheckpoint(std::string_view execution_arn, const engine::ResumePoint& point) override;
+
+  // Writes the held ExecutionStarted of `execution_arn` and blocks until it is durable. OK when
+  // written, or when recording has stopped after a store failure (the execution runs in
+  // memory); ExecutionAlreadyExists when the store already has that ARN or name.
+  Status CommitStart(std::string_view execution_arn);
 
   // Blocks until every event seen so far is committed or has failed.
   void Flush();
+
+  store::Store& store() const { return store_; }
 
   // True once a store failure stopped the recording.
   bool failed() const { return failed_.load(); }
@@ -63,13 +82,21 @@ class HistoryRecorder final : public engine::Observer {
   void Fail(const Error& error);
   // The version of the state machine executions of `state_machine_arn` run (1 when unknown).
   int64_t VersionOf(const std::string& state_machine_arn) const;
+  // Moves the held events of `execution_arn` out (and forgets them when `last`).
+  std::vector<engine::HistoryEvent> TakePending(std::string_view execution_arn, bool last);
+  // A StartExecution operation for a held ExecutionStarted event.
+  bool AddStart(store::WriteBatch& batch, std::string_view execution_arn,
+                const engine::HistoryEvent& started);
 
   store::Store& store_;
   const std::string database_;
   const WarningSink warn_;
   std::atomic<bool> failed_{false};
-  mutable std::mutex mu_;  // guards versions_
+  mutable std::mutex mu_;  // guards versions_ and pending_
   std::map<std::string, int64_t, std::less<>> versions_;
+  // Events seen but not yet submitted, per execution (ExecutionStarted first when not yet
+  // committed).
+  std::map<std::string, std::vector<engine::HistoryEvent>, std::less<>> pending_;
   store::GroupCommitter committer_;  // last: its writer thread calls Fail
 };
 

@@ -27,10 +27,18 @@
 
 namespace autoretrain::integrations {
 
-// Starts executions of state machines by ARN (implemented by LocalExecutions).
+// Starts executions of state machines by ARN (implemented by ExecutionService).
 class ExecutionLauncher {
  public:
   virtual ~ExecutionLauncher() = default;
+  struct StartRequest {
+    std::string_view state_machine_arn;
+    json::Value input;
+    std::string_view name;  // empty: a new UUID
+    // The name was derived from the calling task (no "Name" parameter): an execution that
+    // already has it was started by an earlier run of the same task and is returned as is.
+    bool derived_name = false;
+  };
   struct Started {
     std::string execution_arn;
     TimePoint start_date;
@@ -38,8 +46,7 @@ class ExecutionLauncher {
   // Starts and returns at once. Fails with StateMachineDoesNotExist, InvalidName,
   // ExecutionAlreadyExists (a different input under an existing name) as AWS's
   // StartExecution does; the task then fails with "StepFunctions.<that error>Exception".
-  virtual Result<Started> Start(std::string_view state_machine_arn, json::Value input,
-                                std::string_view name) = 0;
+  virtual Result<Started> Start(const StartRequest& request) = 0;
 };
 
 class TaskRouter final : public engine::TaskHandler {

@@ -1,8 +1,8 @@
 // A project: the folder a user works in. It holds the configuration (autoretrain.json), the
 // state machine definitions, command functions and the local bucket directory:
 //
-//   autoretrain.json                  region, account, buckets_dir, state_machines, functions,
-//                                     check (see docs/project.md for every field)
+//   autoretrain.json                  region, account, buckets_dir, data_dir, retention_days,
+//                                     state_machines, functions, check (docs/project.md)
 //   state_machines/*.asl.json         Amazon States Language definitions
 //   functions/                        command functions (event JSON on stdin, result on stdout)
 //   buckets/<bucket>/<key>            the local object store: s3://bucket/key
@@ -19,6 +19,7 @@
 #ifndef AUTORETRAIN_RETRAIN_PROJECT_H_
 #define AUTORETRAIN_RETRAIN_PROJECT_H_
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,9 +34,9 @@
 #include "autoretrain/common/result.h"
 #include "autoretrain/engine/executor.h"
 #include "autoretrain/engine/observer.h"
+#include "autoretrain/integrations/execution_service.h"
 #include "autoretrain/integrations/function.h"
 #include "autoretrain/integrations/history_recorder.h"
-#include "autoretrain/integrations/local_executions.h"
 #include "autoretrain/integrations/object_store.h"
 #include "autoretrain/integrations/task_router.h"
 #include "autoretrain/json/json.h"
@@ -72,6 +73,9 @@ struct ProjectConfig {
   AccountContext account;   // region and account_id
   std::string buckets_dir;  // absolute; the local object store root
   std::string data_dir;     // absolute; holds the store. Empty: no store (history in memory only)
+  // How many days a finished execution stays in the store ("retention_days", 1 to 36500; AWS
+  // keeps closed executions 90 days). PurgeExpiredExecutions applies it.
+  int retention_days = 90;
   std::map<std::string, std::string> state_machines;  // name -> absolute definition path
   std::map<std::string, FunctionConfig> functions;    // name -> function
   std::string check_state_machine;  // "check.state_machine"; empty when not configured
@@ -109,6 +113,15 @@ std::string DatabasePath(const ProjectConfig& config);
 // (StoreLocked, StoreCorrupt, ...) or Error{"InvalidProjectConfig", ...} without a data_dir.
 Result<std::unique_ptr<store::Store>> OpenProjectStore(const ProjectConfig& config);
 
+// Retention: deletes from `store` the executions that finished more than
+// config.retention_days days before `now`, with their event histories and checkpoints, a
+// hundred per transaction so that running executions' writes interleave (see
+// Store::PurgeFinishedBefore). Returns how many were deleted; fails with the store's errors
+// (batches already committed stay deleted) or Error{"InvalidProjectConfig", ...} when
+// retention_days is not positive.
+Result<int64_t> PurgeExpiredExecutions(const ProjectConfig& config, store::Store& store,
+                                       TimePoint now);
+
 // The largest definition file LoadDefinition reads (Step Functions' definition size quota).
 inline constexpr size_t kMaxDefinitionBytes = 1024 * 1024;
 
@@ -122,9 +135,35 @@ Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes);
 // Error{"DefinitionNotReadable", ...} when the file cannot be read.
 Result<std::shared_ptr<const asl::StateMachine>> LoadDefinition(const std::string& path);
 
+// ProjectLock: while a process holds it, no other process runs the project's executions. It is
+// what makes resuming interrupted executions safe: an execution the store holds as RUNNING is
+// either run by the lock's holder or by nobody (its process died), never by two processes. An
+// flock on DATA_DIR/autoretrain.db.lock, released by the kernel when the holder exits or dies.
+class ProjectLock {
+ public:
+  // Takes the lock at `path`, waiting up to `timeout` for another holder (`notify` hears once
+  // that we are waiting). Fails with Error{"ProjectBusy", cause naming the holder's pid and what
+  // to do} when the holder keeps it longer; with Error{"StoreReadOnly", ...} when the lock file
+  // cannot be created or opened (no permission, read-only file system).
+  static Result<std::unique_ptr<ProjectLock>> Acquire(const std::string& path,
+                                                      std::chrono::milliseconds timeout,
+                                                      const integrations::WarningSink& notify);
+  ~ProjectLock();
+  ProjectLock(const ProjectLock&) = delete;
+  ProjectLock& operator=(const ProjectLock&) = delete;
+
+ private:
+  explicit ProjectLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// How long a process waits for another one running the same project's executions.
+inline constexpr std::chrono::seconds kProjectLockTimeout{60};
+
 // Where a LocalRuntime records execution history: an open store and its path (for warnings),
 // and who hears about a failure. An empty `store` records nothing.
 struct HistorySink {
+  std::unique_ptr<ProjectLock> lock;  // held while the store is used to run executions
   std::unique_ptr<store::Store> store;
   std::string database;
   integrations::WarningSink warn;
@@ -150,7 +189,9 @@ class LocalRuntime {
 
   // A runtime with the project's functions and state machines, recording history in the
   // project's store when it has a data_dir (a store failure is reported through `warn` and
-  // never fails a run). Fails when a definition does not compile (Error as LoadDefinition's).
+  // never fails a run). With a data_dir it first takes the ProjectLock (waiting up to
+  // kProjectLockTimeout). Fails when a definition does not compile (Error as
+  // LoadDefinition's) or with ProjectBusy.
   static Result<std::unique_ptr<LocalRuntime>> ForProject(const ProjectConfig& config,
                                                           engine::Observer* observer,
                                                           integrations::WarningSink warn = {});
@@ -171,7 +212,15 @@ class LocalRuntime {
   // Waits for every execution started so far.
   void WaitAll();
 
-  const integrations::LocalExecutions& executions() const { return executions_; }
+  // Continues the executions a killed process left RUNNING in the store (see
+  // ExecutionService::ResumeInterrupted); returns their ARNs (none without a store). Fails
+  // with the store's errors.
+  Result<std::vector<std::string>> ResumeInterrupted();
+  // Deletes executions that finished more than `retention_days` ago (PurgeExpiredExecutions);
+  // 0 without a store.
+  Result<int64_t> PurgeExpired(const ProjectConfig& config);
+
+  integrations::ExecutionService& executions() { return executions_; }
   const AccountContext& account() const { return account_; }
 
  private:
@@ -179,6 +228,7 @@ class LocalRuntime {
   std::string working_dir_;
   std::string buckets_dir_;
   SystemClock clock_;
+  std::unique_ptr<ProjectLock> lock_;                        // set with history_store_
   std::unique_ptr<store::Store> history_store_;              // null: no durable history
   std::unique_ptr<integrations::HistoryRecorder> recorder_;  // set with history_store_
   std::unique_ptr<engine::Observer> observers_;              // the observer and the recorder
@@ -186,7 +236,7 @@ class LocalRuntime {
   integrations::FunctionRegistry functions_;
   integrations::TaskRouter router_;
   engine::Executor executor_;
-  integrations::LocalExecutions executions_;
+  integrations::ExecutionService executions_;
 };
 
 // What one retraining check did.
@@ -203,8 +253,10 @@ struct CheckReport {
   json::Value ToJson() const;
 };
 
-// Runs the configured check state machine once with check.input and waits for the executions
-// it starts; they are recorded in the project's store (a store failure goes to `warn`). Fails
+// Resumes executions an interrupted process left running, runs the configured check state
+// machine once with check.input and waits for the executions it starts; they are recorded in
+// the project's store (a store failure goes to `warn`), and executions older than
+// retention_days are purged. Fails
 // (Error{"InvalidProjectConfig", ...}, or LoadDefinition's errors) when the project cannot run;
 // a failed execution is a report, not an error.
 Result<CheckReport> RunCheck(const ProjectConfig& config, integrations::WarningSink warn = {});

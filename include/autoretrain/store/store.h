@@ -119,6 +119,17 @@ class Store {
   // Commits one FinishExecution (see WriteBatch::FinishExecution).
   Status FinishExecution(const ExecutionEnd& end,
                          const std::vector<engine::HistoryEvent>& last_events);
+  // AWS StopExecution, in one transaction. A RUNNING execution gets one "ExecutionAborted"
+  // event (id last_event_id + 1, timestamp `now`, executionAbortedEventDetails holding the
+  // given error and cause), status ABORTED, stop date `now`, the given error and cause, and
+  // loses its checkpoint; whoever was running it then finds RecordStep and FinishExecution
+  // refused with ExecutionNotRunning. An execution that already finished is left as it was
+  // (no error, as AWS). Returns the execution as it now is (its stop_date is stopDate).
+  // ExecutionDoesNotExist when unknown; ValidationException when `error` is longer than 256
+  // bytes or `cause` longer than 32768 (AWS's limits).
+  Result<ExecutionRecord> StopExecution(const std::string& execution_arn,
+                                        const std::optional<std::string>& error,
+                                        const std::optional<std::string>& cause, TimePoint now);
 
   // ---- History and checkpoints (history.cc, checkpoints.cc) ----
 

@@ -1,4 +1,4 @@
-#include "autoretrain/integrations/local_executions.h"
+#include "autoretrain/integrations/execution_service.h"
 
 #include <gtest/gtest.h>
 
@@ -32,15 +32,15 @@ constexpr std::string_view kWaitOneSecond =
 constexpr std::string_view kFail =
     R"({"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"on purpose"}}})";
 
-class LocalExecutionsTest : public ::testing::Test {
+class ExecutionServiceTest : public ::testing::Test {
  protected:
-  LocalExecutionsTest()
+  ExecutionServiceTest()
       : router_(functions_, clock_),
         executor_(router_, clock_, nullptr),
-        executions_(std::make_unique<LocalExecutions>(executor_)) {
+        executions_(std::make_unique<ExecutionService>(executor_, AccountContext{}, nullptr)) {
     router_.set_launcher(executions_.get());
   }
-  ~LocalExecutionsTest() override { executions_.reset(); }
+  ~ExecutionServiceTest() override { executions_.reset(); }
 
   std::string Add(const std::string& name, std::string_view definition) {
     return executions_->AddStateMachine(name, Compile(definition));
@@ -50,15 +50,15 @@ class LocalExecutionsTest : public ::testing::Test {
   SystemClock clock_;
   TaskRouter router_;
   engine::Executor executor_;
-  std::unique_ptr<LocalExecutions> executions_;
+  std::unique_ptr<ExecutionService> executions_;
 };
 
-TEST_F(LocalExecutionsTest, AddStateMachineReturnsItsArn) {
+TEST_F(ExecutionServiceTest, AddStateMachineReturnsItsArn) {
   EXPECT_EQ(Add("training_pipeline", kPass),
             "arn:aws:states:us-east-1:123456789012:stateMachine:training_pipeline");
 }
 
-TEST_F(LocalExecutionsTest, RunSyncRunsOnTheCallingThread) {
+TEST_F(ExecutionServiceTest, RunSyncReturnsTheFinishedResult) {
   std::string arn = Add("pass", kPass);
   Result<engine::ExecutionResult> result = executions_->RunSync(arn, J(R"({"x":1})"), "sync-run");
   ASSERT_TRUE(result.ok()) << result.error().cause;
@@ -70,7 +70,7 @@ TEST_F(LocalExecutionsTest, RunSyncRunsOnTheCallingThread) {
   EXPECT_EQ(executions_->Find(result->execution_arn)->status, engine::ExecutionStatus::kSucceeded);
 }
 
-TEST_F(LocalExecutionsTest, WaitAllWaitsForExecutionsStartedByChildren) {
+TEST_F(ExecutionServiceTest, WaitAllWaitsForExecutionsStartedByChildren) {
   std::string grandchild = Add("grandchild", kWaitOneSecond);
   std::string child = Add("child", Starter(grandchild));
   std::string parent = Add("parent", Starter(child));
@@ -94,9 +94,9 @@ TEST_F(LocalExecutionsTest, WaitAllWaitsForExecutionsStartedByChildren) {
   EXPECT_EQ(result->output->at("ExecutionArn"), json::Value(started[0]));
 }
 
-TEST_F(LocalExecutionsTest, FailedExecutionIsRecorded) {
+TEST_F(ExecutionServiceTest, FailedExecutionIsRecorded) {
   std::string arn = Add("fails", kFail);
-  Result<ExecutionLauncher::Started> started = executions_->Start(arn, J("{}"), "f1");
+  Result<ExecutionLauncher::Started> started = executions_->Start({arn, J("{}"), "f1"});
   ASSERT_TRUE(started.ok()) << started.error().cause;
   executions_->WaitAll();
   std::optional<engine::ExecutionResult> result = executions_->Find(started->execution_arn);
@@ -106,44 +106,44 @@ TEST_F(LocalExecutionsTest, FailedExecutionIsRecorded) {
   EXPECT_EQ(result->cause, "on purpose");
 }
 
-TEST_F(LocalExecutionsTest, SameNameIsIdempotentOnlyWhileRunningWithTheSameInput) {
+TEST_F(ExecutionServiceTest, SameNameIsIdempotentOnlyWhileRunningWithTheSameInput) {
   std::string arn = Add("slow", kWaitOneSecond);
-  Result<ExecutionLauncher::Started> first = executions_->Start(arn, J(R"({"a":1})"), "nightly");
+  Result<ExecutionLauncher::Started> first = executions_->Start({arn, J(R"({"a":1})"), "nightly"});
   ASSERT_TRUE(first.ok()) << first.error().cause;
   EXPECT_FALSE(executions_->Find(first->execution_arn).has_value());  // still running
 
-  Result<ExecutionLauncher::Started> again = executions_->Start(arn, J(R"({"a":1})"), "nightly");
+  Result<ExecutionLauncher::Started> again = executions_->Start({arn, J(R"({"a":1})"), "nightly"});
   ASSERT_TRUE(again.ok()) << again.error().cause;
   EXPECT_EQ(again->execution_arn, first->execution_arn);
   EXPECT_EQ(again->start_date, first->start_date);
 
   Result<ExecutionLauncher::Started> different =
-      executions_->Start(arn, J(R"({"a":2})"), "nightly");
+      executions_->Start({arn, J(R"({"a":2})"), "nightly"});
   ASSERT_FALSE(different.ok());
   EXPECT_EQ(different.error().error, "ExecutionAlreadyExists");
   EXPECT_EQ(different.error().cause, "Execution Already Exists: '" + first->execution_arn + "'");
 
   executions_->WaitAll();
-  Result<ExecutionLauncher::Started> after = executions_->Start(arn, J(R"({"a":1})"), "nightly");
+  Result<ExecutionLauncher::Started> after = executions_->Start({arn, J(R"({"a":1})"), "nightly"});
   ASSERT_FALSE(after.ok());
   EXPECT_EQ(after.error().error, "ExecutionAlreadyExists");
   EXPECT_EQ(executions_->StartedExecutions().size(), 1u);
 
   // The same name under another state machine is a different execution.
   std::string other = Add("other", kPass);
-  EXPECT_TRUE(executions_->Start(other, J(R"({"a":1})"), "nightly").ok());
+  EXPECT_TRUE(executions_->Start({other, J(R"({"a":1})"), "nightly"}).ok());
 }
 
-TEST_F(LocalExecutionsTest, StartErrorsAreWordedAsAws) {
+TEST_F(ExecutionServiceTest, StartErrorsAreWordedAsAws) {
   std::string arn = Add("pass", kPass);
-  Result<ExecutionLauncher::Started> result = executions_->Start(arn, J("{}"), "bad name");
+  Result<ExecutionLauncher::Started> result = executions_->Start({arn, J("{}"), "bad name"});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().error, "InvalidName");
   EXPECT_TRUE(result.error().cause.starts_with("Invalid Name: 'bad name'")) << result.error().cause;
-  EXPECT_EQ(executions_->Start(arn, J("{}"), std::string(81, 'n')).error().error, "InvalidName");
+  EXPECT_EQ(executions_->Start({arn, J("{}"), std::string(81, 'n')}).error().error, "InvalidName");
 
   std::string missing = "arn:aws:states:us-east-1:123456789012:stateMachine:missing";
-  result = executions_->Start(missing, J("{}"), "");
+  result = executions_->Start({missing, J("{}"), ""});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error(),
             (Error{"StateMachineDoesNotExist", "State Machine Does Not Exist: '" + missing + "'"}));
@@ -151,7 +151,7 @@ TEST_F(LocalExecutionsTest, StartErrorsAreWordedAsAws) {
   for (std::string_view bad : {"PASTE_YOUR_MAIN_PIPELINE_ARN_HERE", "",
                                "arn:aws:lambda:us-east-1:123456789012:function:pass",
                                "arn:aws:states:us-east-1:123456789012:execution:pass:x"}) {
-    result = executions_->Start(bad, J("{}"), "");
+    result = executions_->Start({bad, J("{}"), ""});
     ASSERT_FALSE(result.ok()) << bad;
     EXPECT_EQ(result.error(), (Error{"InvalidArn", "Invalid Arn: '" + std::string(bad) + "'"}));
   }
@@ -160,7 +160,7 @@ TEST_F(LocalExecutionsTest, StartErrorsAreWordedAsAws) {
   EXPECT_FALSE(executions_->Find("arn:aws:states:us-east-1:123456789012:execution:pass:none"));
 }
 
-TEST_F(LocalExecutionsTest, ConcurrentStartsFromManyThreads) {
+TEST_F(ExecutionServiceTest, ConcurrentStartsFromManyThreads) {
   std::string arn = Add("pass", kPass);
   std::vector<std::thread> threads;
   std::atomic<int> failures = 0;
@@ -168,7 +168,7 @@ TEST_F(LocalExecutionsTest, ConcurrentStartsFromManyThreads) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 10; ++i) {
         json::Value input = json::Object{{"t", t}, {"i", i}};
-        if (!executions_->Start(arn, input, "").ok()) ++failures;
+        if (!executions_->Start({arn, input, ""}).ok()) ++failures;
       }
     });
   }
@@ -184,9 +184,9 @@ TEST_F(LocalExecutionsTest, ConcurrentStartsFromManyThreads) {
   }
 }
 
-TEST_F(LocalExecutionsTest, DestructorWaitsForRunningExecutions) {
+TEST_F(ExecutionServiceTest, DestructorWaitsForRunningExecutions) {
   std::string arn = Add("slow", kWaitOneSecond);
-  ASSERT_TRUE(executions_->Start(arn, J("{}"), "").ok());
+  ASSERT_TRUE(executions_->Start({arn, J("{}"), ""}).ok());
   auto start = std::chrono::steady_clock::now();
   executions_.reset();
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));

@@ -1,0 +1,354 @@
+// ExecutionService: the worker pool, the timer queue, starts, stops and resumption
+// (execution_service.h).
+#include "autoretrain/integrations/execution_service.h"
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <utility>
+
+#include "autoretrain/asl/parser.h"
+#include "integrations/checkpoint_codec.h"
+#include "integrations/execution_name.h"
+#include "integrations/history_recorder.h"
+
+namespace autoretrain::integrations {
+namespace {
+
+Error AlreadyExists(const std::string& execution_arn) {
+  return Error{"ExecutionAlreadyExists", "Execution Already Exists: '" + execution_arn + "'"};
+}
+
+// The compiled definition text of a stored state machine version.
+Result<std::shared_ptr<const asl::StateMachine>> CompileStored(const std::string& definition) {
+  asl::CompileResult compiled = asl::CompileText(definition);
+  if (auto* machine = std::get_if<std::shared_ptr<const asl::StateMachine>>(&compiled)) {
+    return std::move(*machine);
+  }
+  return Error{"States.Runtime", "the stored definition no longer compiles"};
+}
+
+}  // namespace
+
+ExecutionService::ExecutionService(engine::Executor& executor, AccountContext account,
+                                   HistoryRecorder* recorder, ExecutionServiceOptions options)
+    : executor_(executor), account_(std::move(account)), recorder_(recorder), options_(options) {
+  const int workers = std::max(1, options_.workers);
+  for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  timer_thread_ = std::thread([this] { TimerLoop(); });
+}
+
+ExecutionService::~ExecutionService() {
+  WaitAll();
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  ready_cv_.notify_all();
+  timer_cv_.notify_all();
+  for (std::thread& worker : workers_) worker.join();
+  timer_thread_.join();
+}
+
+std::string ExecutionService::AddStateMachine(const std::string& name,
+                                              std::shared_ptr<const asl::StateMachine> machine) {
+  std::string arn = StateMachineArn(account_, name);
+  std::lock_guard lock(mu_);
+  machines_[arn] = Machine{name, std::move(machine)};
+  return arn;
+}
+
+Result<std::optional<ExecutionLauncher::Started>> ExecutionService::FindStored(
+    const std::string& state_machine_arn, const std::string& name, const json::Value& input,
+    bool derived_name) {
+  if (recorder_ == nullptr || recorder_->failed()) return std::optional<Started>();
+  Result<std::optional<store::ExecutionRecord>> found =
+      recorder_->store().FindExecution(state_machine_arn, name);
+  if (!found.ok()) return found.take_error();
+  if (!found->has_value()) return std::optional<Started>();
+  const store::ExecutionRecord& record = **found;
+  Started started{record.arn, record.start_date};
+  if (derived_name) return std::optional<Started>(started);
+  Result<json::Value> stored_input = json::Parse(record.input);
+  if (record.status != engine::ExecutionStatus::kRunning || !stored_input.ok() ||
+      *stored_input != input) {
+    return AlreadyExists(record.arn);
+  }
+  return std::optional<Started>(started);
+}
+
+Result<ExecutionLauncher::Started> ExecutionService::Accept(const StartRequest& request,
+                                                            Entry** accepted) {
+  std::optional<ParsedArn> arn = ParseArn(request.state_machine_arn);
+  if (!arn || arn->service != "states" || !arn->resource.starts_with("stateMachine:")) {
+    return Error{"InvalidArn", "Invalid Arn: '" + std::string(request.state_machine_arn) + "'"};
+  }
+  std::string name = request.name.empty() ? NewExecutionName() : std::string(request.name);
+  if (std::optional<std::string> problem = ExecutionNameProblem(name)) {
+    return Error{"InvalidName", "Invalid Name: '" + name + "': " + *problem};
+  }
+  std::shared_ptr<const asl::StateMachine> compiled;
+  std::string machine_name;
+  std::string machine_arn;
+  {
+    std::lock_guard lock(mu_);
+    auto machine = machines_.find(request.state_machine_arn);
+    if (machine == machines_.end()) {
+      return Error{"StateMachineDoesNotExist", "State Machine Does Not Exist: '" +
+                                                   std::string(request.state_machine_arn) + "'"};
+    }
+    compiled = machine->second.compiled;
+    machine_name = machine->second.name;
+    machine_arn = machine->first;
+    std::string execution_arn = ExecutionArn(account_, machine_name, name);
+    if (auto existing = entries_.find(execution_arn); existing != entries_.end()) {
+      const Entry& entry = *existing->second;
+      if (request.derived_name || (entry.phase != Phase::kDone && entry.input == request.input)) {
+        return Started{execution_arn, entry.start_date};
+      }
+      return AlreadyExists(execution_arn);
+    }
+  }
+  Result<std::optional<Started>> stored =
+      FindStored(machine_arn, name, request.input, request.derived_name);
+  if (!stored.ok()) return stored.take_error();
+  if (stored->has_value()) return std::move(**stored);
+
+  auto entry = std::make_unique<Entry>();
+  entry->machine = compiled;
+  entry->input = request.input;
+  entry->start_date = executor_.clock().Now();
+  engine::ExecutionSpec spec;
+  spec.state_machine_arn = machine_arn;
+  spec.state_machine_name = machine_name;
+  spec.execution_name = name;
+  spec.input = request.input;
+  spec.start_date = entry->start_date;
+  entry->execution = std::make_unique<engine::Execution>(executor_, *compiled, spec);
+  const std::string execution_arn = entry->execution->result().execution_arn;
+  if (recorder_ != nullptr) {
+    Status committed = recorder_->CommitStart(execution_arn);
+    if (!committed.ok()) return committed.take_error();
+  }
+  Started started{execution_arn, entry->start_date};
+  std::lock_guard lock(mu_);
+  // Two callers raced to start the same name: the first one wins, as AWS's would.
+  if (entries_.contains(execution_arn)) return Started{execution_arn, started.start_date};
+  *accepted = entry.get();
+  entries_.emplace(execution_arn, std::move(entry));
+  ++running_;
+  return started;
+}
+
+Result<ExecutionLauncher::Started> ExecutionService::Start(const StartRequest& request) {
+  Entry* accepted = nullptr;
+  Result<Started> started = Accept(request, &accepted);
+  if (started.ok() && accepted != nullptr) {
+    std::lock_guard lock(mu_);
+    started_order_.push_back(started->execution_arn);
+    Enqueue(accepted);
+  }
+  return started;
+}
+
+Result<engine::ExecutionResult> ExecutionService::RunSync(std::string_view state_machine_arn,
+                                                          json::Value input,
+                                                          std::string_view name) {
+  Entry* accepted = nullptr;
+  Result<Started> started = Accept(
+      StartRequest{.state_machine_arn = state_machine_arn, .input = std::move(input), .name = name},
+      &accepted);
+  if (!started.ok()) return started.take_error();
+  if (accepted == nullptr) return AlreadyExists(started->execution_arn);
+  std::unique_lock lock(mu_);
+  Enqueue(accepted);
+  done_cv_.wait(lock, [accepted] { return accepted->phase == Phase::kDone; });
+  return *accepted->result;
+}
+
+void ExecutionService::Enqueue(Entry* entry) {
+  entry->phase = Phase::kReady;
+  ready_.push_back(entry);
+  ready_cv_.notify_one();
+}
+
+void ExecutionService::WorkerLoop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    ready_cv_.wait(lock, [this] { return stopping_ || !ready_.empty(); });
+    if (ready_.empty()) return;  // stopping
+    Entry* entry = ready_.front();
+    ready_.pop_front();
+    entry->phase = Phase::kAdvancing;
+    lock.unlock();
+    Advance(entry);
+    lock.lock();
+    if (entry->execution->finished()) {
+      Finished(entry);
+    } else {
+      entry->phase = Phase::kWaiting;
+      entry->wake_at = entry->execution->wake_at();
+      timers_.push(Timer{entry->wake_at, entry});
+      timer_cv_.notify_one();
+    }
+  }
+}
+
+void ExecutionService::Advance(Entry* entry) {
+  try {
+    entry->execution->Advance();
+  } catch (const std::exception& e) {
+    // A bug in the engine or a handler: the execution fails instead of the program.
+    entry->execution->Fail(Error{"States.Runtime", std::string("internal error: ") + e.what()});
+  }
+}
+
+void ExecutionService::Finished(Entry* entry) {
+  entry->phase = Phase::kDone;
+  engine::ExecutionResult& result = entry->execution->result();
+  if (options_.keep_finished) entry->result = std::move(result);
+  entry->execution.reset();
+  entry->machine.reset();
+  entry->input = nullptr;
+  if (!options_.keep_finished) entries_.erase(result.execution_arn);
+  --running_;
+  done_cv_.notify_all();
+}
+
+void ExecutionService::TimerLoop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (stopping_) return;
+    if (timers_.empty()) {
+      timer_cv_.wait(lock);
+      continue;
+    }
+    const Timer next = timers_.top();
+    const TimePoint now = executor_.clock().Now();
+    if (next.at > now) {
+      // Capped, so a wall clock that jumps is read again now and then.
+      executor_.clock().WaitUntil(lock, timer_cv_,
+                                  std::min(next.at, now + std::chrono::seconds(1)));
+      continue;
+    }
+    timers_.pop();
+    // A stale timer: the entry was woken early (Stop) since it was queued.
+    if (next.entry->phase != Phase::kWaiting || next.entry->wake_at != next.at) continue;
+    Enqueue(next.entry);
+  }
+}
+
+Status ExecutionService::Stop(std::string_view execution_arn, std::optional<std::string> error,
+                              std::optional<std::string> cause) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(execution_arn);
+  if (it == entries_.end()) {
+    return Error{"ExecutionDoesNotExist",
+                 "Execution Does Not Exist: '" + std::string(execution_arn) + "'"};
+  }
+  Entry* entry = it->second.get();
+  if (entry->phase == Phase::kDone) return OkStatus();
+  entry->execution->RequestAbort(std::move(error), std::move(cause));
+  // A waiting execution is advanced now, which ends it; its timer goes stale.
+  if (entry->phase == Phase::kWaiting) Enqueue(entry);
+  return OkStatus();
+}
+
+Result<std::vector<std::string>> ExecutionService::ResumeInterrupted(store::Store& store) {
+  Result<std::vector<store::ExecutionRecord>> running = store.ListRunningExecutions();
+  if (!running.ok()) return running.take_error();
+  std::vector<std::string> resumed;
+  for (const store::ExecutionRecord& record : *running) {
+    auto entry = std::make_unique<Entry>();
+    Result<json::Value> input = json::Parse(record.input);
+    engine::ExecutionSpec spec;
+    spec.state_machine_arn = record.state_machine_arn;
+    spec.execution_name = record.name;
+    spec.input = input.ok() ? *input : json::Value(json::Object{});
+    spec.start_date = record.start_date;
+    entry->input = spec.input;
+    entry->start_date = record.start_date;
+
+    // The definition version the execution started with, and where it stopped.
+    Error problem;
+    Result<store::StateMachineRecord> version =
+        store.GetStateMachineVersion(record.state_machine_arn, record.state_machine_version);
+    if (version.ok()) {
+      spec.state_machine_name = version->name;
+      Result<std::shared_ptr<const asl::StateMachine>> compiled =
+          CompileStored(version->definition);
+      if (compiled.ok()) {
+        entry->machine = std::move(compiled).value();
+      } else {
+        problem = compiled.take_error();
+      }
+    } else {
+      problem = version.take_error();
+    }
+    std::unique_ptr<DecodedCheckpoint> decoded;
+    if (entry->machine) {
+      Result<std::optional<store::Checkpoint>> checkpoint = store.GetCheckpoint(record.arn);
+      if (!checkpoint.ok()) return checkpoint.take_error();
+      if (checkpoint->has_value()) {
+        Result<std::unique_ptr<DecodedCheckpoint>> d =
+            DecodeCheckpoint(**checkpoint, *entry->machine);
+        if (d.ok()) {
+          decoded = std::move(d).value();
+        } else {
+          problem = d.take_error();
+        }
+      } else {
+        // Accepted but never reached a checkpoint: it starts over at StartAt.
+        decoded = std::make_unique<DecodedCheckpoint>();
+        decoded->input = spec.input;
+        decoded->point.state_index = entry->machine->start_index;
+        decoded->point.input = &decoded->input;
+        decoded->point.last_event_id = record.last_event_id;
+      }
+    }
+    if (decoded) {
+      decoded->point.last_event_id = record.last_event_id;
+      entry->execution =
+          std::make_unique<engine::Execution>(executor_, *entry->machine, spec, decoded->point);
+    } else {
+      // It cannot continue: it ends FAILED, so it is not resumed again at every start.
+      static const asl::StateMachine kNoStates;
+      entry->execution = std::make_unique<engine::Execution>(
+          executor_, kNoStates, spec, engine::ResumePoint{.last_event_id = record.last_event_id});
+      entry->execution->Fail(Error{"States.Runtime", "the execution cannot be resumed: " +
+                                                         problem.error + ": " + problem.cause});
+    }
+    resumed.push_back(record.arn);
+    std::lock_guard lock(mu_);
+    Entry* raw = entry.get();
+    entries_.emplace(record.arn, std::move(entry));
+    ++running_;
+    Enqueue(raw);
+  }
+  return resumed;
+}
+
+void ExecutionService::WaitAll() {
+  std::unique_lock lock(mu_);
+  done_cv_.wait(lock, [this] { return running_ == 0; });
+}
+
+std::optional<engine::ExecutionResult> ExecutionService::Find(
+    std::string_view execution_arn) const {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(execution_arn);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second->result;
+}
+
+std::vector<std::string> ExecutionService::StartedExecutions() const {
+  std::lock_guard lock(mu_);
+  return started_order_;
+}
+
+int64_t ExecutionService::running() const {
+  std::lock_guard lock(mu_);
+  return running_;
+}
+
+}  // namespace autoretrain::integrations
