@@ -206,7 +206,7 @@ void AddPaging(CLI::App* cmd, ExecutionsOptions* options) {
 CLI::App* AddExecutionsCommand(CLI::App& app, ExecutionsOptions* options) {
   CLI::App* cmd = app.add_subcommand(
       "executions",
-      "List, inspect and stop the executions a project recorded (data/autoretrain.db): "
+      "List, inspect, stop and resume the executions a project recorded (data/autoretrain.db): "
       "every execution of `check` and `run --project`, with its event history.");
   cmd->require_subcommand(1);
   using Action = ExecutionsOptions::Action;
@@ -274,6 +274,19 @@ CLI::App* AddExecutionsCommand(CLI::App& app, ExecutionsOptions* options) {
   AddCommonOptions(stop, options);
   stop->callback([options] { options->action = Action::kStop; });
 
+  CLI::App* resume = cmd->add_subcommand(
+      "resume",
+      "Continue every execution an interrupted autoretrain process (killed, crashed, power "
+      "loss) left RUNNING, each from its last committed step, wait for them to end and report "
+      "how each ended. `check` and `run --project` do this too before they start.");
+  AddCommonOptions(resume, options);
+  resume->callback([options] { options->action = Action::kResume; });
+  resume->footer(
+      "Prints each resumed execution's ARN and final status (--json: {\"resumed\": "
+      "[<DescribeExecution>...]}).\nExit status: 0 every resumed execution succeeded (or none "
+      "was interrupted), 1 one did not, or the store could not be used, or another process "
+      "holds the project, 2 invalid arguments or project.");
+
   for (CLI::App* app_with_footer : {cmd, list, describe, history, stop}) {
     app_with_footer->footer(
         "An execution name is looked up among the project's state machines.\n"
@@ -285,6 +298,7 @@ CLI::App* AddExecutionsCommand(CLI::App& app, ExecutionsOptions* options) {
 }
 
 int ExecutionsCommand(const ExecutionsOptions& options) {
+  if (options.action == ExecutionsOptions::Action::kResume) return ResumeExecutions(options);
   Result<Context> context = OpenContext(options);
   if (!context.ok()) return Fail(context.error());
   switch (options.action) {
@@ -296,6 +310,8 @@ int ExecutionsCommand(const ExecutionsOptions& options) {
       return History(*context, options);
     case ExecutionsOptions::Action::kStop:
       return Stop(*context, options);
+    case ExecutionsOptions::Action::kResume:
+      break;
   }
   return kExitInvalid;
 }
