@@ -30,6 +30,8 @@ int ResumeExecutions(const ExecutionsOptions& options) {
     return kExitFailed;
   }
   rt.WaitAll();
+  Result<int64_t> purged = rt.PurgeExpired(*config);
+  if (!purged.ok()) PrintWarning("old executions were not purged: " + purged.error().cause);
   bool all_succeeded = true;
   json::Array described;
   for (const std::string& arn : *resumed) {
