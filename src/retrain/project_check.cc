@@ -30,14 +30,18 @@ class CheckObserver final : public engine::Observer {
     if (execution_arn != execution_arn_ || !event.details.is_object()) return;
     const json::Object& details = event.details.as_object();
     std::lock_guard<std::mutex> lock(mu_);
-    if (event.type == "TaskSucceeded" && !decision_) {
+    if (event.type == "TaskSucceeded") {
       if (const json::Value* output = details.if_contains("output")) {
         // History carries the output as JSON text, as AWS does; accept an object as well.
+        json::Value parsed = *output;
         if (output->is_string()) {
-          Result<json::Value> parsed = json::Parse(output->as_string());
-          if (parsed.ok()) decision_ = DecisionIn(*parsed);
-        } else {
-          decision_ = DecisionIn(*output);
+          Result<json::Value> text = json::Parse(output->as_string());
+          parsed = text.ok() ? std::move(text).value() : json::Value(nullptr);
+        }
+        if (!decision_) decision_ = DecisionIn(parsed);
+        if (!started_ && parsed.is_object()) {
+          const json::Value* arn = parsed.as_object().if_contains("ExecutionArn");
+          if (arn != nullptr && arn->is_string()) started_ = std::string(arn->as_string());
         }
       }
     } else if (event.type == "ChoiceStateExited") {
@@ -57,12 +61,18 @@ class CheckObserver final : public engine::Observer {
     std::lock_guard<std::mutex> lock(mu_);
     return branch_;
   }
+  // The first execution a task of the watched execution started (its ExecutionArn result).
+  std::optional<std::string> started() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return started_;
+  }
 
  private:
   const std::string execution_arn_;
   mutable std::mutex mu_;
   std::optional<std::string> decision_;
   std::optional<std::string> branch_;
+  std::optional<std::string> started_;
   bool after_choice_ = false;
 };
 
@@ -107,8 +117,10 @@ Result<CheckReport> RunCheck(const ProjectConfig& config, integrations::WarningS
   report.decision = observer.decision();
   report.branch = observer.branch();
   report.trigger = std::move(*trigger);
-  std::vector<std::string> started = rt.executions().StartedExecutions();
-  if (!started.empty()) report.pipeline = rt.executions().Find(started.front());
+  // Read from the trigger's own history: executions resumed before it may have started others.
+  if (std::optional<std::string> started = observer.started()) {
+    report.pipeline = rt.executions().Find(*started);
+  }
   return report;
 }
 
