@@ -185,6 +185,10 @@ void ExecutionService::WorkerLoop() {
     lock.lock();
     if (entry->execution->finished()) {
       Finished(entry);
+    } else if (entry->stop_requested) {
+      // Stopped while it was being advanced, after its last abort check: advance it again now
+      // (which ends it) instead of letting it wait.
+      Enqueue(entry);
     } else {
       entry->phase = Phase::kWaiting;
       entry->wake_at = entry->execution->wake_at();
@@ -248,6 +252,7 @@ Status ExecutionService::Stop(std::string_view execution_arn, std::optional<std:
   }
   Entry* entry = it->second.get();
   if (entry->phase == Phase::kDone) return OkStatus();
+  entry->stop_requested = true;
   entry->execution->RequestAbort(std::move(error), std::move(cause));
   // A waiting execution is advanced now, which ends it; its timer goes stale.
   if (entry->phase == Phase::kWaiting) Enqueue(entry);

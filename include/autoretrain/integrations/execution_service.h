@@ -110,6 +110,7 @@ class ExecutionService final : public ExecutionLauncher {
     json::Value input;  // as accepted, for the idempotency check
     TimePoint start_date;
     Phase phase = Phase::kReady;
+    bool stop_requested = false;  // Stop was called: never park it in the timer queue
     TimePoint wake_at;
     std::optional<engine::ExecutionResult> result;
   };
