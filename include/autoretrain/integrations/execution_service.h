@@ -93,7 +93,8 @@ class ExecutionService final : public ExecutionLauncher {
 
   // The result of a finished execution (nullopt if unknown, running, or not kept).
   std::optional<engine::ExecutionResult> Find(std::string_view execution_arn) const;
-  // ARNs of the executions accepted through Start (not RunSync or resumed), in order.
+  // ARNs of the executions accepted through Start (not RunSync or resumed), in order; empty
+  // unless keep_finished.
   std::vector<std::string> StartedExecutions() const;
   // How many executions are accepted and not yet ended.
   int64_t running() const;
@@ -111,6 +112,7 @@ class ExecutionService final : public ExecutionLauncher {
     TimePoint start_date;
     Phase phase = Phase::kReady;
     bool stop_requested = false;  // Stop was called: never park it in the timer queue
+    bool awaited = false;         // RunSync waits for its result
     TimePoint wake_at;
     std::optional<engine::ExecutionResult> result;
   };
