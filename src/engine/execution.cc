@@ -3,6 +3,7 @@
 #include "autoretrain/engine/execution.h"
 
 #include <chrono>
+#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -100,14 +101,16 @@ Execution::Execution(const Executor& executor, const asl::StateMachine& machine,
   result_.execution_arn = ExecutionArn(executor.account(), machine_name_, result_.name);
   result_.input = spec.input;
   result_.start_date = spec.start_date ? *spec.start_date : executor.clock().Now();
-  parts_ = std::make_unique<Parts>(executor,
-                                   ExecutionInfo{.execution_arn = result_.execution_arn,
-                                                 .execution_name = result_.name,
-                                                 .role_arn = role_arn_,
-                                                 .state_machine_arn = result_.state_machine_arn,
-                                                 .state_machine_name = machine_name_,
-                                                 .start_time = result_.start_date,
-                                                 .input = &result_.input});
+  static_assert(sizeof(Parts) <= sizeof(parts_storage_) && alignof(Parts) <= 16,
+                "Execution::parts_storage_ is too small for Execution::Parts");
+  parts_ = new (parts_storage_)
+      Parts(executor, ExecutionInfo{.execution_arn = result_.execution_arn,
+                                    .execution_name = result_.name,
+                                    .role_arn = role_arn_,
+                                    .state_machine_arn = result_.state_machine_arn,
+                                    .state_machine_name = machine_name_,
+                                    .start_time = result_.start_date,
+                                    .input = &result_.input});
   if (machine.timeout_seconds) {
     parts_->rc.deadline = result_.start_date + std::chrono::seconds(*machine.timeout_seconds);
   }
@@ -154,7 +157,7 @@ Execution::Execution(const Executor& executor, const asl::StateMachine& machine,
   }
 }
 
-Execution::~Execution() = default;
+Execution::~Execution() { parts_->~Parts(); }
 
 bool Execution::Checkpoint(std::optional<TimePoint> wake_at) {
   Observer* observer = executor_.observer();

@@ -113,13 +113,16 @@ class Execution {
   ExecutionResult result_;
   std::string role_arn_;
   std::string machine_name_;
-  std::unique_ptr<Parts> parts_;  // one allocation for the three
-  json::Value current_;           // the raw input of the current (or next) state
-  int index_ = -1;                // the current (or next) state
-  bool in_state_ = false;         // the state at index_ was entered and has not ended
-  bool suspended_ = false;        // waiting for wake_at_
-  TimePoint state_wake_at_;       // when the suspended state asked to wake
-  TimePoint wake_at_;             // state_wake_at_ or the deadline, whichever comes first
+  // Parts lives in this buffer rather than on the heap: an allocation and a free are ~7% of a
+  // short execution's run time (execution.cc checks that it fits).
+  alignas(16) unsigned char parts_storage_[512];
+  Parts* parts_ = nullptr;
+  json::Value current_;      // the raw input of the current (or next) state
+  int index_ = -1;           // the current (or next) state
+  bool in_state_ = false;    // the state at index_ was entered and has not ended
+  bool suspended_ = false;   // waiting for wake_at_
+  TimePoint state_wake_at_;  // when the suspended state asked to wake
+  TimePoint wake_at_;        // state_wake_at_ or the deadline, whichever comes first
   std::atomic<bool> abort_requested_{false};
   std::mutex abort_mu_;  // guards abort_request_
   AbortRequest abort_request_;
