@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake make pkg-config python3
-  libboost-json1.81-dev libcli11-dev libsqlite3-dev
+  libboost-json1.81-dev libcli11-dev libsqlite3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

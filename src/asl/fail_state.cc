@@ -1,5 +1,7 @@
-// The Fail state: Error and Cause, each a literal or a path (not both).
+// The Fail state: Error and Cause, each a literal, a path or an intrinsic function call.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "state_compiler.h"
 
@@ -7,14 +9,18 @@ namespace autoretrain::asl {
 
 namespace {
 
-// ErrorPath / CausePath: a reference path, or an intrinsic function (not supported yet).
+// ErrorPath / CausePath: a reference path, or an intrinsic function call (compiled into
+// *intrinsic as a one-call template).
 std::optional<json::Path> CompileFailPath(const json::Object& obj, std::string_view key,
-                                          const std::string& location, DefinitionReader* reader) {
+                                          const std::string& location, DefinitionReader* reader,
+                                          std::optional<PayloadTemplate>* intrinsic) {
   std::optional<std::string> text = reader->String(obj, key, location);
   if (!text) return std::nullopt;
   if (IsIntrinsicCall(*text)) {
-    reader->Add(kUnsupportedFeature, PointerAppend(location, key),
-                "Intrinsic functions ('" + *text + "') are not supported yet by autoretrain");
+    std::vector<Diagnostic> problems;
+    *intrinsic =
+        PayloadTemplate::CompileIntrinsic(*text, key, PointerAppend(location, key), &problems);
+    reader->AddAll(std::move(problems));
     return std::nullopt;
   }
   return reader->CompilePath(*text, key, PointerAppend(location, key), PathKind::kReference);
@@ -36,8 +42,8 @@ void CompileFailState(const json::Object& obj, const std::string& location,
   }
   state->error = reader->String(obj, "Error", location);
   state->cause = reader->String(obj, "Cause", location);
-  state->error_path = CompileFailPath(obj, "ErrorPath", location, reader);
-  state->cause_path = CompileFailPath(obj, "CausePath", location, reader);
+  state->error_path = CompileFailPath(obj, "ErrorPath", location, reader, &state->error_intrinsic);
+  state->cause_path = CompileFailPath(obj, "CausePath", location, reader, &state->cause_intrinsic);
 }
 
 }  // namespace autoretrain::asl

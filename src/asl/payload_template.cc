@@ -1,21 +1,25 @@
 #include "autoretrain/asl/payload_template.h"
 
+#include <memory>
 #include <utility>
 
 #include "definition_reader.h"
+#include "intrinsic_functions.h"
+#include "intrinsic_parser.h"
 
 namespace autoretrain::asl {
 
 // A compiled template node. Subtrees without any ".$" key are folded into one literal, so
 // evaluating them is a single copy.
 struct PayloadTemplate::Node {
-  enum class Kind { kLiteral, kPath, kObject, kArray };
+  enum class Kind { kLiteral, kPath, kIntrinsic, kObject, kArray };
   Kind kind = Kind::kLiteral;
-  json::Value literal;             // kLiteral
-  std::optional<json::Path> path;  // kPath
-  std::string key;                 // kPath: the field as written ("decision.$"), for messages
-  std::vector<std::string> keys;   // kObject: output keys (".$" removed), parallel to children
-  std::vector<Node> children;      // kObject, kArray
+  json::Value literal;                         // kLiteral
+  std::optional<json::Path> path;              // kPath
+  std::shared_ptr<const Intrinsic> intrinsic;  // kIntrinsic: the parsed call (immutable)
+  std::string key;  // kPath, kIntrinsic: the field as written ("decision.$"), for messages
+  std::vector<std::string> keys;  // kObject: output keys (".$" removed), parallel to children
+  std::vector<Node> children;     // kObject, kArray
 };
 
 namespace {
@@ -31,6 +35,30 @@ Node Literal(const json::Value& v) {
 }
 
 bool IsLiteral(const Node& n) { return n.kind == Node::Kind::kLiteral; }
+
+// Compiles the value of a ".$" field (`key` as written): an intrinsic function call or a path.
+std::optional<Node> CompileDynamic(const std::string& text, std::string_view key,
+                                   const std::string& location, DefinitionReader* reader) {
+  Node p;
+  p.key = std::string(key);
+  if (IsIntrinsicCall(text)) {
+    Result<Intrinsic> call = ParseIntrinsic(text);
+    if (!call.ok()) {
+      reader->Schema(location, "The value for the field '" + std::string(key) +
+                                   "' must be a valid JSONPath or a valid intrinsic function "
+                                   "call: " +
+                                   call.error().cause);
+      return std::nullopt;
+    }
+    p.kind = Node::Kind::kIntrinsic;
+    p.intrinsic = std::make_shared<const Intrinsic>(std::move(call).value());
+    return p;
+  }
+  p.path = reader->CompilePath(text, key, location, PathKind::kFull);
+  if (!p.path) return std::nullopt;
+  p.kind = Node::Kind::kPath;
+  return p;
+}
 
 // Compiles `v` (at JSON pointer `location`, `depth` levels down). Returns nullopt after
 // reporting when something below is invalid.
@@ -68,24 +96,13 @@ std::optional<Node> CompileNode(const json::Value& v, const std::string& locatio
         continue;
       }
       std::string text(child.get_string());
-      if (IsIntrinsicCall(text)) {
-        reader->Add(kUnsupportedFeature, child_location,
-                    "Intrinsic functions ('" + text + "') are not supported yet by autoretrain");
+      std::optional<Node> p = CompileDynamic(text, k, child_location, reader);
+      if (!p) {
         ok = false;
         continue;
       }
-      std::optional<json::Path> path =
-          reader->CompilePath(text, k, child_location, PathKind::kFull);
-      if (!path) {
-        ok = false;
-        continue;
-      }
-      Node p;
-      p.kind = Node::Kind::kPath;
-      p.path = std::move(path);
-      p.key = std::string(k);
       n.keys.emplace_back(k.substr(0, k.size() - kPathSuffix.size()));
-      n.children.push_back(std::move(p));
+      n.children.push_back(std::move(*p));
     }
     if (!ok) return std::nullopt;
     if (all_literal) return Literal(v);
@@ -128,6 +145,8 @@ Result<json::Value> EvaluateNode(const Node& n, const json::Value& input,
       }
       return std::move(*selected);
     }
+    case Node::Kind::kIntrinsic:
+      return EvaluateIntrinsic(*n.intrinsic, input, context);
     case Node::Kind::kObject: {
       json::Object out;
       out.reserve(n.children.size());
@@ -155,6 +174,7 @@ Result<json::Value> EvaluateNode(const Node& n, const json::Value& input,
 
 bool NodeReadsContext(const Node& n) {
   if (n.kind == Node::Kind::kPath) return n.path->is_context();
+  if (n.kind == Node::Kind::kIntrinsic) return IntrinsicReadsContext(*n.intrinsic);
   for (const Node& c : n.children) {
     if (NodeReadsContext(c)) return true;
   }
@@ -168,6 +188,24 @@ std::optional<PayloadTemplate> PayloadTemplate::Compile(const json::Value& tmpl,
                                                         std::vector<Diagnostic>* problems) {
   DefinitionReader reader;
   std::optional<Node> root = CompileNode(tmpl, location, 0, &reader);
+  if (!root) {
+    for (Diagnostic& d : reader.TakeDiagnostics()) problems->push_back(std::move(d));
+    return std::nullopt;
+  }
+  return PayloadTemplate(std::make_unique<Node>(std::move(*root)));
+}
+
+std::optional<PayloadTemplate> PayloadTemplate::CompileIntrinsic(
+    const std::string& text, std::string_view field, const std::string& location,
+    std::vector<Diagnostic>* problems) {
+  DefinitionReader reader;
+  std::optional<Node> root;
+  if (IsIntrinsicCall(text)) {
+    root = CompileDynamic(text, field, location, &reader);
+  } else {
+    reader.Schema(location, "The value for the field '" + std::string(field) +
+                                "' is not an intrinsic function call: '" + text + "'");
+  }
   if (!root) {
     for (Diagnostic& d : reader.TakeDiagnostics()) problems->push_back(std::move(d));
     return std::nullopt;

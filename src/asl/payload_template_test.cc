@@ -74,7 +74,7 @@ TEST(PayloadTemplateTest, MissingContextPathIsStatesRuntime) {
 TEST(PayloadTemplateTest, CompileProblemsAreLocatedAndAllReported) {
   std::vector<Diagnostic> problems;
   auto t = PayloadTemplate::Compile(
-      J(R"js({"a.$":5,"b":{"c.$":"nope"},"d":[{"e.$":"States.Array($.x)"}],"f.$":"$.ok"})js"),
+      J(R"js({"a.$":5,"b":{"c.$":"nope"},"d":[{"e.$":"States.Nope($.x)"}],"f.$":"$.ok"})js"),
       "/States/S/Parameters", &problems);
   EXPECT_FALSE(t.has_value());
   ASSERT_EQ(problems.size(), 3u);
@@ -82,7 +82,7 @@ TEST(PayloadTemplateTest, CompileProblemsAreLocatedAndAllReported) {
   EXPECT_EQ(problems[0].location, "/States/S/Parameters/a.$");
   EXPECT_EQ(problems[1].code, kSchemaValidationFailed);
   EXPECT_EQ(problems[1].location, "/States/S/Parameters/b/c.$");
-  EXPECT_EQ(problems[2].code, kUnsupportedFeature);
+  EXPECT_EQ(problems[2].code, kSchemaValidationFailed);
   EXPECT_EQ(problems[2].location, "/States/S/Parameters/d/0/e.$");
 }
 

@@ -147,7 +147,8 @@ bool StateReadsContext(const State& state) {
   if (ReadsContext(state.input_path) || ReadsContext(state.output_path) ||
       ReadsContext(state.result_path) || ReadsContext(state.parameters) ||
       ReadsContext(state.result_selector) || ReadsContext(state.error_path) ||
-      ReadsContext(state.cause_path)) {
+      ReadsContext(state.cause_path) || ReadsContext(state.error_intrinsic) ||
+      ReadsContext(state.cause_intrinsic)) {
     return true;
   }
   for (const ChoiceRule& rule : state.choices) {

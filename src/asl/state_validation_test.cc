@@ -156,8 +156,8 @@ TEST(StateValidationTest, TemplateProblemsAreLocated) {
                     kSchemaValidationFailed, "/States/S/Parameters/a/0/b.$");
   EXPECT_DIAGNOSTIC(
       OneState(
-          R"js({"Type":"Pass","Parameters":{"m.$":"States.Format('{}', $.a)"},"Next":"Done"})js"),
-      kUnsupportedFeature, "/States/S/Parameters/m.$");
+          R"js({"Type":"Pass","Parameters":{"m.$":"States.Format('{', $.a)"},"Next":"Done"})js"),
+      kSchemaValidationFailed, "/States/S/Parameters/m.$");
 }
 
 TEST(StateValidationTest, TaskResource) {
@@ -313,8 +313,8 @@ TEST(StateValidationTest, Fail) {
                     "/States/S/Error");
   EXPECT_DIAGNOSTIC(OneState(R"({"Type":"Fail","CausePath":"cause"})"), kSchemaValidationFailed,
                     "/States/S/CausePath");
-  EXPECT_DIAGNOSTIC(OneState(R"js({"Type":"Fail","CausePath":"States.Format('x {}', $.a)"})js"),
-                    kUnsupportedFeature, "/States/S/CausePath");
+  EXPECT_DIAGNOSTIC(OneState(R"js({"Type":"Fail","CausePath":"States.Format('x {}', $.a"})js"),
+                    kSchemaValidationFailed, "/States/S/CausePath");
   auto machine = MustCompile(
       R"({"StartAt":"S","States":{"S":{"Type":"Fail","Error":"E","CausePath":"$.why"}}})");
   ASSERT_NE(machine, nullptr);

@@ -1,5 +1,6 @@
 // Fail: ends the execution with Error and Cause, each a literal or read from the state input by
-// ErrorPath/CausePath (which must select a string). Fail has no InputPath or OutputPath.
+// ErrorPath/CausePath (a path or an intrinsic function call, which must give a string). Fail has no
+// InputPath or OutputPath.
 #include <optional>
 #include <string>
 #include <utility>
@@ -25,6 +26,21 @@ Result<std::string> SelectString(const json::Path& path, const json::Value& inpu
   return std::string(selected->get_string());
 }
 
+// Runs the intrinsic function call of ErrorPath/CausePath (`field`), which must give a string.
+Result<std::string> IntrinsicString(const asl::PayloadTemplate& call, const json::Value& input,
+                                    ContextObject& context, const char* field) {
+  Result<json::Value> v = call.Evaluate(input, context.Get());
+  if (!v.ok()) return v.take_error();
+  if (!v->is_string()) {
+    return Error{"States.Runtime", std::string("The ") + field +
+                                       " intrinsic function must produce a string value, but "
+                                       "it produced " +
+                                       std::string(json::TypeName(*v)) + ": " +
+                                       json::Serialize(*v)};
+  }
+  return std::string(v->get_string());
+}
+
 }  // namespace
 
 StateOutcome RunFailState(RunContext& rc, json::Value& input) {
@@ -37,6 +53,16 @@ StateOutcome RunFailState(RunContext& rc, json::Value& input) {
   }
   if (s.cause_path) {
     Result<std::string> c = SelectString(*s.cause_path, input, rc.context, "CausePath");
+    if (!c.ok()) return StateOutcome::Failed(rc.StateError(c.take_error()));
+    error.cause = std::move(c).value();
+  }
+  if (s.error_intrinsic) {
+    Result<std::string> e = IntrinsicString(*s.error_intrinsic, input, rc.context, "ErrorPath");
+    if (!e.ok()) return StateOutcome::Failed(rc.StateError(e.take_error()));
+    error.error = std::move(e).value();
+  }
+  if (s.cause_intrinsic) {
+    Result<std::string> c = IntrinsicString(*s.cause_intrinsic, input, rc.context, "CausePath");
     if (!c.ok()) return StateOutcome::Failed(rc.StateError(c.take_error()));
     error.cause = std::move(c).value();
   }

@@ -1,7 +1,8 @@
 // A payload template: the JSON of Parameters, ResultSelector (and later ItemSelector) compiled
 // once. Keys ending in ".$" take their value from a path (`$...` on the effective input,
-// `$$...` on the context object); other values are copied as they are, recursively through
-// nested objects and arrays.
+// `$$...` on the context object) or from an intrinsic function call ("States.Format(...)",
+// parsed once into a tree); other values are copied as they are, recursively through nested
+// objects and arrays.
 //
 // Thread-safety: immutable after compilation; share freely.
 #ifndef AUTORETRAIN_ASL_PAYLOAD_TEMPLATE_H_
@@ -10,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "autoretrain/asl/diagnostic.h"
@@ -23,22 +25,30 @@ class PayloadTemplate {
  public:
   // Compiles `tmpl`. `location` is the JSON pointer of the template in the definition, for
   // diagnostics (e.g. "/States/Read/Parameters"). Each problem (a ".$" value that is not a
-  // string, a path that does not compile, an intrinsic function that is not supported yet) is
-  // appended to *problems as "<location>/<key>: <message>"; returns nullopt when there were any.
+  // string, a path or an intrinsic function call that does not compile) is appended to
+  // *problems as "<location>/<key>: <message>"; returns nullopt when there were any.
   static std::optional<PayloadTemplate> Compile(const json::Value& tmpl,
                                                 const std::string& location,
                                                 std::vector<std::string>* problems);
-  // The same, appending each problem as a Diagnostic (SCHEMA_VALIDATION_FAILED, or
-  // UNSUPPORTED_FEATURE for intrinsic functions) located at "<location>/<key>".
+  // The same, appending each problem as a SCHEMA_VALIDATION_FAILED Diagnostic located at
+  // "<location>/<key>".
   static std::optional<PayloadTemplate> Compile(const json::Value& tmpl,
                                                 const std::string& location,
                                                 std::vector<Diagnostic>* problems);
+  // A template that is one intrinsic function call `text` (the value of the field `field` at
+  // `location`, e.g. a Fail state's "CausePath"): Evaluate returns the call's result. A
+  // malformed call is appended to *problems (SCHEMA_VALIDATION_FAILED at `location`).
+  static std::optional<PayloadTemplate> CompileIntrinsic(const std::string& text,
+                                                         std::string_view field,
+                                                         const std::string& location,
+                                                         std::vector<Diagnostic>* problems);
 
   // Builds the payload from `input` (and `context` for "$$" paths). A definite path that selects
   // nothing fails with Error{"States.Runtime", "The JSONPath '<path>' specified for the field
   // '<key>' could not be found in the input '<input JSON>'"} as AWS's Step Functions Local 2.0
   // words it (<key> as written, with its ".$"); an indefinite path that matches nothing gives an
-  // empty array.
+  // empty array. An intrinsic function call that cannot run fails with
+  // States.IntrinsicFailure (a path argument that selects nothing with States.Runtime).
   Result<json::Value> Evaluate(const json::Value& input, const json::Value& context) const;
 
   // True when a "$$" path in the template reads the context object.

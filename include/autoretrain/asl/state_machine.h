@@ -140,6 +140,9 @@ struct State {
   std::optional<std::string> cause;
   std::optional<json::Path> error_path;
   std::optional<json::Path> cause_path;
+  // ErrorPath/CausePath given as an intrinsic function call: a one-call template.
+  std::optional<PayloadTemplate> error_intrinsic;
+  std::optional<PayloadTemplate> cause_intrinsic;
 
   // False when running the state provably never reads the context object ($$): no path,
   // template or choice rule refers to it and the state hands no context to a task handler.
