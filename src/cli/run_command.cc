@@ -5,8 +5,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "autoretrain/integrations/mock_config.h"
 #include "autoretrain/retrain/project.h"
 #include "cli/output.h"
+#include "integrations/mocked_task_handler.h"
 
 namespace autoretrain::cli {
 namespace {
@@ -130,6 +132,32 @@ Result<retrain::ProjectConfig> BuildConfig(const RunOptions& options, std::strin
                    (options.project.empty() ? std::string() : " or state machine in the project")};
 }
 
+// The decorator answering the states of --test-case from --mock-config (none without
+// --mock-config), or the error to exit 2 with: a file that cannot be read or is malformed, an
+// unknown test case, a mocked state that is not a Task of the definition.
+Result<retrain::TaskHandlerDecorator> MockDecorator(const RunOptions& options,
+                                                    const retrain::ProjectConfig& config,
+                                                    const std::string& machine_name) {
+  if (options.mock_config.empty()) return retrain::TaskHandlerDecorator{};
+  Result<integrations::MockConfig> mocks = integrations::LoadMockConfig(options.mock_config);
+  if (!mocks.ok()) return mocks.take_error();
+  Result<integrations::MockTestCase> test_case = mocks->TestCase(machine_name, options.test_case);
+  if (!test_case.ok()) return test_case.take_error();
+  auto path = config.state_machines.find(machine_name);
+  if (path != config.state_machines.end()) {
+    // A definition that does not compile is reported by the runtime, as without mocks.
+    auto machine = retrain::LoadDefinition(path->second);
+    if (machine.ok()) {
+      Status checked = integrations::CheckMockedStates(*test_case, (*machine)->definition);
+      if (!checked.ok()) return checked.take_error();
+    }
+  }
+  return retrain::TaskHandlerDecorator(
+      [machine_name, mocked = std::move(*test_case)](engine::TaskHandler& router) {
+        return std::make_unique<integrations::MockedTaskHandler>(router, machine_name, mocked);
+      });
+}
+
 void PrintFailure(const engine::ExecutionResult& result) {
   std::string what = result.status == engine::ExecutionStatus::kTimedOut ? "timed out" : "failed";
   std::cerr << "Execution " << what << ": " << result.error.value_or("") << ": "
@@ -176,6 +204,19 @@ CLI::App* AddRunCommand(CLI::App& app, RunOptions* options) {
                   "can start it. Repeatable")
       ->allow_extra_args(false)
       ->type_name("NAME=FILE");
+  CLI::Option* mock_config =
+      cmd->add_option("--mock-config", options->mock_config,
+                      "Step Functions Local mock configuration file: the Task states of the "
+                      "test case answer with its mocked responses instead of running "
+                      "(docs/mocks.md). Its StateMachines key is matched against the state "
+                      "machine's name (the definition file's name without .asl.json/.json); a "
+                      "file with a single state machine applies whatever its name")
+          ->type_name("FILE");
+  CLI::Option* test_case = cmd->add_option("--test-case", options->test_case,
+                                           "The test case of --mock-config to run (TestCases key)")
+                               ->type_name("NAME");
+  mock_config->needs(test_case);
+  test_case->needs(mock_config);
   cmd->footer(
       "Exit status: 0 the execution succeeded, 1 it failed or timed out, 2 invalid definition, "
       "input or arguments (details on stderr).\nWith a project, executions are recorded in its "
@@ -198,8 +239,13 @@ int RunCommand(const RunOptions& options) {
     PrintError(config.error().cause);
     return kExitInvalid;
   }
+  Result<retrain::TaskHandlerDecorator> mocks = MockDecorator(options, *config, machine_name);
+  if (!mocks.ok()) {
+    PrintError(mocks.error().cause);
+    return kExitInvalid;
+  }
   Result<std::unique_ptr<retrain::LocalRuntime>> runtime =
-      retrain::LocalRuntime::ForProject(*config, nullptr, PrintWarning);
+      retrain::LocalRuntime::ForProject(*config, nullptr, PrintWarning, *mocks);
   if (!runtime.ok()) {
     PrintError(runtime.error().cause);
     return ExitCodeFor(runtime.error());

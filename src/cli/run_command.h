@@ -20,6 +20,10 @@ struct RunOptions {
   std::string project;                      // --project or $AUTORETRAIN_PROJECT; empty: no project
   std::vector<std::string> functions;       // NAME=COMMAND
   std::vector<std::string> state_machines;  // NAME=FILE
+  // Step Functions Local's mock configuration file and the test case of it to run (both or
+  // neither); see docs/mocks.md.
+  std::string mock_config;
+  std::string test_case;
 };
 
 // Adds the subcommand to `app`, parsing into *options (which must outlive `app`).

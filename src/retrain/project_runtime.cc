@@ -83,7 +83,8 @@ Result<std::shared_ptr<const asl::StateMachine>> LoadDefinition(const std::strin
 }
 
 LocalRuntime::LocalRuntime(AccountContext account, std::string working_dir, std::string buckets_dir,
-                           engine::Observer* observer, HistorySink history)
+                           engine::Observer* observer, HistorySink history,
+                           const TaskHandlerDecorator& decorate)
     : account_(std::move(account)),
       working_dir_(std::move(working_dir)),
       buckets_dir_(std::move(buckets_dir)),
@@ -98,7 +99,8 @@ LocalRuntime::LocalRuntime(AccountContext account, std::string working_dir, std:
                      : nullptr),
       store_(integrations::MakeLocalObjectStore(buckets_dir_)),
       router_(functions_, clock_, account_),
-      executor_(router_, clock_,
+      decorated_(decorate ? decorate(router_) : nullptr),
+      executor_(decorated_ ? static_cast<engine::TaskHandler&>(*decorated_) : router_, clock_,
                 observers_  ? observers_.get()
                 : recorder_ ? recorder_.get()
                             : observer,
@@ -110,9 +112,9 @@ LocalRuntime::LocalRuntime(AccountContext account, std::string working_dir, std:
 
 LocalRuntime::~LocalRuntime() { executions_.WaitAll(); }
 
-Result<std::unique_ptr<LocalRuntime>> LocalRuntime::ForProject(const ProjectConfig& config,
-                                                               engine::Observer* observer,
-                                                               integrations::WarningSink warn) {
+Result<std::unique_ptr<LocalRuntime>> LocalRuntime::ForProject(
+    const ProjectConfig& config, engine::Observer* observer, integrations::WarningSink warn,
+    const TaskHandlerDecorator& decorate) {
   HistorySink history;
   if (!config.data_dir.empty()) {
     std::error_code ec;
@@ -130,7 +132,7 @@ Result<std::unique_ptr<LocalRuntime>> LocalRuntime::ForProject(const ProjectConf
     }
   }
   auto runtime = std::make_unique<LocalRuntime>(config.account, config.dir, config.buckets_dir,
-                                                observer, std::move(history));
+                                                observer, std::move(history), decorate);
   for (const auto& [name, function] : config.functions) runtime->AddFunction(name, function);
   for (const auto& [name, path] : config.state_machines) {
     Result<std::string> arn = runtime->AddStateMachineFile(name, path);

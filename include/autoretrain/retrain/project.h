@@ -20,6 +20,7 @@
 #define AUTORETRAIN_RETRAIN_PROJECT_H_
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -34,6 +35,7 @@
 #include "autoretrain/common/result.h"
 #include "autoretrain/engine/executor.h"
 #include "autoretrain/engine/observer.h"
+#include "autoretrain/engine/task_handler.h"
 #include "autoretrain/integrations/execution_service.h"
 #include "autoretrain/integrations/function.h"
 #include "autoretrain/integrations/history_recorder.h"
@@ -174,6 +176,10 @@ struct HistorySink {
 // records nothing, so executions still run.
 HistorySink OpenHistorySink(const ProjectConfig& config, integrations::WarningSink warn);
 
+// Wraps the runtime's task router in another TaskHandler (see LocalRuntime's constructor).
+using TaskHandlerDecorator =
+    std::function<std::unique_ptr<engine::TaskHandler>(engine::TaskHandler& router)>;
+
 // Everything needed to run state machines locally: the object store, the function registry
 // (with the built-in decision function), the task router, the executor on the system clock,
 // the in-memory execution service and, with a HistorySink, the durable history of every
@@ -183,8 +189,13 @@ class LocalRuntime {
   // Command functions run in `working_dir` with AUTORETRAIN_BUCKETS_DIR=`buckets_dir` (both
   // absolute). `observer` (may be null) sees every execution's events and must outlive this.
   // State machines added later are registered in `history`'s store, executions recorded.
+  // `decorate` (optional) puts a TaskHandler in front of the task router: it is called once,
+  // here, with the router and returns the handler the executor then uses for every Task
+  // state (it typically forwards what it does not handle to the router). This is how
+  // `run --mock-config` answers mocked states (integrations::MockedTaskHandler).
   LocalRuntime(AccountContext account, std::string working_dir, std::string buckets_dir,
-               engine::Observer* observer, HistorySink history = {});
+               engine::Observer* observer, HistorySink history = {},
+               const TaskHandlerDecorator& decorate = {});
   ~LocalRuntime();  // waits for running executions, then for their history to be committed
 
   // A runtime with the project's functions and state machines, recording history in the
@@ -192,9 +203,10 @@ class LocalRuntime {
   // never fails a run). With a data_dir it first takes the ProjectLock (waiting up to
   // kProjectLockTimeout). Fails when a definition does not compile (Error as
   // LoadDefinition's) or with ProjectBusy.
-  static Result<std::unique_ptr<LocalRuntime>> ForProject(const ProjectConfig& config,
-                                                          engine::Observer* observer,
-                                                          integrations::WarningSink warn = {});
+  // LocalRuntime's `decorate` applies as in the constructor.
+  static Result<std::unique_ptr<LocalRuntime>> ForProject(
+      const ProjectConfig& config, engine::Observer* observer, integrations::WarningSink warn = {},
+      const TaskHandlerDecorator& decorate = {});
 
   // Adds or replaces the function `name`.
   void AddFunction(const std::string& name, const FunctionConfig& config);
@@ -235,6 +247,7 @@ class LocalRuntime {
   std::unique_ptr<integrations::ObjectStore> store_;
   integrations::FunctionRegistry functions_;
   integrations::TaskRouter router_;
+  std::unique_ptr<engine::TaskHandler> decorated_;  // null: the executor uses router_
   engine::Executor executor_;
   integrations::ExecutionService executions_;
 };
