@@ -9,6 +9,7 @@
 #include "cli/init_command.h"
 #include "cli/output.h"
 #include "cli/run_command.h"
+#include "cli/schedules_command.h"
 
 namespace autoretrain::cli {
 namespace {
@@ -33,7 +34,8 @@ int ReportParseError(const CLI::App& app, const CLI::ParseError& e, int argc, ch
   bool known = false;
   for (const CLI::App* cmd : app.get_subcommands({})) known |= cmd->check_name(first);
   if (sub.empty() && !first.empty() && first[0] != '-' && !known) {
-    PrintError("unknown command '" + first + "'; the commands are: init, run, check, executions");
+    PrintError("unknown command '" + first +
+               "'; the commands are: init, run, check, executions, schedules");
   } else if (sub.empty() && !first.empty() && first[0] == '-') {
     PrintError("unknown option '" + first + "'; options go after the command");
   } else {
@@ -59,10 +61,12 @@ int Main(int argc, char** argv) {
   RunOptions run;
   CheckOptions check;
   ExecutionsOptions executions;
+  SchedulesOptions schedules;
   CLI::App* init_cmd = AddInitCommand(app, &init);
   CLI::App* run_cmd = AddRunCommand(app, &run);
   CLI::App* check_cmd = AddCheckCommand(app, &check);
   CLI::App* executions_cmd = AddExecutionsCommand(app, &executions);
+  CLI::App* schedules_cmd = AddSchedulesCommand(app, &schedules);
 
   try {
     app.parse(argc, argv);
@@ -79,6 +83,7 @@ int Main(int argc, char** argv) {
   if (run_cmd->parsed()) return RunCommand(run);
   if (check_cmd->parsed()) return CheckCommand(check);
   if (executions_cmd->parsed()) return ExecutionsCommand(executions);
+  if (schedules_cmd->parsed()) return SchedulesCommand(schedules);
   return kExitInvalid;  // unreachable: require_subcommand(1)
 }
 
