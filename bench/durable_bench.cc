@@ -36,6 +36,7 @@
 #include "autoretrain/integrations/task_router.h"
 #include "autoretrain/retrain/decision.h"
 #include "autoretrain/store/store.h"
+#include "bench_util.h"
 
 namespace {
 
@@ -43,21 +44,8 @@ namespace fs = std::filesystem;
 using namespace autoretrain;
 using Clock_ = std::chrono::steady_clock;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::shared_ptr<const asl::StateMachine> CompileOrDie(const std::string& text) {
-  auto compiled = asl::CompileText(text);
-  if (auto* diags = std::get_if<std::vector<asl::Diagnostic>>(&compiled)) {
-    for (const auto& d : *diags) std::fprintf(stderr, "%s\n", d.ToString().c_str());
-    std::abort();
-  }
-  return std::get<0>(compiled);
-}
+using bench::CompileOrDie;
+using bench::ReadFile;
 
 // Counts what the engine reports (history events, state exits, checkpoints) and forwards to
 // the recorder when there is one.

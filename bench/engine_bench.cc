@@ -18,27 +18,15 @@
 #include "autoretrain/integrations/object_store.h"
 #include "autoretrain/integrations/task_router.h"
 #include "autoretrain/retrain/decision.h"
+#include "bench_util.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace autoretrain;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::shared_ptr<const asl::StateMachine> CompileOrDie(const std::string& text) {
-  auto compiled = asl::CompileText(text);
-  if (auto* diags = std::get_if<std::vector<asl::Diagnostic>>(&compiled)) {
-    for (const auto& d : *diags) std::fprintf(stderr, "%s\n", d.ToString().c_str());
-    std::abort();
-  }
-  return std::get<0>(compiled);
-}
+using bench::CompileOrDie;
+using bench::ReadFile;
 
 // Accepts every start and runs nothing, like the peer's startExecution override.
 class NullLauncher final : public integrations::ExecutionLauncher {

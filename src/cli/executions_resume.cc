@@ -24,17 +24,12 @@ int ResumeExecutions(const ExecutionsOptions& options) {
     return ExitCodeFor(runtime.error());
   }
   retrain::LocalRuntime& rt = **runtime;
-  Result<std::vector<std::string>> resumed = rt.ResumeInterrupted();
-  if (!resumed.ok()) {
-    PrintError(resumed.error().cause);
-    return kExitFailed;
-  }
   rt.WaitAll();
   Result<int64_t> purged = rt.PurgeExpired(*config);
   if (!purged.ok()) PrintWarning("old executions were not purged: " + purged.error().cause);
   bool all_succeeded = true;
   json::Array described;
-  for (const std::string& arn : *resumed) {
+  for (const std::string& arn : rt.resumed()) {
     std::optional<engine::ExecutionResult> result = rt.executions().Find(arn);
     if (!result) continue;  // unreachable: resumed executions are kept until the runtime ends
     all_succeeded &= result->status == engine::ExecutionStatus::kSucceeded;
@@ -46,7 +41,7 @@ int ResumeExecutions(const ExecutionsOptions& options) {
   }
   if (options.json) {
     PrintJson(json::Object{{"resumed", std::move(described)}}, /*pretty=*/true);
-  } else if (resumed->empty()) {
+  } else if (rt.resumed().empty()) {
     std::cout << "no interrupted executions\n";
   }
   return all_succeeded ? kExitOk : kExitFailed;

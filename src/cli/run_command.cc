@@ -251,11 +251,6 @@ int RunCommand(const RunOptions& options) {
     return ExitCodeFor(runtime.error());
   }
   retrain::LocalRuntime& rt = **runtime;
-  Result<std::vector<std::string>> resumed = rt.ResumeInterrupted();
-  if (!resumed.ok()) {
-    PrintError(resumed.error().cause);
-    return kExitFailed;
-  }
   Result<engine::ExecutionResult> result =
       rt.Run(rt.ArnOf(machine_name), std::move(*input), options.name);
   if (!result.ok()) {

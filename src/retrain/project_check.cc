@@ -104,8 +104,6 @@ Result<CheckReport> RunCheck(const ProjectConfig& config, integrations::WarningS
   Result<std::unique_ptr<LocalRuntime>> runtime = LocalRuntime::ForProject(config, &observer, warn);
   if (!runtime.ok()) return runtime.take_error();
   LocalRuntime& rt = **runtime;
-  Result<std::vector<std::string>> resumed = rt.ResumeInterrupted();
-  if (!resumed.ok()) return resumed.take_error();
   Result<engine::ExecutionResult> trigger =
       rt.Run(rt.ArnOf(config.check_state_machine), config.check_input, execution_name);
   if (!trigger.ok()) return trigger.take_error();

@@ -138,6 +138,12 @@ Result<std::unique_ptr<LocalRuntime>> LocalRuntime::ForProject(
     Result<std::string> arn = runtime->AddStateMachineFile(name, path);
     if (!arn.ok()) return arn.take_error();
   }
+  if (runtime->history_store_ && !runtime->recorder_->failed()) {
+    Result<std::vector<std::string>> resumed =
+        runtime->executions_.ResumeInterrupted(*runtime->history_store_);
+    if (!resumed.ok()) return resumed.take_error();
+    runtime->resumed_ = std::move(resumed).value();
+  }
   return runtime;
 }
 
@@ -177,11 +183,6 @@ Result<engine::ExecutionResult> LocalRuntime::Run(std::string_view state_machine
 }
 
 void LocalRuntime::WaitAll() { executions_.WaitAll(); }
-
-Result<std::vector<std::string>> LocalRuntime::ResumeInterrupted() {
-  if (!history_store_ || recorder_->failed()) return std::vector<std::string>{};
-  return executions_.ResumeInterrupted(*history_store_);
-}
 
 Result<int64_t> LocalRuntime::PurgeExpired(const ProjectConfig& config) {
   if (!history_store_ || recorder_->failed()) return int64_t{0};

@@ -202,8 +202,10 @@ class LocalRuntime {
   // project's store when it has a data_dir (a store failure is reported through `warn` and
   // never fails a run). With a data_dir it first takes the ProjectLock (waiting up to
   // kProjectLockTimeout). Fails when a definition does not compile (Error as
-  // LoadDefinition's) or with ProjectBusy.
-  // LocalRuntime's `decorate` applies as in the constructor.
+  // LoadDefinition's) or with ProjectBusy. Then it resumes every execution an interrupted
+  // process left RUNNING in the store (resumed() lists them); a store that cannot be read
+  // for that fails with its Store* error. LocalRuntime's `decorate` applies as in the
+  // constructor.
   static Result<std::unique_ptr<LocalRuntime>> ForProject(
       const ProjectConfig& config, engine::Observer* observer, integrations::WarningSink warn = {},
       const TaskHandlerDecorator& decorate = {});
@@ -224,10 +226,8 @@ class LocalRuntime {
   // Waits for every execution started so far.
   void WaitAll();
 
-  // Continues the executions a killed process left RUNNING in the store (see
-  // ExecutionService::ResumeInterrupted); returns their ARNs (none without a store). Fails
-  // with the store's errors.
-  Result<std::vector<std::string>> ResumeInterrupted();
+  // The executions ForProject resumed, oldest first.
+  const std::vector<std::string>& resumed() const { return resumed_; }
   // Deletes executions that finished more than `retention_days` ago (PurgeExpiredExecutions);
   // 0 without a store.
   Result<int64_t> PurgeExpired(const ProjectConfig& config);
@@ -240,7 +240,8 @@ class LocalRuntime {
   std::string working_dir_;
   std::string buckets_dir_;
   SystemClock clock_;
-  std::unique_ptr<ProjectLock> lock_;                        // set with history_store_
+  std::unique_ptr<ProjectLock> lock_;  // set with history_store_
+  std::vector<std::string> resumed_;
   std::unique_ptr<store::Store> history_store_;              // null: no durable history
   std::unique_ptr<integrations::HistoryRecorder> recorder_;  // set with history_store_
   std::unique_ptr<engine::Observer> observers_;              // the observer and the recorder
