@@ -54,7 +54,8 @@ int Main(int argc, char** argv) {
   app.set_version_flag("--version", kVersion);
   app.require_subcommand(1);
   app.footer(
-      "Exit status: 0 success, 1 an execution failed, 2 invalid arguments, input, definition or "
+      "Exit status: 0 success, 1 an execution failed (or the project's store could not be used, "
+      "or another process kept the project busy), 2 invalid arguments, input, definition or "
       "project.\nRun 'autoretrain COMMAND --help' for a command's options.");
 
   InitOptions init;
