@@ -10,6 +10,7 @@
 #include "cli/output.h"
 #include "cli/run_command.h"
 #include "cli/schedules_command.h"
+#include "cli/serve_command.h"
 
 namespace autoretrain::cli {
 namespace {
@@ -35,7 +36,7 @@ int ReportParseError(const CLI::App& app, const CLI::ParseError& e, int argc, ch
   for (const CLI::App* cmd : app.get_subcommands({})) known |= cmd->check_name(first);
   if (sub.empty() && !first.empty() && first[0] != '-' && !known) {
     PrintError("unknown command '" + first +
-               "'; the commands are: init, run, check, executions, schedules");
+               "'; the commands are: init, run, check, executions, schedules, serve");
   } else if (sub.empty() && !first.empty() && first[0] == '-') {
     PrintError("unknown option '" + first + "'; options go after the command");
   } else {
@@ -63,11 +64,13 @@ int Main(int argc, char** argv) {
   CheckOptions check;
   ExecutionsOptions executions;
   SchedulesOptions schedules;
+  ServeOptions serve;
   CLI::App* init_cmd = AddInitCommand(app, &init);
   CLI::App* run_cmd = AddRunCommand(app, &run);
   CLI::App* check_cmd = AddCheckCommand(app, &check);
   CLI::App* executions_cmd = AddExecutionsCommand(app, &executions);
   CLI::App* schedules_cmd = AddSchedulesCommand(app, &schedules);
+  CLI::App* serve_cmd = AddServeCommand(app, &serve);
 
   try {
     app.parse(argc, argv);
@@ -85,6 +88,7 @@ int Main(int argc, char** argv) {
   if (check_cmd->parsed()) return CheckCommand(check);
   if (executions_cmd->parsed()) return ExecutionsCommand(executions);
   if (schedules_cmd->parsed()) return SchedulesCommand(schedules);
+  if (serve_cmd->parsed()) return ServeCommand(serve);
   return kExitInvalid;  // unreachable: require_subcommand(1)
 }
 

@@ -244,8 +244,8 @@ int RunCommand(const RunOptions& options) {
     PrintError(mocks.error().cause);
     return kExitInvalid;
   }
-  Result<std::unique_ptr<retrain::LocalRuntime>> runtime =
-      retrain::LocalRuntime::ForProject(*config, nullptr, PrintWarning, *mocks);
+  Result<std::unique_ptr<retrain::LocalRuntime>> runtime = retrain::LocalRuntime::ForProject(
+      *config, nullptr, PrintWarning, retrain::RuntimeOptions{.decorate = *mocks});
   if (!runtime.ok()) {
     PrintError(runtime.error().cause);
     return ExitCodeFor(runtime.error());

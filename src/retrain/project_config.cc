@@ -3,6 +3,8 @@
 #include <filesystem>
 
 #include "autoretrain/retrain/project.h"
+#include "autoretrain/scheduler/schedule.h"
+#include "autoretrain/scheduler/time_zone.h"
 #include "retrain/project_fields.h"
 
 namespace autoretrain::retrain {
@@ -58,7 +60,7 @@ class ConfigParser {
     if (obj == nullptr) return;
     fields_.RejectUnknown(*obj, "",
                           {"region", "account_id", "buckets_dir", "data_dir", "retention_days",
-                           "state_machines", "functions", "check"});
+                           "state_machines", "functions", "check", "schedules"});
     if (auto region = fields_.OptionalString(*obj, "", "region")) {
       if (IsRegion(*region)) {
         out_->account.region = *region;
@@ -84,6 +86,7 @@ class ConfigParser {
     if (const json::Value* v = obj->if_contains("state_machines")) ParseStateMachines(*v);
     if (const json::Value* v = obj->if_contains("functions")) ParseFunctions(*v);
     if (const json::Value* v = obj->if_contains("check")) ParseCheck(*v);
+    if (const json::Value* v = obj->if_contains("schedules")) ParseSchedules(*v);
   }
 
   std::vector<std::string> TakeProblems() { return fields_.TakeProblems(); }
@@ -244,6 +247,73 @@ class ConfigParser {
       }
     }
     if (const json::Value* input = obj->if_contains("input")) out_->check_input = *input;
+  }
+
+  void ParseSchedules(const json::Value& v) {
+    const json::Object* obj = fields_.ExpectObject(v, "schedules", "an object of names");
+    if (obj == nullptr) return;
+    for (const auto& [key, entry] : *obj) {
+      std::string name(key);
+      std::string path = "schedules." + name;
+      // EventBridge Scheduler allows 1-64 of [0-9a-zA-Z-_.]; '.' is left out so that the
+      // execution names derived from it stay simple.
+      if (!IsResourceName(name, 64)) {
+        fields_.Problem(path, "invalid schedule name: expected 1-64 letters, digits, '-' or '_'");
+        continue;
+      }
+      const json::Object* sc = fields_.ExpectObject(
+          entry, path, "{\"expression\": \"cron(...)\", \"state_machine\": NAME, ...}");
+      if (sc == nullptr) continue;
+      fields_.RejectUnknown(*sc, path,
+                            {"expression", "timezone", "state_machine", "input", "state"});
+      ScheduleConfig config;
+      bool ok = true;
+      if (auto expression = fields_.RequiredString(*sc, path, "expression")) {
+        Result<scheduler::ScheduleExpression> parsed =
+            scheduler::ParseScheduleExpression(*expression);
+        if (parsed.ok()) {
+          config.expression = *expression;
+        } else {
+          fields_.Problem(path + ".expression", parsed.error().cause);
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+      if (auto zone = fields_.OptionalString(*sc, path, "timezone")) {
+        Result<scheduler::TimeZone> loaded = scheduler::TimeZone::Load(*zone);
+        if (loaded.ok()) {
+          config.timezone = *zone;
+        } else {
+          fields_.Problem(path + ".timezone", loaded.error().cause);
+          ok = false;
+        }
+      }
+      if (auto machine = fields_.RequiredString(*sc, path, "state_machine")) {
+        config.state_machine = *machine;
+        if (!out_->state_machines.count(*machine)) {
+          if (!fields_.HasProblemUnder("state_machines")) {
+            fields_.Problem(path + ".state_machine",
+                            Quote(*machine) + " is not one of the configured state_machines" +
+                                fields_.Hint(*machine, out_->state_machines));
+          }
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+      if (const json::Value* input = sc->if_contains("input")) config.input = *input;
+      if (auto state = fields_.OptionalString(*sc, path, "state")) {
+        if (*state == "ENABLED" || *state == "DISABLED") {
+          config.enabled = *state == "ENABLED";
+        } else {
+          fields_.Problem(path + ".state",
+                          "expected \"ENABLED\" or \"DISABLED\", got " + Quote(*state));
+          ok = false;
+        }
+      }
+      if (ok) out_->schedules[name] = std::move(config);
+    }
   }
 
   fs::path dir_;

@@ -175,6 +175,10 @@ TEST_F(ProjectConfigTest, InitWritesALoadableProjectAndRefusesToOverwrite) {
   Result<ProjectConfig> config = LoadProject(project.string());
   ASSERT_TRUE(config.ok()) << config.error().cause;
   EXPECT_EQ(config->check_state_machine, "creditcard-auto-retraining-trigger");
+  ASSERT_EQ(config->schedules.count("weekly-retraining-check"), 1u);
+  EXPECT_EQ(config->schedules.at("weekly-retraining-check").expression, "cron(0 3 ? * MON *)");
+  EXPECT_EQ(config->schedules.at("weekly-retraining-check").state_machine,
+            "creditcard-auto-retraining-trigger");
   for (const auto& [name, path] : config->state_machines) {
     Result<std::shared_ptr<const asl::StateMachine>> machine = LoadDefinition(path);
     EXPECT_TRUE(machine.ok()) << name << ": " << machine.error().cause;
@@ -192,6 +196,70 @@ TEST_F(ProjectConfigTest, InitWritesALoadableProjectAndRefusesToOverwrite) {
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().error, "FileExists");
   EXPECT_TRUE(InitProject(project.string(), true).ok());
+}
+
+TEST_F(ProjectConfigTest, Schedules) {
+  const std::string text = R"json({
+    "state_machines": {"trigger": {"definition": "sm/a.asl.json"}},
+    "schedules": {
+      "weekly": {"expression": "cron(0 3 ? * MON *)", "state_machine": "trigger"},
+      "hourly": {"expression": "rate(1 hour)", "timezone": "Europe/Paris",
+                 "state_machine": "trigger", "input": {"k": 1}, "state": "DISABLED"}
+    }
+  })json";
+  Result<ProjectConfig> config = Parse(text);
+  ASSERT_TRUE(config.ok()) << config.error().cause;
+  ASSERT_EQ(config->schedules.size(), 2u);
+  const ScheduleConfig& weekly = config->schedules.at("weekly");
+  EXPECT_EQ(weekly.expression, "cron(0 3 ? * MON *)");
+  EXPECT_EQ(weekly.timezone, "UTC");
+  EXPECT_EQ(weekly.state_machine, "trigger");
+  EXPECT_EQ(json::Serialize(weekly.input), "{}");
+  EXPECT_TRUE(weekly.enabled);
+  const ScheduleConfig& hourly = config->schedules.at("hourly");
+  EXPECT_EQ(hourly.timezone, "Europe/Paris");
+  EXPECT_EQ(json::Serialize(hourly.input), "{\"k\":1}");
+  EXPECT_FALSE(hourly.enabled);
+  EXPECT_TRUE(Parse("{}")->schedules.empty());
+}
+
+TEST_F(ProjectConfigTest, ScheduleProblems) {
+  const std::string text = R"json({
+    "state_machines": {"trigger": {"definition": "sm/a.asl.json"}},
+    "schedules": {
+      "a": {"expresion": "rate(1 hour)", "state_machine": "trigger"},
+      "b": {"expression": "cron(0 3 * * MON *)", "state_machine": "triger"},
+      "c": {"expression": "rate(1 hour)", "timezone": "Mars/Olympus",
+            "state_machine": "trigger", "state": "ON"},
+      "d": {"expression": 5, "state_machine": "trigger"},
+      "bad name!": {},
+      "e": 7
+    }
+  })json";
+  std::string cause = Problems(text);
+  for (const char* expected : {
+           "schedules.a.expresion: unknown field (did you mean 'expression'?)",
+           "schedules.a.expression: missing (expected a string)",
+           "schedules.b.expression: cron(0 3 * * MON *): day-of-month and day-of-week",
+           "schedules.b.state_machine: 'triger' is not one of the configured state_machines "
+           "(did you mean 'trigger'?)",
+           "schedules.c.timezone: ",
+           "Mars/Olympus",
+           "schedules.c.state: expected \"ENABLED\" or \"DISABLED\", got 'ON'",
+           "schedules.d.expression: expected a string, got number",
+           "schedules.bad name!: invalid schedule name",
+           "schedules.e: expected {",
+       }) {
+    EXPECT_NE(cause.find(expected), std::string::npos) << expected << "\nin:\n" << cause;
+  }
+  EXPECT_NE(Problems("{\"schedules\": 1}").find("schedules: expected an object of names"),
+            std::string::npos);
+  EXPECT_NE(
+      Problems("{\"schedule\": 1}").find("schedule: unknown field (did you mean 'schedules'?)"),
+      std::string::npos);
+  EXPECT_NE(Problems("{\"schedules\": {\"x\": {\"expression\": \"rate(1 hour)\"}}}")
+                .find("schedules.x.state_machine: missing (expected a string)"),
+            std::string::npos);
 }
 
 TEST(DidYouMeanTest, SuggestsOnlyCloseNames) {

@@ -84,7 +84,7 @@ Result<std::shared_ptr<const asl::StateMachine>> LoadDefinition(const std::strin
 
 LocalRuntime::LocalRuntime(AccountContext account, std::string working_dir, std::string buckets_dir,
                            engine::Observer* observer, HistorySink history,
-                           const TaskHandlerDecorator& decorate)
+                           const RuntimeOptions& options)
     : account_(std::move(account)),
       working_dir_(std::move(working_dir)),
       buckets_dir_(std::move(buckets_dir)),
@@ -99,28 +99,30 @@ LocalRuntime::LocalRuntime(AccountContext account, std::string working_dir, std:
                      : nullptr),
       store_(integrations::MakeLocalObjectStore(buckets_dir_)),
       router_(functions_, clock_, account_),
-      decorated_(decorate ? decorate(router_) : nullptr),
+      decorated_(options.decorate ? options.decorate(router_) : nullptr),
       executor_(decorated_ ? static_cast<engine::TaskHandler&>(*decorated_) : router_, clock_,
                 observers_  ? observers_.get()
                 : recorder_ ? recorder_.get()
                             : observer,
                 account_),
-      executions_(executor_, account_, recorder_.get()) {
+      executions_(executor_, account_, recorder_.get(),
+                  integrations::ExecutionServiceOptions{.keep_finished = options.keep_finished}) {
   router_.set_launcher(&executions_);
   AddFunction(std::string(kDecisionFunctionName), FunctionConfig{});
 }
 
 LocalRuntime::~LocalRuntime() { executions_.WaitAll(); }
 
-Result<std::unique_ptr<LocalRuntime>> LocalRuntime::ForProject(
-    const ProjectConfig& config, engine::Observer* observer, integrations::WarningSink warn,
-    const TaskHandlerDecorator& decorate) {
+Result<std::unique_ptr<LocalRuntime>> LocalRuntime::ForProject(const ProjectConfig& config,
+                                                               engine::Observer* observer,
+                                                               integrations::WarningSink warn,
+                                                               const RuntimeOptions& options) {
   HistorySink history;
   if (!config.data_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(config.data_dir, ec);
     Result<std::unique_ptr<ProjectLock>> lock =
-        ProjectLock::Acquire(DatabasePath(config) + ".lock", kProjectLockTimeout, warn);
+        ProjectLock::Acquire(DatabasePath(config) + ".lock", options.lock_timeout, warn);
     if (lock.ok()) {
       history = OpenHistorySink(config, std::move(warn));
       history.lock = std::move(lock).value();
@@ -132,7 +134,7 @@ Result<std::unique_ptr<LocalRuntime>> LocalRuntime::ForProject(
     }
   }
   auto runtime = std::make_unique<LocalRuntime>(config.account, config.dir, config.buckets_dir,
-                                                observer, std::move(history), decorate);
+                                                observer, std::move(history), options);
   for (const auto& [name, function] : config.functions) runtime->AddFunction(name, function);
   for (const auto& [name, path] : config.state_machines) {
     Result<std::string> arn = runtime->AddStateMachineFile(name, path);

@@ -2,7 +2,8 @@
 // state machine definitions, command functions and the local bucket directory:
 //
 //   autoretrain.json                  region, account, buckets_dir, data_dir, retention_days,
-//                                     state_machines, functions, check (docs/project.md)
+//                                     state_machines, functions, check, schedules
+//                                     (docs/project.md)
 //   state_machines/*.asl.json         Amazon States Language definitions
 //   functions/                        command functions (event JSON on stdin, result on stdout)
 //   buckets/<bucket>/<key>            the local object store: s3://bucket/key
@@ -70,6 +71,16 @@ struct FunctionConfig {
   std::vector<std::pair<std::string, std::string>> environment;
 };
 
+// One entry of "schedules": fires `state_machine` with `input` at the slots of `expression`
+// (EventBridge Scheduler syntax, evaluated in `timezone`); see ScheduleRunner.
+struct ScheduleConfig {
+  std::string expression;  // "cron(...)", "rate(...)" or "at(...)"; validated
+  std::string timezone = "UTC";
+  std::string state_machine;  // a configured state machine's name
+  json::Value input = json::Object{};
+  bool enabled = true;  // "state": "ENABLED" (default) or "DISABLED"
+};
+
 struct ProjectConfig {
   std::string dir;          // absolute project directory
   AccountContext account;   // region and account_id
@@ -82,6 +93,7 @@ struct ProjectConfig {
   std::map<std::string, FunctionConfig> functions;    // name -> function
   std::string check_state_machine;  // "check.state_machine"; empty when not configured
   json::Value check_input = json::Object{};
+  std::map<std::string, ScheduleConfig> schedules;  // name -> schedule ("schedules")
 };
 
 // Reads and validates DIR/autoretrain.json. On failure returns Error{"InvalidProjectConfig",
@@ -180,6 +192,20 @@ HistorySink OpenHistorySink(const ProjectConfig& config, integrations::WarningSi
 using TaskHandlerDecorator =
     std::function<std::unique_ptr<engine::TaskHandler>(engine::TaskHandler& router)>;
 
+// How a LocalRuntime is put together beyond its project.
+struct RuntimeOptions {
+  // Puts a TaskHandler in front of the task router: called once with the router, it returns
+  // the handler the executor then uses for every Task state (typically forwarding what it does
+  // not handle to the router). This is how `run --mock-config` answers mocked states
+  // (integrations::MockedTaskHandler). Empty: the router itself.
+  TaskHandlerDecorator decorate{};
+  // How long ForProject waits for another process holding the ProjectLock.
+  std::chrono::milliseconds lock_timeout = kProjectLockTimeout;
+  // Keep finished executions' results for executions().Find (off for a long-running daemon,
+  // whose memory must stay flat; results are in the store).
+  bool keep_finished = true;
+};
+
 // Everything needed to run state machines locally: the object store, the function registry
 // (with the built-in decision function), the task router, the executor on the system clock,
 // the in-memory execution service and, with a HistorySink, the durable history of every
@@ -189,26 +215,22 @@ class LocalRuntime {
   // Command functions run in `working_dir` with AUTORETRAIN_BUCKETS_DIR=`buckets_dir` (both
   // absolute). `observer` (may be null) sees every execution's events and must outlive this.
   // State machines added later are registered in `history`'s store, executions recorded.
-  // `decorate` (optional) puts a TaskHandler in front of the task router: it is called once,
-  // here, with the router and returns the handler the executor then uses for every Task
-  // state (it typically forwards what it does not handle to the router). This is how
-  // `run --mock-config` answers mocked states (integrations::MockedTaskHandler).
   LocalRuntime(AccountContext account, std::string working_dir, std::string buckets_dir,
                engine::Observer* observer, HistorySink history = {},
-               const TaskHandlerDecorator& decorate = {});
+               const RuntimeOptions& options = {});
   ~LocalRuntime();  // waits for running executions, then for their history to be committed
 
   // A runtime with the project's functions and state machines, recording history in the
   // project's store when it has a data_dir (a store failure is reported through `warn` and
   // never fails a run). With a data_dir it first takes the ProjectLock (waiting up to
-  // kProjectLockTimeout). Fails when a definition does not compile (Error as
-  // LoadDefinition's) or with ProjectBusy. Then it resumes every execution an interrupted
+  // options.lock_timeout; 0: fail at once). Fails when a definition does not compile (Error
+  // as LoadDefinition's) or with ProjectBusy. Then it resumes every execution an interrupted
   // process left RUNNING in the store (resumed() lists them); a store that cannot be read
-  // for that fails with its Store* error. LocalRuntime's `decorate` applies as in the
-  // constructor.
-  static Result<std::unique_ptr<LocalRuntime>> ForProject(
-      const ProjectConfig& config, engine::Observer* observer, integrations::WarningSink warn = {},
-      const TaskHandlerDecorator& decorate = {});
+  // for that fails with its Store* error.
+  static Result<std::unique_ptr<LocalRuntime>> ForProject(const ProjectConfig& config,
+                                                          engine::Observer* observer,
+                                                          integrations::WarningSink warn = {},
+                                                          const RuntimeOptions& options = {});
 
   // Adds or replaces the function `name`.
   void AddFunction(const std::string& name, const FunctionConfig& config);
@@ -218,9 +240,9 @@ class LocalRuntime {
   // The ARN a state machine called `name` has in this runtime's account.
   std::string ArnOf(std::string_view name) const;
 
-  // Runs the state machine to completion on the calling thread (executions it starts run on
-  // their own threads). `execution_name` empty: a generated name. Fails when the execution
-  // cannot start (unknown state machine, invalid name), as StartExecution would.
+  // Runs the state machine to completion (on the worker pool; this thread waits). `execution_name`
+  // empty: a generated name. Fails when the execution cannot start (unknown state machine, invalid
+  // name), as StartExecution would.
   Result<engine::ExecutionResult> Run(std::string_view state_machine_arn, json::Value input,
                                       std::string_view execution_name);
   // Waits for every execution started so far.

@@ -1,0 +1,261 @@
+#include "cli/serve_command.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "autoretrain/common/clock.h"
+#include "autoretrain/engine/observer.h"
+#include "autoretrain/retrain/project.h"
+#include "autoretrain/retrain/schedule_runner.h"
+#include "cli/output.h"
+
+namespace autoretrain::cli {
+namespace {
+
+// The self-pipe: the signal handler only writes the signal number into it.
+int g_signal_pipe[2] = {-1, -1};
+
+extern "C" void OnShutdownSignal(int sig) {
+  const int saved = errno;
+  const unsigned char byte = static_cast<unsigned char>(sig);
+  (void)!write(g_signal_pipe[1], &byte, 1);
+  errno = saved;
+}
+
+// Installs the handlers for the lifetime of the object, restoring the previous ones after.
+class SignalPipe {
+ public:
+  SignalPipe() {
+    if (pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return;
+    struct sigaction action = {};
+    action.sa_handler = OnShutdownSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, &old_term_);
+    sigaction(SIGINT, &action, &old_int_);
+    ok_ = true;
+  }
+  ~SignalPipe() {
+    if (!ok_) return;
+    sigaction(SIGTERM, &old_term_, nullptr);
+    sigaction(SIGINT, &old_int_, nullptr);
+    close(g_signal_pipe[0]);
+    close(g_signal_pipe[1]);
+    g_signal_pipe[0] = g_signal_pipe[1] = -1;
+  }
+  bool ok() const { return ok_; }
+
+  // Waits up to `timeout` (negative: forever) for a signal; returns its number or 0.
+  int Wait(std::chrono::milliseconds timeout) {
+    struct pollfd fd = {g_signal_pipe[0], POLLIN, 0};
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      int wait_ms = -1;
+      if (timeout.count() >= 0) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        wait_ms = static_cast<int>(std::max<int64_t>(0, left.count()));
+      }
+      int n = poll(&fd, 1, wait_ms);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return 0;
+      unsigned char byte = 0;
+      if (read(g_signal_pipe[0], &byte, 1) == 1) return byte;
+    }
+  }
+
+ private:
+  bool ok_ = false;
+  struct sigaction old_term_ = {};
+  struct sigaction old_int_ = {};
+};
+
+// One JSON object per line on stderr: {"time", "level", "event", ...fields}.
+class EventLog {
+ public:
+  void Write(std::string_view level, std::string_view event, json::Object fields = {}) {
+    json::Object line;
+    line["time"] = FormatIso8601(clock_.Now());
+    line["level"] = level;
+    line["event"] = event;
+    for (auto& [key, value] : fields) line[key] = std::move(value);
+    const std::string text = json::Serialize(json::Value(std::move(line))) + "\n";
+    std::lock_guard<std::mutex> lock(mu_);
+    std::fwrite(text.data(), 1, text.size(), stderr);
+    std::fflush(stderr);
+  }
+
+ private:
+  std::mutex mu_;
+  SystemClock clock_;
+};
+
+// Logs every execution's end (scheduled, resumed, or started by another execution).
+class FinishObserver final : public engine::Observer {
+ public:
+  explicit FinishObserver(EventLog& log) : log_(log) {}
+  void OnEvent(std::string_view execution_arn, const engine::HistoryEvent& event) override {
+    static constexpr std::pair<std::string_view, std::string_view> kEnds[] = {
+        {"ExecutionSucceeded", "SUCCEEDED"},
+        {"ExecutionFailed", "FAILED"},
+        {"ExecutionAborted", "ABORTED"},
+        {"ExecutionTimedOut", "TIMED_OUT"}};
+    for (const auto& [type, status] : kEnds) {
+      if (event.type != type) continue;
+      json::Object fields;
+      fields["execution_arn"] = execution_arn;
+      fields["status"] = status;
+      if (event.details.is_object()) {
+        const json::Object& details = event.details.as_object();
+        if (const json::Value* error = details.if_contains("error")) fields["error"] = *error;
+        if (const json::Value* cause = details.if_contains("cause")) fields["cause"] = *cause;
+      }
+      log_.Write(status == "SUCCEEDED" ? "info" : "warn", "execution_finished", std::move(fields));
+      return;
+    }
+  }
+
+ private:
+  EventLog& log_;
+};
+
+std::string SignalName(int sig) {
+  return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : std::to_string(sig);
+}
+
+}  // namespace
+
+CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
+  CLI::App* cmd = app.add_subcommand(
+      "serve",
+      "Run the project as a daemon: resume interrupted executions, fire the project's schedules, "
+      "log one JSON line per event to stderr; stop cleanly on SIGTERM or SIGINT.");
+  cmd->add_option("--project", options->project,
+                  "Project directory (default: $AUTORETRAIN_PROJECT, else the current directory)")
+      ->envname("AUTORETRAIN_PROJECT")
+      ->type_name("DIR");
+  cmd->add_option("--shutdown-timeout", options->shutdown_timeout_seconds,
+                  "On SIGTERM/SIGINT, wait this long for running executions (default 30); those "
+                  "still running stay RUNNING in the store and resume at the next start")
+      ->check(CLI::Range(0, 86400))
+      ->type_name("SECONDS");
+  cmd->footer(
+      "Log lines: {\"time\", \"level\", \"event\": \"resumed\"|\"started\"|\"fired\"|"
+      "\"execution_finished\"|\"stopping\"|\"stopped\"|\"warning\", ...}.\n"
+      "Exit status: 0 stopped by SIGTERM/SIGINT, 1 another autoretrain process holds the "
+      "project (it fails at once, it does not wait) or the store cannot be used, 2 the project "
+      "or its configuration is invalid.");
+  return cmd;
+}
+
+int ServeCommand(const ServeOptions& options) {
+  Result<retrain::ProjectConfig> config = retrain::LoadProject(options.project);
+  if (!config.ok()) {
+    PrintError(config.error().cause);
+    return kExitInvalid;
+  }
+  SignalPipe signals;  // before anything long: a signal during the resume is not lost
+  if (!signals.ok()) {
+    PrintError(std::string("cannot create the signal pipe: ") + std::strerror(errno));
+    return kExitFailed;
+  }
+  EventLog log;
+  FinishObserver observer(log);  // outlives the runtime
+  auto warn = [&log](const std::string& message) {
+    log.Write("warn", "warning", json::Object{{"message", message}});
+  };
+  Result<std::unique_ptr<retrain::LocalRuntime>> opened = retrain::LocalRuntime::ForProject(
+      *config, &observer, warn,
+      // A daemon runs for months: no waiting for another holder, and no finished results
+      // kept in memory (they are in the store).
+      retrain::RuntimeOptions{.lock_timeout = std::chrono::milliseconds(0),
+                              .keep_finished = false});
+  if (!opened.ok()) {
+    PrintError(opened.error().cause);
+    return ExitCodeFor(opened.error());
+  }
+  std::unique_ptr<retrain::LocalRuntime> runtime = std::move(opened).value();
+  for (const std::string& arn : runtime->resumed()) {
+    log.Write("info", "resumed", json::Object{{"execution_arn", arn}});
+  }
+
+  SystemClock clock;
+  retrain::ScheduleRunner runner(
+      clock, runtime->executions(), [&log](const retrain::FiredSlot& fired) {
+        json::Object fields;
+        fields["schedule"] = fired.schedule;
+        fields["slot"] = FormatIso8601(fired.slot);
+        fields["execution_name"] = fired.execution_name;
+        if (!fired.execution_arn.empty()) fields["execution_arn"] = fired.execution_arn;
+        if (fired.already_fired) fields["already_fired"] = true;
+        if (fired.error) {
+          fields["error"] = fired.error->error;
+          fields["cause"] = fired.error->cause;
+        }
+        log.Write(fired.error ? "error" : "info", "fired", std::move(fields));
+      });
+  for (const auto& [name, schedule] : config->schedules) {
+    Status added = runner.Add(name, schedule, runtime->ArnOf(schedule.state_machine));
+    if (!added.ok()) {  // LoadProject validated them: not expected
+      PrintError("schedules." + name + ": " + added.error().cause);
+      return kExitInvalid;
+    }
+  }
+  json::Array upcoming;
+  for (const auto& [name, at] : runner.Upcoming()) {
+    upcoming.push_back(json::Object{{"schedule", name}, {"next", FormatIso8601(at)}});
+  }
+  log.Write("info", "started",
+            json::Object{{"project", config->dir},
+                         {"pid", static_cast<int64_t>(getpid())},
+                         {"resumed", static_cast<int64_t>(runtime->resumed().size())},
+                         {"schedules", std::move(upcoming)}});
+
+  std::thread firing([&runner] { runner.Run(); });
+  const int sig = signals.Wait(std::chrono::milliseconds(-1));
+  log.Write("info", "stopping",
+            json::Object{{"signal", SignalName(sig)},
+                         {"running", runtime->executions().running()},
+                         {"shutdown_timeout_seconds", options.shutdown_timeout_seconds}});
+  runner.Stop();
+  firing.join();
+
+  // Wait for the running executions, up to the timeout or a second signal.
+  const auto give_up =
+      std::chrono::steady_clock::now() + std::chrono::seconds(options.shutdown_timeout_seconds);
+  bool again = false;
+  while (runtime->executions().running() > 0 && !again &&
+         std::chrono::steady_clock::now() < give_up) {
+    again = signals.Wait(std::chrono::milliseconds(50)) != 0;
+  }
+  const int64_t left = runtime->executions().running();
+  if (left > 0) {
+    // Their last checkpoints are in the store: the next start resumes them. Destroying the
+    // runtime would wait for them, so leave as a killed process would (the store's commits
+    // are atomic).
+    log.Write("warn", "stopped",
+              json::Object{{"left_running", left},
+                           {"message",
+                            "executions still running stay RUNNING in the store "
+                            "and resume at the next start"}});
+    std::fflush(nullptr);
+    std::_Exit(kExitOk);
+  }
+  runtime.reset();  // commits the remaining history, releases the lock
+  log.Write("info", "stopped", json::Object{{"left_running", 0}});
+  return kExitOk;
+}
+
+}  // namespace autoretrain::cli

@@ -1,0 +1,30 @@
+// `autoretrain serve`: the long-running daemon over a project. It takes the project's lock
+// (failing at once when another process holds it), resumes the executions an interrupted
+// process left running, fires the project's schedules (retrain::ScheduleRunner), logs one JSON
+// line per event to stderr, and on SIGTERM or SIGINT stops firing, waits a bounded time for
+// running executions and exits 0 (docs/serve.md).
+//
+// Thread-safety: call from the main thread only; it installs SIGTERM and SIGINT handlers for
+// the duration of the call.
+#ifndef AUTORETRAIN_CLI_SERVE_COMMAND_H_
+#define AUTORETRAIN_CLI_SERVE_COMMAND_H_
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace autoretrain::cli {
+
+struct ServeOptions {
+  std::string project = ".";
+  int shutdown_timeout_seconds = 30;
+};
+
+// Adds the subcommand to `app`, parsing into *options (which must outlive `app`).
+CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options);
+
+// Runs it until a signal; returns the exit code (output.h).
+int ServeCommand(const ServeOptions& options);
+
+}  // namespace autoretrain::cli
+
+#endif  // AUTORETRAIN_CLI_SERVE_COMMAND_H_
