@@ -31,7 +31,12 @@ Result<std::unique_ptr<store::Store>> OpenProjectStore(const ProjectConfig& conf
   if (!fs::exists(path, ec)) return store::Store::OpenInMemory();
   store::StoreOptions options;
   options.read_only = true;
-  return store::Store::Open(path, options);
+  Result<std::unique_ptr<store::Store>> opened = store::Store::Open(path, options);
+  // A database without a schema holds nothing yet (a first run may be creating it right now).
+  if (!opened.ok() && opened.error().error == store::kStoreUninitialized) {
+    return store::Store::OpenInMemory();
+  }
+  return opened;
 }
 
 Result<int64_t> PurgeExpiredExecutions(const ProjectConfig& config, store::Store& store,

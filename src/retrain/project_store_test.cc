@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 
 #include "autoretrain/retrain/project.h"
 #include "store/store_test_util.h"
@@ -81,6 +82,20 @@ TEST(PurgeExpiredExecutionsTest, RetentionMustBePositive) {
   ASSERT_FALSE(purged.ok());
   EXPECT_EQ(purged.error().error, "InvalidProjectConfig");
   EXPECT_TRUE(Exists(*store, "old"));
+}
+
+// A database file another process has only just created (no schema yet) holds nothing: reading
+// it gives an empty store, not an error.
+TEST(OpenProjectStoreTest, ADatabaseWithoutSchemaYetReadsAsEmpty) {
+  store::testing::TempDir dir;
+  ProjectConfig config = DefaultProject(dir.path().string());
+  config.data_dir = dir.path().string();
+  { std::ofstream(DatabasePath(config)); }  // an empty file, as SQLite creates it
+  Result<std::unique_ptr<store::Store>> opened = OpenProjectStore(config);
+  ASSERT_TRUE(opened.ok()) << opened.error().cause;
+  Result<std::vector<store::ExecutionRecord>> running = (*opened)->ListRunningExecutions();
+  ASSERT_TRUE(running.ok());
+  EXPECT_TRUE(running->empty());
 }
 
 }  // namespace

@@ -69,14 +69,14 @@ TEST(DatabaseTest, RefusesADatabaseFromANewerVersion) {
   EXPECT_NE(store.error().cause.find("Upgrade autoretrain"), std::string::npos);
 }
 
-TEST(DatabaseTest, ReadOnlyOpenOfAnUnmigratedFileIsRefused) {
+TEST(DatabaseTest, ReadOnlyOpenOfAFileWithoutTheSchemaIsRefusedAsUninitialized) {
   TempDir dir;
   RawExec(dir.File("empty.db"), "CREATE TABLE unrelated (x)");
   StoreOptions options;
   options.read_only = true;
   auto store = Store::Open(dir.File("empty.db"), options);
   ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.error().error, kStoreReadOnly);
+  EXPECT_EQ(store.error().error, kStoreUninitialized);
 }
 
 }  // namespace

@@ -89,6 +89,9 @@ Status Migrate(Database& db) {
   };
   if (*version > kSchemaVersion) return too_new(*version);
   if (*version == kSchemaVersion) return OkStatus();
+  if (db.read_only() && *version == 0) {
+    return Error{kStoreUninitialized, "database '" + db.path() + "' has no schema yet"};
+  }
   if (db.read_only()) {
     return Error{kStoreReadOnly, "database '" + db.path() + "' needs its schema upgraded from " +
                                      std::to_string(*version) + " to " +

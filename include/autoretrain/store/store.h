@@ -40,6 +40,9 @@ inline constexpr char kStoreReadOnly[] = "StoreReadOnly";  // read-only file, mo
 inline constexpr char kStoreLocked[] = "StoreLocked";      // another process holds the database
 inline constexpr char kStoreCorrupt[] = "StoreCorrupt";    // not a database, or damaged
 inline constexpr char kStoreError[] = "StoreError";        // any other SQLite failure
+// A read-only open found no schema at all: a new database nothing was recorded in yet (another
+// process may be creating it at this moment).
+inline constexpr char kStoreUninitialized[] = "StoreUninitialized";
 // The file was written by a newer autoretrain (its schema version is above kSchemaVersion).
 inline constexpr char kStoreSchemaTooNew[] = "StoreSchemaTooNew";
 
@@ -66,7 +69,8 @@ class Store {
   // Opens (creating if needed) the database file at `path` and brings its schema up to
   // kSchemaVersion in one transaction. Fails with a Store* error: kStoreSchemaTooNew for a
   // newer file, kStoreCorrupt for a file that is not a database, kStoreReadOnly when it cannot
-  // be created or migrated, kStoreLocked when another process holds it past busy_timeout.
+  // be created or migrated (kStoreUninitialized when opened read-only before any schema),
+  // kStoreLocked when another process holds it past busy_timeout.
   static Result<std::unique_ptr<Store>> Open(const std::string& path, StoreOptions options = {});
   // A private in-memory database with the current schema (gone when the Store is destroyed).
   static Result<std::unique_ptr<Store>> OpenInMemory();
