@@ -38,7 +38,9 @@ std::string Utc(TimePoint t) {
 
 CLI::App* AddSchedulesCommand(CLI::App& app, SchedulesOptions* options) {
   CLI::App* cmd = app.add_subcommand(
-      "schedules", "Check EventBridge Scheduler schedule expressions before deploying them.");
+      "schedules",
+      "Check EventBridge Scheduler schedule expressions before deploying them; list the "
+      "project's schedules with their next and last fires.");
   cmd->require_subcommand(1);
   CLI::App* next = cmd->add_subcommand(
       "next",
@@ -64,15 +66,21 @@ CLI::App* AddSchedulesCommand(CLI::App& app, SchedulesOptions* options) {
   next->add_flag("--json", options->json,
                  "Print one JSON object: {\"expression\", \"timezone\", \"after\", "
                  "\"fireTimes\": [{\"utc\", \"local\"}]}");
+  next->callback([options] { options->action = SchedulesOptions::Action::kNext; });
   next->footer(
       "cron and at are evaluated on the zone's wall clock: a local time that does not exist "
       "(daylight saving gap) is skipped, one that occurs twice fires once. See "
       "docs/schedules.md.\n"
       "Exit status: 0 printed, 2 an invalid expression, zone or argument.");
+  AddScheduleListingCommands(cmd, options);
   return cmd;
 }
 
 int SchedulesCommand(const SchedulesOptions& options) {
+  if (options.action == SchedulesOptions::Action::kList) return ListSchedulesCommand(options);
+  if (options.action == SchedulesOptions::Action::kDescribe) {
+    return DescribeScheduleCommand(options);
+  }
   if (options.count < 1 || options.count > 1000) {
     PrintError("-n: " + std::to_string(options.count) + " is not a count from 1 to 1000");
     return kExitInvalid;

@@ -1,9 +1,10 @@
-"""End-to-end tests of `autoretrain schedules next` (EventBridge Scheduler expressions)."""
+"""End-to-end tests of `autoretrain schedules next|list|describe` (EventBridge Scheduler)."""
 
+import datetime
 import json
 import unittest
 
-from test_cli_support import autoretrain, require_binary
+from test_cli_support import TempDirTestCase, autoretrain, require_binary
 
 AFTER = "2026-11-26T07:53:00Z"
 
@@ -127,6 +128,140 @@ class SchedulesNextTest(unittest.TestCase):
         proc = autoretrain("schedule")
         self.assertEqual(proc.returncode, 2)
         self.assertIn("init, run, check, executions, schedules", proc.stderr)
+
+
+SEED_SCHEDULE = "weekly-retraining-check"
+TRIGGER = "creditcard-auto-retraining-trigger"
+TRIGGER_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:" + TRIGGER
+FIRED_NAME = SEED_SCHEDULE + "-20261123T030000Z"
+
+
+def next_monday_0300_utc():
+    """The seed schedule's next slot after now, as the CLI prints it."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    slot = now.replace(hour=3, minute=0, second=0, microsecond=0)
+    slot += datetime.timedelta(days=(0 - slot.weekday()) % 7)
+    if slot <= now:
+        slot += datetime.timedelta(days=7)
+    return slot.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class SchedulesListTest(TempDirTestCase):
+    def setUp(self):
+        super().setUp()
+        self.project = self.init_project()
+
+    def schedules(self, *args):
+        proc = autoretrain("schedules", *args, "--project", self.project)
+        self.assertEqual(proc.returncode, 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+        self.assertEqual(proc.stderr, "")
+        return proc.stdout
+
+    def fire_slot(self):
+        self.run_ok("run", TRIGGER, "--project", self.project, "--name", FIRED_NAME)
+        # Not a fired slot: another name, another schedule's prefix, a malformed stamp.
+        for name in ["manual-run", "weekly-retraining-check-x-20261123T030000Z",
+                     "weekly-retraining-check-2026112T030000Z"]:
+            self.run_ok("run", TRIGGER, "--project", self.project, "--name", name)
+
+    def test_list_shows_the_seed_schedule(self):
+        out = self.schedules("list")
+        lines = out.splitlines()
+        self.assertEqual(lines[0].split(), ["NAME", "STATE", "EXPRESSION", "TIME", "ZONE",
+                                            "NEXT", "(UTC)", "LAST", "FIRE", "LAST", "STATUS"])
+        self.assertEqual(len(lines), 2)
+        self.assertEqual(lines[1].split()[0], SEED_SCHEDULE)
+        self.assertIn("ENABLED  cron(0 3 ? * MON *)  UTC", lines[1])
+        self.assertIn(next_monday_0300_utc(), lines[1])
+        self.assertTrue(lines[1].rstrip().endswith("-          -"), lines[1])
+
+    def test_list_after_and_json(self):
+        out = json.loads(self.schedules("list", "--after", "2026-11-26T07:53:00Z", "--json"))
+        self.assertEqual(out, {"Schedules": [{
+            "Name": SEED_SCHEDULE,
+            "State": "ENABLED",
+            "ScheduleExpression": "cron(0 3 ? * MON *)",
+            "ScheduleExpressionTimezone": "UTC",
+            "Target": {"Arn": TRIGGER_ARN, "Input": "{}"},
+            "NextFireTimes": [{"utc": "2026-11-30T03:00:00Z",
+                               "local": "2026-11-30T03:00:00+00:00"}],
+            "LastExecution": None,
+        }]})
+
+    def test_describe_next_three(self):
+        out = self.schedules("describe", SEED_SCHEDULE, "-n", "3", "--after",
+                             "2026-11-26T07:53:00Z")
+        self.assertIn("Name:          weekly-retraining-check\n", out)
+        self.assertIn("State:         ENABLED\n", out)
+        self.assertIn("Expression:    cron(0 3 ? * MON *)\n", out)
+        self.assertIn("Time zone:     UTC\n", out)
+        self.assertIn(f"State machine: {TRIGGER} ({TRIGGER_ARN})\n", out)
+        self.assertIn("Last fire:     none\n", out)
+        self.assertIn("Next 3 fire times (UTC, then UTC):\n"
+                      "  2026-11-30T03:00:00Z  2026-11-30T03:00:00+00:00\n"
+                      "  2026-12-07T03:00:00Z  2026-12-07T03:00:00+00:00\n"
+                      "  2026-12-14T03:00:00Z  2026-12-14T03:00:00+00:00\n", out)
+        out = json.loads(self.schedules("describe", SEED_SCHEDULE, "--json"))
+        self.assertEqual(len(out["NextFireTimes"]), 5)
+        self.assertEqual(out["NextFireTimes"][0]["utc"], next_monday_0300_utc())
+
+    def test_a_fired_slot_is_the_last_fire(self):
+        self.fire_slot()
+        line = self.schedules("list").splitlines()[1]
+        self.assertIn(f"{FIRED_NAME}  SUCCEEDED", line)
+        out = self.schedules("describe", SEED_SCHEDULE)
+        self.assertIn(f"Last fire:     {FIRED_NAME} SUCCEEDED started ", out)
+        last = json.loads(self.schedules("describe", SEED_SCHEDULE, "--json"))["LastExecution"]
+        self.assertEqual(last["executionArn"],
+                         f"arn:aws:states:us-east-1:123456789012:execution:{TRIGGER}:{FIRED_NAME}")
+        self.assertEqual(last["status"], "SUCCEEDED")
+        self.assertRegex(last["startDate"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+        listed = json.loads(self.schedules("list", "--json"))["Schedules"][0]["LastExecution"]
+        self.assertEqual(listed, last)
+
+    def test_disabled_schedule_and_time_zone(self):
+        config = json.loads((self.project / "autoretrain.json").read_text())
+        config["schedules"]["kolkata"] = {
+            "expression": "cron(0 3 ? * MON *)", "timezone": "Asia/Kolkata",
+            "state_machine": TRIGGER, "input": {"force": True}}
+        config["schedules"][SEED_SCHEDULE]["state"] = "DISABLED"
+        (self.project / "autoretrain.json").write_text(json.dumps(config))
+        out = json.loads(self.schedules("list", "--after", "2026-11-26T07:53:00Z", "--json"))
+        by_name = {s["Name"]: s for s in out["Schedules"]}
+        self.assertEqual(by_name[SEED_SCHEDULE]["State"], "DISABLED")
+        self.assertEqual(by_name[SEED_SCHEDULE]["NextFireTimes"], [])
+        self.assertEqual(by_name["kolkata"]["Target"]["Input"], '{"force":true}')
+        self.assertEqual(by_name["kolkata"]["NextFireTimes"],
+                         [{"utc": "2026-11-29T21:30:00Z", "local": "2026-11-30T03:00:00+05:30"}])
+        self.assertIn("No fire times: the schedule is DISABLED.",
+                      self.schedules("describe", SEED_SCHEDULE))
+
+    def test_unknown_schedule_and_bad_arguments(self):
+        proc = autoretrain("schedules", "describe", "weekly-retraining-chek",
+                           "--project", self.project)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stdout, "")
+        self.assertIn("(did you mean 'weekly-retraining-check'?)", proc.stderr)
+        proc = autoretrain("schedules", "describe", "nightly", "--project", self.project)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("its schedules: weekly-retraining-check", proc.stderr)
+        for args in [["describe", SEED_SCHEDULE, "-n", "0"],
+                     ["list", "--after", "tomorrow"], ["describe"]]:
+            with self.subTest(args=args):
+                proc = autoretrain("schedules", *args, "--project", self.project)
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+        proc = autoretrain("schedules", "list", "--project", self.tmp / "missing")
+        self.assertEqual(proc.returncode, 2)
+        (self.project / "autoretrain.json").write_text("{")
+        proc = autoretrain("schedules", "list", "--project", self.project)
+        self.assertEqual(proc.returncode, 2)
+
+    def test_unreadable_store_exits_1(self):
+        data = self.project / "data"
+        data.mkdir(exist_ok=True)
+        (data / "autoretrain.db").write_bytes(b"not a database" * 100)
+        proc = autoretrain("schedules", "list", "--project", self.project)
+        self.assertEqual(proc.returncode, 1, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
 
 
 if __name__ == "__main__":
