@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <system_error>
 #include <utility>
 
 #include "autoretrain/asl/parser.h"
@@ -33,9 +34,7 @@ Result<std::shared_ptr<const asl::StateMachine>> CompileStored(const std::string
 ExecutionService::ExecutionService(engine::Executor& executor, AccountContext account,
                                    HistoryRecorder* recorder, ExecutionServiceOptions options)
     : executor_(executor), account_(std::move(account)), recorder_(recorder), options_(options) {
-  const int workers = std::max(1, options_.workers);
-  for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { WorkerLoop(); });
-  timer_thread_ = std::thread([this] { TimerLoop(); });
+  options_.workers = std::max(1, options_.workers);
 }
 
 ExecutionService::~ExecutionService() {
@@ -47,7 +46,7 @@ ExecutionService::~ExecutionService() {
   ready_cv_.notify_all();
   timer_cv_.notify_all();
   for (std::thread& worker : workers_) worker.join();
-  timer_thread_.join();
+  if (timer_thread_.joinable()) timer_thread_.join();
 }
 
 std::string ExecutionService::AddStateMachine(const std::string& name,
@@ -172,13 +171,32 @@ Result<engine::ExecutionResult> ExecutionService::RunSync(std::string_view state
 void ExecutionService::Enqueue(Entry* entry) {
   entry->phase = Phase::kReady;
   ready_.push_back(entry);
+  // Workers start on demand, up to the limit: a one-off `autoretrain run` pays for one thread,
+  // not for the whole pool.
+  if (idle_workers_ == 0 && static_cast<int>(workers_.size()) < options_.workers) {
+    try {
+      workers_.emplace_back([this] { WorkerLoop(); });
+      return;
+    } catch (const std::system_error&) {
+      // Out of threads: the workers already running take it. With none at all it cannot run.
+      if (workers_.empty()) {
+        ready_.pop_back();
+        entry->execution->Fail(
+            Error{"States.Runtime", "the execution cannot run: no worker thread could be started"});
+        Finished(entry);
+        return;
+      }
+    }
+  }
   ready_cv_.notify_one();
 }
 
 void ExecutionService::WorkerLoop() {
   std::unique_lock lock(mu_);
   for (;;) {
+    ++idle_workers_;
     ready_cv_.wait(lock, [this] { return stopping_ || !ready_.empty(); });
+    --idle_workers_;
     if (ready_.empty()) return;  // stopping
     Entry* entry = ready_.front();
     ready_.pop_front();
@@ -196,7 +214,19 @@ void ExecutionService::WorkerLoop() {
       entry->phase = Phase::kWaiting;
       entry->wake_at = entry->execution->wake_at();
       timers_.push(Timer{entry->wake_at, entry});
-      timer_cv_.notify_one();
+      // The timer thread too starts with the first execution that waits.
+      if (timer_thread_.joinable()) {
+        timer_cv_.notify_one();
+      } else {
+        try {
+          timer_thread_ = std::thread([this] { TimerLoop(); });
+        } catch (const std::system_error&) {
+          timers_.pop();
+          entry->execution->Fail(Error{
+              "States.Runtime", "the execution cannot wait: no timer thread could be started"});
+          Finished(entry);
+        }
+      }
     }
   }
 }

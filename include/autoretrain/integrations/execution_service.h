@@ -52,7 +52,7 @@ struct ExecutionServiceOptions {
 class ExecutionService final : public ExecutionLauncher {
  public:
   // `executor` (whose observer should be `recorder` when there is one) and `recorder` (may be
-  // null: nothing durable) must outlive the service. Starts the worker and timer threads.
+  // null: nothing durable) must outlive the service. Threads start when work arrives.
   ExecutionService(engine::Executor& executor, AccountContext account, HistoryRecorder* recorder,
                    ExecutionServiceOptions options = {});
   // Waits for every execution to finish, then stops the threads.
@@ -150,8 +150,9 @@ class ExecutionService final : public ExecutionLauncher {
   std::vector<std::string> started_order_;
   int64_t running_ = 0;
   bool stopping_ = false;
-  std::vector<std::thread> workers_;
-  std::thread timer_thread_;
+  std::vector<std::thread> workers_;  // started on demand, up to options_.workers
+  int idle_workers_ = 0;              // workers waiting for ready_
+  std::thread timer_thread_;          // started with the first waiting execution
 };
 
 }  // namespace autoretrain::integrations
