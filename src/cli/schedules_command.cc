@@ -95,14 +95,8 @@ int SchedulesCommand(const SchedulesOptions& options) {
     PrintError("--tz: " + zone.error().cause);
     return kExitInvalid;
   }
-  TimePoint after{};
-  if (options.after.empty()) {
-    after = SystemClock().Now();
-  } else if (!ParseIso8601(options.after, &after)) {
-    PrintError("--after: '" + options.after +
-               "' is not an ISO 8601 timestamp with a zone, such as 2026-11-26T00:00:00Z");
-    return kExitInvalid;
-  }
+  std::optional<TimePoint> after = AfterOption(options.after);
+  if (!after) return kExitInvalid;
   std::optional<TimePoint> start;
   if (!options.start.empty()) {
     TimePoint t{};
@@ -114,11 +108,11 @@ int SchedulesCommand(const SchedulesOptions& options) {
     start = t;
   }
   const std::vector<TimePoint> times =
-      scheduler::NextFireTimes(*expression, *zone, after, options.count, start);
+      scheduler::NextFireTimes(*expression, *zone, *after, options.count, start);
   if (options.json) {
     std::cout << "{\"expression\": " << JsonString(options.expression)
               << ", \"timezone\": " << JsonString(zone->name())
-              << ", \"after\": " << JsonString(FormatIso8601(after)) << ", \"fireTimes\": [";
+              << ", \"after\": " << JsonString(FormatIso8601(*after)) << ", \"fireTimes\": [";
     for (size_t i = 0; i < times.size(); ++i) {
       std::cout << (i ? ", " : "") << "{\"utc\": " << JsonString(Utc(times[i]))
                 << ", \"local\": " << JsonString(scheduler::FormatLocal(times[i], *zone)) << "}";
@@ -128,7 +122,7 @@ int SchedulesCommand(const SchedulesOptions& options) {
   }
   std::cout << "Expression: " << options.expression << "\n"
             << "Time zone:  " << zone->name() << "\n"
-            << "After:      " << FormatIso8601(after) << "\n";
+            << "After:      " << FormatIso8601(*after) << "\n";
   if (times.empty()) {
     std::cout << "No fire times after that.\n";
     return kExitOk;
@@ -139,6 +133,15 @@ int SchedulesCommand(const SchedulesOptions& options) {
     std::cout << "  " << Utc(t) << "  " << scheduler::FormatLocal(t, *zone) << '\n';
   }
   return kExitOk;
+}
+
+std::optional<TimePoint> AfterOption(const std::string& after) {
+  if (after.empty()) return SystemClock().Now();
+  TimePoint t{};
+  if (ParseIso8601(after, &t)) return t;
+  PrintError("--after: '" + after +
+             "' is not an ISO 8601 timestamp with a zone, such as 2026-11-26T00:00:00Z");
+  return std::nullopt;
 }
 
 }  // namespace autoretrain::cli

@@ -9,7 +9,10 @@
 #define AUTORETRAIN_CLI_SCHEDULES_COMMAND_H_
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
+
+#include "autoretrain/common/clock.h"
 
 namespace autoretrain::cli {
 
@@ -37,6 +40,10 @@ int SchedulesCommand(const SchedulesOptions& options);
 void AddScheduleListingCommands(CLI::App* schedules, SchedulesOptions* options);
 int ListSchedulesCommand(const SchedulesOptions& options);
 int DescribeScheduleCommand(const SchedulesOptions& options);
+
+// The instant --after names (now when empty); prints the error and returns nullopt when it is not
+// an ISO 8601 timestamp with a zone.
+std::optional<TimePoint> AfterOption(const std::string& after);
 
 }  // namespace autoretrain::cli
 

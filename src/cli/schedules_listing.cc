@@ -97,12 +97,8 @@ std::optional<Listing> Load(const SchedulesOptions& options, const std::string& 
     *exit_code = ExitCodeFor(config.error());
     return std::nullopt;
   }
-  TimePoint after{};
-  if (options.after.empty()) {
-    after = SystemClock().Now();
-  } else if (!ParseIso8601(options.after, &after)) {
-    PrintError("--after: '" + options.after +
-               "' is not an ISO 8601 timestamp with a zone, such as 2026-11-26T00:00:00Z");
+  std::optional<TimePoint> after = AfterOption(options.after);
+  if (!after) {
     *exit_code = kExitInvalid;
     return std::nullopt;
   }
@@ -136,7 +132,7 @@ std::optional<Listing> Load(const SchedulesOptions& options, const std::string& 
       // As ScheduleRunner: rate() slots count from the Unix epoch.
       std::optional<TimePoint> start;
       if (expression->kind == scheduler::ScheduleExpression::kRate) start = TimePoint{};
-      for (TimePoint t : scheduler::NextFireTimes(*expression, *zone, after, count, start)) {
+      for (TimePoint t : scheduler::NextFireTimes(*expression, *zone, *after, count, start)) {
         view.next.emplace_back(t, scheduler::FormatLocal(t, *zone));
       }
     }
