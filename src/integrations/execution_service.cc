@@ -11,7 +11,6 @@
 #include "autoretrain/asl/parser.h"
 #include "integrations/checkpoint_codec.h"
 #include "integrations/execution_name.h"
-#include "integrations/history_recorder.h"
 
 namespace autoretrain::integrations {
 namespace {
