@@ -81,6 +81,14 @@ void DefinitionReader::CheckFields(const json::Object& obj, const std::string& l
   }
 }
 
+void DefinitionReader::NoteStateName(const std::string& name, const std::string& location) {
+  auto [it, inserted] = state_locations_.emplace(name, location);
+  if (inserted) return;
+  Add(kDuplicateStateName, location,
+      "Duplicate State name: '" + name + "' is also defined at " + it->second +
+          "; state names must be unique in the whole state machine, branches included");
+}
+
 void DefinitionReader::CheckRequired(const json::Object& obj, const std::string& location,
                                      std::initializer_list<std::string_view> required) {
   std::string missing;

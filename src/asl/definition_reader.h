@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,11 +83,16 @@ class DefinitionReader {
   OptionalPath NullablePathField(const json::Object& obj, std::string_view key,
                                  const std::string& location, PathKind kind);
 
+  // Notes a state name found at `location`; a name used twice anywhere in the definition
+  // (branches and item processors included) is DUPLICATE_STATE_NAME.
+  void NoteStateName(const std::string& name, const std::string& location);
+
   // QueryLanguage: "JSONPath" is fine, "JSONata" is UNSUPPORTED_FEATURE, anything else invalid.
   void CheckQueryLanguage(const json::Object& obj, const std::string& location);
 
  private:
   std::vector<Diagnostic> diagnostics_;
+  std::map<std::string, std::string, std::less<>> state_locations_;  // name -> first location
 };
 
 }  // namespace autoretrain::asl

@@ -98,17 +98,19 @@ bool IsTerminal(const json::Value& raw) {
 
 }  // namespace
 
-void CheckGraph(const json::Object& states_json, DefinitionReader* reader, StateMachine* machine) {
+void CheckGraph(const json::Object& states_json, const std::string& base, DefinitionReader* reader,
+                StateMachine* machine) {
+  const std::string states_location = base + "/States";
   GraphChecker checker(reader, machine);
   bool has_terminal = false;
   size_t i = 0;
   for (const auto& [name, raw] : states_json) {
-    checker.ResolveState(raw, PointerAppend("/States", name), &machine->states[i]);
+    checker.ResolveState(raw, PointerAppend(states_location, name), &machine->states[i]);
     has_terminal = has_terminal || IsTerminal(raw);
     ++i;
   }
   if (!has_terminal) {
-    reader->Add(kMissingEndState, "/States",
+    reader->Add(kMissingEndState, states_location,
                 "The state machine has no terminal state: no state has \"End\": true and there "
                 "is no Succeed or Fail state");
   }
@@ -137,7 +139,7 @@ void CheckGraph(const json::Object& states_json, DefinitionReader* reader, State
   for (size_t s = 0; s < reached.size(); ++s) {
     if (reached[s]) continue;
     const std::string& name = machine->states[s].name;
-    reader->Add(kMissingTransitionTarget, PointerAppend("/States", name),
+    reader->Add(kMissingTransitionTarget, PointerAppend(states_location, name),
                 "State \"" + name + "\" is not reachable.");
   }
 }

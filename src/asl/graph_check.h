@@ -14,10 +14,13 @@
 
 namespace autoretrain::asl {
 
-// `states_json` is the definition's "States" object, whose members are machine->states in
+// `states_json` is the "States" object of the machine at `base` (the definition itself at "",
+// a Parallel branch at "/States/P/Branches/0", ...), whose members are machine->states in
 // order; machine->index_by_name is filled. Reachability is only checked when
-// machine->start_index names a state.
-void CheckGraph(const json::Object& states_json, DefinitionReader* reader, StateMachine* machine);
+// machine->start_index names a state. A branch is its own scope: its states may only go to
+// each other.
+void CheckGraph(const json::Object& states_json, const std::string& base, DefinitionReader* reader,
+                StateMachine* machine);
 
 }  // namespace autoretrain::asl
 

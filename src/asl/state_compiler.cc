@@ -29,10 +29,7 @@ void CompilePassState(const json::Object& obj, const std::string& location,
                       {"Type", "Comment", "QueryLanguage", "InputPath", "OutputPath", "ResultPath",
                        "Parameters", "Result", "Next", "End"},
                       " in a 'Pass' state", /*assign_allowed=*/true);
-  state->input_path = reader->NullablePathField(obj, "InputPath", location, PathKind::kFull);
-  state->output_path = reader->NullablePathField(obj, "OutputPath", location, PathKind::kFull);
-  state->result_path =
-      reader->NullablePathField(obj, "ResultPath", location, PathKind::kResultPath);
+  CompilePathFields(obj, location, reader, state);
   state->parameters = CompileTemplateField(obj, "Parameters", location, reader);
   if (const json::Value* result = obj.if_contains("Result")) state->result = *result;
   CompileTransition(obj, location, reader, state);
@@ -45,16 +42,6 @@ void CompileSucceedState(const json::Object& obj, const std::string& location,
                       " in a 'Succeed' state", /*assign_allowed=*/false);
   state->input_path = reader->NullablePathField(obj, "InputPath", location, PathKind::kFull);
   state->output_path = reader->NullablePathField(obj, "OutputPath", location, PathKind::kFull);
-}
-
-// Parallel and Map come in a later issue. Their transitions are still read so that the states
-// after them are not also reported as unreachable or their Next as dangling.
-void CompileUnsupportedState(const json::Object& obj, const std::string& location,
-                             DefinitionReader* reader, State* state) {
-  reader->Add(kUnsupportedFeature, PointerAppend(location, "Type"),
-              "state type '" + std::string(StateTypeName(state->type)) +
-                  "' is not supported yet by autoretrain");
-  CompileTransition(obj, location, reader, state);
 }
 
 }  // namespace
@@ -104,8 +91,9 @@ void CompileState(const std::string& name, const json::Value& value, const std::
     case StateType::kFail:
       return CompileFailState(obj, location, reader, state);
     case StateType::kParallel:
+      return CompileParallelState(obj, location, reader, state);
     case StateType::kMap:
-      return CompileUnsupportedState(obj, location, reader, state);
+      return CompileMapState(obj, location, reader, state);
   }
 }
 
@@ -177,6 +165,14 @@ void CompileTransition(const json::Object& obj, const std::string& location,
                    "State '" + state->name + "' must have either a 'Next' field or \"End\": true");
   }
   state->end = !has_next && end.value_or(false);
+}
+
+void CompilePathFields(const json::Object& obj, const std::string& location,
+                       DefinitionReader* reader, State* state) {
+  state->input_path = reader->NullablePathField(obj, "InputPath", location, PathKind::kFull);
+  state->output_path = reader->NullablePathField(obj, "OutputPath", location, PathKind::kFull);
+  state->result_path =
+      reader->NullablePathField(obj, "ResultPath", location, PathKind::kResultPath);
 }
 
 std::optional<PayloadTemplate> CompileTemplateField(const json::Object& obj, std::string_view key,

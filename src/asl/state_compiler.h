@@ -19,6 +19,19 @@ namespace autoretrain::asl {
 // The longest state name AWS accepts, in characters.
 inline constexpr size_t kMaxStateNameLength = 80;
 
+// Compiles StartAt and States of the machine at `location` (the definition itself at "", a
+// Parallel branch or a Map's ItemProcessor below it) into *machine, with the graph checks.
+// The caller checks the object's other fields.
+void CompileMachineBody(const json::Object& obj, const std::string& location,
+                        DefinitionReader* reader, StateMachine* machine);
+
+// A machine nested in a state (a Parallel branch, a Map's ItemProcessor) at `location`:
+// `value` must be an object with StartAt and States and no fields beyond `allowed`; `what`
+// names it in messages ("a Parallel branch").
+void CompileNestedMachine(const json::Value& value, const std::string& location,
+                          std::initializer_list<std::string_view> allowed, std::string_view what,
+                          DefinitionReader* reader, StateMachine* machine);
+
 // Compiles the state `name` whose JSON is `value`, found at `location` ("/States/<name>").
 // *state is filled as far as the definition allows even when there are problems.
 void CompileState(const std::string& name, const json::Value& value, const std::string& location,
@@ -33,6 +46,10 @@ void CompileWaitState(const json::Object& obj, const std::string& location,
                       DefinitionReader* reader, State* state);
 void CompileFailState(const json::Object& obj, const std::string& location,
                       DefinitionReader* reader, State* state);
+void CompileParallelState(const json::Object& obj, const std::string& location,
+                          DefinitionReader* reader, State* state);
+void CompileMapState(const json::Object& obj, const std::string& location, DefinitionReader* reader,
+                     State* state);
 
 // Shared pieces.
 // Next / End as Pass, Task, Wait, Parallel and Map take them: exactly one of a Next string or
@@ -41,6 +58,10 @@ void CompileFailState(const json::Object& obj, const std::string& location,
 bool StateReadsContext(const State& state);
 
 void CompileTransition(const json::Object& obj, const std::string& location,
+                       DefinitionReader* reader, State* state);
+// InputPath, OutputPath (full paths, or null) and ResultPath (a reference path, or null), as
+// Pass, Task, Parallel and Map take them.
+void CompilePathFields(const json::Object& obj, const std::string& location,
                        DefinitionReader* reader, State* state);
 // Parameters / ResultSelector: a JSON object compiled as a PayloadTemplate.
 std::optional<PayloadTemplate> CompileTemplateField(const json::Object& obj, std::string_view key,

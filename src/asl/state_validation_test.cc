@@ -323,16 +323,5 @@ TEST(StateValidationTest, Fail) {
   EXPECT_EQ(machine->states[0].cause_path->text(), "$.why");
 }
 
-TEST(StateValidationTest, ParallelAndMapAreUnsupported) {
-  auto diagnostics = Diagnose(OneState(R"({"Type":"Map","ItemProcessor":{},"Next":"Done"})"));
-  ASSERT_TRUE(Has(diagnostics, kUnsupportedFeature, "/States/S/Type")) << Describe(diagnostics);
-  EXPECT_EQ(diagnostics.size(), 1u) << Describe(diagnostics);
-  for (const Diagnostic& d : diagnostics) {
-    EXPECT_EQ(d.message, "state type 'Map' is not supported yet by autoretrain");
-  }
-  EXPECT_DIAGNOSTIC(OneState(R"({"Type":"Parallel","Branches":[],"End":true})"),
-                    kUnsupportedFeature, "/States/S/Type");
-}
-
 }  // namespace
 }  // namespace autoretrain::asl

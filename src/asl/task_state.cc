@@ -63,10 +63,7 @@ void CompileTaskState(const json::Object& obj, const std::string& location,
       " in a 'Task' state", /*assign_allowed=*/true);
   reader->CheckRequired(obj, location, {"Resource"});
   CompileResource(obj, location, reader, state);
-  state->input_path = reader->NullablePathField(obj, "InputPath", location, PathKind::kFull);
-  state->output_path = reader->NullablePathField(obj, "OutputPath", location, PathKind::kFull);
-  state->result_path =
-      reader->NullablePathField(obj, "ResultPath", location, PathKind::kResultPath);
+  CompilePathFields(obj, location, reader, state);
   state->parameters = CompileTemplateField(obj, "Parameters", location, reader);
   state->result_selector = CompileTemplateField(obj, "ResultSelector", location, reader);
   CompileTimeouts(obj, location, reader, state);

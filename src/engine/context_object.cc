@@ -51,6 +51,18 @@ void ContextObject::SetTaskToken(std::string token) {
   state_dirty_ = true;
 }
 
+void ContextObject::SetMapItem(int64_t index, const json::Value& value) {
+  map_index_ = index;
+  map_value_ = &value;
+  state_dirty_ = true;
+}
+
+void ContextObject::ClearMapItem() {
+  map_index_ = -1;
+  map_value_ = nullptr;
+  state_dirty_ = true;
+}
+
 // The context objects of finished executions on this thread. A new execution takes one and
 // overwrites its strings in place, so it allocates (almost) nothing to build its context.
 // Nested executions on one thread each take their own.
@@ -99,6 +111,7 @@ void ContextObject::Build() {
   machine["Id"].get_string().assign(info_.state_machine_arn);
   machine["Name"].get_string().assign(info_.state_machine_name);
   if (root.contains("Task")) root.erase("Task");
+  if (root.contains("Map")) root.erase("Map");
   state_dirty_ = true;
 }
 
@@ -115,6 +128,12 @@ const json::Value& ContextObject::Get() {
       root["Task"] = json::Object{{"Token", *task_token_}};
     } else if (root.contains("Task")) {
       root.erase("Task");
+    }
+    if (map_value_ != nullptr) {
+      root["Map"] =
+          json::Object{{"Item", json::Object{{"Index", map_index_}, {"Value", *map_value_}}}};
+    } else if (root.contains("Map")) {
+      root.erase("Map");
     }
     state_dirty_ = false;
   }

@@ -45,6 +45,13 @@ class ContextObject {
   int64_t retry_count() const { return retry_count_; }
   // Sets Task.Token (present only while a callback task runs).
   void SetTaskToken(std::string token);
+  // Sets Map.Item.Index and Map.Item.Value (present only while a Map state evaluates the
+  // ItemSelector of one item); `value` must outlive the next ClearMapItem.
+  void SetMapItem(int64_t index, const json::Value& value);
+  void ClearMapItem();
+
+  // What the object says about the execution (a branch's context object says the same).
+  const ExecutionInfo& info() const { return info_; }
 
   // The whole object, e.g. {"Execution":{"Id":..,"Input":..,"Name":..,"RoleArn":..,
   // "StartTime":..,"RedriveCount":0},"State":{"EnteredTime":..,"Name":..,"RetryCount":0},
@@ -62,6 +69,8 @@ class ContextObject {
   TimePoint entered_time_;
   int64_t retry_count_ = 0;
   std::optional<std::string> task_token_;
+  int64_t map_index_ = -1;  // -1: no Map item
+  const json::Value* map_value_ = nullptr;
 };
 
 }  // namespace autoretrain::engine

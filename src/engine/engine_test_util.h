@@ -18,6 +18,7 @@
 
 #include "autoretrain/asl/parser.h"
 #include "autoretrain/common/clock.h"
+#include "autoretrain/engine/execution.h"
 #include "autoretrain/engine/executor.h"
 #include "autoretrain/engine/observer.h"
 #include "autoretrain/engine/task_handler.h"
@@ -126,6 +127,53 @@ struct Harness {
     spec.execution_name = "exec-1";
     spec.input = J(input);
     return executor.Run(*machine, spec);
+  }
+};
+
+// A resume point with its input owned, as a durable observer would keep it.
+struct SavedPoint {
+  ResumePoint point;
+  json::Value input;
+};
+
+// Records events, and keeps every checkpoint with its input; can refuse to go on.
+class CheckpointObserver final : public Observer {
+ public:
+  void OnEvent(std::string_view, const HistoryEvent& event) override { events.push_back(event); }
+  bool OnCheckpoint(std::string_view, const ResumePoint& point) override {
+    SavedPoint saved{point, *point.input};
+    saved.point.input = nullptr;
+    checkpoints.push_back(std::move(saved));
+    return keep_going;
+  }
+  std::vector<std::string> Types(size_t from = 0) const {
+    std::vector<std::string> types;
+    for (size_t i = from; i < events.size(); ++i) types.push_back(events[i].type);
+    return types;
+  }
+  std::vector<HistoryEvent> events;
+  std::vector<SavedPoint> checkpoints;
+  bool keep_going = true;
+};
+
+// Steps Executions by hand (Advance, resume) on a ManualClock.
+struct StepHarness {
+  FakeHandler handler;
+  ManualClock clock{kStart};
+  CheckpointObserver observer;
+  Executor executor{handler, clock, &observer};
+  std::shared_ptr<const asl::StateMachine> machine;
+
+  explicit StepHarness(std::string_view definition) : machine(MustCompile(definition)) {}
+
+  ExecutionSpec Spec(std::string_view input = "{}") const {
+    ExecutionSpec spec;
+    spec.state_machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:test";
+    spec.state_machine_name = "test";
+    spec.execution_name = "exec-1";
+    spec.input = J(input);
+    spec.start_date = kStart;
+    return spec;
   }
 };
 

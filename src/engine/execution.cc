@@ -16,56 +16,6 @@
 namespace autoretrain::engine {
 namespace {
 
-struct StateEventNames {
-  const char* entered;
-  const char* exited;  // nullptr: the state type has no Exited event
-};
-
-StateEventNames EventNames(asl::StateType type) {
-  switch (type) {
-    case asl::StateType::kPass:
-      return {"PassStateEntered", "PassStateExited"};
-    case asl::StateType::kTask:
-      return {"TaskStateEntered", "TaskStateExited"};
-    case asl::StateType::kChoice:
-      return {"ChoiceStateEntered", "ChoiceStateExited"};
-    case asl::StateType::kWait:
-      return {"WaitStateEntered", "WaitStateExited"};
-    case asl::StateType::kSucceed:
-      return {"SucceedStateEntered", "SucceedStateExited"};
-    case asl::StateType::kFail:
-      return {"FailStateEntered", nullptr};
-    case asl::StateType::kParallel:
-      return {"ParallelStateEntered", "ParallelStateExited"};
-    case asl::StateType::kMap:
-      return {"MapStateEntered", "MapStateExited"};
-  }
-  return {"PassStateEntered", "PassStateExited"};
-}
-
-StateOutcome RunState(RunContext& rc, json::Value& input) {
-  switch (rc.state->type) {
-    case asl::StateType::kPass:
-      return RunPassState(rc, input);
-    case asl::StateType::kTask:
-      return RunTaskState(rc, input);
-    case asl::StateType::kChoice:
-      return RunChoiceState(rc, input);
-    case asl::StateType::kWait:
-      return RunWaitState(rc, input);
-    case asl::StateType::kSucceed:
-      return RunSucceedState(rc, input);
-    case asl::StateType::kFail:
-      return RunFailState(rc, input);
-    case asl::StateType::kParallel:
-    case asl::StateType::kMap:
-      break;
-  }
-  return StateOutcome::Failed(
-      rc.StateError(Error{"States.Runtime", std::string(asl::StateTypeName(rc.state->type)) +
-                                                " states are not supported by this engine yet"}));
-}
-
 // The machine's name as the execution ARN carries it; callers may give only the machine ARN.
 std::string MachineName(const ExecutionSpec& spec) {
   if (!spec.state_machine_name.empty()) return spec.state_machine_name;
@@ -117,6 +67,7 @@ Execution::Execution(const Executor& executor, const asl::StateMachine& machine,
   if (executor.observer() != nullptr) {
     parts_->rc.checkpoint = [this] { return Checkpoint(std::nullopt); };
   }
+  parts_->rc.abort_requested = &abort_requested_;
 }
 
 Execution::Execution(const Executor& executor, const asl::StateMachine& machine,
@@ -246,12 +197,8 @@ bool Execution::EnterState() {
   rc.entered_time = now;
   rc.retrier_attempts.clear();
   parts_->context.EnterState(state.name, now);
-  rc.entered_event_id =
-      parts_->history.Record(EventNames(state.type).entered, "stateEnteredEventDetails", [&] {
-        return json::Value(json::Object{{"name", state.name},
-                                        {"input", json::Serialize(current_)},
-                                        {"inputDetails", NotTruncated()}});
-      });
+  rc.frame.reset();
+  rc.entered_event_id = RecordStateEntered(parts_->history, state, current_);
   in_state_ = true;
   return true;
 }
@@ -297,15 +244,11 @@ Execution::Progress Execution::Advance() {
       case StateOutcome::Kind::kHalt:
         Halt();
         return Progress::kFinished;
+      case StateOutcome::Kind::kTimedOut:
+        return TimedOut();
       case StateOutcome::Kind::kNext:
       case StateOutcome::Kind::kEnd:
-        if (const char* exited = EventNames(state.type).exited) {
-          parts_->history.Record(exited, "stateExitedEventDetails", [&] {
-            return json::Value(json::Object{{"name", state.name},
-                                            {"output", json::Serialize(outcome.output)},
-                                            {"outputDetails", NotTruncated()}});
-          });
-        }
+        RecordStateExited(parts_->history, state, outcome.output);
         break;
       case StateOutcome::Kind::kFailed:
         parts_->history.Record("ExecutionFailed", "executionFailedEventDetails", [&] {

@@ -101,7 +101,10 @@ Result<Payload> ApplyTemplate(const std::optional<asl::PayloadTemplate>& tmpl, P
   if (!tmpl) return effective;
   // A template without paths always builds the same value: lend it rather than copy it.
   if (const json::Value* literal = tmpl->literal()) return Payload::BorrowConstant(*literal);
-  Result<json::Value> built = tmpl->Evaluate(effective.get(), context.Get());
+  // The context object is built (copying the execution input into it) only when read.
+  static const json::Value kUnread;
+  Result<json::Value> built =
+      tmpl->Evaluate(effective.get(), tmpl->reads_context() ? context.Get() : kUnread);
   if (!built.ok()) return built.take_error();
   return Payload(std::move(built).value());
 }
@@ -125,6 +128,17 @@ Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::
   if (!selected->borrowed() || output_path.path->is_context()) return std::move(*selected).Take();
   // The node lives inside `output`, which is ours and about to be dropped: move it out.
   return std::move(const_cast<json::Value&>(selected->get()));
+}
+
+Result<json::Value> ApplyResultFields(const asl::State& state, json::Value& raw, bool consume_raw,
+                                      json::Value&& result, ContextObject& context) {
+  Result<Payload> selected =
+      ApplyTemplate(state.result_selector, Payload(std::move(result)), context);
+  if (!selected.ok()) return selected.take_error();
+  Result<json::Value> output =
+      ApplyResultPath(state.result_path, raw, consume_raw, std::move(selected).value().Take());
+  if (!output.ok()) return output;
+  return ApplyOutputPath(state.output_path, std::move(output).value(), context);
 }
 
 }  // namespace autoretrain::engine

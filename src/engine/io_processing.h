@@ -96,6 +96,11 @@ Result<json::Value> ApplyResultPath(const asl::OptionalPath& result_path, json::
 Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::Value&& output,
                                     ContextObject& context);
 
+// ResultSelector -> ResultPath -> OutputPath: what a Task, Parallel or Map state makes of its
+// `result` (the raw input is used as ApplyResultPath describes).
+Result<json::Value> ApplyResultFields(const asl::State& state, json::Value& raw, bool consume_raw,
+                                      json::Value&& result, ContextObject& context);
+
 }  // namespace autoretrain::engine
 
 #endif  // AUTORETRAIN_ENGINE_IO_PROCESSING_H_

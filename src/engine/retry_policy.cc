@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <utility>
+
+#include "engine/io_processing.h"
 
 namespace autoretrain::engine {
 
@@ -33,6 +36,41 @@ std::chrono::milliseconds RetryDelay(const asl::Retrier& retrier, int attempt, d
 double RandomUnit() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+StateOutcome HandleStateError(RunContext& rc, json::Value& input, Error error) {
+  if (std::optional<StateOutcome> retry = RetryOutcome(rc, error)) return std::move(*retry);
+  return CatchOutcome(rc, input, std::move(error));
+}
+
+std::optional<StateOutcome> RetryOutcome(RunContext& rc, const Error& error) {
+  const asl::State& s = *rc.state;
+  rc.retrier_attempts.resize(s.retry.size(), 0);
+  for (size_t i = 0; i < s.retry.size(); ++i) {
+    const asl::Retrier& retrier = s.retry[i];
+    if (!ErrorMatches(retrier.error_equals, error.error)) continue;
+    int& attempts = rc.retrier_attempts[i];
+    if (attempts < retrier.max_attempts) {
+      auto delay = RetryDelay(retrier, attempts, RandomUnit());
+      ++attempts;
+      rc.context.SetRetryCount(rc.context.retry_count() + 1);
+      return StateOutcome::Suspend(rc.clock.Now() + delay);
+    }
+    break;
+  }
+  return std::nullopt;
+}
+
+StateOutcome CatchOutcome(RunContext& rc, json::Value& input, Error error) {
+  for (const asl::Catcher& catcher : rc.state->catch_) {
+    if (!ErrorMatches(catcher.error_equals, error.error)) continue;
+    json::Value error_output = json::Object{{"Error", error.error}, {"Cause", error.cause}};
+    Result<json::Value> caught =
+        ApplyResultPath(catcher.result_path, input, /*consume_raw=*/true, std::move(error_output));
+    if (!caught.ok()) return StateOutcome::Failed(rc.StateError(caught.take_error()));
+    return StateOutcome::GoTo(catcher.next_index, std::move(caught).value());
+  }
+  return StateOutcome::Failed(std::move(error));
 }
 
 }  // namespace autoretrain::engine

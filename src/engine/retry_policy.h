@@ -11,11 +11,15 @@
 #define AUTORETRAIN_ENGINE_RETRY_POLICY_H_
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "autoretrain/asl/state_machine.h"
+#include "autoretrain/common/result.h"
+#include "autoretrain/json/json.h"
+#include "engine/run_context.h"
 
 namespace autoretrain::engine {
 
@@ -28,6 +32,18 @@ std::chrono::milliseconds RetryDelay(const asl::Retrier& retrier, int attempt, d
 
 // A uniform random number in [0, 1] (thread-local generator).
 double RandomUnit();
+
+// What a Task, Parallel or Map state does with the `error` its run ended in: Retry, then Catch,
+// then fail (RetryOutcome, then CatchOutcome).
+StateOutcome HandleStateError(RunContext& rc, json::Value& input, Error error);
+// The first Retrier whose ErrorEquals matches decides: while it has attempts left, the state
+// suspends for its delay and then runs again, with the attempt counted in rc.retrier_attempts
+// and $$.State.RetryCount. Nothing when no Retrier retries: once the matching Retrier's
+// attempts are used up the error goes on to Catch, even if a later Retrier would also match.
+std::optional<StateOutcome> RetryOutcome(RunContext& rc, const Error& error);
+// A matching Catcher continues at its Next with {"Error","Cause"} placed into the raw `input`
+// at its ResultPath; otherwise the state fails with the error.
+StateOutcome CatchOutcome(RunContext& rc, json::Value& input, Error error);
 
 }  // namespace autoretrain::engine
 

@@ -51,4 +51,10 @@ StateOutcome StateOutcome::Halt() {
   return o;
 }
 
+StateOutcome StateOutcome::TimedOut() {
+  StateOutcome o;
+  o.kind = Kind::kTimedOut;
+  return o;
+}
+
 }  // namespace autoretrain::engine

@@ -7,9 +7,12 @@
 #ifndef AUTORETRAIN_ENGINE_RUN_CONTEXT_H_
 #define AUTORETRAIN_ENGINE_RUN_CONTEXT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +26,13 @@
 #include "engine/history.h"
 
 namespace autoretrain::engine {
+
+// Working memory of a state that outlives one run of it: the branches of a Parallel or the
+// iterations of a Map in progress while the state is suspended. Dropped when a state is
+// entered, and when a retry starts the state over.
+struct StateFrame {
+  virtual ~StateFrame() = default;
+};
 
 struct RunContext {
   TaskHandler& handler;
@@ -40,8 +50,19 @@ struct RunContext {
   // True when the state runs again because the suspension it asked for has ended.
   bool woken = false;
   // Reports the position "about to invoke the current task" to the observer (see
-  // Observer::OnCheckpoint); false when the execution must halt. Set by the Execution.
+  // Observer::OnCheckpoint); false when the execution must halt. Set by the Execution; inside
+  // a branch it reports the enclosing top-level state, which a resumed execution runs again.
   std::function<bool()> checkpoint{};
+  std::unique_ptr<StateFrame> frame{};  // the current state's, if it keeps one
+  // Set once an abort was requested (Execution::RequestAbort): branches stop at their next
+  // state boundary so that the execution can end.
+  const std::atomic<bool>* abort_requested = nullptr;
+  // Inside a Parallel branch or a Map iteration: which one ("" at the top level), e.g.
+  // "Fan@5.0/1" for branch 1 of the state entered at event 5 on its first attempt, and how
+  // many states the branch has entered so far. Together they name a run of a task the same
+  // way when a resumed execution runs the enclosing state again (TaskRequest::branch_path).
+  std::string branch_path{};
+  int64_t branch_step = 0;
 
   // An error the engine raises inside the current state, with the prefix AWS puts on such
   // causes: "An error occurred while executing the state 'S' (entered at the event id #2). ".
@@ -51,11 +72,12 @@ struct RunContext {
 // What running one state produced.
 struct StateOutcome {
   enum class Kind {
-    kNext,     // continue at next_index with `output`
-    kEnd,      // the execution succeeds with `output`
-    kFailed,   // the execution fails with `error`
-    kSuspend,  // run the state again (with RunContext::woken set) at `wake_at`
-    kHalt,     // the execution was stopped elsewhere: end it without recording more
+    kNext,      // continue at next_index with `output`
+    kEnd,       // the execution succeeds with `output`
+    kFailed,    // the execution fails with `error`
+    kSuspend,   // run the state again (with RunContext::woken set) at `wake_at`
+    kHalt,      // the execution was stopped elsewhere: end it without recording more
+    kTimedOut,  // a branch of the state reached the execution's deadline
   };
   Kind kind = Kind::kEnd;
   int next_index = -1;
@@ -70,6 +92,7 @@ struct StateOutcome {
   static StateOutcome Failed(Error error);
   static StateOutcome Suspend(TimePoint wake_at);
   static StateOutcome Halt();
+  static StateOutcome TimedOut();
 };
 
 // The state runners: each runs rc.state on its raw input, which it may consume (move from or
@@ -81,6 +104,15 @@ StateOutcome RunChoiceState(RunContext& rc, json::Value& input);
 StateOutcome RunWaitState(RunContext& rc, json::Value& input);
 StateOutcome RunSucceedState(RunContext& rc, json::Value& input);
 StateOutcome RunFailState(RunContext& rc, json::Value& input);
+StateOutcome RunParallelState(RunContext& rc, json::Value& input);
+StateOutcome RunMapState(RunContext& rc, json::Value& input);
+
+// Runs rc.state, whatever its type.
+StateOutcome RunState(RunContext& rc, json::Value& input);
+// Records the <Type>StateEntered event of `state` with its raw input; returns its id.
+int64_t RecordStateEntered(History& history, const asl::State& state, const json::Value& input);
+// Records the <Type>StateExited event of `state` with its output (Fail states have none).
+void RecordStateExited(History& history, const asl::State& state, const json::Value& output);
 
 }  // namespace autoretrain::engine
 

@@ -74,7 +74,9 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
                       .execution_arn = rc.execution_arn,
                       .timeout_seconds = timeout,
                       .state_entered_event_id = rc.entered_event_id,
-                      .retry_count = rc.context.retry_count()};
+                      .retry_count = rc.context.retry_count(),
+                      .branch_path = rc.branch_path,
+                      .branch_step = rc.branch_step};
   Result<json::Value> result = rc.handler.Invoke(request);
   if (result.ok()) {
     Status size = CheckPayloadSize(*result, s.name);
@@ -86,13 +88,8 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
   }
   events.Succeeded(*result);
 
-  Result<Payload> selected =
-      ApplyTemplate(s.result_selector, Payload(std::move(result).value()), rc.context);
-  if (!selected.ok()) return rc.StateError(selected.take_error());
   Result<json::Value> output =
-      ApplyResultPath(s.result_path, input, consume_raw, std::move(selected).value().Take());
-  if (!output.ok()) return rc.StateError(output.take_error());
-  output = ApplyOutputPath(s.output_path, std::move(output).value(), rc.context);
+      ApplyResultFields(s, input, consume_raw, std::move(result).value(), rc.context);
   if (!output.ok()) return rc.StateError(output.take_error());
   return output;
 }
@@ -100,8 +97,7 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
 }  // namespace
 
 // Each run of the state is one attempt; a retried error suspends the execution for the
-// Retrier's delay, after which the state runs again for the next attempt (RunContext keeps the
-// attempts counted so far and $$.State.RetryCount).
+// Retrier's delay, after which the state runs again for the next attempt (HandleStateError).
 StateOutcome RunTaskState(RunContext& rc, json::Value& input) {
   const asl::State& s = *rc.state;
   // Retry and Catch need the raw input again after a failed attempt; otherwise the attempt may
@@ -111,33 +107,7 @@ StateOutcome RunTaskState(RunContext& rc, json::Value& input) {
   Result<json::Value> output = Attempt(rc, input, !keep_raw, &halted);
   if (halted) return StateOutcome::Halt();
   if (output.ok()) return StateOutcome::Transition(s, std::move(output).value());
-  Error error = output.take_error();
-
-  // The first Retrier whose ErrorEquals matches decides; once its attempts are used up the
-  // error goes on to Catch, even if a later Retrier would also match.
-  rc.retrier_attempts.resize(s.retry.size(), 0);
-  for (size_t i = 0; i < s.retry.size(); ++i) {
-    const asl::Retrier& retrier = s.retry[i];
-    if (!ErrorMatches(retrier.error_equals, error.error)) continue;
-    int& attempts = rc.retrier_attempts[i];
-    if (attempts < retrier.max_attempts) {
-      auto delay = RetryDelay(retrier, attempts, RandomUnit());
-      ++attempts;
-      rc.context.SetRetryCount(rc.context.retry_count() + 1);
-      return StateOutcome::Suspend(rc.clock.Now() + delay);
-    }
-    break;
-  }
-
-  for (const asl::Catcher& catcher : s.catch_) {
-    if (!ErrorMatches(catcher.error_equals, error.error)) continue;
-    json::Value error_output = json::Object{{"Error", error.error}, {"Cause", error.cause}};
-    Result<json::Value> caught =
-        ApplyResultPath(catcher.result_path, input, /*consume_raw=*/true, std::move(error_output));
-    if (!caught.ok()) return StateOutcome::Failed(rc.StateError(caught.take_error()));
-    return StateOutcome::GoTo(catcher.next_index, std::move(caught).value());
-  }
-  return StateOutcome::Failed(std::move(error));
+  return HandleStateError(rc, input, output.take_error());
 }
 
 }  // namespace autoretrain::engine

@@ -54,7 +54,8 @@ Result<json::Value> CallFunction(Function& function, const json::Value& event,
 }
 
 // The name of a child started without "Name": derived from the parent execution, the state,
-// which entry of it and which attempt, so that running the same task again (after a crash)
+// which entry of it (its event id, or its place in a Parallel branch or Map iteration) and
+// which attempt, so that running the same task again (after a crash)
 // names the same child instead of starting a second one. AWS picks a random UUID here; the
 // format is the same.
 std::string ChildExecutionName(const engine::TaskRequest& request) {
@@ -62,7 +63,13 @@ std::string ChildExecutionName(const engine::TaskRequest& request) {
   seed += '\n';
   seed += request.state_name;
   seed += '\n';
-  seed += std::to_string(request.state_entered_event_id);
+  if (request.branch_path.empty()) {
+    seed += std::to_string(request.state_entered_event_id);
+  } else {
+    seed += request.branch_path;
+    seed += '#';
+    seed += std::to_string(request.branch_step);
+  }
   seed += '\n';
   seed += std::to_string(request.retry_count);
   return DeterministicExecutionName(seed);

@@ -123,7 +123,9 @@ def log_lines(path):
             if line.endswith("}")]
 
 
-class CrashRecoveryTest(TempDirTestCase):
+class CrashTestCase(TempDirTestCase):
+    """Runs `run parent` to a kill point and reads the store back; no tests of its own."""
+
     def cli_json(self, project, *args, timeout=60):
         proc = autoretrain(*args, "--project", project, "--json", timeout=timeout)
         return proc, (json.loads(proc.stdout) if proc.stdout.strip() else None)
@@ -150,6 +152,25 @@ class CrashRecoveryTest(TempDirTestCase):
         self.assertEqual(
             [e["type"] for e in events].count("ExecutionStarted"), 1, f"{where}:\n{dump}")
 
+    def run_and_kill(self, project, name, delay):
+        proc = subprocess.Popen(
+            [BIN, "run", "parent", "--project", project, "--name", name],
+            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True)
+        try:
+            proc.wait(timeout=delay)
+            finished = True  # the run ended before the kill point
+        except subprocess.TimeoutExpired:
+            finished = False
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        out, err = proc.communicate(timeout=30)
+        return finished, proc.returncode, out.decode(), err.decode()
+
+
+class CrashRecoveryTest(CrashTestCase):
     def check_states(self, events, where, expected_states):
         """No two task successes for one entered state; every state entered and exited once,
         in order."""
@@ -178,23 +199,6 @@ class CrashRecoveryTest(TempDirTestCase):
             self.assertEqual(count, 1, f"{where}: state {name} exited {count} times:\n{dump}")
         self.assertEqual(entered, expected_states, f"{where}: states entered:\n{dump}")
         self.assertEqual(exited, expected_states, f"{where}: states exited:\n{dump}")
-
-    def run_and_kill(self, project, name, delay):
-        proc = subprocess.Popen(
-            [BIN, "run", "parent", "--project", project, "--name", name],
-            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True)
-        try:
-            proc.wait(timeout=delay)
-            finished = True  # the run ended before the kill point
-        except subprocess.TimeoutExpired:
-            finished = False
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        out, err = proc.communicate(timeout=30)
-        return finished, proc.returncode, out.decode(), err.decode()
 
     def check_kill_point(self, index, delay):
         project = self.tmp / f"p{index}"

@@ -16,6 +16,7 @@ inline constexpr char kSchemaValidationFailed[] = "SCHEMA_VALIDATION_FAILED";
 inline constexpr char kInvalidResource[] = "INVALID_RESOURCE";
 inline constexpr char kMissingEndState[] = "MISSING_END_STATE";
 inline constexpr char kInvalidStateName[] = "INVALID_STATE_NAME";
+inline constexpr char kDuplicateStateName[] = "DUPLICATE_STATE_NAME";
 inline constexpr char kMissingTransitionTarget[] = "MISSING_TRANSITION_TARGET";
 inline constexpr char kTooDeeplyNested[] = "TOO_DEEPLY_NESTED";
 inline constexpr char kUnsupportedFeature[] = "UNSUPPORTED_FEATURE";

@@ -19,6 +19,8 @@
 
 namespace autoretrain::asl {
 
+struct StateMachine;  // below; Parallel and Map states hold nested machines
+
 enum class StateType { kPass, kTask, kChoice, kWait, kSucceed, kFail, kParallel, kMap };
 
 // "Pass", "Task", ... as written in definitions.
@@ -123,6 +125,18 @@ struct State {
   std::optional<json::Path> heartbeat_seconds_path;
   std::vector<Retrier> retry;
   std::vector<Catcher> catch_;
+
+  // Parallel: one machine per branch, in order. Map: exactly one, the ItemProcessor (or the
+  // older Iterator) that runs each item.
+  std::vector<StateMachine> branches;
+
+  // Map (inline). ItemsPath picks the array (absent: the effective input itself).
+  std::optional<json::Path> items_path;
+  // ItemSelector (or the older Parameters): each iteration's input, evaluated with
+  // $$.Map.Item.Index/Value; absent: the item itself.
+  std::optional<PayloadTemplate> item_selector;
+  int64_t max_concurrency = 0;  // 0: no limit
+  std::optional<json::Path> max_concurrency_path;
 
   // Choice
   std::vector<ChoiceRule> choices;

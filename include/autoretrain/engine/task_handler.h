@@ -26,6 +26,12 @@ struct TaskRequest {
   // event (distinct each time a loop re-enters the state) and the retry attempt (0 first).
   int64_t state_entered_event_id = 0;
   int64_t retry_count = 0;
+  // Inside a Parallel branch or Map iteration: the branch ("" at the top level) and the number
+  // of states it entered up to this one. A resumed execution runs an interrupted Parallel or
+  // Map state again from its start, with new event ids but the same branch path and step, so
+  // these (with retry_count) name the same run of the task where the event id cannot.
+  std::string_view branch_path{};
+  int64_t branch_step = 0;
 };
 
 class TaskHandler {

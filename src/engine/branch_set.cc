@@ -1,0 +1,40 @@
+#include "engine/branch_set.h"
+
+#include <utility>
+
+namespace autoretrain::engine {
+
+std::string BranchPath(const RunContext& rc, size_t index) {
+  std::string path;
+  if (rc.branch_path.empty()) {
+    path = std::to_string(rc.entered_event_id);
+  } else {
+    path = rc.branch_path + "#" + std::to_string(rc.branch_step);
+  }
+  path += '.';
+  path += std::to_string(rc.context.retry_count());
+  path += '/';
+  path += std::to_string(index);
+  return path;
+}
+
+Result<Payload> EffectiveInput(RunContext& rc, const json::Value& input) {
+  Result<Payload> effective = ApplyInputPath(rc.state->input_path, input, rc.context);
+  if (!effective.ok()) return rc.StateError(effective.take_error());
+  effective = ApplyTemplate(rc.state->parameters, std::move(effective).value(), rc.context);
+  if (!effective.ok()) return rc.StateError(effective.take_error());
+  return effective;
+}
+
+StateOutcome ExecutionStopOutcome(BranchRun::Progress progress, const RunContext& rc) {
+  switch (progress) {
+    case BranchRun::Progress::kHalted:
+      return StateOutcome::Halt();
+    case BranchRun::Progress::kTimedOut:
+      return StateOutcome::TimedOut();
+    default:
+      return StateOutcome::Suspend(rc.clock.Now());
+  }
+}
+
+}  // namespace autoretrain::engine
