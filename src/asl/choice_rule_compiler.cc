@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "autoretrain/common/clock.h"
+#include "state_compiler.h"
 
 namespace autoretrain::asl {
 
@@ -189,8 +190,7 @@ void CompileChoiceRule(const json::Value& value, const std::string& location, bo
     if (IsCombinator(k) || FindComparison(k) != nullptr) {
       operators.push_back(k);
     } else if (k == "Assign" && top_level) {
-      reader->Add(kUnsupportedFeature, PointerAppend(location, k),
-                  "Variables ('Assign') are not supported yet by autoretrain");
+      rule->assign = CompileAssign(obj, location, reader);
     } else if (k != "Variable" && k != "Comment" && k != "Next") {
       reader->Schema(PointerAppend(location, k),
                      "The field '" + std::string(k) + "' is not supported by Step Functions");

@@ -229,9 +229,12 @@ TEST(ChoiceRuleTest, EveryOperatorCompiles) {
   }
 }
 
-TEST(ChoiceRuleTest, AssignOnRuleIsUnsupported) {
-  EXPECT_DIAGNOSTIC(Rule(R"("Variable":"$.a","IsNull":true,"Assign":{"x":1})"), kUnsupportedFeature,
-                    "/States/S/Choices/0/Assign");
+TEST(ChoiceRuleTest, AssignOnATopLevelRuleIsCompiled) {
+  auto machine = MustCompile(Rule(R"("Variable":"$.a","IsNull":true,"Assign":{"x.$":"$.a"})"));
+  ASSERT_NE(machine, nullptr);
+  EXPECT_TRUE(machine->states[0].choices[0].assign.has_value());
+  EXPECT_DIAGNOSTIC(Rule(R"("Variable":"$.a","IsNull":true,"Assign":{"x y":1})"),
+                    kSchemaValidationFailed, "/States/S/Choices/0/Assign/x y");
 }
 
 }  // namespace

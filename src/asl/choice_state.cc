@@ -15,6 +15,7 @@ void CompileChoiceState(const json::Object& obj, const std::string& location,
   state->input_path = reader->NullablePathField(obj, "InputPath", location, PathKind::kFull);
   state->output_path = reader->NullablePathField(obj, "OutputPath", location, PathKind::kFull);
   state->default_next = reader->String(obj, "Default", location).value_or("");
+  state->assign = CompileAssign(obj, location, reader);
   const json::Value* choices = obj.if_contains("Choices");
   if (choices == nullptr) {
     reader->CheckRequired(obj, location, {"Choices"});

@@ -70,11 +70,7 @@ void DefinitionReader::CheckFields(const json::Object& obj, const std::string& l
   for (const auto& [key, value] : obj) {
     std::string_view k = key;
     if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
-    if (k == "Assign" && assign_allowed) {
-      Add(kUnsupportedFeature, PointerAppend(location, k),
-          "Variables ('Assign') are not supported yet by autoretrain");
-      continue;
-    }
+    if (k == "Assign" && assign_allowed) continue;  // compiled by the caller (CompileAssign)
     Schema(PointerAppend(location, k), "The field '" + std::string(k) +
                                            "' is not supported by Step Functions" +
                                            std::string(where));
@@ -87,6 +83,35 @@ void DefinitionReader::NoteStateName(const std::string& name, const std::string&
   Add(kDuplicateStateName, location,
       "Duplicate State name: '" + name + "' is also defined at " + it->second +
           "; state names must be unique in the whole state machine, branches included");
+}
+
+void DefinitionReader::EnterScope() {
+  scope_parent_.push_back(current_scope_);
+  current_scope_ = static_cast<int>(scope_parent_.size()) - 1;
+}
+
+void DefinitionReader::ExitScope() { current_scope_ = scope_parent_[current_scope_]; }
+
+void DefinitionReader::NoteAssignedVariable(const std::string& name, const std::string& location) {
+  assignments_.push_back(Assignment{name, location, current_scope_});
+}
+
+void DefinitionReader::CheckVariableScopes() {
+  for (const Assignment& inner : assignments_) {
+    if (inner.scope == 0) continue;
+    for (const Assignment& outer : assignments_) {
+      if (outer.name != inner.name || outer.scope == inner.scope) continue;
+      // Is `outer` in a scope enclosing `inner`?
+      int s = scope_parent_[inner.scope];
+      while (s >= 0 && s != outer.scope) s = scope_parent_[s];
+      if (s < 0) continue;
+      Schema(inner.location, "The variable '" + inner.name +
+                                 "' is assigned in an enclosing scope (" + outer.location +
+                                 "); a Parallel branch or Map iteration can read it but not "
+                                 "assign it: use another name");
+      break;
+    }
+  }
 }
 
 void DefinitionReader::CheckRequired(const json::Object& obj, const std::string& location,
@@ -155,6 +180,12 @@ std::optional<json::Path> DefinitionReader::CompilePath(const std::string& text,
   if (kind == PathKind::kResultPath && path->is_context()) {
     Schema(location, "The value for the field '" + std::string(field) + "' must be " + expected +
                          " into the state's data ('$...'), not the context object: '" + text + "'");
+    return std::nullopt;
+  }
+  if (kind == PathKind::kResultPath && path->is_variable()) {
+    Schema(location, "The value for the field '" + std::string(field) + "' must be " + expected +
+                         " into the state's data ('$...'), not the variable '" + path->variable() +
+                         "': variables are set with 'Assign'");
     return std::nullopt;
   }
   return std::move(path).value();

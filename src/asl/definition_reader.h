@@ -53,8 +53,8 @@ class DefinitionReader {
   std::vector<Diagnostic> TakeDiagnostics() { return std::move(diagnostics_); }
 
   // Reports every key of `obj` not in `allowed` as not supported (`where`, e.g. " in a 'Wait'
-  // state", is appended to the message). "Assign" is reported as UNSUPPORTED_FEATURE instead
-  // when `assign_allowed` (AWS accepts variables there; autoretrain does not run them yet).
+  // state", is appended to the message). "Assign" is also allowed when `assign_allowed`; the
+  // caller compiles it (CompileAssign).
   void CheckFields(const json::Object& obj, const std::string& location,
                    std::initializer_list<std::string_view> allowed, std::string_view where,
                    bool assign_allowed);
@@ -87,12 +87,31 @@ class DefinitionReader {
   // (branches and item processors included) is DUPLICATE_STATE_NAME.
   void NoteStateName(const std::string& name, const std::string& location);
 
+  // Variable scopes: the definition's states are scope 0; each Parallel branch and Map item
+  // processor opens a scope inside the current one while it is compiled.
+  void EnterScope();
+  void ExitScope();
+  // Notes that an Assign at `location` in the current scope sets `name`.
+  void NoteAssignedVariable(const std::string& name, const std::string& location);
+  // Reports each variable that a branch or item processor assigns although an enclosing scope
+  // assigns it too (AWS allows inner scopes to read outer variables, not to set them). Call
+  // once, after the whole definition is compiled.
+  void CheckVariableScopes();
+
   // QueryLanguage: "JSONPath" is fine, "JSONata" is UNSUPPORTED_FEATURE, anything else invalid.
   void CheckQueryLanguage(const json::Object& obj, const std::string& location);
 
  private:
   std::vector<Diagnostic> diagnostics_;
   std::map<std::string, std::string, std::less<>> state_locations_;  // name -> first location
+  struct Assignment {
+    std::string name;
+    std::string location;
+    int scope;
+  };
+  std::vector<Assignment> assignments_;
+  std::vector<int> scope_parent_{-1};  // scope -> enclosing scope (-1 for scope 0)
+  int current_scope_ = 0;
 };
 
 }  // namespace autoretrain::asl

@@ -107,6 +107,7 @@ void CompileCatcher(const json::Object& c, const std::string& location, bool is_
   out->error_equals = CompileErrorEquals(c, location, is_last, "Catch", reader);
   out->next = reader->String(c, "Next", location).value_or("");
   out->result_path = reader->NullablePathField(c, "ResultPath", location, PathKind::kResultPath);
+  out->assign = CompileAssign(c, location, reader);
   reader->String(c, "Comment", location);
 }
 

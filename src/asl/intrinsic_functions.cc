@@ -1,5 +1,7 @@
 #include "intrinsic_functions.h"
 
+#include "autoretrain/asl/payload_template.h"
+
 #include <openssl/evp.h>
 
 #include <cmath>
@@ -364,8 +366,7 @@ Result<json::Value> Uuid() {
 
 }  // namespace
 
-Result<json::Value> EvaluateIntrinsic(const Intrinsic& call, const json::Value& input,
-                                      const json::Value& context) {
+Result<json::Value> EvaluateIntrinsic(const Intrinsic& call, const json::PathRoots& roots) {
   Args args;
   args.reserve(call.args.size());
   for (const IntrinsicArg& a : call.args) {
@@ -374,18 +375,22 @@ Result<json::Value> EvaluateIntrinsic(const Intrinsic& call, const json::Value& 
         args.push_back(a.literal);
         break;
       case IntrinsicArg::Kind::kPath: {
-        std::optional<json::Value> v = a.path->Select(a.path->is_context() ? context : input);
+        const json::Value* root = roots.For(*a.path);
+        if (root == nullptr) {
+          return UnassignedVariableError(*a.path, "an argument of " + call.name);
+        }
+        std::optional<json::Value> v = a.path->Select(*root);
         if (!v) {
           return Error{"States.Runtime", "The JSONPath '" + a.path->text() +
                                              "' specified as an argument of " + call.name +
                                              " could not be found in the input '" +
-                                             json::Serialize(input) + "'"};
+                                             json::Serialize(roots.input) + "'"};
         }
         args.push_back(std::move(*v));
         break;
       }
       case IntrinsicArg::Kind::kCall: {
-        Result<json::Value> v = EvaluateIntrinsic(a.call[0], input, context);
+        Result<json::Value> v = EvaluateIntrinsic(a.call[0], roots);
         if (!v.ok()) return v.take_error();
         args.push_back(std::move(v).value());
         break;

@@ -20,8 +20,9 @@ inline constexpr size_t kMaxIntrinsicStringChars = 10000;
 // The most items States.ArrayRange may produce.
 inline constexpr int64_t kMaxArrayRangeItems = 1000;
 
-Result<json::Value> EvaluateIntrinsic(const Intrinsic& call, const json::Value& input,
-                                      const json::Value& context);
+// Evaluates `call`; path arguments start from `roots` (the effective input, the context
+// object, or a variable).
+Result<json::Value> EvaluateIntrinsic(const Intrinsic& call, const json::PathRoots& roots);
 
 }  // namespace autoretrain::asl
 

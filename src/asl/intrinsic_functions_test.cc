@@ -14,7 +14,9 @@ Result<json::Value> RunCall(std::string_view call, std::string_view input = "{}"
   Result<Intrinsic> c = ParseIntrinsic(call);
   EXPECT_TRUE(c.ok()) << call;
   if (!c.ok()) return c.take_error();
-  return EvaluateIntrinsic(*c, J(input), J(R"({"Execution":{"Name":"run-1"}})"));
+  const json::Value in = J(input);
+  const json::Value context = J(R"({"Execution":{"Name":"run-1"}})");
+  return EvaluateIntrinsic(*c, json::PathRoots{in, context});
 }
 
 json::Value Ok(std::string_view call, std::string_view input = "{}") {

@@ -65,7 +65,9 @@ void CompileNestedMachine(const json::Value& value, const std::string& location,
                       /*assign_allowed=*/false);
   reader->CheckRequired(obj, location, {"StartAt", "States"});
   machine->comment = reader->String(obj, "Comment", location).value_or("");
+  reader->EnterScope();
   CompileMachineBody(obj, location, reader, machine);
+  reader->ExitScope();
 }
 
 }  // namespace autoretrain::asl

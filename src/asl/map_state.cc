@@ -128,6 +128,7 @@ void CompileMapState(const json::Object& obj, const std::string& location, Defin
                     "support yet");
   }
   CompilePathFields(obj, location, reader, state);
+  state->assign = CompileAssign(obj, location, reader);
   state->result_selector = CompileTemplateField(obj, "ResultSelector", location, reader);
   state->items_path = reader->PathField(obj, "ItemsPath", location, PathKind::kReference);
   if (obj.contains("ItemSelector") && obj.contains("Parameters")) {

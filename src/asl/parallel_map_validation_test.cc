@@ -177,5 +177,29 @@ TEST(MapValidationTest, NestedMapInParallelCompiles) {
   EXPECT_EQ(machine->states[0].branches[0].states[0].branches[0].states[0].name, "I");
 }
 
+TEST(VariableScopeTest, BranchesReadButDoNotAssignOuterVariables) {
+  // Reading an outer variable inside a branch is fine.
+  MustCompile(R"({"StartAt":"A","States":{
+    "A":{"Type":"Pass","Assign":{"x":1},"Next":"P"},
+    "P":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"B","States":{
+      "B":{"Type":"Pass","Parameters":{"x.$":"$x"},"Assign":{"y":2},"End":true}}}]}}})");
+  // Assigning it is not, wherever the outer assignment is (here after the Parallel).
+  EXPECT_DIAGNOSTIC(R"({"StartAt":"P","States":{
+    "P":{"Type":"Parallel","Next":"A","Branches":[{"StartAt":"B","States":{
+      "B":{"Type":"Pass","Assign":{"x":2},"End":true}}}]},
+    "A":{"Type":"Pass","Assign":{"x":1},"End":true}}})",
+                    kSchemaValidationFailed, "/States/P/Branches/0/States/B/Assign/x");
+  // Nested two levels deep, and through a Map's item processor.
+  EXPECT_DIAGNOSTIC(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,"Assign":{"x":1},
+    "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+      {"StartAt":"B","States":{"B":{"Type":"Pass","Assign":{"x.$":"$"},"End":true}}}]}}}}}})",
+                    kSchemaValidationFailed,
+                    "/States/M/ItemProcessor/States/P/Branches/0/States/B/Assign/x.$");
+  // Sibling branches are separate scopes: both may use the same name.
+  MustCompile(Parallel(
+      R"([{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"t":1},"End":true}}},
+          {"StartAt":"B","States":{"B":{"Type":"Pass","Assign":{"t":2},"End":true}}}])"));
+}
+
 }  // namespace
 }  // namespace autoretrain::asl

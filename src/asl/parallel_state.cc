@@ -15,6 +15,7 @@ void CompileParallelState(const json::Object& obj, const std::string& location,
       " in a 'Parallel' state", /*assign_allowed=*/true);
   reader->CheckRequired(obj, location, {"Branches"});
   CompilePathFields(obj, location, reader, state);
+  state->assign = CompileAssign(obj, location, reader);
   state->parameters = CompileTemplateField(obj, "Parameters", location, reader);
   state->result_selector = CompileTemplateField(obj, "ResultSelector", location, reader);
   if (const json::Value* branches = obj.if_contains("Branches")) {

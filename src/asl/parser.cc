@@ -41,6 +41,7 @@ CompileResult CompileChecked(const json::Value& definition) {
   CompileTopLevel(obj, &reader, machine.get());
 
   CompileMachineBody(obj, "", &reader, machine.get());
+  reader.CheckVariableScopes();
   if (reader.has_errors()) return reader.TakeDiagnostics();
   machine->definition = definition;
   return std::shared_ptr<const StateMachine>(std::move(machine));

@@ -9,6 +9,12 @@
 
 namespace autoretrain::asl {
 
+Error UnassignedVariableError(const json::Path& path, const std::string& where) {
+  return Error{"States.Runtime",
+               "The variable '" + path.variable() + "' referenced by the JSONPath '" + path.text() +
+                   "' in " + where + " is not assigned: no state before this one assigned it"};
+}
+
 // A compiled template node. Subtrees without any ".$" key are folded into one literal, so
 // evaluating them is a single copy.
 struct PayloadTemplate::Node {
@@ -130,28 +136,30 @@ std::optional<Node> CompileNode(const json::Value& v, const std::string& locatio
   return Literal(v);
 }
 
-Result<json::Value> EvaluateNode(const Node& n, const json::Value& input,
-                                 const json::Value& context) {
+Result<json::Value> EvaluateNode(const Node& n, const json::PathRoots& roots) {
   switch (n.kind) {
     case Node::Kind::kLiteral:
       return n.literal;
     case Node::Kind::kPath: {
-      std::optional<json::Value> selected = n.path->Select(n.path->is_context() ? context : input);
+      const json::Value* root = roots.For(*n.path);
+      if (root == nullptr) return UnassignedVariableError(*n.path, "the field '" + n.key + "'");
+      std::optional<json::Value> selected = n.path->Select(*root);
       if (!selected) {
         // The wording of AWS's Step Functions Local 2.0 for this failure.
-        return Error{"States.Runtime",
-                     "The JSONPath '" + n.path->text() + "' specified for the field '" + n.key +
-                         "' could not be found in the input '" + json::Serialize(input) + "'"};
+        return Error{"States.Runtime", "The JSONPath '" + n.path->text() +
+                                           "' specified for the field '" + n.key +
+                                           "' could not be found in the input '" +
+                                           json::Serialize(roots.input) + "'"};
       }
       return std::move(*selected);
     }
     case Node::Kind::kIntrinsic:
-      return EvaluateIntrinsic(*n.intrinsic, input, context);
+      return EvaluateIntrinsic(*n.intrinsic, roots);
     case Node::Kind::kObject: {
       json::Object out;
       out.reserve(n.children.size());
       for (size_t i = 0; i < n.children.size(); ++i) {
-        Result<json::Value> child = EvaluateNode(n.children[i], input, context);
+        Result<json::Value> child = EvaluateNode(n.children[i], roots);
         if (!child.ok()) return child.take_error();
         // insert_or_assign: when "a" and "a.$" both appear, the later one wins.
         out.insert_or_assign(n.keys[i], std::move(child).value());
@@ -162,7 +170,7 @@ Result<json::Value> EvaluateNode(const Node& n, const json::Value& input,
       json::Array out;
       out.reserve(n.children.size());
       for (const Node& c : n.children) {
-        Result<json::Value> child = EvaluateNode(c, input, context);
+        Result<json::Value> child = EvaluateNode(c, roots);
         if (!child.ok()) return child.take_error();
         out.push_back(std::move(child).value());
       }
@@ -222,9 +230,9 @@ std::optional<PayloadTemplate> PayloadTemplate::Compile(const json::Value& tmpl,
   return out;
 }
 
-Result<json::Value> PayloadTemplate::Evaluate(const json::Value& input,
-                                              const json::Value& context) const {
-  return EvaluateNode(*root_, input, context);
+Result<json::Value> PayloadTemplate::Evaluate(const json::Value& input, const json::Value& context,
+                                              const json::VariableSource* variables) const {
+  return EvaluateNode(*root_, json::PathRoots{input, context, variables});
 }
 
 bool PayloadTemplate::reads_context() const { return root_ && NodeReadsContext(*root_); }

@@ -30,6 +30,7 @@ void CompilePassState(const json::Object& obj, const std::string& location,
                        "Parameters", "Result", "Next", "End"},
                       " in a 'Pass' state", /*assign_allowed=*/true);
   CompilePathFields(obj, location, reader, state);
+  state->assign = CompileAssign(obj, location, reader);
   state->parameters = CompileTemplateField(obj, "Parameters", location, reader);
   if (const json::Value* result = obj.if_contains("Result")) state->result = *result;
   CompileTransition(obj, location, reader, state);

@@ -67,6 +67,11 @@ void CompilePathFields(const json::Object& obj, const std::string& location,
 std::optional<PayloadTemplate> CompileTemplateField(const json::Object& obj, std::string_view key,
                                                     const std::string& location,
                                                     DefinitionReader* reader);
+// Assign (assign.cc): an object whose keys name variables ("x", or "x.$" for a path or
+// intrinsic function), compiled as a payload template whose result maps names to values.
+// Nothing when the field is absent.
+std::optional<PayloadTemplate> CompileAssign(const json::Object& obj, const std::string& location,
+                                             DefinitionReader* reader);
 // Retry and Catch (error_handlers.cc).
 void CompileRetry(const json::Object& obj, const std::string& location, DefinitionReader* reader,
                   State* state);

@@ -76,11 +76,47 @@ INSTANTIATE_TEST_SUITE_P(
                   "/States/S/Seconds"},
         FieldCase{R"({"Type":"Pass","Arguments":{},"Next":"Done"})", "/States/S/Arguments"}));
 
-TEST(StateValidationTest, AssignIsUnsupportedWhereAwsAllowsIt) {
-  EXPECT_DIAGNOSTIC(OneState(R"({"Type":"Pass","Assign":{"x":1},"Next":"Done"})"),
-                    kUnsupportedFeature, "/States/S/Assign");
+TEST(StateValidationTest, AssignWhereAwsAllowsIt) {
+  for (const char* state :
+       {R"({"Type":"Pass","Assign":{"x":1},"Next":"Done"})",
+        R"({"Type":"Wait","Seconds":1,"Assign":{"x":1},"Next":"Done"})",
+        R"({"Type":"Choice","Choices":[{"Variable":"$.a","IsNull":true,"Next":"Done"}],
+            "Default":"Done","Assign":{"x":1}})"}) {
+    auto machine = MustCompile(OneState(state));
+    ASSERT_NE(machine, nullptr) << state;
+    EXPECT_TRUE(machine->states[0].assign.has_value()) << state;
+  }
+  auto machine = MustCompile(Task(R"("Catch":[{"ErrorEquals":["States.ALL"],"Next":"Done",
+                                             "Assign":{"err.$":"$.Error"}}],"End":true)"));
+  ASSERT_NE(machine, nullptr);
+  EXPECT_TRUE(machine->states[0].catch_[0].assign.has_value());
   EXPECT_DIAGNOSTIC(OneState(R"({"Type":"Succeed","Assign":{"x":1}})"), kSchemaValidationFailed,
                     "/States/S/Assign");
+  EXPECT_DIAGNOSTIC(OneState(R"({"Type":"Fail","Assign":{"x":1}})"), kSchemaValidationFailed,
+                    "/States/S/Assign");
+}
+
+TEST(StateValidationTest, AssignKeysAreVariableNames) {
+  EXPECT_DIAGNOSTIC(OneState(R"({"Type":"Pass","Assign":[1],"Next":"Done"})"),
+                    kSchemaValidationFailed, "/States/S/Assign");
+  for (const char* key : {"x.y", "x[0]", "1x", "", "a-b"}) {
+    EXPECT_DIAGNOSTIC(
+        OneState(R"({"Type":"Pass","Assign":{")" + std::string(key) + R"(":1},"Next":"Done"})"),
+        kSchemaValidationFailed, "/States/S/Assign/" + std::string(key));
+  }
+  EXPECT_DIAGNOSTIC(OneState(R"({"Type":"Pass","Assign":{"x":1,"x.$":"$"},"Next":"Done"})"),
+                    kSchemaValidationFailed, "/States/S/Assign/x.$");
+  EXPECT_DIAGNOSTIC(OneState(R"({"Type":"Pass","Assign":{"x.$":"$.a["},"Next":"Done"})"),
+                    kSchemaValidationFailed, "/States/S/Assign/x.$");
+  EXPECT_DIAGNOSTIC(OneState("{\"Type\":\"Pass\",\"Assign\":{\"" + std::string(81, 'v') +
+                             "\":1},\"Next\":\"Done\"}"),
+                    kSchemaValidationFailed, "/States/S/Assign/" + std::string(81, 'v'));
+}
+
+TEST(StateValidationTest, ResultPathCannotNameAVariable) {
+  EXPECT_DIAGNOSTIC(OneState(R"({"Type":"Pass","ResultPath":"$x","Next":"Done"})"),
+                    kSchemaValidationFailed, "/States/S/ResultPath");
+  MustCompile(OneState(R"({"Type":"Pass","InputPath":"$x","OutputPath":"$y.z","Next":"Done"})"));
 }
 
 TEST(StateValidationTest, NextAndEnd) {

@@ -64,6 +64,7 @@ void CompileTaskState(const json::Object& obj, const std::string& location,
   reader->CheckRequired(obj, location, {"Resource"});
   CompileResource(obj, location, reader, state);
   CompilePathFields(obj, location, reader, state);
+  state->assign = CompileAssign(obj, location, reader);
   state->parameters = CompileTemplateField(obj, "Parameters", location, reader);
   state->result_selector = CompileTemplateField(obj, "ResultSelector", location, reader);
   CompileTimeouts(obj, location, reader, state);

@@ -14,6 +14,7 @@ void CompileWaitState(const json::Object& obj, const std::string& location,
                       " in a 'Wait' state", /*assign_allowed=*/true);
   state->input_path = reader->NullablePathField(obj, "InputPath", location, PathKind::kFull);
   state->output_path = reader->NullablePathField(obj, "OutputPath", location, PathKind::kFull);
+  state->assign = CompileAssign(obj, location, reader);
 
   int given = 0;
   for (std::string_view k : {"Seconds", "Timestamp", "SecondsPath", "TimestampPath"}) {

@@ -9,6 +9,7 @@ namespace autoretrain::engine {
 BranchRun::BranchRun(RunContext& parent, const asl::StateMachine& machine, json::Value input,
                      std::string branch_path)
     : machine_(machine),
+      variables_(parent.context.variables()),
       context_(parent.context.info()),
       rc_{.handler = parent.handler,
           .clock = parent.clock,
@@ -21,7 +22,9 @@ BranchRun::BranchRun(RunContext& parent, const asl::StateMachine& machine, json:
           .abort_requested = parent.abort_requested,
           .branch_path = std::move(branch_path)},
       current_(std::move(input)),
-      index_(machine.start_index) {}
+      index_(machine.start_index) {
+  context_.SetVariables(&variables_);
+}
 
 bool BranchRun::EnterState() {
   const asl::State& state = machine_.states[index_];
@@ -33,6 +36,7 @@ bool BranchRun::EnterState() {
   rc_.entered_time = now;
   rc_.retrier_attempts.clear();
   rc_.frame.reset();
+  rc_.assigned.reset();
   ++rc_.branch_step;
   context_.EnterState(state.name, now);
   rc_.entered_event_id = RecordStateEntered(rc_.history, state, current_);
@@ -56,8 +60,9 @@ BranchRun::Progress BranchRun::Advance() {
     StateOutcome outcome = RunState(rc_, current_);
     rc_.woken = false;
     if (outcome.kind == StateOutcome::Kind::kNext || outcome.kind == StateOutcome::Kind::kEnd) {
-      Status size = CheckPayloadSize(outcome.output, state.name);
-      if (!size.ok()) outcome = StateOutcome::Failed(size.take_error());
+      Status finished = CheckPayloadSize(outcome.output, state.name);
+      if (finished.ok()) finished = FinishState(rc_, outcome.output);  // records the Exited event
+      if (!finished.ok()) outcome = StateOutcome::Failed(finished.take_error());
     }
     switch (outcome.kind) {
       case StateOutcome::Kind::kSuspend:
@@ -73,7 +78,6 @@ BranchRun::Progress BranchRun::Advance() {
         return Progress::kFailed;
       case StateOutcome::Kind::kNext:
       case StateOutcome::Kind::kEnd:
-        RecordStateExited(rc_.history, state, outcome.output);
         break;
     }
     in_state_ = false;

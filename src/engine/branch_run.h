@@ -1,6 +1,7 @@
 // BranchRun: one Parallel branch or one Map iteration, a step machine over a nested state
 // machine that shares the execution's history, task handler, clock and deadline but has its
-// own context object ($$.State is the branch's current state). Advance() runs states until the
+// own context object ($$.State is the branch's current state) and its own variable scope
+// (reading through to the enclosing one, dropped with the branch). Advance() runs states until the
 // branch ends or has to wait, like Execution::Advance one level down; the enclosing Parallel or
 // Map state advances its branches in turn (concurrency is cooperative: one thread, waits
 // overlap, task invocations do not).
@@ -17,6 +18,7 @@
 #include "autoretrain/json/json.h"
 #include "engine/context_object.h"
 #include "engine/run_context.h"
+#include "engine/variables.h"
 
 namespace autoretrain::engine {
 
@@ -48,6 +50,7 @@ class BranchRun {
   bool EnterState();
 
   const asl::StateMachine& machine_;
+  Variables variables_;  // the branch's own scope, inside the enclosing one
   ContextObject context_;
   RunContext rc_;
   json::Value current_;  // the raw input of the current state; the output once succeeded

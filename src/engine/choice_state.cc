@@ -1,5 +1,6 @@
-// Choice: InputPath, then the first rule that matches the effective input picks Next (else
-// Default, else States.NoChoiceMatched), then OutputPath on the effective input.
+// Choice: InputPath, then the first rule that matches the effective input picks Next and
+// assigns its own Assign (else Default with the state's Assign, else States.NoChoiceMatched),
+// then OutputPath on the effective input.
 #include <utility>
 
 #include "engine/choice_evaluator.h"
@@ -14,17 +15,21 @@ StateOutcome RunChoiceState(RunContext& rc, json::Value& input) {
   if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));
 
   int next = -1;
+  const std::optional<asl::PayloadTemplate>* assign = &s.assign;
   for (const asl::ChoiceRule& rule : s.choices) {
     Result<bool> matched = EvaluateChoiceRule(rule, effective->get(), rc.context);
     if (!matched.ok()) return StateOutcome::Failed(rc.StateError(matched.take_error()));
     if (*matched) {
       next = rule.next_index;
+      assign = &rule.assign;
       break;
     }
   }
   if (next < 0) next = s.default_index;
   // AWS reports this one without the state prefix.
   if (next < 0) return StateOutcome::Failed(Error{"States.NoChoiceMatched", "No Matches!"});
+  Status assigned = EvaluateAssign(*assign, effective->get(), rc.context, &rc.assigned);
+  if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
 
   json::Value value = TakeEffective(std::move(effective).value(), input, s.input_path,
                                     /*raw_dispensable=*/true);

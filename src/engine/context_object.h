@@ -17,6 +17,8 @@
 
 namespace autoretrain::engine {
 
+class Variables;  // variables.h
+
 // What the context object says about the execution. The referenced strings and input must
 // outlive the ContextObject.
 struct ExecutionInfo {
@@ -53,6 +55,11 @@ class ContextObject {
   // What the object says about the execution (a branch's context object says the same).
   const ExecutionInfo& info() const { return info_; }
 
+  // The variables `$name` paths read in this scope (set by the Execution or BranchRun that
+  // owns both; null when nobody set them).
+  void SetVariables(Variables* variables) { variables_ = variables; }
+  Variables* variables() const { return variables_; }
+
   // The whole object, e.g. {"Execution":{"Id":..,"Input":..,"Name":..,"RoleArn":..,
   // "StartTime":..,"RedriveCount":0},"State":{"EnteredTime":..,"Name":..,"RetryCount":0},
   // "StateMachine":{"Id":..,"Name":..}}. The reference is valid until the next call of any
@@ -69,6 +76,7 @@ class ContextObject {
   TimePoint entered_time_;
   int64_t retry_count_ = 0;
   std::optional<std::string> task_token_;
+  Variables* variables_ = nullptr;
   int64_t map_index_ = -1;  // -1: no Map item
   const json::Value* map_value_ = nullptr;
 };

@@ -130,10 +130,12 @@ struct Harness {
   }
 };
 
-// A resume point with its input owned, as a durable observer would keep it.
+// A resume point with its input and variables owned, as a durable observer would keep them
+// (the point's pointers are null: set them to the owned copies to resume).
 struct SavedPoint {
   ResumePoint point;
   json::Value input;
+  json::Object variables;
 };
 
 // Records events, and keeps every checkpoint with its input; can refuse to go on.
@@ -141,8 +143,10 @@ class CheckpointObserver final : public Observer {
  public:
   void OnEvent(std::string_view, const HistoryEvent& event) override { events.push_back(event); }
   bool OnCheckpoint(std::string_view, const ResumePoint& point) override {
-    SavedPoint saved{point, *point.input};
+    SavedPoint saved{point, *point.input,
+                     point.variables != nullptr ? *point.variables : json::Object{}};
     saved.point.input = nullptr;
+    saved.point.variables = nullptr;
     checkpoints.push_back(std::move(saved));
     return keep_going;
   }

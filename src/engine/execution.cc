@@ -12,6 +12,7 @@
 #include "engine/history.h"
 #include "engine/io_processing.h"
 #include "engine/run_context.h"
+#include "engine/variables.h"
 
 namespace autoretrain::engine {
 namespace {
@@ -38,6 +39,7 @@ struct Execution::Parts {
   History history;
   ContextObject context;
   RunContext rc;
+  Variables variables;  // the execution's own scope
 };
 
 Execution::Execution(const Executor& executor, const asl::StateMachine& machine,
@@ -61,6 +63,7 @@ Execution::Execution(const Executor& executor, const asl::StateMachine& machine,
                                     .state_machine_name = machine_name_,
                                     .start_time = result_.start_date,
                                     .input = &result_.input});
+  parts_->context.SetVariables(&parts_->variables);
   if (machine.timeout_seconds) {
     parts_->rc.deadline = result_.start_date + std::chrono::seconds(*machine.timeout_seconds);
   }
@@ -89,6 +92,7 @@ Execution::Execution(const Executor& executor, const asl::StateMachine& machine,
     : Execution(executor, machine, spec, spec.execution_name) {
   parts_->history.ResumeAfter(at.last_event_id);
   if (at.input != nullptr) current_ = *at.input;
+  if (at.variables != nullptr) parts_->variables.Restore(*at.variables);
   index_ = at.state_index;
   if (at.entered_event_id == 0) return;  // enters the state when it advances
   if (index_ < 0 || index_ >= static_cast<int>(machine.states.size())) return;
@@ -121,7 +125,8 @@ bool Execution::Checkpoint(std::optional<TimePoint> wake_at) {
                     .retry_count = parts_->context.retry_count(),
                     .retrier_attempts = parts_->rc.retrier_attempts,
                     .wake_at = wake_at,
-                    .last_event_id = parts_->history.last_id()};
+                    .last_event_id = parts_->history.last_id(),
+                    .variables = &parts_->variables.values()};
   return observer->OnCheckpoint(result_.execution_arn, point);
 }
 
@@ -198,6 +203,7 @@ bool Execution::EnterState() {
   rc.retrier_attempts.clear();
   parts_->context.EnterState(state.name, now);
   rc.frame.reset();
+  rc.assigned.reset();
   rc.entered_event_id = RecordStateEntered(parts_->history, state, current_);
   in_state_ = true;
   return true;
@@ -225,8 +231,9 @@ Execution::Progress Execution::Advance() {
     StateOutcome outcome = RunState(rc, current_);
     rc.woken = false;
     if (outcome.kind == StateOutcome::Kind::kNext || outcome.kind == StateOutcome::Kind::kEnd) {
-      Status size = CheckPayloadSize(outcome.output, state.name);
-      if (!size.ok()) outcome = StateOutcome::Failed(size.take_error());
+      Status finished = CheckPayloadSize(outcome.output, state.name);
+      if (finished.ok()) finished = FinishState(rc, outcome.output);  // records the Exited event
+      if (!finished.ok()) outcome = StateOutcome::Failed(finished.take_error());
     }
     switch (outcome.kind) {
       case StateOutcome::Kind::kSuspend: {
@@ -248,7 +255,6 @@ Execution::Progress Execution::Advance() {
         return TimedOut();
       case StateOutcome::Kind::kNext:
       case StateOutcome::Kind::kEnd:
-        RecordStateExited(parts_->history, state, outcome.output);
         break;
       case StateOutcome::Kind::kFailed:
         parts_->history.Record("ExecutionFailed", "executionFailedEventDetails", [&] {

@@ -7,6 +7,7 @@
 
 #include "engine/io_processing.h"
 #include "engine/run_context.h"
+#include "engine/variables.h"
 
 namespace autoretrain::engine {
 namespace {
@@ -29,7 +30,7 @@ Result<std::string> SelectString(const json::Path& path, const json::Value& inpu
 // Runs the intrinsic function call of ErrorPath/CausePath (`field`), which must give a string.
 Result<std::string> IntrinsicString(const asl::PayloadTemplate& call, const json::Value& input,
                                     ContextObject& context, const char* field) {
-  Result<json::Value> v = call.Evaluate(input, context.Get());
+  Result<json::Value> v = call.Evaluate(input, context.Get(), context.variables());
   if (!v.ok()) return v.take_error();
   if (!v->is_string()) {
     return Error{"States.Runtime", std::string("The ") + field +

@@ -2,11 +2,21 @@
 
 #include <utility>
 
+#include "engine/variables.h"
+
 namespace autoretrain::engine {
 
 std::optional<Payload> LookupPath(const json::Path& path, const json::Value& input,
                                   ContextObject& context) {
-  const json::Value& root = path.is_context() ? context.Get() : input;
+  const json::Value* root_node = &input;
+  if (path.is_context()) {
+    root_node = &context.Get();
+  } else if (path.is_variable()) {
+    root_node = context.variables() != nullptr ? context.variables()->FindVariable(path.variable())
+                                               : nullptr;
+    if (root_node == nullptr) return std::nullopt;
+  }
+  const json::Value& root = *root_node;
   if (const json::Value* node = path.Find(root)) return Payload::Borrow(*node);
   // Find declines paths that build a new value (and finds nothing for missing nodes).
   std::optional<json::Value> selected = path.Select(root);
@@ -70,7 +80,22 @@ std::string BracketNotation(std::string_view text) {
   return out;
 }
 
+Status EvaluateAssign(const std::optional<asl::PayloadTemplate>& assign, const json::Value& value,
+                      ContextObject& context, std::optional<json::Object>* assigned) {
+  assigned->reset();
+  if (!assign) return OkStatus();
+  Result<Payload> values = ApplyTemplate(assign, Payload::Borrow(value), context);
+  if (!values.ok()) return values.take_error();
+  json::Value object = std::move(values).value().Take();
+  *assigned = std::move(object.get_object());
+  return OkStatus();
+}
+
 Error NoResultsError(const json::Path& path) {
+  if (path.is_variable()) {
+    return Error{"States.Runtime", "Invalid path '" + path.text() + "' : the variable '" +
+                                       path.variable() + "' is not assigned"};
+  }
   return Error{"States.Runtime", "Invalid path '" + path.text() +
                                      "' : No results for path: " + BracketNotation(path.text())};
 }
@@ -103,8 +128,8 @@ Result<Payload> ApplyTemplate(const std::optional<asl::PayloadTemplate>& tmpl, P
   if (const json::Value* literal = tmpl->literal()) return Payload::BorrowConstant(*literal);
   // The context object is built (copying the execution input into it) only when read.
   static const json::Value kUnread;
-  Result<json::Value> built =
-      tmpl->Evaluate(effective.get(), tmpl->reads_context() ? context.Get() : kUnread);
+  Result<json::Value> built = tmpl->Evaluate(
+      effective.get(), tmpl->reads_context() ? context.Get() : kUnread, context.variables());
   if (!built.ok()) return built.take_error();
   return Payload(std::move(built).value());
 }
@@ -131,10 +156,13 @@ Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::
 }
 
 Result<json::Value> ApplyResultFields(const asl::State& state, json::Value& raw, bool consume_raw,
-                                      json::Value&& result, ContextObject& context) {
+                                      json::Value&& result, ContextObject& context,
+                                      std::optional<json::Object>* assigned) {
   Result<Payload> selected =
       ApplyTemplate(state.result_selector, Payload(std::move(result)), context);
   if (!selected.ok()) return selected.take_error();
+  Status assign = EvaluateAssign(state.assign, selected->get(), context, assigned);
+  if (!assign.ok()) return assign.take_error();
   Result<json::Value> output =
       ApplyResultPath(state.result_path, raw, consume_raw, std::move(selected).value().Take());
   if (!output.ok()) return output;

@@ -96,10 +96,18 @@ Result<json::Value> ApplyResultPath(const asl::OptionalPath& result_path, json::
 Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::Value&& output,
                                     ContextObject& context);
 
-// ResultSelector -> ResultPath -> OutputPath: what a Task, Parallel or Map state makes of its
-// `result` (the raw input is used as ApplyResultPath describes).
+// ResultSelector -> Assign -> ResultPath -> OutputPath: what a Task, Parallel or Map state
+// makes of its `result` (the raw input is used as ApplyResultPath describes). The state's
+// Assign, evaluated on the selected result, goes to *assigned (EvaluateAssign).
 Result<json::Value> ApplyResultFields(const asl::State& state, json::Value& raw, bool consume_raw,
-                                      json::Value&& result, ContextObject& context);
+                                      json::Value&& result, ContextObject& context,
+                                      std::optional<json::Object>* assigned);
+
+// Evaluates `assign` (if any) with `$` = `value` into *assigned (names -> new values), which
+// is reset first. The variables change only when the state ends (Variables::Apply), so every
+// path of the state reads the values from before it.
+Status EvaluateAssign(const std::optional<asl::PayloadTemplate>& assign, const json::Value& value,
+                      ContextObject& context, std::optional<json::Object>* assigned);
 
 }  // namespace autoretrain::engine
 

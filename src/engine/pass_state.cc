@@ -1,4 +1,5 @@
-// Pass: InputPath -> Parameters -> (Result, or the effective input) -> ResultPath -> OutputPath.
+// Pass: InputPath -> Parameters -> (Result, or the effective input) -> Assign -> ResultPath ->
+// OutputPath.
 #include <utility>
 
 #include "engine/io_processing.h"
@@ -12,6 +13,12 @@ StateOutcome RunPassState(RunContext& rc, json::Value& input) {
   if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));
   effective = ApplyTemplate(s.parameters, std::move(effective).value(), rc.context);
   if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));
+  if (s.assign) {
+    // `$` in Assign is the state's result: Result, else the effective input.
+    Status assigned =
+        EvaluateAssign(s.assign, s.result ? *s.result : effective->get(), rc.context, &rc.assigned);
+    if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
+  }
 
   json::Value result = [&] {
     // The result is discarded: don't build it.

@@ -45,6 +45,7 @@ StateOutcome HandleStateError(RunContext& rc, json::Value& input, Error error) {
 
 std::optional<StateOutcome> RetryOutcome(RunContext& rc, const Error& error) {
   const asl::State& s = *rc.state;
+  rc.assigned.reset();  // a failed attempt assigns nothing
   rc.retrier_attempts.resize(s.retry.size(), 0);
   for (size_t i = 0; i < s.retry.size(); ++i) {
     const asl::Retrier& retrier = s.retry[i];
@@ -65,6 +66,9 @@ StateOutcome CatchOutcome(RunContext& rc, json::Value& input, Error error) {
   for (const asl::Catcher& catcher : rc.state->catch_) {
     if (!ErrorMatches(catcher.error_equals, error.error)) continue;
     json::Value error_output = json::Object{{"Error", error.error}, {"Cause", error.cause}};
+    // The catcher's Assign, with `$` the error output, replaces the state's.
+    Status assigned = EvaluateAssign(catcher.assign, error_output, rc.context, &rc.assigned);
+    if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
     Result<json::Value> caught =
         ApplyResultPath(catcher.result_path, input, /*consume_raw=*/true, std::move(error_output));
     if (!caught.ok()) return StateOutcome::Failed(rc.StateError(caught.take_error()));

@@ -63,6 +63,9 @@ struct RunContext {
   // way when a resumed execution runs the enclosing state again (TaskRequest::branch_path).
   std::string branch_path{};
   int64_t branch_step = 0;
+  // The variables the current state assigns (name -> value), evaluated but not yet applied:
+  // they take effect when the state ends (FinishState).
+  std::optional<json::Object> assigned{};
 
   // An error the engine raises inside the current state, with the prefix AWS puts on such
   // causes: "An error occurred while executing the state 'S' (entered at the event id #2). ".
@@ -111,8 +114,11 @@ StateOutcome RunMapState(RunContext& rc, json::Value& input);
 StateOutcome RunState(RunContext& rc, json::Value& input);
 // Records the <Type>StateEntered event of `state` with its raw input; returns its id.
 int64_t RecordStateEntered(History& history, const asl::State& state, const json::Value& input);
-// Records the <Type>StateExited event of `state` with its output (Fail states have none).
-void RecordStateExited(History& history, const asl::State& state, const json::Value& output);
+// The end of a state that succeeded or was caught: checks the variables it assigned
+// (rc.assigned) against AWS's limits, records its <Type>StateExited event with its output (and
+// the variables, as "assignedVariables"), and applies them to the scope. Fails with
+// States.DataLimitExceeded, recording nothing, when a limit is exceeded.
+Status FinishState(RunContext& rc, const json::Value& output);
 
 }  // namespace autoretrain::engine
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "engine/run_context.h"
+#include "engine/variables.h"
 
 namespace autoretrain::engine {
 namespace {
@@ -65,14 +66,35 @@ int64_t RecordStateEntered(History& history, const asl::State& state, const json
   });
 }
 
-void RecordStateExited(History& history, const asl::State& state, const json::Value& output) {
-  const char* exited = EventNames(state.type).exited;
-  if (exited == nullptr) return;
-  history.Record(exited, "stateExitedEventDetails", [&] {
-    return json::Value(json::Object{{"name", state.name},
-                                    {"output", json::Serialize(output)},
-                                    {"outputDetails", NotTruncated()}});
-  });
+Status FinishState(RunContext& rc, const json::Value& output) {
+  const asl::State& state = *rc.state;
+  Variables* variables = rc.context.variables();
+  if (rc.assigned && variables != nullptr) {
+    Status room = variables->CheckAssignment(*rc.assigned, state.name);
+    if (!room.ok()) {
+      rc.assigned.reset();
+      return room;
+    }
+  }
+  if (const char* exited = EventNames(state.type).exited) {
+    rc.history.Record(exited, "stateExitedEventDetails", [&] {
+      json::Object details{{"name", state.name},
+                           {"output", json::Serialize(output)},
+                           {"outputDetails", NotTruncated()}};
+      if (rc.assigned) {
+        json::Object assigned;
+        for (const auto& [name, value] : *rc.assigned) assigned[name] = json::Serialize(value);
+        details["assignedVariables"] = std::move(assigned);
+        details["assignedVariablesDetails"] = NotTruncated();
+      }
+      return json::Value(std::move(details));
+    });
+  }
+  if (rc.assigned) {
+    if (variables != nullptr) variables->Apply(std::move(*rc.assigned));
+    rc.assigned.reset();
+  }
+  return OkStatus();
 }
 
 }  // namespace autoretrain::engine

@@ -89,7 +89,7 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
   events.Succeeded(*result);
 
   Result<json::Value> output =
-      ApplyResultFields(s, input, consume_raw, std::move(result).value(), rc.context);
+      ApplyResultFields(s, input, consume_raw, std::move(result).value(), rc.context, &rc.assigned);
   if (!output.ok()) return rc.StateError(output.take_error());
   return output;
 }

@@ -84,6 +84,8 @@ StateOutcome RunWaitState(RunContext& rc, json::Value& input) {
   Result<Payload> effective = ApplyInputPath(s.input_path, input, rc.context);
   if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));
   if (rc.woken) {
+    Status assigned = EvaluateAssign(s.assign, effective->get(), rc.context, &rc.assigned);
+    if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
     json::Value value = TakeEffective(std::move(effective).value(), input, s.input_path,
                                       /*raw_dispensable=*/true);
     Result<json::Value> output = ApplyOutputPath(s.output_path, std::move(value), rc.context);

@@ -33,6 +33,7 @@ store::Checkpoint EncodeCheckpoint(const engine::ResumePoint& point) {
   for (int a : point.retrier_attempts) attempts.emplace_back(a);
   data["attempts"] = std::move(attempts);
   if (point.wake_at) data["wakeAt"] = EpochMillis(*point.wake_at);
+  if (point.variables != nullptr && !point.variables->empty()) data["variables"] = *point.variables;
   store::Checkpoint checkpoint;
   checkpoint.state_name = std::string(point.state_name);
   checkpoint.state_input = point.input != nullptr ? json::Serialize(*point.input) : "{}";
@@ -70,6 +71,11 @@ Result<std::unique_ptr<DecodedCheckpoint>> DecodeCheckpoint(const store::Checkpo
     point.retrier_attempts.push_back(static_cast<int>(a.get_int64()));
   }
   if (std::optional<int64_t> wake = IntAt(fields, "wakeAt")) point.wake_at = FromEpochMillis(*wake);
+  if (const json::Value* variables = fields.if_contains("variables")) {
+    if (!variables->is_object()) return Corrupt("has variables that are not an object");
+    decoded->variables = variables->get_object();
+    point.variables = &decoded->variables;
+  }
   point.last_event_id = checkpoint.event_id;
   decoded->input = std::move(input).value();
   point.input = &decoded->input;

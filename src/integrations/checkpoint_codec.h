@@ -1,7 +1,7 @@
 // How the engine's ResumePoint is kept in the store's Checkpoint record: the state by name, its
 // raw input as JSON text, the retry count, and the rest in engine_data:
 //   {"enteredEventId": 5, "enteredTime": <epoch ms>, "attempts": [1, 0],
-//    "wakeAt": <epoch ms, only while suspended>}
+//    "wakeAt": <epoch ms, only while suspended>, "variables": {<name>: <value>, ...} (when any)}
 //
 // Thread-safety: plain functions.
 #ifndef AUTORETRAIN_SRC_INTEGRATIONS_CHECKPOINT_CODEC_H_
@@ -19,10 +19,12 @@ namespace autoretrain::integrations {
 
 store::Checkpoint EncodeCheckpoint(const engine::ResumePoint& point);
 
-// A decoded checkpoint: `point.input` points at `input` (hence returned on the heap).
+// A decoded checkpoint: `point.input` points at `input`, `point.variables` at `variables`
+// (hence returned on the heap).
 struct DecodedCheckpoint {
   engine::ResumePoint point;
   json::Value input;
+  json::Object variables;
 };
 
 // Decodes `checkpoint` of an execution of `machine`. Fails with Error{"StoreCorrupt", ...}

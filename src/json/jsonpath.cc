@@ -64,8 +64,16 @@ Result<Path> Path::CompileReference(std::string_view text) {
 
 const std::string& Path::text() const { return impl_->text; }
 bool Path::is_context() const { return impl_->context; }
+bool Path::is_variable() const { return !impl_->variable.empty(); }
+const std::string& Path::variable() const { return impl_->variable; }
+
+const Value* PathRoots::For(const Path& path) const {
+  if (path.is_context()) return &context;
+  if (!path.is_variable()) return &input;
+  return variables != nullptr ? variables->FindVariable(path.variable()) : nullptr;
+}
 bool Path::is_definite() const { return impl_->path.definite; }
-bool Path::is_root() const { return impl_->path.steps.empty(); }
+bool Path::is_root() const { return impl_->path.steps.empty() && impl_->variable.empty(); }
 
 std::optional<Value> Path::Select(const Value& root) const {
   const StepList& path = impl_->path;

@@ -30,7 +30,7 @@ TEST(JsonPathCompileTest, ErrorsNameThePosition) {
   EXPECT_NE(CompileError("$[\"abc").find("Unterminated string at position 2"), std::string::npos);
   EXPECT_NE(CompileError("$['a\\").find("Unterminated string"), std::string::npos);
   EXPECT_NE(CompileError("$.a b").find("blank character at position 3"), std::string::npos);
-  EXPECT_NE(CompileError("$a").find("Unexpected character 'a' at position 1"), std::string::npos);
+  EXPECT_NE(CompileError("$-a").find("Unexpected character '-' at position 1"), std::string::npos);
   EXPECT_NE(CompileError("$.a.length()").find("functions"), std::string::npos);
   EXPECT_NE(CompileError("$[::0]").find("step must not be 0"), std::string::npos);
 }
@@ -85,7 +85,8 @@ TEST(JsonPathCompileTest, RejectsMalformedPaths) {
                           "@.a",
                           "$[?((@.a)]",
                           "$[?(!)]",
-                          "$x",
+                          "$-x",
+                          "$x y",
                           "$.a[0]b"}) {
     auto r = Path::Compile(bad);
     EXPECT_FALSE(r.ok()) << "accepted: " << bad;
@@ -179,4 +180,39 @@ TEST(JsonPathReferenceTest, RejectsEverythingElse) {
 }
 
 }  // namespace
+TEST(JsonPathCompileTest, VariablePaths) {
+  Path bare = MustCompile("$answer");
+  EXPECT_TRUE(bare.is_variable());
+  EXPECT_EQ(bare.variable(), "answer");
+  EXPECT_FALSE(bare.is_root()) << "a bare variable is not the input's root";
+  EXPECT_FALSE(bare.is_context());
+  Path deep = MustCompile("$cfg.items[0]['a b']");
+  EXPECT_EQ(deep.variable(), "cfg");
+  EXPECT_TRUE(deep.is_definite());
+  EXPECT_TRUE(Path::CompileReference("$_x9.y").ok());
+  EXPECT_EQ(MustCompile("$día").variable(), "día");
+  EXPECT_FALSE(MustCompile("$.answer").is_variable());
+  EXPECT_FALSE(MustCompile("$$.Execution").is_variable());
+  EXPECT_NE(CompileError("$" + std::string(81, 'v')).find("Variable name too long"),
+            std::string::npos);
+  EXPECT_TRUE(Path::Compile("$" + std::string(80, 'v')).ok());
+}
+
+TEST(JsonPathCompileTest, PathRootsPickTheValueAPathStartsFrom) {
+  struct OneVariable final : VariableSource {
+    const Value* FindVariable(std::string_view name) const override {
+      return name == "x" ? &value : nullptr;
+    }
+    Value value = 42;
+  } variables;
+  const Value input = 1;
+  const Value context = 2;
+  PathRoots roots{input, context, &variables};
+  EXPECT_EQ(*roots.For(MustCompile("$.a")), input);
+  EXPECT_EQ(*roots.For(MustCompile("$$.a")), context);
+  EXPECT_EQ(*roots.For(MustCompile("$x")), variables.value);
+  EXPECT_EQ(roots.For(MustCompile("$y")), nullptr);
+  EXPECT_EQ((PathRoots{input, context}).For(MustCompile("$x")), nullptr);
+}
+
 }  // namespace autoretrain::json

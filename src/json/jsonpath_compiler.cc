@@ -52,9 +52,30 @@ Result<std::unique_ptr<Path::Impl>> PathCompiler::Run() {
   if (Peek() == '$') {
     impl->context = true;
     ++pos_;
+  } else if (IsVariableStart(Peek())) {
+    if (!ParseVariable(impl.get())) return TakeError();
   }
   if (!ParseSteps(&impl->path, /*in_filter=*/false)) return TakeError();
   return impl;
+}
+
+// `$name`: letters, digits and '_' (any non-ASCII character counts as a letter, as Unicode
+// identifier characters do), not starting with a digit, at most kMaxVariableNameLength
+// characters.
+bool PathCompiler::ParseVariable(Path::Impl* impl) {
+  const size_t start = pos_;
+  size_t characters = 0;
+  while (!AtEnd() && IsVariableChar(text_[pos_])) {
+    characters += (static_cast<unsigned char>(text_[pos_]) & 0xC0) != 0x80;
+    ++pos_;
+  }
+  if (characters > kMaxVariableNameLength) {
+    return Fail(
+        start, "Variable name too long",
+        "variable names have at most " + std::to_string(kMaxVariableNameLength) + " characters");
+  }
+  impl->variable = std::string(text_.substr(start, pos_ - start));
+  return true;
 }
 
 bool PathCompiler::Fail(size_t pos, std::string_view what, std::string_view hint) {

@@ -30,6 +30,13 @@ class PathCompiler {
 
   static bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
   static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+  // Workflow variable names ($name): ASCII letters, '_', and any non-ASCII byte to start;
+  // digits too after that.
+  static bool IsVariableStart(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  }
+  static bool IsVariableChar(char c) { return IsVariableStart(c) || IsDigit(c); }
   // Characters that end a path operand inside a filter, e.g. `@.price` in `@.price < 10`.
   static bool EndsFilterPath(char c) {
     return IsSpace(c) || std::strchr(")=!<>~&|,]", c) != nullptr;
@@ -54,6 +61,7 @@ class PathCompiler {
   bool Expect(char c);
 
   // Paths (jsonpath_compiler.cc).
+  bool ParseVariable(Path::Impl* impl);
   bool ParseSteps(StepList* list, bool in_filter);
   bool ParseName(Step* step, bool in_filter);
   bool ParseBracket(Step* step);

@@ -68,6 +68,7 @@ struct FilterNode {
 struct Path::Impl {
   std::string text;
   bool context = false;  // starts with $$
+  std::string variable;  // starts with $name: the name (empty otherwise)
   StepList path;
 };
 

@@ -49,7 +49,10 @@ class PayloadTemplate {
   // words it (<key> as written, with its ".$"); an indefinite path that matches nothing gives an
   // empty array. An intrinsic function call that cannot run fails with
   // States.IntrinsicFailure (a path argument that selects nothing with States.Runtime).
-  Result<json::Value> Evaluate(const json::Value& input, const json::Value& context) const;
+  // `$name` paths read `variables`; one that is not assigned fails with States.Runtime
+  // (UnassignedVariableError).
+  Result<json::Value> Evaluate(const json::Value& input, const json::Value& context,
+                               const json::VariableSource* variables = nullptr) const;
 
   // True when a "$$" path in the template reads the context object.
   bool reads_context() const;
@@ -70,6 +73,10 @@ class PayloadTemplate {
   explicit PayloadTemplate(std::unique_ptr<Node> root);
   std::unique_ptr<Node> root_;
 };
+
+// States.Runtime: "The variable 'x' referenced by the JSONPath '$x.a' in <where> is not
+// assigned" (`where`: "the field 'k.$'", "an argument of States.Format").
+Error UnassignedVariableError(const json::Path& path, const std::string& where);
 
 }  // namespace autoretrain::asl
 

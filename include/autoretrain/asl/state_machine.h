@@ -75,9 +75,11 @@ struct ChoiceRule {
   std::optional<json::Path> operand_path;
   // And/Or: the sub-rules; Not: exactly one.
   std::vector<ChoiceRule> children;
-  // Top-level rules only: where to go when the rule matches.
+  // Top-level rules only: where to go when the rule matches, and the variables it assigns
+  // then (instead of the state's own Assign).
   std::string next;
   int next_index = -1;
+  std::optional<PayloadTemplate> assign;
 };
 
 // Retry and Catch are parsed and validated here; the engine gives them their semantics.
@@ -95,6 +97,9 @@ struct Catcher {
   std::string next;
   int next_index = -1;
   OptionalPath result_path;
+  // Variables assigned when this catcher handles the error (`$` is {"Error","Cause"}), instead
+  // of the state's own Assign.
+  std::optional<PayloadTemplate> assign;
 };
 
 struct State {
@@ -113,6 +118,8 @@ struct State {
   OptionalPath result_path;
   std::optional<PayloadTemplate> parameters;
   std::optional<PayloadTemplate> result_selector;
+  // Assign: variables set when the state ends (name -> value template).
+  std::optional<PayloadTemplate> assign;
 
   // Pass
   std::optional<json::Value> result;

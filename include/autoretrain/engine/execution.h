@@ -36,7 +36,9 @@ namespace autoretrain::engine {
 // event `entered_event_id` with raw input `input`, after `retry_count` retries (and
 // `retrier_attempts[i]` attempts counted by the state's i-th Retrier). `wake_at` is set when the
 // state is suspended: a Wait state ends at that time, a Task makes its next attempt then.
-// `last_event_id` is the id of the last history event before the point. A point with
+// `last_event_id` is the id of the last history event before the point; `variables` are the
+// execution's workflow variables (inside a Parallel or Map state, those of the execution's own
+// scope: the state runs again from its start). A point with
 // `entered_event_id` 0 is before the state was entered (an execution that never reached a
 // checkpoint resumes at StartAt with its input this way).
 struct ResumePoint {
@@ -50,6 +52,8 @@ struct ResumePoint {
   std::vector<int> retrier_attempts{};
   std::optional<TimePoint> wake_at{};
   int64_t last_event_id = 0;
+  // The execution's variables (name -> value) at this point; null: none.  Not owned.
+  const json::Object* variables = nullptr;
 };
 
 class Execution {
@@ -115,7 +119,7 @@ class Execution {
   std::string machine_name_;
   // Parts lives in this buffer rather than on the heap: an allocation and a free are ~7% of a
   // short execution's run time (execution.cc checks that it fits).
-  alignas(16) unsigned char parts_storage_[512];
+  alignas(16) unsigned char parts_storage_[576];
   Parts* parts_ = nullptr;
   json::Value current_;      // the raw input of the current (or next) state
   int index_ = -1;           // the current (or next) state

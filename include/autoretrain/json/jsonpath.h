@@ -30,6 +30,30 @@
 
 namespace autoretrain::json {
 
+// The longest workflow variable name AWS accepts, in characters.
+inline constexpr size_t kMaxVariableNameLength = 80;
+
+class Path;
+
+// Where `$name` paths read workflow variables (Step Functions' Assign).
+class VariableSource {
+ public:
+  virtual ~VariableSource() = default;
+  // The value of variable `name`, or nullptr when it is not assigned.
+  virtual const Value* FindVariable(std::string_view name) const = 0;
+};
+
+// The values a path can start from: `$` the input, `$$` the context object, `$name` a
+// variable (none when `variables` is null).
+struct PathRoots {
+  const Value& input;
+  const Value& context;
+  const VariableSource* variables = nullptr;
+
+  // The value `path` starts from; nullptr for a variable that is not assigned.
+  const Value* For(const Path& path) const;
+};
+
 class Path {
  public:
   // Compiles `text` as a full path. On failure returns Error{"InvalidJsonPath", cause} where
@@ -44,10 +68,14 @@ class Path {
   const std::string& text() const;
   // True when the path starts with `$$` (evaluated against the context object).
   bool is_context() const;
+  // True when the path starts with `$name`, a workflow variable (evaluated against its
+  // value); variable() is the name ("" otherwise).
+  bool is_variable() const;
+  const std::string& variable() const;
   // True when the path can select at most one node (no wildcard, deep scan, union, slice or
   // filter): Jayway's "definite" path. Reference paths are always definite.
   bool is_definite() const;
-  // True for the bare root `$` (or `$$`).
+  // True for the bare root `$` (or `$$`); a bare variable `$name` is not a root.
   bool is_root() const;
 
   // Evaluates against `root` (the caller passes the context object for is_context() paths).

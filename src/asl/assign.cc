@@ -1,0 +1,71 @@
+// Assign: the variables a state (or a Choice rule, or a Catcher) sets. Its keys are variable
+// names, with ".$" when the value is a path or an intrinsic function call; the values are
+// compiled like Parameters, nested ".$" keys included.
+#include <set>
+#include <string>
+
+#include "state_compiler.h"
+
+namespace autoretrain::asl {
+namespace {
+
+bool IsNameStart(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+
+// Why `name` is not a variable name AWS accepts, or empty.
+std::string NameProblem(std::string_view name) {
+  if (name.empty()) return "a variable name cannot be empty";
+  if (!IsNameStart(static_cast<unsigned char>(name[0]))) {
+    return "a variable name starts with a letter or '_'";
+  }
+  size_t characters = 0;
+  for (unsigned char c : name) {
+    if (!IsNameStart(c) && !(c >= '0' && c <= '9')) {
+      return "a variable name has only letters, digits and '_' (a whole variable is assigned, "
+             "never a part of one such as 'x.y' or 'x[0]')";
+    }
+    characters += (c & 0xC0) != 0x80;
+  }
+  if (characters > json::kMaxVariableNameLength) {
+    return "a variable name has at most " + std::to_string(json::kMaxVariableNameLength) +
+           " characters";
+  }
+  return {};
+}
+
+}  // namespace
+
+std::optional<PayloadTemplate> CompileAssign(const json::Object& obj, const std::string& location,
+                                             DefinitionReader* reader) {
+  const json::Value* assign = obj.if_contains("Assign");
+  if (assign == nullptr) return std::nullopt;
+  const std::string assign_location = PointerAppend(location, "Assign");
+  if (!assign->is_object()) {
+    reader->Schema(assign_location,
+                   "The value for the field 'Assign' must be an OBJECT mapping variable names to "
+                   "values, not " +
+                       DescribeType(*assign));
+    return std::nullopt;
+  }
+  const size_t errors_before = reader->error_count();
+  std::set<std::string, std::less<>> names;
+  for (const auto& [key, unused] : assign->get_object()) {
+    std::string_view name = key;
+    if (name.ends_with(".$")) name.remove_suffix(2);
+    if (std::string problem = NameProblem(name); !problem.empty()) {
+      reader->Schema(PointerAppend(assign_location, key),
+                     "'" + std::string(name) + "' is not a valid variable name: " + problem);
+    } else if (!names.emplace(name).second) {
+      reader->Schema(PointerAppend(assign_location, key),
+                     "The variable '" + std::string(name) + "' is assigned twice in this Assign");
+    } else {
+      reader->NoteAssignedVariable(std::string(name), PointerAppend(assign_location, key));
+    }
+  }
+  std::optional<PayloadTemplate> tmpl = CompileTemplateField(obj, "Assign", location, reader);
+  if (reader->error_count() != errors_before) return std::nullopt;
+  return tmpl;
+}
+
+}  // namespace autoretrain::asl
