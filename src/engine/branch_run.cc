@@ -37,6 +37,7 @@ bool BranchRun::EnterState() {
   rc_.retrier_attempts.clear();
   rc_.frame.reset();
   rc_.assigned.reset();
+  rc_.submitted.reset();
   ++rc_.branch_step;
   context_.EnterState(state.name, now);
   rc_.entered_event_id = RecordStateEntered(rc_.history, state, current_);

@@ -177,6 +177,13 @@ void Execution::Fail(Error error) {
   Finish(ExecutionStatus::kFailed);
 }
 
+void Execution::WakeSubmittedTask() {
+  if (!suspended_ || parts_->rc.submitted == nullptr) return;
+  const TimePoint now = executor_.clock().Now();
+  if (now < state_wake_at_) state_wake_at_ = now;
+  if (now < wake_at_) wake_at_ = now;
+}
+
 void Execution::Halt() {
   if (!finished()) Finish(ExecutionStatus::kAborted);
 }
@@ -204,6 +211,7 @@ bool Execution::EnterState() {
   parts_->context.EnterState(state.name, now);
   rc.frame.reset();
   rc.assigned.reset();
+  rc.submitted.reset();
   rc.entered_event_id = RecordStateEntered(parts_->history, state, current_);
   in_state_ = true;
   return true;

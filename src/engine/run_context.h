@@ -27,6 +27,14 @@
 
 namespace autoretrain::engine {
 
+// A Task whose work goes on after its handler returned: what starting it returned (handed back
+// to the handler at each check) and when its TimeoutSeconds runs out.
+struct SubmittedTask {
+  json::Value output;
+  std::optional<TimePoint> deadline;
+  std::optional<int64_t> timeout_seconds;
+};
+
 // Working memory of a state that outlives one run of it: the branches of a Parallel or the
 // iterations of a Map in progress while the state is suspended. Dropped when a state is
 // entered, and when a retry starts the state over.
@@ -63,6 +71,8 @@ struct RunContext {
   // way when a resumed execution runs the enclosing state again (TaskRequest::branch_path).
   std::string branch_path{};
   int64_t branch_step = 0;
+  // A Task whose work goes on after its handler returned (TaskRequest::check_again_at).
+  std::unique_ptr<SubmittedTask> submitted{};
   // The variables the current state assigns (name -> value), evaluated but not yet applied:
   // they take effect when the state ends (FinishState).
   std::optional<json::Object> assigned{};

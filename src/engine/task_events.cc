@@ -64,6 +64,15 @@ void TaskEvents::Started() {
   });
 }
 
+void TaskEvents::Submitted(const json::Value& output) {
+  history_.Record("TaskSubmitted", "taskSubmittedEventDetails", [&] {
+    return json::Value(json::Object{{"resourceType", names_.resource_type},
+                                    {"resource", names_.resource},
+                                    {"output", json::Serialize(output)},
+                                    {"outputDetails", NotTruncated()}});
+  });
+}
+
 void TaskEvents::Succeeded(const json::Value& output) {
   if (names_.lambda_function) {
     history_.Record("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails", [&] {

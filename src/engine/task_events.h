@@ -37,6 +37,9 @@ class TaskEvents {
   void Scheduled(const json::Value& parameters, std::optional<int64_t> timeout_seconds,
                  std::optional<int64_t> heartbeat_seconds);
   void Started();
+  // TaskSubmitted: the task was started and goes on (.sync, callbacks); `output` is what
+  // starting it returned.
+  void Submitted(const json::Value& output);
   void Succeeded(const json::Value& output);
   // TaskFailed, or TaskTimedOut when the error is States.Timeout.
   void Failed(const Error& error);

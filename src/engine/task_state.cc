@@ -1,7 +1,9 @@
 // Task: InputPath -> Parameters -> the TaskHandler -> ResultSelector -> ResultPath ->
 // OutputPath, with Retry (per-Retrier attempt counts, backoff, jitter) and Catch.
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,11 +35,48 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// Runs `request` through the handler; a handler that submitted work sets *check_at.
+Result<json::Value> Call(RunContext& rc, TaskRequest& request, std::optional<TimePoint>* check_at) {
+  check_at->reset();
+  request.check_again_at = check_at;
+  Result<json::Value> result = rc.handler.Invoke(request);
+  if (!result.ok()) check_at->reset();
+  return result;
+}
+
+// The earlier of a check time and the task's deadline.
+TimePoint NextCheck(TimePoint check_at, const std::optional<TimePoint>& deadline) {
+  return deadline && *deadline < check_at ? *deadline : check_at;
+}
+
+// The end of an attempt: the handler's result (or error) recorded, then ResultSelector,
+// Assign, ResultPath and OutputPath.
+Result<json::Value> Complete(RunContext& rc, TaskEvents& events, json::Value& input,
+                             bool consume_raw, Result<json::Value> result) {
+  const asl::State& s = *rc.state;
+  rc.submitted.reset();
+  if (result.ok()) {
+    Status size = CheckPayloadSize(*result, s.name);
+    if (!size.ok()) result = size.take_error();
+  }
+  if (!result.ok()) {
+    events.Failed(result.error());
+    return result;
+  }
+  events.Succeeded(*result);
+  Result<json::Value> output =
+      ApplyResultFields(s, input, consume_raw, std::move(result).value(), rc.context, &rc.assigned);
+  if (!output.ok()) return rc.StateError(output.take_error());
+  return output;
+}
+
 // One attempt of the task, from the raw input to the state output. Errors raised by the
 // engine carry the state prefix; errors from the handler are returned as the handler gave them.
 // Sets *halted (and returns an error nobody sees) when the checkpoint before the invocation
-// says the execution must stop.
-Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw, bool* halted) {
+// says the execution must stop, and *suspend_until when the handler submitted work that goes on
+// (the output is then meaningless).
+Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw, bool* halted,
+                            std::optional<TimePoint>* suspend_until) {
   const asl::State& s = *rc.state;
   // A callback task's token must exist before Parameters, which pass it on ($$.Task.Token).
   if (EndsWith(s.resource, ".waitForTaskToken")) rc.context.SetTaskToken(NewExecutionName());
@@ -77,35 +116,67 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
                       .retry_count = rc.context.retry_count(),
                       .branch_path = rc.branch_path,
                       .branch_step = rc.branch_step};
-  Result<json::Value> result = rc.handler.Invoke(request);
-  if (result.ok()) {
-    Status size = CheckPayloadSize(*result, s.name);
-    if (!size.ok()) result = size.take_error();
-  }
-  if (!result.ok()) {
-    events.Failed(result.error());
-    return result;
-  }
-  events.Succeeded(*result);
+  std::optional<TimePoint> check_at;
+  Result<json::Value> result = Call(rc, request, &check_at);
+  if (!check_at) return Complete(rc, events, input, consume_raw, std::move(result));
+  events.Submitted(*result);
+  std::optional<TimePoint> deadline;
+  if (timeout) deadline = rc.clock.Now() + std::chrono::seconds(*timeout);
+  rc.submitted =
+      std::make_unique<SubmittedTask>(SubmittedTask{std::move(result).value(), deadline, timeout});
+  *suspend_until = NextCheck(*check_at, deadline);
+  return json::Value();
+}
 
-  Result<json::Value> output =
-      ApplyResultFields(s, input, consume_raw, std::move(result).value(), rc.context, &rc.assigned);
-  if (!output.ok()) return rc.StateError(output.take_error());
-  return output;
+// A check of submitted work (rc.submitted): its result, or *suspend_until for the next check.
+// Past the task's TimeoutSeconds it fails with States.Timeout.
+Result<json::Value> Check(RunContext& rc, json::Value& input, bool consume_raw,
+                          std::optional<TimePoint>* suspend_until) {
+  const asl::State& s = *rc.state;
+  TaskEvents events(rc.history, s.resource, rc.account);
+  SubmittedTask& submitted = *rc.submitted;
+  if (submitted.deadline && rc.clock.Now() >= *submitted.deadline) {
+    return Complete(rc, events, input, consume_raw,
+                    Error{"States.Timeout", "The task did not finish within its TimeoutSeconds (" +
+                                                std::to_string(*submitted.timeout_seconds) + ")"});
+  }
+  static const json::Value kNoParameters = json::Object{};
+  TaskRequest request{.resource = s.resource,
+                      .parameters = &kNoParameters,
+                      .context = &rc.context.Get(),
+                      .state_name = s.name,
+                      .execution_arn = rc.execution_arn,
+                      .timeout_seconds = submitted.timeout_seconds,
+                      .state_entered_event_id = rc.entered_event_id,
+                      .retry_count = rc.context.retry_count(),
+                      .branch_path = rc.branch_path,
+                      .branch_step = rc.branch_step,
+                      .submitted = &submitted.output};
+  std::optional<TimePoint> check_at;
+  Result<json::Value> result = Call(rc, request, &check_at);
+  if (!check_at) return Complete(rc, events, input, consume_raw, std::move(result));
+  *suspend_until = NextCheck(*check_at, submitted.deadline);
+  return json::Value();
 }
 
 }  // namespace
 
 // Each run of the state is one attempt; a retried error suspends the execution for the
 // Retrier's delay, after which the state runs again for the next attempt (HandleStateError).
+// A task whose handler submitted work (.sync) suspends the state until the handler's next
+// check, then runs it again to check (Check) until the work ends.
 StateOutcome RunTaskState(RunContext& rc, json::Value& input) {
   const asl::State& s = *rc.state;
   // Retry and Catch need the raw input again after a failed attempt; otherwise the attempt may
   // consume it (ResultPath then writes into it without a copy).
   const bool keep_raw = !s.retry.empty() || !s.catch_.empty();
   bool halted = false;
-  Result<json::Value> output = Attempt(rc, input, !keep_raw, &halted);
+  std::optional<TimePoint> suspend_until;
+  Result<json::Value> output = rc.woken && rc.submitted
+                                   ? Check(rc, input, !keep_raw, &suspend_until)
+                                   : Attempt(rc, input, !keep_raw, &halted, &suspend_until);
   if (halted) return StateOutcome::Halt();
+  if (suspend_until) return StateOutcome::Suspend(*suspend_until);
   if (output.ok()) return StateOutcome::Transition(s, std::move(output).value());
   return HandleStateError(rc, input, output.take_error());
 }

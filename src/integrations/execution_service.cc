@@ -15,6 +15,28 @@
 namespace autoretrain::integrations {
 namespace {
 
+// JSON text as stored, as a value (text that is not JSON stays a string).
+json::Value ParseStored(const std::string& text) {
+  Result<json::Value> parsed = json::Parse(text);
+  return parsed.ok() ? std::move(parsed).value() : json::Value(text);
+}
+
+// A stored execution as the engine reports it.
+engine::ExecutionResult ToExecutionResult(const store::ExecutionRecord& record) {
+  engine::ExecutionResult out;
+  out.execution_arn = record.arn;
+  out.state_machine_arn = record.state_machine_arn;
+  out.name = record.name;
+  out.status = record.status;
+  out.start_date = record.start_date;
+  if (record.stop_date) out.stop_date = *record.stop_date;
+  out.input = ParseStored(record.input);
+  if (record.output) out.output = ParseStored(*record.output);
+  out.error = record.error;
+  out.cause = record.cause;
+  return out;
+}
+
 Error AlreadyExists(const std::string& execution_arn) {
   return Error{"ExecutionAlreadyExists", "Execution Already Exists: '" + execution_arn + "'"};
 }
@@ -209,6 +231,8 @@ void ExecutionService::WorkerLoop() {
       // Stopped while it was being advanced, after its last abort check: advance it again now
       // (which ends it) instead of letting it wait.
       Enqueue(entry);
+    } else if (WokenWhileAdvancing(entry)) {
+      Enqueue(entry);
     } else {
       entry->phase = Phase::kWaiting;
       entry->wake_at = entry->execution->wake_at();
@@ -242,6 +266,7 @@ void ExecutionService::Advance(Entry* entry) {
 void ExecutionService::Finished(Entry* entry) {
   entry->phase = Phase::kDone;
   const std::string execution_arn = entry->execution->result().execution_arn;
+  WakeWaiters(execution_arn);
   if (options_.keep_finished || entry->awaited) {
     entry->result = std::move(entry->execution->result());
   }
@@ -252,6 +277,56 @@ void ExecutionService::Finished(Entry* entry) {
   if (!options_.keep_finished && !entry->awaited) entries_.erase(execution_arn);
   --running_;
   done_cv_.notify_all();
+}
+
+bool ExecutionService::WokenWhileAdvancing(Entry* entry) {
+  if (!std::exchange(entry->wake_requested, false)) return false;
+  entry->execution->WakeSubmittedTask();
+  return entry->execution->wake_at() <= executor_.clock().Now();
+}
+
+void ExecutionService::WakeWaiters(const std::string& execution_arn) {
+  auto [first, last] = waiters_.equal_range(execution_arn);
+  for (auto it = first; it != last; ++it) {
+    auto waiter = entries_.find(it->second);
+    if (waiter == entries_.end()) continue;
+    Entry* entry = waiter->second.get();
+    if (entry->phase == Phase::kAdvancing) {
+      // Still on its way to suspending: woken as soon as it does (WorkerLoop).
+      entry->wake_requested = true;
+    } else if (entry->phase == Phase::kWaiting) {
+      entry->execution->WakeSubmittedTask();
+      // Advanced now if that brought its wake-up forward; its queued timer goes stale.
+      if (entry->execution->wake_at() < entry->wake_at) Enqueue(entry);
+    }
+  }
+  waiters_.erase(first, last);
+}
+
+void ExecutionService::WakeWhenDone(std::string_view execution_arn, std::string_view waiter) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(execution_arn);
+  if (it == entries_.end() || it->second->phase == Phase::kDone) return;
+  waiters_.emplace(std::string(execution_arn), std::string(waiter));
+}
+
+Result<engine::ExecutionResult> ExecutionService::Describe(std::string_view execution_arn) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(execution_arn);
+    if (it != entries_.end()) {
+      const Entry& entry = *it->second;
+      if (entry.result) return *entry.result;
+      if (entry.execution) return entry.execution->result();
+    }
+  }
+  if (recorder_ != nullptr && !recorder_->failed()) {
+    Result<store::ExecutionRecord> record =
+        recorder_->store().DescribeExecution(std::string(execution_arn));
+    if (record.ok()) return ToExecutionResult(*record);
+  }
+  return Error{"ExecutionDoesNotExist",
+               "Execution Does Not Exist: '" + std::string(execution_arn) + "'"};
 }
 
 void ExecutionService::TimerLoop() {

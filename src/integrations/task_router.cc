@@ -1,5 +1,8 @@
 #include "autoretrain/integrations/task_router.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include <charconv>
 #include <exception>
 
@@ -86,6 +89,11 @@ Result<json::Value> TaskRouter::Invoke(const engine::TaskRequest& request) {
     std::string_view resource = arn->resource;
     size_t dot = resource.find('.');
     std::string_view api = resource.substr(0, dot);
+    const std::string_view pattern =
+        dot == std::string_view::npos ? std::string_view() : resource.substr(dot);
+    if (api == "states:startExecution" && (pattern == ".sync" || pattern == ".sync:2")) {
+      return StartExecutionSync(request, /*json_io=*/pattern == ".sync:2");
+    }
     if (api == "lambda:invoke" || api == "states:startExecution") {
       if (dot != std::string_view::npos) {
         return Runtime(request.state_name,
@@ -249,5 +257,84 @@ Result<json::Value> TaskRouter::StartExecution(const engine::TaskRequest& reques
   output.emplace("StartDate", start_millis);
   return json::Value(std::move(output));
 }
+
+Result<json::Value> TaskRouter::StartExecutionSync(const engine::TaskRequest& request,
+                                                   bool json_io) {
+  if (request.submitted != nullptr) return CheckChild(request, json_io);
+  if (request.check_again_at == nullptr) {
+    return Runtime(request.state_name, "'" + std::string(request.resource) +
+                                           "' must wait for the execution it starts, which "
+                                           "this caller cannot do");
+  }
+  Result<json::Value> started = StartExecution(request);
+  if (!started.ok()) return started;
+  // The task goes on until the child ends; the launcher wakes this execution then, and the
+  // check after a second covers a launcher that cannot.
+  launcher_->WakeWhenDone(std::string(started->at("ExecutionArn").get_string()),
+                          request.execution_arn);
+  *request.check_again_at = clock_.Now() + std::chrono::seconds(1);
+  return started;
+}
+
+namespace {
+
+// How often a .sync task looks at its child when nothing wakes it: half the child's age, from
+// 1 second up to a minute (the service normally wakes the parent as soon as the child ends).
+std::chrono::milliseconds CheckInterval(TimePoint now, TimePoint child_start) {
+  auto half_age = std::chrono::duration_cast<std::chrono::milliseconds>(now - child_start) / 2;
+  return std::clamp<std::chrono::milliseconds>(half_age, std::chrono::seconds(1),
+                                               std::chrono::minutes(1));
+}
+
+// DescribeExecution as startExecution.sync returns it (AWS's field order): dates in epoch
+// milliseconds; Input and Output as JSON text, or as JSON with .sync:2 (`json_io`).
+json::Object SyncDescription(const engine::ExecutionResult& child, bool json_io) {
+  auto io = [&](const json::Value& v) { return json_io ? v : json::Value(json::Serialize(v)); };
+  json::Object out;
+  if (child.cause) out.emplace("Cause", *child.cause);
+  if (child.error) out.emplace("Error", *child.error);
+  out.emplace("ExecutionArn", child.execution_arn);
+  out.emplace("Input", io(child.input));
+  out.emplace("InputDetails", json::Object{{"Included", true}});
+  out.emplace("Name", child.name);
+  if (child.output) {
+    out.emplace("Output", io(*child.output));
+    out.emplace("OutputDetails", json::Object{{"Included", true}});
+  }
+  out.emplace("StartDate", child.start_date.time_since_epoch().count());
+  out.emplace("StateMachineArn", child.state_machine_arn);
+  out.emplace("Status", engine::ExecutionStatusName(child.status));
+  out.emplace("StopDate", child.stop_date.time_since_epoch().count());
+  return out;
+}
+
+}  // namespace
+
+Result<json::Value> TaskRouter::CheckChild(const engine::TaskRequest& request, bool json_io) {
+  const json::Value* arn = request.submitted->is_object()
+                               ? request.submitted->get_object().if_contains("ExecutionArn")
+                               : nullptr;
+  if (arn == nullptr || !arn->is_string() || launcher_ == nullptr) {
+    return Runtime(request.state_name, "the started execution of this task is unknown");
+  }
+  Result<engine::ExecutionResult> child = launcher_->Describe(std::string(arn->get_string()));
+  if (!child.ok()) return Runtime(request.state_name, child.error().cause);
+  if (child->status == engine::ExecutionStatus::kRunning) {
+    const TimePoint now = clock_.Now();
+    *request.check_again_at = now + CheckInterval(now, child->start_date);
+    return *request.submitted;
+  }
+  json::Object description = SyncDescription(*child, json_io);
+  if (child->status == engine::ExecutionStatus::kSucceeded) return json::Value(description);
+  // AWS fails the task with the child's description as the cause.
+  return Error{"States.TaskFailed", json::Serialize(json::Value(description))};
+}
+
+Result<engine::ExecutionResult> ExecutionLauncher::Describe(std::string_view execution_arn) {
+  return Error{"ExecutionDoesNotExist",
+               "this launcher cannot describe executions ('" + std::string(execution_arn) + "')"};
+}
+
+void ExecutionLauncher::WakeWhenDone(std::string_view, std::string_view) {}
 
 }  // namespace autoretrain::integrations

@@ -193,12 +193,20 @@ TEST_F(TaskRouterTest, FunctionArnResourceReturnsTheResultDirectly) {
 
 TEST_F(TaskRouterTest, UnsupportedResourcesAndPatternsAreRuntimeErrors) {
   for (std::string_view resource : {"arn:aws:states:::lambda:invoke.waitForTaskToken",
-                                    "arn:aws:states:::states:startExecution.sync",
-                                    "arn:aws:states:::states:startExecution.sync:2"}) {
+                                    "arn:aws:states:::states:startExecution.waitForTaskToken",
+                                    "arn:aws:states:::lambda:invoke.sync"}) {
     Result<json::Value> result = Invoke(resource, J(R"({"FunctionName":"echo"})"));
     ASSERT_FALSE(result.ok()) << resource;
     EXPECT_EQ(result.error().error, "States.Runtime");
     EXPECT_NE(result.error().cause.find("does not support yet"), std::string::npos)
+        << result.error().cause;
+  }
+  // .sync needs a caller that can wait (the engine always can).
+  for (std::string_view resource : {"arn:aws:states:::states:startExecution.sync",
+                                    "arn:aws:states:::states:startExecution.sync:2"}) {
+    Result<json::Value> result = Invoke(resource, J(R"({"StateMachineArn":"x"})"));
+    ASSERT_FALSE(result.ok()) << resource;
+    EXPECT_NE(result.error().cause.find("must wait for the execution it starts"), std::string::npos)
         << result.error().cause;
   }
   for (std::string_view resource :

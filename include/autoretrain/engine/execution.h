@@ -91,6 +91,10 @@ class Execution {
   // Ends the execution as ABORTED without recording anything: it was stopped elsewhere and
   // the stop is already recorded.
   void Halt();
+  // Brings the wake-up of an execution suspended in a Task that waits for submitted work
+  // (.sync) forward to now, so that the next Advance checks the work at once; does nothing in
+  // any other state. Same threading rules as Advance.
+  void WakeSubmittedTask();
 
   const ExecutionResult& result() const { return result_; }
   ExecutionResult& result() { return result_; }

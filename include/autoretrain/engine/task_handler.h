@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "autoretrain/common/clock.h"
 #include "autoretrain/common/result.h"
 #include "autoretrain/json/json.h"
 
@@ -32,6 +33,15 @@ struct TaskRequest {
   // these (with retry_count) name the same run of the task where the event id cannot.
   std::string_view branch_path{};
   int64_t branch_step = 0;
+
+  // Tasks that go on after Invoke returns (.sync, callbacks). A handler that started such work
+  // sets *check_again_at (when the caller provides it) and returns what starting it produced
+  // (recorded as TaskSubmitted's output); the engine then suspends the Task state and calls
+  // Invoke again with `submitted` pointing at that value, at that time or earlier when the
+  // execution is woken. That call returns the task's result or error, or sets
+  // *check_again_at again.
+  std::optional<TimePoint>* check_again_at = nullptr;
+  const json::Value* submitted = nullptr;  // set on the calls after submission
 };
 
 class TaskHandler {

@@ -69,6 +69,13 @@ class ExecutionService final : public ExecutionLauncher {
   // them, e.g. "State Machine Does Not Exist: 'ARN'"); a store that cannot be read while
   // checking the name: its Store* error.
   Result<Started> Start(const StartRequest& request) override;
+  // Running executions from memory; finished ones from memory when kept, else from the store
+  // (durable mode). ExecutionDoesNotExist otherwise.
+  Result<engine::ExecutionResult> Describe(std::string_view execution_arn) override;
+  // When `execution_arn` (running here) ends, a `waiter` suspended in a .sync task is advanced
+  // at once. Nothing when `execution_arn` is not running here (the waiter's own checks find
+  // out).
+  void WakeWhenDone(std::string_view execution_arn, std::string_view waiter) override;
   // Starts an execution and waits for it to end; returns its result.
   Result<engine::ExecutionResult> RunSync(std::string_view state_machine_arn, json::Value input,
                                           std::string_view name);
@@ -113,6 +120,7 @@ class ExecutionService final : public ExecutionLauncher {
     Phase phase = Phase::kReady;
     bool stop_requested = false;  // Stop was called: never park it in the timer queue
     bool awaited = false;         // RunSync waits for its result
+    bool wake_requested = false;  // an execution it waits for ended while it was advancing
     TimePoint wake_at;
     std::optional<engine::ExecutionResult> result;
   };
@@ -133,6 +141,11 @@ class ExecutionService final : public ExecutionLauncher {
   void TimerLoop();
   void Advance(Entry* entry);
   void Finished(Entry* entry);  // mu_ held
+  // Advances the executions waiting for `execution_arn` to end (WakeWhenDone); mu_ held.
+  void WakeWaiters(const std::string& execution_arn);
+  // True when an execution that just suspended was woken while it was advancing
+  // (WakeWaiters) and must be advanced again at once; mu_ held.
+  bool WokenWhileAdvancing(Entry* entry);
 
   engine::Executor& executor_;
   AccountContext account_;
@@ -148,6 +161,8 @@ class ExecutionService final : public ExecutionLauncher {
   std::deque<Entry*> ready_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::vector<std::string> started_order_;
+  // Execution ARN -> executions waiting in a .sync task for it to end.
+  std::multimap<std::string, std::string, std::less<>> waiters_;
   int64_t running_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> workers_;  // started on demand, up to options_.workers

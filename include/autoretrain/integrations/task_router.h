@@ -22,6 +22,7 @@
 
 #include "autoretrain/common/arn.h"
 #include "autoretrain/common/clock.h"
+#include "autoretrain/engine/executor.h"
 #include "autoretrain/engine/task_handler.h"
 #include "autoretrain/integrations/function.h"
 
@@ -47,6 +48,13 @@ class ExecutionLauncher {
   // ExecutionAlreadyExists (a different input under an existing name) as AWS's
   // StartExecution does; the task then fails with "StepFunctions.<that error>Exception".
   virtual Result<Started> Start(const StartRequest& request) = 0;
+
+  // The execution as DescribeExecution reports it (status kRunning while it runs), for
+  // states:startExecution.sync. Fails with ExecutionDoesNotExist. The default cannot describe.
+  virtual Result<engine::ExecutionResult> Describe(std::string_view execution_arn);
+  // Asks to advance the execution `waiter` (suspended in a .sync task) as soon as
+  // `execution_arn` ends, rather than at its next check. The default does nothing.
+  virtual void WakeWhenDone(std::string_view execution_arn, std::string_view waiter);
 };
 
 class TaskRouter final : public engine::TaskHandler {
@@ -61,6 +69,13 @@ class TaskRouter final : public engine::TaskHandler {
   Result<json::Value> InvokeLambda(const engine::TaskRequest& request);
   Result<json::Value> InvokeFunctionArn(const engine::TaskRequest& request);
   Result<json::Value> StartExecution(const engine::TaskRequest& request);
+  // startExecution.sync (.sync:2 when `json_io`): starts the child and submits the task, or,
+  // on the calls after that, checks the child (CheckChild).
+  Result<json::Value> StartExecutionSync(const engine::TaskRequest& request, bool json_io);
+  // A check of a child started by startExecution.sync (.sync:2 when `json_io`): its
+  // DescribeExecution shape when it ended, States.TaskFailed when it did not succeed, or a
+  // next check time while it runs.
+  Result<json::Value> CheckChild(const engine::TaskRequest& request, bool json_io);
   Error FunctionNotFound(std::string_view name) const;
 
   const FunctionRegistry& functions_;
