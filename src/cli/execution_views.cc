@@ -10,28 +10,6 @@
 namespace autoretrain::cli {
 namespace {
 
-// Stored input and output are JSON text written by json::Serialize; parsed back so that
-// ExecutionResult::ToDescribeJson prints them exactly as they were stored.
-json::Value ParseStored(const std::string& text) {
-  Result<json::Value> parsed = json::Parse(text);
-  return parsed.ok() ? std::move(*parsed) : json::Value(text);
-}
-
-engine::ExecutionResult ToResult(const store::ExecutionRecord& record) {
-  engine::ExecutionResult result;
-  result.execution_arn = record.arn;
-  result.state_machine_arn = record.state_machine_arn;
-  result.name = record.name;
-  result.status = record.status;
-  result.start_date = record.start_date;
-  if (record.stop_date) result.stop_date = *record.stop_date;
-  result.input = ParseStored(record.input);
-  if (record.output) result.output = ParseStored(*record.output);
-  result.error = record.error;
-  result.cause = record.cause;
-  return result;
-}
-
 // The state machine's name: the last part of its ARN.
 std::string NameOfArn(const std::string& arn) { return arn.substr(arn.rfind(':') + 1); }
 
@@ -74,7 +52,7 @@ json::Value ListExecutionsJson(const store::Page<store::ExecutionRecord>& page) 
 }
 
 json::Value DescribeExecutionJson(const store::ExecutionRecord& record) {
-  return ToResult(record).ToDescribeJson();
+  return record.ToResult().ToDescribeJson();
 }
 
 json::Value HistoryJson(const store::Page<engine::HistoryEvent>& page) {

@@ -15,28 +15,6 @@
 namespace autoretrain::integrations {
 namespace {
 
-// JSON text as stored, as a value (text that is not JSON stays a string).
-json::Value ParseStored(const std::string& text) {
-  Result<json::Value> parsed = json::Parse(text);
-  return parsed.ok() ? std::move(parsed).value() : json::Value(text);
-}
-
-// A stored execution as the engine reports it.
-engine::ExecutionResult ToExecutionResult(const store::ExecutionRecord& record) {
-  engine::ExecutionResult out;
-  out.execution_arn = record.arn;
-  out.state_machine_arn = record.state_machine_arn;
-  out.name = record.name;
-  out.status = record.status;
-  out.start_date = record.start_date;
-  if (record.stop_date) out.stop_date = *record.stop_date;
-  out.input = ParseStored(record.input);
-  if (record.output) out.output = ParseStored(*record.output);
-  out.error = record.error;
-  out.cause = record.cause;
-  return out;
-}
-
 Error AlreadyExists(const std::string& execution_arn) {
   return Error{"ExecutionAlreadyExists", "Execution Already Exists: '" + execution_arn + "'"};
 }
@@ -323,7 +301,7 @@ Result<engine::ExecutionResult> ExecutionService::Describe(std::string_view exec
   if (recorder_ != nullptr && !recorder_->failed()) {
     Result<store::ExecutionRecord> record =
         recorder_->store().DescribeExecution(std::string(execution_arn));
-    if (record.ok()) return ToExecutionResult(*record);
+    if (record.ok()) return record->ToResult();
   }
   return Error{"ExecutionDoesNotExist",
                "Execution Does Not Exist: '" + std::string(execution_arn) + "'"};

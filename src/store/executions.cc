@@ -8,6 +8,30 @@
 #include "store/token.h"
 
 namespace autoretrain::store {
+
+namespace {
+
+json::Value ParseStoredJson(const std::string& text) {
+  Result<json::Value> parsed = json::Parse(text);
+  return parsed.ok() ? std::move(parsed).value() : json::Value(text);
+}
+
+}  // namespace
+
+engine::ExecutionResult ExecutionRecord::ToResult() const {
+  engine::ExecutionResult result;
+  result.execution_arn = arn;
+  result.state_machine_arn = state_machine_arn;
+  result.name = name;
+  result.status = status;
+  result.start_date = start_date;
+  if (stop_date) result.stop_date = *stop_date;
+  result.input = ParseStoredJson(input);
+  if (output) result.output = ParseStoredJson(*output);
+  result.error = error;
+  result.cause = cause;
+  return result;
+}
 namespace {
 
 #define EXECUTION_COLUMNS                                                                      \

@@ -79,6 +79,10 @@ struct ExecutionRecord {
   TimePoint start_date;
   std::optional<TimePoint> stop_date;  // set once finished
   int64_t last_event_id = 0;           // id of the newest history event
+
+  // The execution as the engine reports it, input and output parsed back from their JSON text
+  // (text that is not JSON stays a string).
+  engine::ExecutionResult ToResult() const;
 };
 
 // How an execution ended. `status` must not be kRunning.
