@@ -1,6 +1,6 @@
 // `autoretrain schedules list|describe` (schedules_command.h): the project's schedules, their
-// next fire times (computed as ScheduleRunner computes its slots) and the last execution the
-// daemon started for each, found in the store by the runner's execution names.
+// next fire times (ScheduleRunner's slots, from retrain::ScheduleSlots) and the last execution
+// the daemon started for each, found in the store by the runner's execution names.
 #include <cctype>
 #include <iostream>
 #include <memory>
@@ -42,6 +42,10 @@ struct ScheduleView {
   std::string zone_name;
   std::vector<std::pair<TimePoint, std::string>> next;  // UTC instant, local time text
   std::optional<store::ExecutionRecord> last;
+  // ActionAfterCompletion DELETE: the at() slot, which completes the schedule once its
+  // execution exists.
+  std::optional<TimePoint> only_slot;
+  bool completed = false;
 };
 
 // True when `name` is an execution name ExecutionName(schedule, slot) gives for some slot.
@@ -82,6 +86,20 @@ Status FindLastFire(store::Store& store, ScheduleView& view) {
   return OkStatus();
 }
 
+// The slot of an enabled at() schedule with ActionAfterCompletion DELETE when it is at or
+// before `after`: once its execution exists, `serve` has dropped the schedule.
+std::optional<TimePoint> OnlySlotToDelete(const retrain::ScheduleConfig& config, TimePoint after) {
+  if (!config.enabled || !config.delete_after_completion) return std::nullopt;
+  auto expression = scheduler::ParseScheduleExpression(config.expression);
+  if (!expression.ok() || expression->kind != scheduler::ScheduleExpression::kAt) {
+    return std::nullopt;
+  }
+  // at() fires once: its slot is the first one after the epoch.
+  auto slots = retrain::ScheduleSlots(config, TimePoint{}, 1);
+  if (!slots.ok() || slots->empty() || slots->front() > after) return std::nullopt;
+  return slots->front();
+}
+
 // Everything list and describe print. `only` selects one schedule (empty: all).
 struct Listing {
   retrain::ProjectConfig config;
@@ -119,23 +137,18 @@ std::optional<Listing> Load(const SchedulesOptions& options, const std::string& 
   }
   for (const auto& [name, schedule] : listing.config.schedules) {
     if (!only.empty() && name != only) continue;
-    ScheduleView view{name,
-                      &schedule,
-                      StateMachineArn(listing.config.account, schedule.state_machine),
-                      schedule.timezone,
-                      {},
-                      std::nullopt};
-    auto expression = scheduler::ParseScheduleExpression(schedule.expression);
+    ScheduleView view;
+    view.name = name;
+    view.config = &schedule;
+    view.target_arn = StateMachineArn(listing.config.account, schedule.state_machine);
+    view.zone_name = schedule.timezone;
     auto zone = scheduler::TimeZone::Load(schedule.timezone);
     if (zone.ok()) view.zone_name = zone->name();
-    if (expression.ok() && zone.ok() && schedule.enabled) {  // LoadProject validated them
-      // As ScheduleRunner: rate() slots count from the Unix epoch.
-      std::optional<TimePoint> start;
-      if (expression->kind == scheduler::ScheduleExpression::kRate) start = TimePoint{};
-      for (TimePoint t : scheduler::NextFireTimes(*expression, *zone, *after, count, start)) {
-        view.next.emplace_back(t, scheduler::FormatLocal(t, *zone));
-      }
+    auto slots = retrain::ScheduleSlots(schedule, *after, count);
+    if (slots.ok() && zone.ok() && schedule.enabled) {  // LoadProject validated them
+      for (TimePoint t : *slots) view.next.emplace_back(t, scheduler::FormatLocal(t, *zone));
     }
+    view.only_slot = OnlySlotToDelete(schedule, *after);
     listing.schedules.push_back(std::move(view));
   }
   if (retrain::DatabasePath(listing.config).empty()) return listing;  // nothing is recorded
@@ -151,8 +164,33 @@ std::optional<Listing> Load(const SchedulesOptions& options, const std::string& 
       *exit_code = kExitFailed;
       return std::nullopt;
     }
+    view.completed = view.only_slot && view.last &&
+                     view.last->name == retrain::ExecutionName(view.name, *view.only_slot);
   }
   return listing;
+}
+
+// GetSchedule's FlexibleTimeWindow, StartDate, EndDate, RetryPolicy and ActionAfterCompletion,
+// each only when it differs from AWS's default (so that a plain schedule's JSON is unchanged).
+void AddOptionsJson(const ScheduleView& view, json::Object& out) {
+  const retrain::ScheduleConfig& config = *view.config;
+  if (config.flexible_window_minutes > 0) {
+    out["FlexibleTimeWindow"] = json::Object{
+        {"Mode", "FLEXIBLE"}, {"MaximumWindowInMinutes", config.flexible_window_minutes}};
+  }
+  if (config.start_date) out["StartDate"] = Utc(*config.start_date);
+  if (config.end_date) out["EndDate"] = Utc(*config.end_date);
+  const retrain::ScheduleConfig defaults;
+  if (config.maximum_retry_attempts != defaults.maximum_retry_attempts ||
+      config.maximum_event_age_seconds != defaults.maximum_event_age_seconds) {
+    out["RetryPolicy"] =
+        json::Object{{"MaximumRetryAttempts", config.maximum_retry_attempts},
+                     {"MaximumEventAgeInSeconds", config.maximum_event_age_seconds}};
+  }
+  if (config.delete_after_completion) {
+    out["ActionAfterCompletion"] = "DELETE";
+    out["Completed"] = view.completed;
+  }
 }
 
 json::Value ScheduleJson(const ScheduleView& view) {
@@ -163,6 +201,7 @@ json::Value ScheduleJson(const ScheduleView& view) {
   out["ScheduleExpressionTimezone"] = view.zone_name;
   out["Target"] =
       json::Object{{"Arn", view.target_arn}, {"Input", json::Serialize(view.config->input)}};
+  AddOptionsJson(view, out);
   json::Array next;
   for (const auto& [utc, local] : view.next) {
     next.push_back(json::Object{{"utc", Utc(utc)}, {"local", local}});
@@ -179,7 +218,9 @@ json::Value ScheduleJson(const ScheduleView& view) {
   return out;
 }
 
+// ENABLED, DISABLED, or COMPLETED for a schedule ActionAfterCompletion DELETE dropped.
 std::string StateName(const ScheduleView& view) {
+  if (view.completed) return "COMPLETED";
   return view.config->enabled ? "ENABLED" : "DISABLED";
 }
 
@@ -280,8 +321,9 @@ int DescribeScheduleCommand(const SchedulesOptions& options) {
     std::cout << "Last fire:     none\n";
   }
   if (view.next.empty()) {
-    std::cout << (view.config->enabled ? "No fire times after that.\n"
-                                       : "No fire times: the schedule is DISABLED.\n");
+    std::cout << (view.completed         ? "No fire times: the schedule completed.\n"
+                  : view.config->enabled ? "No fire times after that.\n"
+                                         : "No fire times: the schedule is DISABLED.\n");
     return kExitOk;
   }
   std::cout << "Next " << view.next.size() << " fire time" << (view.next.size() == 1 ? "" : "s")

@@ -193,7 +193,8 @@ int ServeCommand(const ServeOptions& options) {
 
   SystemClock clock;
   retrain::ScheduleRunner runner(
-      clock, runtime->executions(), [&log](const retrain::FiredSlot& fired) {
+      clock, runtime->executions(),
+      [&log](const retrain::FiredSlot& fired) {
         json::Object fields;
         fields["schedule"] = fired.schedule;
         fields["slot"] = FormatIso8601(fired.slot);
@@ -203,9 +204,15 @@ int ServeCommand(const ServeOptions& options) {
         if (fired.error) {
           fields["error"] = fired.error->error;
           fields["cause"] = fired.error->cause;
+          fields["attempts"] = fired.attempts;
         }
-        log.Write(fired.error ? "error" : "info", "fired", std::move(fields));
-      });
+        if (fired.retry_at) fields["retry_at"] = FormatIso8601(*fired.retry_at);
+        if (fired.dead_lettered) fields["dead_lettered"] = true;
+        if (fired.deleted) fields["deleted"] = true;
+        const char* level = !fired.error ? "info" : fired.retry_at ? "warn" : "error";
+        log.Write(level, "fired", std::move(fields));
+      },
+      retrain::DeadLetterPath(*config));
   for (const auto& [name, schedule] : config->schedules) {
     Status added = runner.Add(name, schedule, runtime->ArnOf(schedule.state_machine));
     if (!added.ok()) {  // LoadProject validated them: not expected

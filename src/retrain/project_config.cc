@@ -264,8 +264,10 @@ class ConfigParser {
       const json::Object* sc = fields_.ExpectObject(
           entry, path, "{\"expression\": \"cron(...)\", \"state_machine\": NAME, ...}");
       if (sc == nullptr) continue;
-      fields_.RejectUnknown(*sc, path,
-                            {"expression", "timezone", "state_machine", "input", "state"});
+      fields_.RejectUnknown(
+          *sc, path,
+          {"expression", "timezone", "state_machine", "input", "state", "flexible_time_window",
+           "start_date", "end_date", "retry_policy", "action_after_completion"});
       ScheduleConfig config;
       bool ok = true;
       if (auto expression = fields_.RequiredString(*sc, path, "expression")) {
@@ -312,8 +314,103 @@ class ConfigParser {
           ok = false;
         }
       }
+      ok = ParseScheduleOptions(*sc, path, config) && ok;
       if (ok) out_->schedules[name] = std::move(config);
     }
+  }
+
+  // The optional EventBridge Scheduler settings of schedule `path`; false when one is invalid.
+  bool ParseScheduleOptions(const json::Object& sc, const std::string& path,
+                            ScheduleConfig& config) {
+    bool ok = ParseFlexibleTimeWindow(sc, path, config);
+    ok = ParseScheduleDates(sc, path, config) && ok;
+    ok = ParseRetryPolicy(sc, path, config) && ok;
+    if (auto action = fields_.OptionalString(sc, path, "action_after_completion")) {
+      if (*action == "NONE" || *action == "DELETE") {
+        config.delete_after_completion = *action == "DELETE";
+      } else {
+        fields_.Problem(path + ".action_after_completion",
+                        "expected \"NONE\" or \"DELETE\", got " + Quote(*action));
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  // {"mode": "OFF"} or {"mode": "FLEXIBLE", "maximum_window_minutes": 1-1440}.
+  bool ParseFlexibleTimeWindow(const json::Object& sc, const std::string& path,
+                               ScheduleConfig& config) {
+    const json::Value* v = sc.if_contains("flexible_time_window");
+    if (v == nullptr) return true;
+    const std::string at = path + ".flexible_time_window";
+    const json::Object* window =
+        fields_.ExpectObject(*v, at, "{\"mode\": \"OFF\" or \"FLEXIBLE\", ...}");
+    if (window == nullptr) return false;
+    fields_.RejectUnknown(*window, at, {"mode", "maximum_window_minutes"});
+    std::optional<std::string> mode = fields_.RequiredString(*window, at, "mode");
+    std::optional<int64_t> minutes =
+        fields_.OptionalInteger(*window, at, "maximum_window_minutes", 1, 1440);
+    if (!mode) return false;
+    const bool has_minutes = window->contains("maximum_window_minutes");
+    if (*mode == "FLEXIBLE") {
+      if (!has_minutes) {
+        fields_.Problem(at + ".maximum_window_minutes",
+                        "missing (mode FLEXIBLE needs an integer from 1 to 1440)");
+      }
+      if (minutes) config.flexible_window_minutes = static_cast<int>(*minutes);
+    } else if (*mode == "OFF") {
+      if (has_minutes) {
+        fields_.Problem(at + ".maximum_window_minutes", "only allowed with mode \"FLEXIBLE\"");
+      }
+    } else {
+      fields_.Problem(at + ".mode", "expected \"OFF\" or \"FLEXIBLE\", got " + Quote(*mode));
+    }
+    return !fields_.HasProblemUnder(at);
+  }
+
+  // "start_date" and "end_date": ISO 8601 instants with a zone, the end after the start.
+  bool ParseScheduleDates(const json::Object& sc, const std::string& path, ScheduleConfig& config) {
+    bool ok = ParseDate(sc, path, "start_date", config.start_date);
+    ok = ParseDate(sc, path, "end_date", config.end_date) && ok;
+    if (ok && config.start_date && config.end_date && *config.end_date <= *config.start_date) {
+      fields_.Problem(path + ".end_date", "must be after start_date");
+      return false;
+    }
+    return ok;
+  }
+
+  bool ParseDate(const json::Object& sc, const std::string& path, std::string_view key,
+                 std::optional<TimePoint>& out) {
+    std::optional<std::string> text = fields_.OptionalString(sc, path, key);
+    if (!text) return !sc.contains(key);
+    TimePoint t;
+    if (!ParseIso8601(*text, &t)) {
+      fields_.Problem(JoinPath(path, key),
+                      "expected an ISO 8601 date and time with a zone "
+                      "(\"2026-12-01T00:00:00Z\"), got " +
+                          Quote(*text));
+      return false;
+    }
+    out = t;
+    return true;
+  }
+
+  // {"maximum_retry_attempts": 0-185, "maximum_event_age_seconds": 60-86400}.
+  bool ParseRetryPolicy(const json::Object& sc, const std::string& path, ScheduleConfig& config) {
+    const json::Value* v = sc.if_contains("retry_policy");
+    if (v == nullptr) return true;
+    const std::string at = path + ".retry_policy";
+    const json::Object* policy = fields_.ExpectObject(
+        *v, at, "{\"maximum_retry_attempts\": N, \"maximum_event_age_seconds\": N}");
+    if (policy == nullptr) return false;
+    fields_.RejectUnknown(*policy, at, {"maximum_retry_attempts", "maximum_event_age_seconds"});
+    if (auto n = fields_.OptionalInteger(*policy, at, "maximum_retry_attempts", 0, 185)) {
+      config.maximum_retry_attempts = static_cast<int>(*n);
+    }
+    if (auto n = fields_.OptionalInteger(*policy, at, "maximum_event_age_seconds", 60, 86400)) {
+      config.maximum_event_age_seconds = static_cast<int>(*n);
+    }
+    return !fields_.HasProblemUnder(at);
   }
 
   fs::path dir_;

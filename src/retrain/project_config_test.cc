@@ -262,6 +262,88 @@ TEST_F(ProjectConfigTest, ScheduleProblems) {
             std::string::npos);
 }
 
+TEST_F(ProjectConfigTest, ScheduleOptions) {
+  const std::string text = R"json({
+    "state_machines": {"trigger": {"definition": "sm/a.asl.json"}},
+    "schedules": {
+      "all": {"expression": "rate(1 hour)", "state_machine": "trigger",
+              "flexible_time_window": {"mode": "FLEXIBLE", "maximum_window_minutes": 15},
+              "start_date": "2026-12-01T00:00:00Z", "end_date": "2027-01-01T05:30:00+05:30",
+              "retry_policy": {"maximum_retry_attempts": 0, "maximum_event_age_seconds": 60},
+              "action_after_completion": "DELETE"},
+      "defaults": {"expression": "rate(1 hour)", "state_machine": "trigger",
+                   "flexible_time_window": {"mode": "OFF"}, "retry_policy": {},
+                   "action_after_completion": "NONE"}
+    }
+  })json";
+  Result<ProjectConfig> config = Parse(text);
+  ASSERT_TRUE(config.ok()) << config.error().cause;
+  const ScheduleConfig& all = config->schedules.at("all");
+  EXPECT_EQ(all.flexible_window_minutes, 15);
+  EXPECT_EQ(FormatIso8601(*all.start_date), "2026-12-01T00:00:00.000Z");
+  EXPECT_EQ(FormatIso8601(*all.end_date), "2027-01-01T00:00:00.000Z");
+  EXPECT_EQ(all.maximum_retry_attempts, 0);
+  EXPECT_EQ(all.maximum_event_age_seconds, 60);
+  EXPECT_TRUE(all.delete_after_completion);
+  const ScheduleConfig& d = config->schedules.at("defaults");  // AWS's defaults
+  EXPECT_EQ(d.flexible_window_minutes, 0);
+  EXPECT_FALSE(d.start_date);
+  EXPECT_FALSE(d.end_date);
+  EXPECT_EQ(d.maximum_retry_attempts, 185);
+  EXPECT_EQ(d.maximum_event_age_seconds, 86400);
+  EXPECT_FALSE(d.delete_after_completion);
+}
+
+TEST_F(ProjectConfigTest, ScheduleOptionProblems) {
+  const std::string text = R"json({
+    "state_machines": {"trigger": {"definition": "sm/a.asl.json"}},
+    "schedules": {
+      "a": {"expression": "rate(1 hour)", "state_machine": "trigger",
+            "flexible_time_window": {"mode": "FLEXIBLE", "maximum_window_minutes": 0}},
+      "b": {"expression": "rate(1 hour)", "state_machine": "trigger",
+            "flexible_time_window": {"mode": "FLEXIBLE"}},
+      "c": {"expression": "rate(1 hour)", "state_machine": "trigger",
+            "flexible_time_window": {"mode": "ON", "maximum_windows_minutes": 5}},
+      "d": {"expression": "rate(1 hour)", "state_machine": "trigger",
+            "flexible_time_window": {"mode": "OFF", "maximum_window_minutes": 5}},
+      "e": {"expression": "rate(1 hour)", "state_machine": "trigger",
+            "start_date": "2026-12-01", "end_date": 5},
+      "f": {"expression": "rate(1 hour)", "state_machine": "trigger",
+            "start_date": "2026-12-01T00:00:00Z", "end_date": "2026-11-01T00:00:00Z"},
+      "g": {"expression": "rate(1 hour)", "state_machine": "trigger",
+            "retry_policy": {"maximum_retry_attempts": 186, "maximum_event_age_seconds": 59}},
+      "h": {"expression": "rate(1 hour)", "state_machine": "trigger",
+            "retry_policy": 3, "action_after_completion": "delete",
+            "flexible_time_window": "OFF"}
+    }
+  })json";
+  std::string cause = Problems(text);
+  for (const char* expected : {
+           "autoretrain.json: schedules.a.flexible_time_window.maximum_window_minutes: expected "
+           "an integer from 1 to 1440, got 0",
+           "schedules.b.flexible_time_window.maximum_window_minutes: missing (mode FLEXIBLE "
+           "needs an integer from 1 to 1440)",
+           "schedules.c.flexible_time_window.mode: expected \"OFF\" or \"FLEXIBLE\", got 'ON'",
+           "schedules.c.flexible_time_window.maximum_windows_minutes: unknown field (did you "
+           "mean 'maximum_window_minutes'?)",
+           "schedules.d.flexible_time_window.maximum_window_minutes: only allowed with mode "
+           "\"FLEXIBLE\"",
+           "schedules.e.start_date: expected an ISO 8601 date and time with a zone "
+           "(\"2026-12-01T00:00:00Z\"), got '2026-12-01'",
+           "schedules.e.end_date: expected a string, got number",
+           "schedules.f.end_date: must be after start_date",
+           "schedules.g.retry_policy.maximum_retry_attempts: expected an integer from 0 to 185, "
+           "got 186",
+           "schedules.g.retry_policy.maximum_event_age_seconds: expected an integer from 60 to "
+           "86400, got 59",
+           "schedules.h.retry_policy: expected {",
+           "schedules.h.action_after_completion: expected \"NONE\" or \"DELETE\", got 'delete'",
+           "schedules.h.flexible_time_window: expected {",
+       }) {
+    EXPECT_NE(cause.find(expected), std::string::npos) << expected << "\nin:\n" << cause;
+  }
+}
+
 TEST(DidYouMeanTest, SuggestsOnlyCloseNames) {
   EXPECT_EQ(DidYouMean("regoin", {"region", "account_id"}), " (did you mean 'region'?)");
   EXPECT_EQ(DidYouMean("Region", {"region"}), " (did you mean 'region'?)");

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
+
+#include "autoretrain/store/store.h"
 
 namespace autoretrain::retrain {
 namespace {
@@ -186,6 +190,263 @@ TEST(ScheduleRunnerTest, AddRejectsInvalidSchedules) {
   EXPECT_EQ(runner.Add("b", Config("rate(1 hour)", "Nowhere/Land"), "arn").error().error,
             "InvalidTimeZone");
   EXPECT_TRUE(runner.Upcoming().empty());
+}
+
+// Fails its first `failures` starts with `error`, then behaves as FakeLauncher.
+class FlakyLauncher final : public integrations::ExecutionLauncher {
+ public:
+  FlakyLauncher(int failures, std::string error) : failures_(failures), error_(std::move(error)) {}
+  Result<Started> Start(const StartRequest& request) override {
+    ++calls;
+    if (calls <= failures_) return Error{error_, "the store is busy"};
+    return ok.Start(request);
+  }
+  int calls = 0;
+  FakeLauncher ok;
+
+ private:
+  int failures_;
+  std::string error_;
+};
+
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+class ScheduleOptionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("schedule_runner_test_" +
+            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string DeadLetters() const { return (dir_ / "schedules-dead-letter.jsonl").string(); }
+
+  std::filesystem::path dir_;
+};
+
+TEST(FlexibleDelayTest, DeterministicUniformAndInsideTheWindow) {
+  const TimePoint slot = At("2026-11-26T09:00:00Z");
+  const minutes window(15);
+  EXPECT_EQ(FlexibleDelay("s", slot, window), FlexibleDelay("s", slot, window));
+  EXPECT_EQ(FlexibleDelay("s", slot, minutes(0)), milliseconds(0));
+  // Spread over the window: 4000 slots fall in each quarter of it about equally.
+  int quarters[4] = {0, 0, 0, 0};
+  std::set<int64_t> distinct;
+  for (int i = 0; i < 4000; ++i) {
+    milliseconds d = FlexibleDelay("s", slot + minutes(i), window);
+    ASSERT_GE(d, milliseconds(0));
+    ASSERT_LT(d, window);
+    ++quarters[d * 4 / window];
+    distinct.insert(d.count());
+  }
+  for (int q : quarters) EXPECT_NEAR(q, 1000, 150);
+  EXPECT_GT(distinct.size(), 3900u);
+  EXPECT_NE(FlexibleDelay("a", slot, window), FlexibleDelay("b", slot, window));
+}
+
+TEST(ScheduleRunnerTest, FlexibleWindowDelaysEachSlotTheSameWayAfterARestart) {
+  ScheduleConfig config = Config("cron(0 9 * * ? *)");
+  config.flexible_window_minutes = 60;
+  const TimePoint slot = At("2026-11-26T09:00:00Z");
+  const TimePoint fire = slot + FlexibleDelay("flex", slot, minutes(60));
+  ASSERT_GT(fire, slot + milliseconds(1));  // this name and slot draw a non-zero delay
+  FakeLauncher launcher;
+  {
+    ManualClock clock(At("2026-11-26T08:00:00Z"));
+    ScheduleRunner runner(clock, launcher);
+    ASSERT_TRUE(runner.Add("flex", config, "arn:sm").ok());
+    clock.SleepUntil(slot);
+    EXPECT_EQ(runner.FireDue(), fire);  // the slot arrived; its start waits for the delay
+    EXPECT_TRUE(launcher.starts.empty());
+  }
+  // Restarted inside the window: the slot still fires, at the same time, under its own name.
+  ManualClock clock(slot + (fire - slot) / 2);
+  ScheduleRunner runner(clock, launcher);
+  ASSERT_TRUE(runner.Add("flex", config, "arn:sm").ok());
+  EXPECT_EQ(runner.FireDue(), fire);
+  clock.SleepUntil(fire);
+  runner.FireDue();
+  ASSERT_EQ(launcher.starts.size(), 1u);
+  EXPECT_EQ(launcher.starts[0], "arn:sm flex-20261126T090000Z {}");
+  EXPECT_EQ(runner.Upcoming().front().second, At("2026-11-27T09:00:00Z"));
+}
+
+TEST(ScheduleRunnerTest, StartAndEndDatesBoundTheSlots) {
+  ScheduleConfig rate = Config("rate(7 minutes)");
+  rate.start_date = At("2026-11-26T09:03:00Z");  // rate() counts from it, not the epoch
+  rate.end_date = At("2026-11-26T09:17:00Z");
+  auto slots = ScheduleSlots(rate, At("2026-11-26T08:00:00Z"), 10);
+  ASSERT_TRUE(slots.ok());
+  EXPECT_EQ(*slots, (std::vector<TimePoint>{At("2026-11-26T09:03:00Z"), At("2026-11-26T09:10:00Z"),
+                                            At("2026-11-26T09:17:00Z")}));
+  ScheduleConfig cron = Config("cron(0 9 * * ? *)");
+  cron.start_date = At("2026-11-28T09:00:00Z");  // a slot at the StartDate counts
+  cron.end_date = At("2026-11-29T08:59:59Z");
+  EXPECT_EQ(*ScheduleSlots(cron, At("2026-11-26T00:00:00Z"), 5),
+            std::vector<TimePoint>{At("2026-11-28T09:00:00Z")});
+  ScheduleConfig at = Config("at(2026-11-26T09:00:00)");  // AWS ignores the dates for at()
+  at.start_date = At("2026-12-01T00:00:00Z");
+  EXPECT_EQ(*ScheduleSlots(at, At("2026-11-26T00:00:00Z"), 5),
+            std::vector<TimePoint>{At("2026-11-26T09:00:00Z")});
+  EXPECT_EQ(ScheduleSlots(Config("rate(0 hours)"), TimePoint{}, 1).error().error,
+            "InvalidScheduleExpression");
+
+  ManualClock clock(At("2026-11-26T09:12:00Z"));
+  FakeLauncher launcher;
+  ScheduleRunner runner(clock, launcher);
+  ASSERT_TRUE(runner.Add("bounded", rate, "arn:sm").ok());
+  EXPECT_EQ(runner.FireDue(), At("2026-11-26T09:17:00Z"));
+  clock.SleepUntil(At("2026-11-26T09:17:00Z"));
+  EXPECT_EQ(runner.FireDue(), std::nullopt);  // the EndDate ends it
+  ASSERT_EQ(launcher.starts.size(), 1u);
+  EXPECT_EQ(launcher.starts[0], "arn:sm bounded-20261126T091700Z {}");
+}
+
+TEST(RetryPolicyTest, TransientErrorsAndBackoff) {
+  EXPECT_TRUE(IsTransientStartError(Error{store::kStoreLocked, ""}));
+  EXPECT_TRUE(IsTransientStartError(Error{store::kStoreFull, ""}));
+  EXPECT_TRUE(IsTransientStartError(Error{"ThrottlingException", ""}));
+  EXPECT_FALSE(IsTransientStartError(Error{"StateMachineDoesNotExist", ""}));
+  EXPECT_FALSE(IsTransientStartError(Error{store::kStoreCorrupt, ""}));
+  EXPECT_EQ(RetryDelay(1), seconds(1));
+  EXPECT_EQ(RetryDelay(2), seconds(2));
+  EXPECT_EQ(RetryDelay(5), seconds(16));
+  EXPECT_EQ(RetryDelay(9), minutes(5));
+  EXPECT_EQ(RetryDelay(185), minutes(5));
+}
+
+TEST_F(ScheduleOptionsTest, ATransientErrorIsRetriedUntilTheStartSucceeds) {
+  FlakyLauncher launcher(2, store::kStoreLocked);
+  ManualClock clock(At("2026-11-26T08:59:00Z"));
+  std::vector<FiredSlot> fired;
+  ScheduleRunner runner(
+      clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); }, DeadLetters());
+  ASSERT_TRUE(runner.Add("s", Config("cron(0 9 * * ? *)"), "arn:sm").ok());
+  clock.SleepUntil(At("2026-11-26T09:00:00Z"));
+  EXPECT_EQ(runner.FireDue(), At("2026-11-26T09:00:01Z"));  // the first retry, 1 s later
+  clock.SleepUntil(At("2026-11-26T09:00:01Z"));
+  EXPECT_EQ(runner.FireDue(), At("2026-11-26T09:00:03Z"));  // then 2 s
+  clock.SleepUntil(At("2026-11-26T09:00:03Z"));
+  EXPECT_EQ(runner.FireDue(), At("2026-11-27T09:00:00Z"));
+  ASSERT_EQ(fired.size(), 3u);
+  EXPECT_EQ(fired[0].retry_at, At("2026-11-26T09:00:01Z"));
+  EXPECT_EQ(fired[1].attempts, 2);
+  EXPECT_FALSE(fired[2].error);
+  EXPECT_EQ(fired[2].attempts, 3);
+  EXPECT_EQ(fired[2].execution_arn, "arn:exec:s-20261126T090000Z");
+  EXPECT_FALSE(std::filesystem::exists(DeadLetters()));
+}
+
+TEST_F(ScheduleOptionsTest, RetriesRunOutIntoTheDeadLetterFile) {
+  FlakyLauncher launcher(1000, store::kStoreLocked);
+  ManualClock clock(At("2026-11-26T08:59:00Z"));
+  std::vector<FiredSlot> fired;
+  ScheduleRunner runner(
+      clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); }, DeadLetters());
+  ScheduleConfig config = Config("at(2026-11-26T09:00:00)");
+  config.maximum_retry_attempts = 3;
+  ASSERT_TRUE(runner.Add("s", config, "arn:sm").ok());
+  for (std::optional<TimePoint> next = At("2026-11-26T09:00:00Z"); next; next = runner.FireDue()) {
+    clock.SleepUntil(*next);
+  }
+  EXPECT_EQ(launcher.calls, 4);  // the first attempt and three retries
+  ASSERT_EQ(fired.size(), 4u);
+  EXPECT_TRUE(fired[2].retry_at);
+  EXPECT_FALSE(fired[3].retry_at);
+  EXPECT_TRUE(fired[3].dead_lettered);
+  EXPECT_EQ(clock.Now(), At("2026-11-26T09:00:07Z"));  // 1 + 2 + 4 s of backoff
+  std::vector<std::string> lines = ReadLines(DeadLetters());
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(json::Parse(lines[0]).value(),
+            json::Parse(R"({"schedule":"s","slot":"2026-11-26T09:00:00.000Z",
+                "execution_name":"s-20261126T090000Z","error":"StoreLocked",
+                "cause":"the store is busy","attempts":4,"time":"2026-11-26T09:00:07.000Z"})")
+                .value());
+}
+
+TEST_F(ScheduleOptionsTest, TheEventAgeEndsRetriesToo) {
+  FlakyLauncher launcher(1000, store::kStoreFull);
+  ManualClock clock(At("2026-11-26T08:59:00Z"));
+  std::vector<FiredSlot> fired;
+  ScheduleRunner runner(
+      clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); }, DeadLetters());
+  ScheduleConfig config = Config("at(2026-11-26T09:00:00)");
+  config.maximum_event_age_seconds = 60;  // 1+2+4+8+16 = 31 s fit, 32 more do not
+  ASSERT_TRUE(runner.Add("s", config, "arn:sm").ok());
+  for (std::optional<TimePoint> next = At("2026-11-26T09:00:00Z"); next; next = runner.FireDue()) {
+    clock.SleepUntil(*next);
+  }
+  EXPECT_EQ(launcher.calls, 6);
+  ASSERT_FALSE(fired.empty());
+  EXPECT_TRUE(fired.back().dead_lettered);
+  EXPECT_EQ(ReadLines(DeadLetters()).size(), 1u);
+}
+
+TEST_F(ScheduleOptionsTest, APermanentErrorGoesToTheDeadLetterFileAtOnce) {
+  FlakyLauncher launcher(1000, "StateMachineDoesNotExist");
+  ManualClock clock(At("2026-11-26T08:59:00Z"));
+  std::vector<FiredSlot> fired;
+  ScheduleRunner runner(
+      clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); }, DeadLetters());
+  ASSERT_TRUE(runner.Add("s", Config("cron(0 9 * * ? *)"), "arn:sm").ok());
+  clock.SleepUntil(At("2026-11-26T09:00:00Z"));
+  EXPECT_EQ(runner.FireDue(), At("2026-11-27T09:00:00Z"));
+  EXPECT_EQ(launcher.calls, 1);
+  ASSERT_EQ(fired.size(), 1u);
+  EXPECT_TRUE(fired[0].dead_lettered);
+  EXPECT_EQ(ReadLines(DeadLetters()).size(), 1u);
+}
+
+TEST_F(ScheduleOptionsTest, AnUnwritableDeadLetterFileIsReported) {
+  FlakyLauncher launcher(1000, "StateMachineDoesNotExist");
+  ManualClock clock(At("2026-11-26T08:59:00Z"));
+  std::vector<FiredSlot> fired;
+  ScheduleRunner runner(
+      clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); },
+      (dir_ / "missing" / "dead.jsonl").string());
+  ASSERT_TRUE(runner.Add("s", Config("at(2026-11-26T09:00:00)"), "arn:sm").ok());
+  clock.SleepUntil(At("2026-11-26T09:00:00Z"));
+  runner.FireDue();
+  ASSERT_EQ(fired.size(), 1u);
+  EXPECT_FALSE(fired[0].dead_lettered);
+  EXPECT_NE(fired[0].error->cause.find("the dead-letter record could not be written"),
+            std::string::npos);
+}
+
+TEST(ScheduleRunnerTest, DeleteDropsAOneTimeScheduleOnceItsSlotFired) {
+  ManualClock clock(At("2026-11-26T08:59:00Z"));
+  FakeLauncher launcher;
+  std::vector<FiredSlot> fired;
+  ScheduleRunner runner(clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); });
+  ScheduleConfig once = Config("at(2026-11-26T09:00:00)");
+  once.delete_after_completion = true;
+  ASSERT_TRUE(runner.Add("once", once, "arn:sm").ok());
+  ASSERT_TRUE(runner.Add("kept", Config("at(2026-11-26T09:00:00)"), "arn:sm").ok());
+  ScheduleConfig recurring = Config("rate(1 hour)");
+  recurring.delete_after_completion = true;  // applies to one-time schedules only
+  ASSERT_TRUE(runner.Add("hourly", recurring, "arn:sm").ok());
+  EXPECT_EQ(runner.Names(), (std::vector<std::string>{"hourly", "kept", "once"}));
+  clock.SleepUntil(At("2026-11-26T09:00:00Z"));
+  runner.FireDue();
+  ASSERT_EQ(fired.size(), 3u);
+  for (const FiredSlot& f : fired) EXPECT_EQ(f.deleted, f.schedule == "once") << f.schedule;
+  EXPECT_EQ(runner.Names(), (std::vector<std::string>{"hourly", "kept"}));
+  EXPECT_EQ(launcher.starts.size(), 3u);
+}
+
+TEST(DeadLetterPathTest, InTheDataFolder) {
+  ProjectConfig config;
+  EXPECT_EQ(DeadLetterPath(config), "");
+  config.data_dir = "/p/data";
+  EXPECT_EQ(DeadLetterPath(config), "/p/data/schedules-dead-letter.jsonl");
 }
 
 TEST(ScheduleRunnerTest, RunFiresOnTheSystemClockAndStops) {

@@ -7,10 +7,9 @@ import datetime
 import json
 import os
 import signal
-import subprocess
 import time
 
-from test_cli_support import BIN, TempDirTestCase, autoretrain
+from test_cli_support import DaemonTestCase, autoretrain
 
 # Sleeps argv[1] seconds, then prints its event back.
 SLEEP_PY = """\
@@ -33,7 +32,7 @@ def slot_in(seconds):
     return t.strftime("%Y-%m-%dT%H:%M:%S"), t.strftime("%Y%m%dT%H%M%SZ")
 
 
-class ServeTest(TempDirTestCase):
+class ServeTest(DaemonTestCase):
     def write_project(self, schedules, sleep_seconds=2):
         project = self.tmp / "project"
         project.mkdir(exist_ok=True)
@@ -48,38 +47,6 @@ class ServeTest(TempDirTestCase):
             "schedules": schedules,
         }))
         return project
-
-    def serve(self, project, *extra):
-        """Starts the daemon (in its own process group); its stderr goes to a file."""
-        log = open(self.tmp / f"serve-{time.monotonic_ns()}.log", "w+")
-        self.addCleanup(log.close)
-        proc = subprocess.Popen([BIN, "serve", "--project", str(project), *extra],
-                                stdout=subprocess.DEVNULL, stderr=log, text=True,
-                                start_new_session=True)
-
-        def kill():
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        self.addCleanup(kill)
-        proc.log = log
-        return proc
-
-    def log_events(self, proc):
-        proc.log.flush()
-        proc.log.seek(0)
-        return [json.loads(line) for line in proc.log.read().splitlines()
-                if line.startswith("{") and line.endswith("}")]
-
-    def wait_for_event(self, proc, event, timeout=15):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = [e for e in self.log_events(proc) if e["event"] == event]
-            if found:
-                return found
-            self.assertIsNone(proc.poll(), f"serve exited: {self.log_events(proc)}")
-            time.sleep(0.1)
-        self.fail(f"no {event!r} event in {self.log_events(proc)}")
 
     def executions(self, project):
         # Called once the daemon logged "started": a reader racing the store's creation may

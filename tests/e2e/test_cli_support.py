@@ -7,8 +7,10 @@ AUTORETRAIN_SOURCE_DIR (default: two levels above this file). Standard library o
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 import unittest
 from pathlib import Path
 
@@ -73,3 +75,39 @@ class TempDirTestCase(unittest.TestCase):
         self.assertEqual(proc.returncode, expected_exit,
                          f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
         return json.loads(proc.stdout)
+
+
+class DaemonTestCase(TempDirTestCase):
+    """Runs `autoretrain serve` and reads its JSON log lines; no tests of its own."""
+
+    def serve(self, project, *extra):
+        """Starts the daemon (in its own process group); its stderr goes to a file."""
+        log = open(self.tmp / f"serve-{time.monotonic_ns()}.log", "w+")
+        self.addCleanup(log.close)
+        proc = subprocess.Popen([BIN, "serve", "--project", str(project), *extra],
+                                stdout=subprocess.DEVNULL, stderr=log, text=True,
+                                start_new_session=True)
+
+        def kill():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        self.addCleanup(kill)
+        proc.log = log
+        return proc
+
+    def log_events(self, proc):
+        proc.log.flush()
+        proc.log.seek(0)
+        return [json.loads(line) for line in proc.log.read().splitlines()
+                if line.startswith("{") and line.endswith("}")]
+
+    def wait_for_event(self, proc, event, timeout=15):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [e for e in self.log_events(proc) if e["event"] == event]
+            if found:
+                return found
+            self.assertIsNone(proc.poll(), f"serve exited: {self.log_events(proc)}")
+            time.sleep(0.1)
+        self.fail(f"no {event!r} event in {self.log_events(proc)}")

@@ -79,6 +79,17 @@ struct ScheduleConfig {
   std::string state_machine;  // a configured state machine's name
   json::Value input = json::Object{};
   bool enabled = true;  // "state": "ENABLED" (default) or "DISABLED"
+  // "flexible_time_window": 0 for mode OFF, else FLEXIBLE's maximum_window_minutes (1-1440).
+  int flexible_window_minutes = 0;
+  // "start_date" / "end_date" (StartDate/EndDate): no slot before or after them. As AWS does,
+  // they do not apply to at() schedules.
+  std::optional<TimePoint> start_date;
+  std::optional<TimePoint> end_date;
+  // "retry_policy" (RetryPolicy), AWS's defaults.
+  int maximum_retry_attempts = 185;       // 0-185
+  int maximum_event_age_seconds = 86400;  // 60-86400
+  // "action_after_completion": "DELETE" (true) or "NONE" (false, the default).
+  bool delete_after_completion = false;
 };
 
 struct ProjectConfig {

@@ -8,17 +8,29 @@
 // (ExecutionAlreadyExists, or the running execution returned as AWS returns it for the same
 // name and input), the slot counts as fired. Slots missed while nothing ran are skipped, as
 // AWS does: the first slot considered is the first one after the runner starts (or after a
-// schedule is added). rate() slots are counted from the Unix epoch (rate(1 hour) fires on the
+// schedule is added), or with a flexible window the first whose delayed fire time is still
+// ahead. rate() slots are counted from the Unix epoch (rate(1 hour) fires on the
 // hour, UTC), so that they, too, are the same slots after a restart.
 //
-// The enabled schedules sit in a min-heap by next slot: finding the next due one never scans
-// them all. The runner reads the time and sleeps only through its Clock.
+// The EventBridge Scheduler options of ScheduleConfig apply (docs/schedules.md):
+// - FlexibleTimeWindow: a slot fires at slot + a delay in [0, window), drawn from a hash of the
+//   schedule's name and the slot, so a restart picks the same delay. The name stays the slot's.
+// - StartDate/EndDate: no slot before or after them (cron and rate; at() ignores them, as AWS
+//   does). A rate() with a StartDate counts its slots from it instead of the epoch.
+// - RetryPolicy: a start that fails with a transient error (IsTransientStartError) is retried
+//   with exponential backoff (RetryDelay) while attempts and event age last; then a dead-letter
+//   record is appended (AppendDeadLetter). Retries live in memory: a restart drops them.
+// - ActionAfterCompletion DELETE: an at() schedule is dropped once its slot's delivery ended.
 //
-// Thread-safety: Add and FireDue are for the thread that calls Run (or for tests, without Run);
-// Stop may be called from any thread.
+// The enabled schedules sit in a min-heap by next fire time: finding the next due one never
+// scans them all. The runner reads the time and sleeps only through its Clock.
+//
+// Thread-safety: Add, FireDue, Upcoming and Names are for the thread that calls Run (or for
+// tests, without Run); Stop may be called from any thread.
 #ifndef AUTORETRAIN_RETRAIN_SCHEDULE_RUNNER_H_
 #define AUTORETRAIN_RETRAIN_SCHEDULE_RUNNER_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -38,40 +50,79 @@
 
 namespace autoretrain::retrain {
 
-// What happened at one slot.
+// What happened at one attempt to start a slot's execution.
 struct FiredSlot {
   std::string schedule;
   TimePoint slot;
   std::string execution_name;
   std::string execution_arn;   // the started (or already existing) execution; empty on error
   bool already_fired = false;  // the name existed: an earlier run fired this slot
-  std::optional<Error> error;  // the execution could not be started (the slot is not retried)
+  std::optional<Error> error;  // this attempt could not start the execution
+  int attempts = 1;            // starts tried for this slot so far, this one included
+  // Set when `error` is transient and the policy allows another attempt at this time.
+  std::optional<TimePoint> retry_at;
+  // The slot was given up (a transient error outlasted the retry policy) and its dead-letter
+  // record was written. When writing it failed, `error`'s cause says so and this stays false.
+  bool dead_lettered = false;
+  // ActionAfterCompletion DELETE: the slot's delivery ended and the schedule was dropped.
+  bool deleted = false;
 };
 
 // "<schedule>-<yyyymmddThhmmssZ>" (the slot in UTC). Names longer than AWS's 80 characters
 // keep a prefix of the schedule name and a hash of all of it, so they stay unique.
 std::string ExecutionName(std::string_view schedule, TimePoint slot);
 
+// The first `n` slots of `config`'s schedule strictly after `after`, as the runner fires them
+// (rate() counted from start_date or else the epoch; start_date/end_date applied), or an
+// InvalidScheduleExpression/InvalidTimeZone error. A disabled schedule still has slots.
+Result<std::vector<TimePoint>> ScheduleSlots(const ScheduleConfig& config, TimePoint after, int n);
+
+// FLEXIBLE's delay for `slot`: uniform in [0, window), the same for the same schedule and slot.
+std::chrono::milliseconds FlexibleDelay(std::string_view schedule, TimePoint slot,
+                                        std::chrono::minutes window);
+
+// Whether a failed start may succeed if tried again: the store busy, locked or out of space
+// (StoreLocked, StoreFull, StoreError) and AWS's throttling and server errors. Everything else
+// (StateMachineDoesNotExist, InvalidArn, InvalidName, StoreCorrupt, ...) is permanent.
+bool IsTransientStartError(const Error& error);
+
+// The wait before retry number `retry` (1-based): 1 s doubling per retry, at most 5 minutes.
+std::chrono::milliseconds RetryDelay(int retry);
+
+// DATA_DIR/schedules-dead-letter.jsonl, or "" when the project has no data_dir.
+std::string DeadLetterPath(const ProjectConfig& config);
+
+// Appends one JSON line {"schedule", "slot", "execution_name", "error", "cause", "attempts",
+// "time"} for `fired` (which has an error) to `path`, creating the file. Fails with
+// Error{"WriteFailed", ...}.
+Status AppendDeadLetter(const std::string& path, const FiredSlot& fired, TimePoint now);
+
 class ScheduleRunner {
  public:
   using FireSink = std::function<void(const FiredSlot&)>;
 
-  // `clock` and `launcher` must outlive the runner; `on_fire` (may be empty) hears every slot.
-  ScheduleRunner(Clock& clock, integrations::ExecutionLauncher& launcher, FireSink on_fire = {});
+  // `clock` and `launcher` must outlive the runner; `on_fire` (may be empty) hears every
+  // attempt. Dead-letter records go to `dead_letter_path` ("": none are written).
+  ScheduleRunner(Clock& clock, integrations::ExecutionLauncher& launcher, FireSink on_fire = {},
+                 std::string dead_letter_path = "");
 
   // Adds schedule `name` starting `state_machine_arn`. A disabled schedule is accepted and
   // never fires. Fails with InvalidScheduleExpression or InvalidTimeZone.
   Status Add(const std::string& name, const ScheduleConfig& config,
              const std::string& state_machine_arn);
 
-  // Fires every schedule whose next slot is due (at or before Now()). A schedule that missed
-  // several slots while the process ran but could not fire (it was suspended) fires once, for
-  // the first of them; its next slot is then the first one after Now(). Returns the earliest
-  // slot still to come, nullopt when no schedule will fire again.
+  // Fires every schedule whose next fire time (slot + flexible delay) is due (at or before
+  // Now()), and every retry that is due. A schedule that missed several slots while the
+  // process ran but could not fire (it was suspended) fires once, for the first of them; its
+  // next slot is then the first one after Now() minus its flexible window. Returns the
+  // earliest fire or retry time still to come, nullopt when nothing will fire again.
   std::optional<TimePoint> FireDue();
 
-  // The next slot of every schedule that will fire again, earliest first.
+  // The next slot (not retries) of every schedule that will fire again, earliest first.
   std::vector<std::pair<std::string, TimePoint>> Upcoming() const;
+
+  // The schedules added and enabled, less those ActionAfterCompletion DELETE dropped; sorted.
+  std::vector<std::string> Names() const;
 
   // Fires slots as they fall due until Stop is called.
   void Run();
@@ -81,25 +132,42 @@ class ScheduleRunner {
  private:
   struct Schedule {
     std::string name;
+    ScheduleConfig config;
     scheduler::ScheduleExpression expression;
     scheduler::TimeZone zone;
     std::string arn;
-    json::Value input;
+    bool deleted = false;  // ActionAfterCompletion DELETE applied
   };
+  // A schedule's cursor (attempt 0: its next slot, due at the slot's time) or one attempt to
+  // start a slot's execution (due at slot + flexible delay, or at a retry's time). The cursor
+  // queues the slot's first attempt when the slot arrives, so that with a window longer than
+  // the interval a later slot can fire before an earlier one, as on AWS.
   struct Due {
-    TimePoint at;
+    TimePoint at;     // when it is due
     size_t schedule;  // index into schedules_
+    TimePoint slot;
+    int attempt = 0;  // 0 for the cursor, 1 for the slot's first attempt, then retries
+    TimePoint first;  // the first attempt's time, which the event age counts from
     bool operator>(const Due& other) const {
-      return at != other.at ? at > other.at : schedule > other.schedule;
+      if (at != other.at) return at > other.at;
+      return schedule != other.schedule ? schedule > other.schedule : attempt > other.attempt;
     }
   };
 
   std::optional<TimePoint> NextSlot(const Schedule& schedule, TimePoint after) const;
-  FiredSlot Fire(const Schedule& schedule, TimePoint slot);
+  TimePoint FireTime(const Schedule& schedule, TimePoint slot) const;
+  // The slot's time arrived: queues its first attempt and moves the cursor on.
+  void Advance(const Due& cursor, TimePoint now);
+  // Runs one attempt and reports it.
+  void Attempt(const Due& due);
+  FiredSlot Fire(const Schedule& schedule, const Due& due);
+  // After a failed attempt: queues a retry, or gives the slot up into the dead-letter file.
+  void RetryOrGiveUp(const Due& due, FiredSlot& fired);
 
   Clock& clock_;
   integrations::ExecutionLauncher& launcher_;
   FireSink on_fire_;
+  std::string dead_letter_path_;
   std::vector<Schedule> schedules_;
   std::priority_queue<Due, std::vector<Due>, std::greater<>> heap_;
 
