@@ -11,6 +11,7 @@
 #include "cli/run_command.h"
 #include "cli/schedules_command.h"
 #include "cli/serve_command.h"
+#include "cli/task_command.h"
 
 namespace autoretrain::cli {
 namespace {
@@ -36,7 +37,7 @@ int ReportParseError(const CLI::App& app, const CLI::ParseError& e, int argc, ch
   for (const CLI::App* cmd : app.get_subcommands({})) known |= cmd->check_name(first);
   if (sub.empty() && !first.empty() && first[0] != '-' && !known) {
     PrintError("unknown command '" + first +
-               "'; the commands are: init, run, check, executions, schedules, serve");
+               "'; the commands are: init, run, check, executions, schedules, serve, task");
   } else if (sub.empty() && !first.empty() && first[0] == '-') {
     PrintError("unknown option '" + first + "'; options go after the command");
   } else {
@@ -65,12 +66,14 @@ int Main(int argc, char** argv) {
   ExecutionsOptions executions;
   SchedulesOptions schedules;
   ServeOptions serve;
+  TaskOptions task;
   CLI::App* init_cmd = AddInitCommand(app, &init);
   CLI::App* run_cmd = AddRunCommand(app, &run);
   CLI::App* check_cmd = AddCheckCommand(app, &check);
   CLI::App* executions_cmd = AddExecutionsCommand(app, &executions);
   CLI::App* schedules_cmd = AddSchedulesCommand(app, &schedules);
   CLI::App* serve_cmd = AddServeCommand(app, &serve);
+  CLI::App* task_cmd = AddTaskCommand(app, &task);
 
   try {
     app.parse(argc, argv);
@@ -89,6 +92,7 @@ int Main(int argc, char** argv) {
   if (executions_cmd->parsed()) return ExecutionsCommand(executions);
   if (schedules_cmd->parsed()) return SchedulesCommand(schedules);
   if (serve_cmd->parsed()) return ServeCommand(serve);
+  if (task_cmd->parsed()) return TaskCommand(task);
   return kExitInvalid;  // unreachable: require_subcommand(1)
 }
 

@@ -47,6 +47,7 @@ class ContextObject {
   int64_t retry_count() const { return retry_count_; }
   // Sets Task.Token (present only while a callback task runs).
   void SetTaskToken(std::string token);
+  const std::optional<std::string>& task_token() const { return task_token_; }
   // Sets Map.Item.Index and Map.Item.Value (present only while a Map state evaluates the
   // ItemSelector of one item); `value` must outlive the next ClearMapItem.
   void SetMapItem(int64_t index, const json::Value& value);

@@ -130,12 +130,13 @@ struct Harness {
   }
 };
 
-// A resume point with its input and variables owned, as a durable observer would keep them
-// (the point's pointers are null: set them to the owned copies to resume).
+// A resume point with its input, variables and task token owned, as a durable observer would
+// keep them (the point's references are empty: set them to the owned copies to resume).
 struct SavedPoint {
   ResumePoint point;
   json::Value input;
   json::Object variables;
+  std::string task_token;
 };
 
 // Records events, and keeps every checkpoint with its input; can refuse to go on.
@@ -144,9 +145,11 @@ class CheckpointObserver final : public Observer {
   void OnEvent(std::string_view, const HistoryEvent& event) override { events.push_back(event); }
   bool OnCheckpoint(std::string_view, const ResumePoint& point) override {
     SavedPoint saved{point, *point.input,
-                     point.variables != nullptr ? *point.variables : json::Object{}};
+                     point.variables != nullptr ? *point.variables : json::Object{},
+                     std::string(point.task_token)};
     saved.point.input = nullptr;
     saved.point.variables = nullptr;
+    saved.point.task_token = {};
     checkpoints.push_back(std::move(saved));
     return keep_going;
   }

@@ -104,6 +104,10 @@ Execution::Execution(const Executor& executor, const asl::StateMachine& machine,
   parts_->rc.retrier_attempts = at.retrier_attempts;
   parts_->context.EnterState(state.name, at.entered_time);
   parts_->context.SetRetryCount(at.retry_count);
+  if (!at.task_token.empty()) {
+    parts_->context.SetTaskToken(std::string(at.task_token));
+    parts_->rc.task_token_resumed = true;
+  }
   if (at.wake_at) {
     suspended_ = true;
     state_wake_at_ = *at.wake_at;
@@ -126,7 +130,10 @@ bool Execution::Checkpoint(std::optional<TimePoint> wake_at) {
                     .retrier_attempts = parts_->rc.retrier_attempts,
                     .wake_at = wake_at,
                     .last_event_id = parts_->history.last_id(),
-                    .variables = &parts_->variables.values()};
+                    .variables = &parts_->variables.values(),
+                    .task_token = parts_->context.task_token()
+                                      ? std::string_view(*parts_->context.task_token())
+                                      : std::string_view()};
   return observer->OnCheckpoint(result_.execution_arn, point);
 }
 

@@ -207,5 +207,30 @@ TEST(ExecutionTest, RequestedAbortTakesEffectAtTheNextStateBoundary) {
   EXPECT_EQ(json::Serialize(h.observer.events.back().details), "{}");
 }
 
+TEST(ExecutionTest, ResumedCallbackTaskKeepsItsTaskToken) {
+  StepHarness h(R"({"StartAt":"Approve","States":{"Approve":{"Type":"Task",
+    "Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",
+    "Parameters":{"Payload":{"token.$":"$$.Task.Token"}},"End":true}}})");
+  std::vector<std::string> tokens;
+  h.handler.On("arn:aws:states:::lambda:invoke.waitForTaskToken",
+               [&](const TaskRequest& r) -> Result<json::Value> {
+                 tokens.push_back(std::string(r.parameters->at("Payload").at("token").as_string()));
+                 return J("{}");
+               });
+  Execution first(h.executor, *h.machine, h.Spec());
+  ASSERT_EQ(first.Advance(), Execution::Progress::kFinished);
+  ASSERT_EQ(h.observer.checkpoints.size(), 1u);
+  SavedPoint saved = h.observer.checkpoints[0];
+  const std::string token = saved.task_token;
+  ASSERT_FALSE(token.empty());
+  saved.point.task_token = saved.task_token;
+  saved.point.input = &saved.input;
+  Execution resumed(h.executor, *h.machine, h.Spec(), saved.point);
+  ASSERT_EQ(resumed.Advance(), Execution::Progress::kFinished);
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_EQ(tokens[0], token);
+  EXPECT_EQ(tokens[1], token) << "the resumed attempt must reuse the token its worker holds";
+}
+
 }  // namespace
 }  // namespace autoretrain::engine

@@ -33,6 +33,7 @@ struct SubmittedTask {
   json::Value output;
   std::optional<TimePoint> deadline;
   std::optional<int64_t> timeout_seconds;
+  std::optional<int64_t> heartbeat_seconds;
 };
 
 // Working memory of a state that outlives one run of it: the branches of a Parallel or the
@@ -73,6 +74,9 @@ struct RunContext {
   int64_t branch_step = 0;
   // A Task whose work goes on after its handler returned (TaskRequest::check_again_at).
   std::unique_ptr<SubmittedTask> submitted{};
+  // True when a resumed execution's callback task got back, in the context object, the token it
+  // had when it was checkpointed: its next attempt keeps it (then it is cleared).
+  bool task_token_resumed = false;
   // The variables the current state assigns (name -> value), evaluated but not yet applied:
   // they take effect when the state ends (FinishState).
   std::optional<json::Object> assigned{};

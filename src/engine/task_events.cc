@@ -90,7 +90,8 @@ void TaskEvents::Succeeded(const json::Value& output) {
 }
 
 void TaskEvents::Failed(const Error& error) {
-  const bool timed_out = error.error == "States.Timeout";
+  const bool timed_out =
+      error.error == "States.Timeout" || error.error == "States.HeartbeatTimeout";
   if (names_.lambda_function) {
     history_.Record(
         timed_out ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed",

@@ -41,7 +41,7 @@ class TaskEvents {
   // starting it returned.
   void Submitted(const json::Value& output);
   void Succeeded(const json::Value& output);
-  // TaskFailed, or TaskTimedOut when the error is States.Timeout.
+  // TaskFailed, or TaskTimedOut when the error is States.Timeout or States.HeartbeatTimeout.
   void Failed(const Error& error);
 
  private:

@@ -79,7 +79,11 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
                             std::optional<TimePoint>* suspend_until) {
   const asl::State& s = *rc.state;
   // A callback task's token must exist before Parameters, which pass it on ($$.Task.Token).
-  if (EndsWith(s.resource, ".waitForTaskToken")) rc.context.SetTaskToken(NewExecutionName());
+  // A resumed attempt keeps the token it had: the worker may already hold it.
+  if (EndsWith(s.resource, ".waitForTaskToken") && !rc.task_token_resumed) {
+    rc.context.SetTaskToken(NewExecutionName());
+  }
+  rc.task_token_resumed = false;
   Result<Payload> effective = ApplyInputPath(s.input_path, input, rc.context);
   if (!effective.ok()) return rc.StateError(effective.take_error());
   effective = ApplyTemplate(s.parameters, std::move(effective).value(), rc.context);
@@ -112,6 +116,7 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
                       .state_name = s.name,
                       .execution_arn = rc.execution_arn,
                       .timeout_seconds = timeout,
+                      .heartbeat_seconds = heartbeat,
                       .state_entered_event_id = rc.entered_event_id,
                       .retry_count = rc.context.retry_count(),
                       .branch_path = rc.branch_path,
@@ -122,8 +127,8 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
   events.Submitted(*result);
   std::optional<TimePoint> deadline;
   if (timeout) deadline = rc.clock.Now() + std::chrono::seconds(*timeout);
-  rc.submitted =
-      std::make_unique<SubmittedTask>(SubmittedTask{std::move(result).value(), deadline, timeout});
+  rc.submitted = std::make_unique<SubmittedTask>(
+      SubmittedTask{std::move(result).value(), deadline, timeout, heartbeat});
   *suspend_until = NextCheck(*check_at, deadline);
   return json::Value();
 }
@@ -147,6 +152,7 @@ Result<json::Value> Check(RunContext& rc, json::Value& input, bool consume_raw,
                       .state_name = s.name,
                       .execution_arn = rc.execution_arn,
                       .timeout_seconds = submitted.timeout_seconds,
+                      .heartbeat_seconds = submitted.heartbeat_seconds,
                       .state_entered_event_id = rc.entered_event_id,
                       .retry_count = rc.context.retry_count(),
                       .branch_path = rc.branch_path,

@@ -34,6 +34,7 @@ store::Checkpoint EncodeCheckpoint(const engine::ResumePoint& point) {
   data["attempts"] = std::move(attempts);
   if (point.wake_at) data["wakeAt"] = EpochMillis(*point.wake_at);
   if (point.variables != nullptr && !point.variables->empty()) data["variables"] = *point.variables;
+  if (!point.task_token.empty()) data["taskToken"] = point.task_token;
   store::Checkpoint checkpoint;
   checkpoint.state_name = std::string(point.state_name);
   checkpoint.state_input = point.input != nullptr ? json::Serialize(*point.input) : "{}";
@@ -75,6 +76,11 @@ Result<std::unique_ptr<DecodedCheckpoint>> DecodeCheckpoint(const store::Checkpo
     if (!variables->is_object()) return Corrupt("has variables that are not an object");
     decoded->variables = variables->get_object();
     point.variables = &decoded->variables;
+  }
+  if (const json::Value* token = fields.if_contains("taskToken")) {
+    if (!token->is_string()) return Corrupt("has a task token that is not a string");
+    decoded->task_token = token->get_string();
+    point.task_token = decoded->task_token;
   }
   point.last_event_id = checkpoint.event_id;
   decoded->input = std::move(input).value();

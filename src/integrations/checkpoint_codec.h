@@ -1,7 +1,8 @@
 // How the engine's ResumePoint is kept in the store's Checkpoint record: the state by name, its
 // raw input as JSON text, the retry count, and the rest in engine_data:
 //   {"enteredEventId": 5, "enteredTime": <epoch ms>, "attempts": [1, 0],
-//    "wakeAt": <epoch ms, only while suspended>, "variables": {<name>: <value>, ...} (when any)}
+//    "wakeAt": <epoch ms, only while suspended>, "variables": {<name>: <value>, ...} (when any),
+//    "taskToken": "<token of a callback task>" (when one waits)}
 //
 // Thread-safety: plain functions.
 #ifndef AUTORETRAIN_SRC_INTEGRATIONS_CHECKPOINT_CODEC_H_
@@ -25,6 +26,7 @@ struct DecodedCheckpoint {
   engine::ResumePoint point;
   json::Value input;
   json::Object variables;
+  std::string task_token;
 };
 
 // Decodes `checkpoint` of an execution of `machine`. Fails with Error{"StoreCorrupt", ...}

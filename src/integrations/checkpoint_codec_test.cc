@@ -30,7 +30,8 @@ TEST(CheckpointCodecTest, RoundTripsAPointWithVariables) {
                             .retrier_attempts = {1, 0},
                             .wake_at = entered + std::chrono::seconds(5),
                             .last_event_id = 2,
-                            .variables = &variables};
+                            .variables = &variables,
+                            .task_token = "token-1"};
   store::Checkpoint record = EncodeCheckpoint(point);
   record.event_id = 2;
   auto decoded = DecodeCheckpoint(record, *machine);
@@ -43,6 +44,7 @@ TEST(CheckpointCodecTest, RoundTripsAPointWithVariables) {
   EXPECT_EQ(back.wake_at, point.wake_at);
   ASSERT_NE(back.variables, nullptr);
   EXPECT_EQ(*back.variables, variables);
+  EXPECT_EQ(back.task_token, "token-1");
 
   // Without variables the record has none, and the point none either.
   point.variables = nullptr;

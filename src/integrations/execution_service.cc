@@ -307,6 +307,21 @@ Result<engine::ExecutionResult> ExecutionService::Describe(std::string_view exec
                "Execution Does Not Exist: '" + std::string(execution_arn) + "'"};
 }
 
+Status ExecutionService::RegisterTaskToken(const std::string& token,
+                                           const std::string& execution_arn,
+                                           const std::string& state_name) {
+  if (recorder_ == nullptr || recorder_->failed()) {
+    return ExecutionLauncher::RegisterTaskToken(token, execution_arn, state_name);
+  }
+  return recorder_->store().RegisterTaskToken(token, execution_arn, state_name,
+                                              executor_.clock().Now());
+}
+
+Result<store::TaskTokenRecord> ExecutionService::GetTaskToken(const std::string& token) {
+  if (recorder_ == nullptr || recorder_->failed()) return ExecutionLauncher::GetTaskToken(token);
+  return recorder_->store().GetTaskToken(token);
+}
+
 void ExecutionService::TimerLoop() {
   std::unique_lock lock(mu_);
   for (;;) {

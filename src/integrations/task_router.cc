@@ -94,6 +94,10 @@ Result<json::Value> TaskRouter::Invoke(const engine::TaskRequest& request) {
     if (api == "states:startExecution" && (pattern == ".sync" || pattern == ".sync:2")) {
       return StartExecutionSync(request, /*json_io=*/pattern == ".sync:2");
     }
+    if ((api == "lambda:invoke" || api == "states:startExecution") &&
+        pattern == ".waitForTaskToken") {
+      return WaitForTaskToken(request, api);
+    }
     if (api == "lambda:invoke" || api == "states:startExecution") {
       if (dot != std::string_view::npos) {
         return Runtime(request.state_name,
@@ -330,11 +334,94 @@ Result<json::Value> TaskRouter::CheckChild(const engine::TaskRequest& request, b
   return Error{"States.TaskFailed", json::Serialize(json::Value(description))};
 }
 
+namespace {
+
+// $$.Task.Token as the engine set it for a callback task; empty when missing.
+std::string TaskTokenOf(const engine::TaskRequest& request) {
+  if (request.context == nullptr || !request.context->is_object()) return "";
+  const json::Value* task = request.context->get_object().if_contains("Task");
+  if (task == nullptr || !task->is_object()) return "";
+  const json::Value* token = task->get_object().if_contains("Token");
+  return token != nullptr && token->is_string() ? std::string(token->get_string()) : "";
+}
+
+}  // namespace
+
+Result<json::Value> TaskRouter::WaitForTaskToken(const engine::TaskRequest& request,
+                                                 std::string_view api) {
+  if (request.submitted != nullptr) return CheckTaskToken(request);
+  const std::string token = TaskTokenOf(request);
+  if (token.empty() || request.check_again_at == nullptr || launcher_ == nullptr) {
+    return Runtime(request.state_name, "'" + std::string(request.resource) +
+                                           "' must wait for its task token, which this caller "
+                                           "cannot do");
+  }
+  Status registered = launcher_->RegisterTaskToken(token, std::string(request.execution_arn),
+                                                   std::string(request.state_name));
+  if (!registered.ok()) return Runtime(request.state_name, registered.error().cause);
+  // The api itself, as its request-response form, with the token already in its parameters.
+  const std::string resource = "arn:aws:states:::" + std::string(api);
+  engine::TaskRequest call = request;
+  call.resource = resource;
+  call.check_again_at = nullptr;
+  Result<json::Value> result = api == "lambda:invoke" ? InvokeLambda(call) : StartExecution(call);
+  if (!result.ok()) return result;
+  *request.check_again_at = clock_.Now() + std::chrono::seconds(1);
+  return result;
+}
+
+Result<json::Value> TaskRouter::CheckTaskToken(const engine::TaskRequest& request) {
+  const std::string token = TaskTokenOf(request);
+  Result<store::TaskTokenRecord> record = launcher_->GetTaskToken(token);
+  if (!record.ok()) return Runtime(request.state_name, record.error().cause);
+  switch (record->status) {
+    case store::TaskTokenRecord::Status::kSucceeded: {
+      Result<json::Value> output = json::Parse(record->output.value_or("null"));
+      if (!output.ok()) return Runtime(request.state_name, "the task's output is not JSON");
+      return output;
+    }
+    case store::TaskTokenRecord::Status::kFailed:
+      return Error{record->error.value_or(""), record->cause.value_or("")};
+    case store::TaskTokenRecord::Status::kWaiting:
+      break;
+  }
+  const TimePoint now = clock_.Now();
+  TimePoint next = now + CheckInterval(now, record->created);
+  if (request.heartbeat_seconds) {
+    const TimePoint heartbeat_due =
+        record->last_heartbeat + std::chrono::seconds(*request.heartbeat_seconds);
+    if (now >= heartbeat_due) return Error{"States.HeartbeatTimeout", ""};
+    next = std::min(next, heartbeat_due);
+  }
+  *request.check_again_at = next;
+  return *request.submitted;
+}
+
 Result<engine::ExecutionResult> ExecutionLauncher::Describe(std::string_view execution_arn) {
   return Error{"ExecutionDoesNotExist",
                "this launcher cannot describe executions ('" + std::string(execution_arn) + "')"};
 }
 
 void ExecutionLauncher::WakeWhenDone(std::string_view, std::string_view) {}
+
+namespace {
+
+Error NoTokenStore() {
+  return Error{"CallbacksUnavailable",
+               "a .waitForTaskToken task needs the project's store, where `autoretrain task "
+               "success|failure|heartbeat` answers it: run the state machine in a project "
+               "(run --project, check or serve)"};
+}
+
+}  // namespace
+
+Status ExecutionLauncher::RegisterTaskToken(const std::string&, const std::string&,
+                                            const std::string&) {
+  return NoTokenStore();
+}
+
+Result<store::TaskTokenRecord> ExecutionLauncher::GetTaskToken(const std::string&) {
+  return NoTokenStore();
+}
 
 }  // namespace autoretrain::integrations

@@ -192,9 +192,8 @@ TEST_F(TaskRouterTest, FunctionArnResourceReturnsTheResultDirectly) {
 }
 
 TEST_F(TaskRouterTest, UnsupportedResourcesAndPatternsAreRuntimeErrors) {
-  for (std::string_view resource : {"arn:aws:states:::lambda:invoke.waitForTaskToken",
-                                    "arn:aws:states:::states:startExecution.waitForTaskToken",
-                                    "arn:aws:states:::lambda:invoke.sync"}) {
+  for (std::string_view resource :
+       {"arn:aws:states:::lambda:invoke.sync", "arn:aws:states:::states:startExecution.sync:3"}) {
     Result<json::Value> result = Invoke(resource, J(R"({"FunctionName":"echo"})"));
     ASSERT_FALSE(result.ok()) << resource;
     EXPECT_EQ(result.error().error, "States.Runtime");

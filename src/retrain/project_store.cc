@@ -36,6 +36,14 @@ Result<std::unique_ptr<store::Store>> OpenProjectStore(const ProjectConfig& conf
   if (!opened.ok() && opened.error().error == store::kStoreUninitialized) {
     return store::Store::OpenInMemory();
   }
+  // A database written by an earlier version needs its migrations once: a short write, after
+  // which it opens for reading. When it cannot be written either, that error is reported.
+  if (!opened.ok() && opened.error().error == store::kStoreReadOnly) {
+    Result<std::unique_ptr<store::Store>> migrated = store::Store::Open(path);
+    if (!migrated.ok()) return migrated;
+    migrated->reset();
+    opened = store::Store::Open(path, options);
+  }
   return opened;
 }
 

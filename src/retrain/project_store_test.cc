@@ -1,5 +1,8 @@
-// PurgeExpiredExecutions: the project's retention_days applied to its store.
+// OpenProjectStore (reading what a project recorded) and PurgeExpiredExecutions (its
+// retention_days applied to its store).
 #include <gtest/gtest.h>
+
+#include <sqlite3.h>
 
 #include <chrono>
 #include <fstream>
@@ -96,6 +99,27 @@ TEST(OpenProjectStoreTest, ADatabaseWithoutSchemaYetReadsAsEmpty) {
   Result<std::vector<store::ExecutionRecord>> running = (*opened)->ListRunningExecutions();
   ASSERT_TRUE(running.ok());
   EXPECT_TRUE(running->empty());
+}
+
+// A database an earlier version wrote (schema 1, before task tokens) is upgraded when it is
+// first read, instead of failing as read-only.
+TEST(OpenProjectStoreTest, AnOlderSchemaIsUpgradedWhenRead) {
+  store::testing::TempDir dir;
+  ProjectConfig config = DefaultProject(dir.path().string());
+  config.data_dir = dir.path().string();
+  {
+    auto created = store::Store::Open(DatabasePath(config));
+    ASSERT_TRUE(created.ok()) << created.error().cause;
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(DatabasePath(config).c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE task_tokens; UPDATE schema_version SET version = 1;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  Result<std::unique_ptr<store::Store>> opened = OpenProjectStore(config);
+  ASSERT_TRUE(opened.ok()) << opened.error().cause;
+  EXPECT_EQ(*(*opened)->SchemaVersion(), store::kSchemaVersion);
 }
 
 }  // namespace

@@ -61,6 +61,20 @@ CREATE TABLE checkpoints (
   engine_data TEXT NOT NULL,
   event_id INTEGER NOT NULL);
 )sql",
+    // 2: the task tokens of callback tasks (.waitForTaskToken).
+    R"sql(
+CREATE TABLE task_tokens (
+  token TEXT PRIMARY KEY,
+  execution_id INTEGER NOT NULL REFERENCES executions(id) ON DELETE CASCADE,
+  state_name TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  heartbeat_ms INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  output TEXT,
+  error TEXT,
+  cause TEXT) WITHOUT ROWID;
+CREATE INDEX task_tokens_by_execution ON task_tokens (execution_id);
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
 

@@ -54,6 +54,9 @@ struct ResumePoint {
   int64_t last_event_id = 0;
   // The execution's variables (name -> value) at this point; null: none.  Not owned.
   const json::Object* variables = nullptr;
+  // The task token of a callback task (.waitForTaskToken) at this point, which its next
+  // attempt after a resume keeps; empty: none.
+  std::string_view task_token{};
 };
 
 class Execution {

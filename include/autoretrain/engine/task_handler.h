@@ -23,6 +23,7 @@ struct TaskRequest {
   std::string_view state_name;
   std::string_view execution_arn;
   std::optional<int64_t> timeout_seconds;  // the state's effective TimeoutSeconds, if any
+  std::optional<int64_t> heartbeat_seconds = std::nullopt;  // its HeartbeatSeconds, if any
   // Which run of the task this is within its execution: the id of the state's StateEntered
   // event (distinct each time a loop re-enters the state) and the retry attempt (0 first).
   int64_t state_entered_event_id = 0;

@@ -76,6 +76,11 @@ class ExecutionService final : public ExecutionLauncher {
   // at once. Nothing when `execution_arn` is not running here (the waiter's own checks find
   // out).
   void WakeWhenDone(std::string_view execution_arn, std::string_view waiter) override;
+  // Task tokens live in the store (durable mode, while recording works): a worker's answer
+  // may come from another process. Without a store both fail with CallbacksUnavailable.
+  Status RegisterTaskToken(const std::string& token, const std::string& execution_arn,
+                           const std::string& state_name) override;
+  Result<store::TaskTokenRecord> GetTaskToken(const std::string& token) override;
   // Starts an execution and waits for it to end; returns its result.
   Result<engine::ExecutionResult> RunSync(std::string_view state_machine_arn, json::Value input,
                                           std::string_view name);

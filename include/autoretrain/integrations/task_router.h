@@ -25,6 +25,7 @@
 #include "autoretrain/engine/executor.h"
 #include "autoretrain/engine/task_handler.h"
 #include "autoretrain/integrations/function.h"
+#include "autoretrain/store/records.h"
 
 namespace autoretrain::integrations {
 
@@ -55,6 +56,13 @@ class ExecutionLauncher {
   // Asks to advance the execution `waiter` (suspended in a .sync task) as soon as
   // `execution_arn` ends, rather than at its next check. The default does nothing.
   virtual void WakeWhenDone(std::string_view execution_arn, std::string_view waiter);
+
+  // Callback tasks (.waitForTaskToken): a token is registered (WAITING) before any worker can
+  // see it, and read back at each check to see whether a worker answered it (`autoretrain task
+  // success|failure|heartbeat`). The default has nowhere to keep tokens: both fail, saying so.
+  virtual Status RegisterTaskToken(const std::string& token, const std::string& execution_arn,
+                                   const std::string& state_name);
+  virtual Result<store::TaskTokenRecord> GetTaskToken(const std::string& token);
 };
 
 class TaskRouter final : public engine::TaskHandler {
@@ -69,6 +77,13 @@ class TaskRouter final : public engine::TaskHandler {
   Result<json::Value> InvokeLambda(const engine::TaskRequest& request);
   Result<json::Value> InvokeFunctionArn(const engine::TaskRequest& request);
   Result<json::Value> StartExecution(const engine::TaskRequest& request);
+  // `<api>.waitForTaskToken` (api: lambda:invoke or states:startExecution): registers the
+  // task's token ($$.Task.Token), calls the api and submits the task; on the calls after that,
+  // checks the token (CheckTaskToken).
+  Result<json::Value> WaitForTaskToken(const engine::TaskRequest& request, std::string_view api);
+  // The answer a worker gave for the token: its output, its error, States.HeartbeatTimeout
+  // when no heartbeat came within HeartbeatSeconds, or a next check time.
+  Result<json::Value> CheckTaskToken(const engine::TaskRequest& request);
   // startExecution.sync (.sync:2 when `json_io`): starts the child and submits the task, or,
   // on the calls after that, checks the child (CheckChild).
   Result<json::Value> StartExecutionSync(const engine::TaskRequest& request, bool json_io);

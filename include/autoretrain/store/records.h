@@ -85,6 +85,27 @@ struct ExecutionRecord {
   engine::ExecutionResult ToResult() const;
 };
 
+// A task token of a callback task (.waitForTaskToken) and what the worker sent for it.
+struct TaskTokenRecord {
+  std::string token;
+  std::string execution_arn;
+  std::string state_name;
+  TimePoint created;
+  TimePoint last_heartbeat;  // the creation time until a heartbeat arrives
+  enum class Status { kWaiting, kSucceeded, kFailed };
+  Status status = Status::kWaiting;
+  std::optional<std::string> output;  // JSON text, when kSucceeded
+  std::optional<std::string> error;   // when kFailed
+  std::optional<std::string> cause;
+};
+
+// What SendTaskSuccess (output) or SendTaskFailure (error and cause) carries.
+struct TaskCompletion {
+  std::optional<std::string> output = std::nullopt;  // JSON text: success
+  std::optional<std::string> error = std::nullopt;   // failure
+  std::optional<std::string> cause = std::nullopt;
+};
+
 // How an execution ended. `status` must not be kRunning.
 struct ExecutionEnd {
   std::string arn;

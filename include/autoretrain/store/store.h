@@ -47,7 +47,7 @@ inline constexpr char kStoreUninitialized[] = "StoreUninitialized";
 inline constexpr char kStoreSchemaTooNew[] = "StoreSchemaTooNew";
 
 // The schema version this build creates and understands.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 class Database;  // the SQLite connection (internal: src/store/database.h)
 
@@ -149,6 +149,24 @@ class Store {
   // The checkpoint of a running execution, or nullopt when none was written (or it finished).
   // ExecutionDoesNotExist when unknown.
   Result<std::optional<Checkpoint>> GetCheckpoint(const std::string& execution_arn);
+
+  // ---- Task tokens of callback tasks (task_tokens.cc) ----
+
+  // Registers `token`, issued to a .waitForTaskToken task of the RUNNING execution
+  // `execution_arn` in state `state_name`, as WAITING (again registering it keeps it as it
+  // is: a resumed task reuses its token). ExecutionDoesNotExist, ExecutionNotRunning.
+  Status RegisterTaskToken(const std::string& token, const std::string& execution_arn,
+                           const std::string& state_name, TimePoint now);
+  // The token as it is now. TaskDoesNotExist when unknown.
+  Result<TaskTokenRecord> GetTaskToken(const std::string& token);
+  // SendTaskSuccess (`completion.output` set) or SendTaskFailure (`error`/`cause`), as AWS
+  // answers them: TaskDoesNotExist for an unknown token or one whose execution has ended,
+  // TaskTimedOut for one already completed; ValidationException for an error longer than 256
+  // bytes or a cause longer than 32768.
+  Status CompleteTaskToken(const std::string& token, const TaskCompletion& completion,
+                           TimePoint now);
+  // SendTaskHeartbeat: records `now` as the token's last heartbeat. Errors as above.
+  Status HeartbeatTaskToken(const std::string& token, TimePoint now);
 
   // ---- Batches (store.cc) ----
 

@@ -1,0 +1,164 @@
+#include "cli/task_command.h"
+
+#include <filesystem>
+#include <iostream>
+#include <utility>
+
+#include "autoretrain/common/clock.h"
+#include "autoretrain/json/json.h"
+#include "autoretrain/retrain/project.h"
+#include "autoretrain/store/store.h"
+#include "cli/output.h"
+
+namespace autoretrain::cli {
+namespace {
+
+// AWS's limits for SendTaskSuccess: a token of at most 2048 characters, an output of at most
+// 256 KiB.
+constexpr size_t kMaxTokenLength = 2048;
+
+// The output of `task success`: --output, or the file --output-file names (stdin for "-"),
+// which must be JSON (InvalidOutput) of at most 256 KiB.
+Result<std::string> ReadOutput(const TaskOptions& options) {
+  std::string text = options.output;
+  if (!options.output_file.empty()) {
+    if (options.output_file == "-") {
+      text.assign(json::kMaxPayloadBytes + 1, '\0');
+      std::cin.read(text.data(), static_cast<std::streamsize>(text.size()));
+      text.resize(static_cast<size_t>(std::cin.gcount()));
+    } else {
+      Result<std::string> data =
+          retrain::ReadFileLimited(options.output_file, json::kMaxPayloadBytes);
+      if (!data.ok()) {
+        return Error{"InvalidOutput",
+                     "--output-file " + options.output_file + ": " + data.error().cause};
+      }
+      text = std::move(*data);
+    }
+  }
+  if (text.size() > json::kMaxPayloadBytes) {
+    return Error{"InvalidOutput", "the output is larger than " +
+                                      std::to_string(json::kMaxPayloadBytes) +
+                                      " bytes, the limit of SendTaskSuccess"};
+  }
+  Result<json::Value> parsed = json::Parse(text);
+  if (!parsed.ok()) {
+    return Error{"InvalidOutput", "the output is not JSON: " + parsed.error().cause};
+  }
+  return json::Serialize(*parsed);
+}
+
+// The project's store, opened for writing. A project that never recorded anything has no task
+// to answer.
+Result<std::unique_ptr<store::Store>> OpenStore(const std::string& project) {
+  Result<retrain::ProjectConfig> config = retrain::LoadProject(project);
+  if (!config.ok()) return config.take_error();
+  const std::string path = retrain::DatabasePath(*config);
+  std::error_code ec;
+  if (path.empty() || !std::filesystem::exists(path, ec)) {
+    return Error{"TaskDoesNotExist", "Task Does Not Exist: the project '" + config->dir +
+                                         "' has not recorded any execution"};
+  }
+  return store::Store::Open(path);
+}
+
+int Answer(const TaskOptions& options) {
+  if (options.token.empty() || options.token.size() > kMaxTokenLength) {
+    PrintError("InvalidToken: a task token has 1 to " + std::to_string(kMaxTokenLength) +
+               " characters");
+    return kExitInvalid;
+  }
+  Result<std::unique_ptr<store::Store>> store = OpenStore(options.project);
+  if (!store.ok()) {
+    PrintError(store.error(), /*with_name=*/true);
+    return ExitCodeFor(store.error());
+  }
+  const TimePoint now = SystemClock().Now();
+  Status status = OkStatus();
+  switch (options.action) {
+    case TaskOptions::Action::kSuccess: {
+      Result<std::string> output = ReadOutput(options);
+      if (!output.ok()) {
+        PrintError(output.error(), /*with_name=*/true);
+        return kExitInvalid;
+      }
+      status = (*store)->CompleteTaskToken(options.token, {.output = std::move(*output)}, now);
+      break;
+    }
+    case TaskOptions::Action::kFailure:
+      status = (*store)->CompleteTaskToken(options.token,
+                                           {.error = options.error, .cause = options.cause}, now);
+      break;
+    case TaskOptions::Action::kHeartbeat:
+      status = (*store)->HeartbeatTaskToken(options.token, now);
+      break;
+  }
+  if (!status.ok()) {
+    PrintError(status.error(), /*with_name=*/true);
+    return ExitCodeFor(status.error());
+  }
+  return kExitOk;
+}
+
+CLI::App* AddAnswer(CLI::App* cmd, const char* name, const char* description, TaskOptions* options,
+                    TaskOptions::Action action) {
+  CLI::App* sub = cmd->add_subcommand(name, description);
+  sub->add_option("TOKEN", options->token,
+                  "The task token ($$.Task.Token) the callback task handed to its worker")
+      ->required();
+  sub->add_option("--project", options->project,
+                  "Project directory (default: $AUTORETRAIN_PROJECT, else the current directory)")
+      ->envname("AUTORETRAIN_PROJECT")
+      ->type_name("DIR");
+  sub->callback([options, action] { options->action = action; });
+  return sub;
+}
+
+}  // namespace
+
+CLI::App* AddTaskCommand(CLI::App& app, TaskOptions* options) {
+  CLI::App* cmd = app.add_subcommand(
+      "task",
+      "Answer a callback task (Resource ending in .waitForTaskToken) as AWS's SendTaskSuccess, "
+      "SendTaskFailure and SendTaskHeartbeat do. The execution waiting for it (run --project, "
+      "check or serve on the same project) reads the answer at its next check, within a "
+      "minute.");
+  cmd->require_subcommand(1);
+  CLI::App* success = AddAnswer(cmd, "success", "The task succeeded with this output (its result)",
+                                options, TaskOptions::Action::kSuccess);
+  auto* output = success->add_option("--output", options->output, "The output as JSON text")
+                     ->type_name("JSON");
+  auto* output_file = success
+                          ->add_option("--output-file", options->output_file,
+                                       "Read the output from FILE ('-': stdin)")
+                          ->type_name("FILE");
+  output->excludes(output_file);
+  success->callback([options, output, output_file] {
+    options->action = TaskOptions::Action::kSuccess;
+    if (output->count() == 0 && output_file->count() == 0) {
+      throw CLI::RequiredError("--output or --output-file");
+    }
+  });
+  CLI::App* failure = AddAnswer(cmd, "failure",
+                                "The task failed with this error and cause (Retry and Catch "
+                                "match the error)",
+                                options, TaskOptions::Action::kFailure);
+  failure->add_option("--error", options->error, "The error name (at most 256 characters)")
+      ->type_name("NAME");
+  failure->add_option("--cause", options->cause, "The cause (at most 32768 characters)")
+      ->type_name("TEXT");
+  CLI::App* heartbeat = AddAnswer(
+      cmd, "heartbeat", "The task is still being worked on: resets its HeartbeatSeconds clock",
+      options, TaskOptions::Action::kHeartbeat);
+  for (CLI::App* app_with_footer : {cmd, success, failure, heartbeat}) {
+    app_with_footer->footer(
+        "Exit status: 0 answered, 1 the project's store could not be written, 2 invalid "
+        "arguments or output, or no such task (TaskDoesNotExist: unknown token or finished "
+        "execution; TaskTimedOut: already answered).");
+  }
+  return cmd;
+}
+
+int TaskCommand(const TaskOptions& options) { return Answer(options); }
+
+}  // namespace autoretrain::cli
