@@ -4,6 +4,7 @@
 
 #include "autoretrain/retrain/project.h"
 #include "cli/output.h"
+#include "cli/project_option.h"
 
 namespace autoretrain::cli {
 namespace {
@@ -41,10 +42,7 @@ CLI::App* AddCheckCommand(CLI::App& app, CheckOptions* options) {
       "check",
       "Run the project's retraining trigger once and report the decision, the branch taken and "
       "the training pipeline it started, with its final status.");
-  cmd->add_option("--project", options->project,
-                  "Project directory (default: $AUTORETRAIN_PROJECT, else the current directory)")
-      ->envname("AUTORETRAIN_PROJECT")
-      ->type_name("DIR");
+  AddProjectOption(cmd, &options->project);
   cmd->add_flag("--json", options->json,
                 "Print one JSON object: {\"decision\", \"branch\", \"trigger\": "
                 "<DescribeExecution>, \"pipeline\": <DescribeExecution> or null}");

@@ -9,6 +9,7 @@
 #include "cli/execution_listing.h"
 #include "cli/execution_views.h"
 #include "cli/output.h"
+#include "cli/project_option.h"
 
 namespace autoretrain::cli {
 namespace {
@@ -185,10 +186,7 @@ int Stop(Context& context, const ExecutionsOptions& options) {
 }
 
 void AddCommonOptions(CLI::App* cmd, ExecutionsOptions* options) {
-  cmd->add_option("--project", options->project,
-                  "Project directory (default: $AUTORETRAIN_PROJECT, else the current directory)")
-      ->envname("AUTORETRAIN_PROJECT")
-      ->type_name("DIR");
+  AddProjectOption(cmd, &options->project);
   cmd->add_flag("--json", options->json, "Print AWS's response shape as JSON");
 }
 

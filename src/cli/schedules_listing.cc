@@ -15,6 +15,7 @@
 #include "autoretrain/scheduler/time_zone.h"
 #include "autoretrain/store/store.h"
 #include "cli/output.h"
+#include "cli/project_option.h"
 #include "cli/schedules_command.h"
 #include "cli/table.h"
 #include "retrain/project_fields.h"
@@ -225,10 +226,7 @@ std::string StateName(const ScheduleView& view) {
 }
 
 void AddCommon(CLI::App* cmd, SchedulesOptions* options) {
-  cmd->add_option("--project", options->project,
-                  "Project directory (default: $AUTORETRAIN_PROJECT, else the current directory)")
-      ->envname("AUTORETRAIN_PROJECT")
-      ->type_name("DIR");
+  AddProjectOption(cmd, &options->project);
   cmd->add_option("--after", options->after,
                   "Next fire times strictly after this instant, ISO 8601 with a zone "
                   "(default: now)")

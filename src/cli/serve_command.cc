@@ -20,6 +20,7 @@
 #include "autoretrain/retrain/project.h"
 #include "autoretrain/retrain/schedule_runner.h"
 #include "cli/output.h"
+#include "cli/project_option.h"
 
 namespace autoretrain::cli {
 namespace {
@@ -142,10 +143,7 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
       "serve",
       "Run the project as a daemon: resume interrupted executions, fire the project's schedules, "
       "log one JSON line per event to stderr; stop cleanly on SIGTERM or SIGINT.");
-  cmd->add_option("--project", options->project,
-                  "Project directory (default: $AUTORETRAIN_PROJECT, else the current directory)")
-      ->envname("AUTORETRAIN_PROJECT")
-      ->type_name("DIR");
+  AddProjectOption(cmd, &options->project);
   cmd->add_option("--shutdown-timeout", options->shutdown_timeout_seconds,
                   "On SIGTERM/SIGINT, wait this long for running executions (default 30); those "
                   "still running stay RUNNING in the store and resume at the next start")

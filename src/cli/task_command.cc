@@ -9,6 +9,7 @@
 #include "autoretrain/retrain/project.h"
 #include "autoretrain/store/store.h"
 #include "cli/output.h"
+#include "cli/project_option.h"
 
 namespace autoretrain::cli {
 namespace {
@@ -106,10 +107,7 @@ CLI::App* AddAnswer(CLI::App* cmd, const char* name, const char* description, Ta
   sub->add_option("TOKEN", options->token,
                   "The task token ($$.Task.Token) the callback task handed to its worker")
       ->required();
-  sub->add_option("--project", options->project,
-                  "Project directory (default: $AUTORETRAIN_PROJECT, else the current directory)")
-      ->envname("AUTORETRAIN_PROJECT")
-      ->type_name("DIR");
+  AddProjectOption(sub, &options->project);
   sub->callback([options, action] { options->action = action; });
   return sub;
 }
