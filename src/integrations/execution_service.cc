@@ -295,7 +295,18 @@ Result<engine::ExecutionResult> ExecutionService::Describe(std::string_view exec
     if (it != entries_.end()) {
       const Entry& entry = *it->second;
       if (entry.result) return *entry.result;
-      if (entry.execution) return entry.execution->result();
+      if (entry.execution) {
+        // A worker may be advancing it right now: only what never changes after the start is
+        // read (not its status or output, which it writes as it ends).
+        const engine::ExecutionResult& started = entry.execution->result();
+        engine::ExecutionResult running;
+        running.execution_arn = started.execution_arn;
+        running.state_machine_arn = started.state_machine_arn;
+        running.name = started.name;
+        running.start_date = entry.start_date;
+        running.input = entry.input;
+        return running;
+      }
     }
   }
   if (recorder_ != nullptr && !recorder_->failed()) {
