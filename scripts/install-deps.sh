@@ -5,8 +5,11 @@ set -euo pipefail
 
 packages=(
   g++ cmake make pkg-config python3
-  libboost-json1.81-dev libcli11-dev libsqlite3-dev libssl-dev
+  libboost-json1.81-dev libboost1.81-dev libcli11-dev libsqlite3-dev libssl-dev
+  libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # Real AWS clients for the API tests: the AWS CLI and boto3 (run with /usr/bin/python3).
+  awscli python3-boto3
 )
 
 missing=()

@@ -172,7 +172,8 @@ std::optional<Listing> Load(const SchedulesOptions& options, const std::string& 
 }
 
 // GetSchedule's FlexibleTimeWindow, StartDate, EndDate, RetryPolicy and ActionAfterCompletion,
-// each only when it differs from AWS's default (so that a plain schedule's JSON is unchanged).
+// then autoretrain's MissedSlots and Overlap, each only when it differs from the default (so
+// that a plain schedule's JSON is unchanged).
 void AddOptionsJson(const ScheduleView& view, json::Object& out) {
   const retrain::ScheduleConfig& config = *view.config;
   if (config.flexible_window_minutes > 0) {
@@ -191,6 +192,17 @@ void AddOptionsJson(const ScheduleView& view, json::Object& out) {
   if (config.delete_after_completion) {
     out["ActionAfterCompletion"] = "DELETE";
     out["Completed"] = view.completed;
+  }
+  // autoretrain's own policies (no AWS counterpart), in the same style.
+  using Missed = retrain::ScheduleConfig::MissedSlots;
+  if (config.missed_slots != Missed::kSkip) {
+    out["MissedSlots"] =
+        json::Object{{"Policy", config.missed_slots == Missed::kAll ? "ALL" : "LATEST"},
+                     {"WindowMinutes", config.catch_up_window_minutes}};
+  }
+  using Overlap = retrain::ScheduleConfig::Overlap;
+  if (config.overlap != Overlap::kAllow) {
+    out["Overlap"] = config.overlap == Overlap::kSkip ? "SKIP" : "BUFFER_ONE";
   }
 }
 

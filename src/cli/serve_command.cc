@@ -207,10 +207,14 @@ int ServeCommand(const ServeOptions& options) {
         if (fired.retry_at) fields["retry_at"] = FormatIso8601(*fired.retry_at);
         if (fired.dead_lettered) fields["dead_lettered"] = true;
         if (fired.deleted) fields["deleted"] = true;
+        if (fired.caught_up) fields["caught_up"] = true;
+        if (fired.skipped_overlap) fields["skipped_overlap"] = true;
+        if (fired.buffered) fields["buffered"] = true;
         const char* level = !fired.error ? "info" : fired.retry_at ? "warn" : "error";
         log.Write(level, "fired", std::move(fields));
       },
-      retrain::DeadLetterPath(*config));
+      retrain::RunnerFilesFor(*config));
+  if (Status restored = runner.Restore(); !restored.ok()) warn(restored.error().cause);
   for (const auto& [name, schedule] : config->schedules) {
     Status added = runner.Add(name, schedule, runtime->ArnOf(schedule.state_machine));
     if (!added.ok()) {  // LoadProject validated them: not expected
@@ -228,7 +232,9 @@ int ServeCommand(const ServeOptions& options) {
                          {"resumed", static_cast<int64_t>(runtime->resumed().size())},
                          {"schedules", std::move(upcoming)}});
 
-  std::thread firing([&runner] { runner.Run(); });
+  std::thread firing([&runner, &warn] {
+    runner.Run([&warn](const Error& error) { warn("scheduler heartbeat: " + error.cause); });
+  });
   const int sig = signals.Wait(std::chrono::milliseconds(-1));
   log.Write("info", "stopping",
             json::Object{{"signal", SignalName(sig)},

@@ -57,6 +57,21 @@ std::optional<ParsedArn> ParseArn(std::string_view text) {
   return arn;
 }
 
+std::optional<std::string> ExecutionArnOf(std::string_view state_machine_arn,
+                                          std::string_view execution_name) {
+  constexpr std::string_view kMarker = ":stateMachine:";
+  std::optional<ParsedArn> arn = ParseArn(state_machine_arn);
+  const size_t at = state_machine_arn.find(kMarker);
+  if (!arn || arn->service != "states" || !arn->resource.starts_with("stateMachine:") ||
+      at == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string out(state_machine_arn.substr(0, at));
+  out.append(":execution:").append(state_machine_arn.substr(at + kMarker.size()));
+  out.append(":").append(execution_name);
+  return out;
+}
+
 namespace {
 
 // Formats 128 bits as a lowercase UUID (8-4-4-4-12) with the given version nibble and the

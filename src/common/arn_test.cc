@@ -74,6 +74,17 @@ bool IsLowercaseUuidV4(const std::string& s) {
   return s[14] == '4' && std::string("89ab").find(s[19]) != std::string::npos;
 }
 
+TEST(ExecutionArnOfTest, TurnsTheStateMachineArnIntoItsExecutionsArn) {
+  AccountContext ctx;
+  EXPECT_EQ(ExecutionArnOf(StateMachineArn(ctx, "trigger"), "run-1"),
+            ExecutionArn(ctx, "trigger", "run-1"));
+  EXPECT_EQ(ExecutionArnOf("arn:aws-cn:states:cn-north-1:1:stateMachine:m", "e"),
+            "arn:aws-cn:states:cn-north-1:1:execution:m:e");
+  EXPECT_EQ(ExecutionArnOf("arn:aws:lambda:us-east-1:1:function:f", "e"), std::nullopt);
+  EXPECT_EQ(ExecutionArnOf("arn:aws:states:us-east-1:1:execution:m:x", "e"), std::nullopt);
+  EXPECT_EQ(ExecutionArnOf("stateMachine:m", "e"), std::nullopt);
+}
+
 TEST(NewExecutionNameTest, IsALowercaseUuidV4) {
   EXPECT_TRUE(IsLowercaseUuidV4("0f8fad5b-d9cb-469f-a165-70867728950e"));
   EXPECT_FALSE(IsLowercaseUuidV4("0F8FAD5B-D9CB-469F-A165-70867728950E"));

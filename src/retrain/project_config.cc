@@ -264,10 +264,10 @@ class ConfigParser {
       const json::Object* sc = fields_.ExpectObject(
           entry, path, "{\"expression\": \"cron(...)\", \"state_machine\": NAME, ...}");
       if (sc == nullptr) continue;
-      fields_.RejectUnknown(
-          *sc, path,
-          {"expression", "timezone", "state_machine", "input", "state", "flexible_time_window",
-           "start_date", "end_date", "retry_policy", "action_after_completion"});
+      fields_.RejectUnknown(*sc, path,
+                            {"expression", "timezone", "state_machine", "input", "state",
+                             "flexible_time_window", "start_date", "end_date", "retry_policy",
+                             "action_after_completion", "missed_slots", "overlap"});
       ScheduleConfig config;
       bool ok = true;
       if (auto expression = fields_.RequiredString(*sc, path, "expression")) {
@@ -325,6 +325,21 @@ class ConfigParser {
     bool ok = ParseFlexibleTimeWindow(sc, path, config);
     ok = ParseScheduleDates(sc, path, config) && ok;
     ok = ParseRetryPolicy(sc, path, config) && ok;
+    ok = ParseMissedSlots(sc, path, config) && ok;
+    if (auto overlap = fields_.OptionalString(sc, path, "overlap")) {
+      using Overlap = ScheduleConfig::Overlap;
+      static const std::map<std::string, Overlap, std::less<>> kOverlaps = {
+          {"ALLOW", Overlap::kAllow},
+          {"SKIP", Overlap::kSkip},
+          {"BUFFER_ONE", Overlap::kBufferOne}};
+      if (auto it = kOverlaps.find(*overlap); it != kOverlaps.end()) {
+        config.overlap = it->second;
+      } else {
+        fields_.Problem(path + ".overlap",
+                        "expected \"ALLOW\", \"SKIP\" or \"BUFFER_ONE\", got " + Quote(*overlap));
+        ok = false;
+      }
+    }
     if (auto action = fields_.OptionalString(sc, path, "action_after_completion")) {
       if (*action == "NONE" || *action == "DELETE") {
         config.delete_after_completion = *action == "DELETE";
@@ -409,6 +424,34 @@ class ConfigParser {
     }
     if (auto n = fields_.OptionalInteger(*policy, at, "maximum_event_age_seconds", 60, 86400)) {
       config.maximum_event_age_seconds = static_cast<int>(*n);
+    }
+    return !fields_.HasProblemUnder(at);
+  }
+
+  // {"policy": "SKIP" | "LATEST" | "ALL", "window_minutes": N}. The window may not reach past
+  // retention_days: a purged execution's slot would fire again.
+  bool ParseMissedSlots(const json::Object& sc, const std::string& path, ScheduleConfig& config) {
+    const json::Value* v = sc.if_contains("missed_slots");
+    if (v == nullptr) return true;
+    const std::string at = path + ".missed_slots";
+    const json::Object* missed = fields_.ExpectObject(
+        *v, at, "{\"policy\": \"SKIP\" or \"LATEST\" or \"ALL\", \"window_minutes\": N}");
+    if (missed == nullptr) return false;
+    fields_.RejectUnknown(*missed, at, {"policy", "window_minutes"});
+    if (auto policy = fields_.RequiredString(*missed, at, "policy")) {
+      using Missed = ScheduleConfig::MissedSlots;
+      static const std::map<std::string, Missed, std::less<>> kPolicies = {
+          {"SKIP", Missed::kSkip}, {"LATEST", Missed::kLatest}, {"ALL", Missed::kAll}};
+      if (auto it = kPolicies.find(*policy); it != kPolicies.end()) {
+        config.missed_slots = it->second;
+      } else {
+        fields_.Problem(at + ".policy",
+                        "expected \"SKIP\", \"LATEST\" or \"ALL\", got " + Quote(*policy));
+      }
+    }
+    const int64_t max_minutes = int64_t{out_->retention_days} * 1440;
+    if (auto minutes = fields_.OptionalInteger(*missed, at, "window_minutes", 1, max_minutes)) {
+      config.catch_up_window_minutes = static_cast<int>(*minutes);
     }
     return !fields_.HasProblemUnder(at);
   }

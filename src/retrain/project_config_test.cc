@@ -294,6 +294,54 @@ TEST_F(ProjectConfigTest, ScheduleOptions) {
   EXPECT_FALSE(d.delete_after_completion);
 }
 
+TEST_F(ProjectConfigTest, MissedSlotsAndOverlap) {
+  const std::string text = R"json({
+    "retention_days": 2,
+    "state_machines": {"trigger": {"definition": "sm/a.asl.json"}},
+    "schedules": {
+      "a": {"expression": "rate(1 hour)", "state_machine": "trigger",
+            "missed_slots": {"policy": "ALL", "window_minutes": 2880}, "overlap": "BUFFER_ONE"},
+      "b": {"expression": "rate(1 hour)", "state_machine": "trigger",
+            "missed_slots": {"policy": "LATEST"}, "overlap": "SKIP"},
+      "c": {"expression": "rate(1 hour)", "state_machine": "trigger"}
+    }
+  })json";
+  Result<ProjectConfig> config = Parse(text);
+  ASSERT_TRUE(config.ok()) << config.error().cause;
+  using Missed = ScheduleConfig::MissedSlots;
+  using Overlap = ScheduleConfig::Overlap;
+  EXPECT_EQ(config->schedules.at("a").missed_slots, Missed::kAll);
+  EXPECT_EQ(config->schedules.at("a").catch_up_window_minutes, 2880);
+  EXPECT_EQ(config->schedules.at("a").overlap, Overlap::kBufferOne);
+  EXPECT_EQ(config->schedules.at("b").missed_slots, Missed::kLatest);
+  EXPECT_EQ(config->schedules.at("b").catch_up_window_minutes, 1440);
+  EXPECT_EQ(config->schedules.at("b").overlap, Overlap::kSkip);
+  EXPECT_EQ(config->schedules.at("c").missed_slots, Missed::kSkip);  // as AWS
+  EXPECT_EQ(config->schedules.at("c").overlap, Overlap::kAllow);
+
+  std::string cause = Problems(R"json({
+    "retention_days": 1,
+    "state_machines": {"trigger": {"definition": "sm/a.asl.json"}},
+    "schedules": {
+      "a": {"expression": "rate(1 hour)", "state_machine": "trigger",
+            "missed_slots": {"policy": "EVERY", "window_minutes": 1441}, "overlap": "QUEUE"},
+      "b": {"expression": "rate(1 hour)", "state_machine": "trigger",
+            "missed_slots": {"window": 5}},
+      "c": {"expression": "rate(1 hour)", "state_machine": "trigger", "missed_slots": "ALL"}
+    }
+  })json");
+  for (const char* expected : {
+           "schedules.a.missed_slots.policy: expected \"SKIP\", \"LATEST\" or \"ALL\", got 'EVERY'",
+           "schedules.a.missed_slots.window_minutes: expected an integer from 1 to 1440, got 1441",
+           "schedules.a.overlap: expected \"ALLOW\", \"SKIP\" or \"BUFFER_ONE\", got 'QUEUE'",
+           "schedules.b.missed_slots.policy: missing",
+           "schedules.b.missed_slots.window: unknown field",
+           "schedules.c.missed_slots: expected {",
+       }) {
+    EXPECT_NE(cause.find(expected), std::string::npos) << expected << "\nin:\n" << cause;
+  }
+}
+
 TEST_F(ProjectConfigTest, ScheduleOptionProblems) {
   const std::string text = R"json({
     "state_machines": {"trigger": {"definition": "sm/a.asl.json"}},

@@ -6,12 +6,18 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
+#include "autoretrain/common/arn.h"
 #include "autoretrain/store/store.h"
 
 namespace autoretrain::retrain {
 namespace {
+
+namespace fs = std::filesystem;
 
 constexpr size_t kMaxExecutionName = 80;  // AWS StartExecution's name limit
 
@@ -101,9 +107,10 @@ std::chrono::milliseconds RetryDelay(int retry) {
   return std::min(kMax, kFirst * (int64_t{1} << std::max(0, retry - 1)));
 }
 
-std::string DeadLetterPath(const ProjectConfig& config) {
-  if (config.data_dir.empty()) return "";
-  return config.data_dir + "/schedules-dead-letter.jsonl";
+RunnerFiles RunnerFilesFor(const ProjectConfig& config) {
+  if (config.data_dir.empty()) return {};
+  return RunnerFiles{config.data_dir + "/schedules-dead-letter.jsonl",
+                     config.data_dir + "/scheduler-state.json"};
 }
 
 Status AppendDeadLetter(const std::string& path, const FiredSlot& fired, TimePoint now) {
@@ -129,11 +136,50 @@ Status AppendDeadLetter(const std::string& path, const FiredSlot& fired, TimePoi
 }
 
 ScheduleRunner::ScheduleRunner(Clock& clock, integrations::ExecutionLauncher& launcher,
-                               FireSink on_fire, std::string dead_letter_path)
-    : clock_(clock),
-      launcher_(launcher),
-      on_fire_(std::move(on_fire)),
-      dead_letter_path_(std::move(dead_letter_path)) {}
+                               FireSink on_fire, RunnerFiles files)
+    : clock_(clock), launcher_(launcher), on_fire_(std::move(on_fire)), files_(std::move(files)) {}
+
+Status ScheduleRunner::Restore() {
+  last_alive_.reset();
+  if (files_.state_path.empty()) return OkStatus();
+  std::error_code ec;
+  if (!fs::exists(files_.state_path, ec)) return OkStatus();
+  auto invalid = [&](const std::string& why) {
+    return Error{"InvalidSchedulerState",
+                 "'" + files_.state_path + "': " + why +
+                     "; missed slots are not caught up (delete the file to clear this)"};
+  };
+  std::ifstream in(files_.state_path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return invalid(std::string("cannot read it: ") + std::strerror(errno));
+  Result<json::Value> parsed = json::Parse(text.str());
+  const json::Value* alive = nullptr;
+  if (parsed.ok() && parsed->is_object()) alive = parsed->as_object().if_contains("alive_at");
+  TimePoint at;
+  if (alive == nullptr || !alive->is_string() ||
+      !ParseIso8601(std::string(alive->as_string()), &at)) {
+    return invalid("expected {\"alive_at\": \"<ISO 8601 time>\"}");
+  }
+  last_alive_ = at;
+  return OkStatus();
+}
+
+Status ScheduleRunner::WriteHeartbeat() {
+  if (files_.state_path.empty()) return OkStatus();
+  const std::string text =
+      json::Serialize(json::Object{{"alive_at", FormatIso8601(clock_.Now())}}) + "\n";
+  const std::string temp = files_.state_path + ".tmp";
+  auto failed = [&](const std::string& path) {
+    return Error{"WriteFailed", "cannot write '" + path + "': " + std::strerror(errno)};
+  };
+  std::FILE* file = std::fopen(temp.c_str(), "w");
+  if (file == nullptr) return failed(temp);
+  const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  if (std::fclose(file) != 0 || !written) return failed(temp);
+  if (std::rename(temp.c_str(), files_.state_path.c_str()) != 0) return failed(files_.state_path);
+  return OkStatus();
+}
 
 Status ScheduleRunner::Add(const std::string& name, const ScheduleConfig& config,
                            const std::string& state_machine_arn) {
@@ -143,8 +189,12 @@ Status ScheduleRunner::Add(const std::string& name, const ScheduleConfig& config
   Result<scheduler::TimeZone> zone = scheduler::TimeZone::Load(config.timezone);
   if (!zone.ok()) return zone.take_error();
   if (!config.enabled) return OkStatus();
-  schedules_.push_back(Schedule{name, config, std::move(expression).value(),
-                                std::move(zone).value(), state_machine_arn});
+  schedules_.push_back(Schedule{.name = name,
+                                .config = config,
+                                .expression = std::move(expression).value(),
+                                .zone = std::move(zone).value(),
+                                .arn = state_machine_arn,
+                                .last_execution = ""});
   const size_t index = schedules_.size() - 1;
   const Schedule& schedule = schedules_.back();
   const TimePoint now = clock_.Now();
@@ -157,7 +207,54 @@ Status ScheduleRunner::Add(const std::string& name, const ScheduleConfig& config
     if (at > now) heap_.push(Due{at, index, *slot, 1, at});
   }
   if (slot) heap_.push(Due{*slot, index, *slot, 0, {}});
+  if (last_alive_) CatchUp(index, *last_alive_, now, std::nullopt);
+  if (config.overlap != ScheduleConfig::Overlap::kAllow) {
+    if (std::optional<TimePoint> latest = LatestSlotAtOrBefore(schedule, now)) {
+      schedules_[index].last_execution =
+          ExecutionArnOf(state_machine_arn, ExecutionName(name, *latest)).value_or("");
+    }
+  }
   return OkStatus();
+}
+
+void ScheduleRunner::CatchUp(size_t index, TimePoint from, TimePoint now,
+                             std::optional<TimePoint> also) {
+  const Schedule& schedule = schedules_[index];
+  using Missed = ScheduleConfig::MissedSlots;
+  // Each is due at its own fire time (passed: they fire at once, oldest first); the event age
+  // of a late one counts from now.
+  if (schedule.config.missed_slots == Missed::kSkip) {
+    if (also) heap_.push(Due{FireTime(schedule, *also), index, *also, 1, now});
+    return;
+  }
+  from = std::max(from, now - std::chrono::minutes(schedule.config.catch_up_window_minutes));
+  std::vector<TimePoint> missed;
+  if (also) missed.push_back(*also);
+  // A missed slot whose flexible fire time is still ahead is already queued (see Add).
+  for (std::optional<TimePoint> slot = NextSlot(schedule, std::max(from, also.value_or(from)));
+       slot && *slot <= now; slot = NextSlot(schedule, *slot)) {
+    if (FireTime(schedule, *slot) <= now) missed.push_back(*slot);
+  }
+  if (schedule.config.missed_slots == Missed::kLatest && !missed.empty()) {
+    missed.erase(missed.begin(), missed.end() - 1);
+  }
+  for (TimePoint slot : missed) {
+    heap_.push(Due{FireTime(schedule, slot), index, slot, 1, now, !also || slot != *also});
+  }
+}
+
+std::optional<TimePoint> ScheduleRunner::LatestSlotAtOrBefore(const Schedule& schedule,
+                                                              TimePoint t) const {
+  using std::chrono::hours;
+  for (hours back : {hours(1), hours(24), hours(24 * 32), hours(24 * 366), hours(24 * 3660)}) {
+    std::optional<TimePoint> latest;
+    for (std::optional<TimePoint> slot = NextSlot(schedule, t - back); slot && *slot <= t;
+         slot = NextSlot(schedule, *slot)) {
+      latest = slot;
+    }
+    if (latest) return latest;
+  }
+  return std::nullopt;
 }
 
 std::optional<TimePoint> ScheduleRunner::NextSlot(const Schedule& schedule, TimePoint after) const {
@@ -175,11 +272,15 @@ TimePoint ScheduleRunner::FireTime(const Schedule& schedule, TimePoint slot) con
 void ScheduleRunner::Advance(const Due& cursor, TimePoint now) {
   const Schedule& schedule = schedules_[cursor.schedule];
   const TimePoint at = FireTime(schedule, cursor.slot);
-  heap_.push(Due{at, cursor.schedule, cursor.slot, 1, at});
-  // Slots missed in between (a suspended process) are skipped.
-  if (std::optional<TimePoint> next = NextSlot(schedule, std::max(cursor.slot, now))) {
-    heap_.push(Due{*next, cursor.schedule, *next, 0, {}});
+  std::optional<TimePoint> next = NextSlot(schedule, cursor.slot);
+  if (at > now || !next || *next > now) {
+    heap_.push(Due{at, cursor.schedule, cursor.slot, 1, at});
+  } else {
+    // Later slots passed too (the process was suspended): the missed_slots policy decides.
+    CatchUp(cursor.schedule, cursor.slot, now, cursor.slot);
   }
+  if (next && *next <= now) next = NextSlot(schedule, now);
+  if (next) heap_.push(Due{*next, cursor.schedule, *next, 0, {}});
 }
 
 FiredSlot ScheduleRunner::Fire(const Schedule& schedule, const Due& due) {
@@ -188,6 +289,7 @@ FiredSlot ScheduleRunner::Fire(const Schedule& schedule, const Due& due) {
   fired.slot = due.slot;
   fired.execution_name = ExecutionName(schedule.name, due.slot);
   fired.attempts = due.attempt;
+  fired.caught_up = due.late;
   integrations::ExecutionLauncher::StartRequest request;
   request.state_machine_arn = schedule.arn;
   request.input = schedule.config.input;
@@ -213,12 +315,12 @@ void ScheduleRunner::RetryOrGiveUp(const Due& due, FiredSlot& fired) {
         retry_at - due.first <= std::chrono::seconds(config.maximum_event_age_seconds);
     if (attempts_left && age_left) {
       fired.retry_at = retry_at;
-      heap_.push(Due{retry_at, due.schedule, due.slot, due.attempt + 1, due.first});
+      heap_.push(Due{retry_at, due.schedule, due.slot, due.attempt + 1, due.first, due.late});
       return;
     }
   }
-  if (dead_letter_path_.empty()) return;
-  if (Status written = AppendDeadLetter(dead_letter_path_, fired, now); written.ok()) {
+  if (files_.dead_letter_path.empty()) return;
+  if (Status written = AppendDeadLetter(files_.dead_letter_path, fired, now); written.ok()) {
     fired.dead_lettered = true;
   } else {
     fired.error->cause +=
@@ -226,9 +328,54 @@ void ScheduleRunner::RetryOrGiveUp(const Due& due, FiredSlot& fired) {
   }
 }
 
-void ScheduleRunner::Attempt(const Due& due) {
+bool ScheduleRunner::PreviousRunning(const Schedule& schedule) {
+  if (schedule.last_execution.empty()) return false;
+  Result<engine::ExecutionResult> previous = launcher_.Describe(schedule.last_execution);
+  return previous.ok() && previous->status == engine::ExecutionStatus::kRunning;
+}
+
+bool ScheduleRunner::HeldOrDropped(Schedule& schedule, const Due& due) {
+  constexpr std::chrono::seconds kLookAgain(1);
+  using Overlap = ScheduleConfig::Overlap;
+  if (due.attempt == kHeld) {
+    if (PreviousRunning(schedule)) {
+      heap_.push(
+          Due{clock_.Now() + kLookAgain, due.schedule, due.slot, kHeld, due.first, due.late});
+      return true;
+    }
+    schedule.holding = false;
+    return false;
+  }
+  if (due.attempt != 1 || schedule.config.overlap == Overlap::kAllow ||
+      !PreviousRunning(schedule)) {
+    return false;
+  }
+  FiredSlot fired;
+  fired.schedule = schedule.name;
+  fired.slot = due.slot;
+  fired.execution_name = ExecutionName(schedule.name, due.slot);
+  fired.caught_up = due.late;
+  fired.attempts = 0;
+  if (schedule.config.overlap == Overlap::kBufferOne && !schedule.holding) {
+    schedule.holding = fired.buffered = true;
+    heap_.push(Due{clock_.Now() + kLookAgain, due.schedule, due.slot, kHeld, due.first, due.late});
+  } else {
+    fired.skipped_overlap = true;
+  }
+  if (on_fire_) on_fire_(fired);
+  return true;
+}
+
+void ScheduleRunner::Attempt(Due due) {
   Schedule& schedule = schedules_[due.schedule];
+  if (HeldOrDropped(schedule, due)) return;
+  if (due.attempt == kHeld) due.attempt = 1;  // released: the previous execution ended
   FiredSlot fired = Fire(schedule, due);
+  if (!fired.execution_arn.empty()) {
+    schedule.last_execution = fired.execution_arn;
+  } else if (fired.already_fired) {
+    schedule.last_execution = ExecutionArnOf(schedule.arn, fired.execution_name).value_or("");
+  }
   if (fired.error) RetryOrGiveUp(due, fired);
   // The delivery ended (started, already there, or given up): a one-time schedule completed.
   if (!fired.retry_at && schedule.config.delete_after_completion &&
@@ -272,11 +419,20 @@ std::vector<std::string> ScheduleRunner::Names() const {
   return names;
 }
 
-void ScheduleRunner::Run() {
+void ScheduleRunner::Run(std::function<void(const Error&)> on_heartbeat_error) {
+  constexpr std::chrono::minutes kHeartbeat(1);
+  std::optional<TimePoint> heartbeat_due;  // none yet: write one at once
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopped_) {
     lock.unlock();
     std::optional<TimePoint> next = FireDue();
+    const TimePoint now = clock_.Now();
+    if (!files_.state_path.empty() && (!heartbeat_due || *heartbeat_due <= now)) {
+      Status written = WriteHeartbeat();
+      if (!written.ok() && on_heartbeat_error) on_heartbeat_error(written.error());
+      heartbeat_due = now + kHeartbeat;
+    }
+    if (heartbeat_due && (!next || *heartbeat_due < *next)) next = heartbeat_due;
     lock.lock();
     if (stopped_) break;
     if (next) {
@@ -284,6 +440,12 @@ void ScheduleRunner::Run() {
     } else {
       cv_.wait(lock, [this] { return stopped_; });
     }
+  }
+  lock.unlock();
+  // Alive until now: a restart counts only the slots after this as missed.
+  if (!files_.state_path.empty()) {
+    Status written = WriteHeartbeat();
+    if (!written.ok() && on_heartbeat_error) on_heartbeat_error(written.error());
   }
 }
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "autoretrain/store/store.h"
+#include "retrain/schedule_test_util.h"
 
 namespace autoretrain::retrain {
 namespace {
@@ -16,36 +17,6 @@ using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
-
-TimePoint At(const std::string& iso) {
-  TimePoint t;
-  EXPECT_TRUE(ParseIso8601(iso, &t)) << iso;
-  return t;
-}
-
-// Records starts; names it has seen before fail as AWS fails a closed execution's name.
-class FakeLauncher final : public integrations::ExecutionLauncher {
- public:
-  Result<Started> Start(const StartRequest& request) override {
-    std::string name(request.name);
-    if (!names.insert(name).second) {
-      return Error{"ExecutionAlreadyExists", "Execution Already Exists: '" + name + "'"};
-    }
-    starts.push_back(std::string(request.state_machine_arn) + " " + name + " " +
-                     json::Serialize(request.input));
-    return Started{"arn:exec:" + name, TimePoint{}};
-  }
-  std::set<std::string> names;
-  std::vector<std::string> starts;
-};
-
-ScheduleConfig Config(const std::string& expression, const std::string& zone = "UTC") {
-  ScheduleConfig config;
-  config.expression = expression;
-  config.timezone = zone;
-  config.state_machine = "sm";
-  return config;
-}
 
 TEST(ExecutionNameTest, ScheduleAndSlotInUtc) {
   EXPECT_EQ(ExecutionName("weekly", At("2026-11-30T03:00:00Z")), "weekly-20261130T030000Z");
@@ -328,7 +299,8 @@ TEST_F(ScheduleOptionsTest, ATransientErrorIsRetriedUntilTheStartSucceeds) {
   ManualClock clock(At("2026-11-26T08:59:00Z"));
   std::vector<FiredSlot> fired;
   ScheduleRunner runner(
-      clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); }, DeadLetters());
+      clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); },
+      RunnerFiles{DeadLetters(), ""});
   ASSERT_TRUE(runner.Add("s", Config("cron(0 9 * * ? *)"), "arn:sm").ok());
   clock.SleepUntil(At("2026-11-26T09:00:00Z"));
   EXPECT_EQ(runner.FireDue(), At("2026-11-26T09:00:01Z"));  // the first retry, 1 s later
@@ -350,7 +322,8 @@ TEST_F(ScheduleOptionsTest, RetriesRunOutIntoTheDeadLetterFile) {
   ManualClock clock(At("2026-11-26T08:59:00Z"));
   std::vector<FiredSlot> fired;
   ScheduleRunner runner(
-      clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); }, DeadLetters());
+      clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); },
+      RunnerFiles{DeadLetters(), ""});
   ScheduleConfig config = Config("at(2026-11-26T09:00:00)");
   config.maximum_retry_attempts = 3;
   ASSERT_TRUE(runner.Add("s", config, "arn:sm").ok());
@@ -377,7 +350,8 @@ TEST_F(ScheduleOptionsTest, TheEventAgeEndsRetriesToo) {
   ManualClock clock(At("2026-11-26T08:59:00Z"));
   std::vector<FiredSlot> fired;
   ScheduleRunner runner(
-      clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); }, DeadLetters());
+      clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); },
+      RunnerFiles{DeadLetters(), ""});
   ScheduleConfig config = Config("at(2026-11-26T09:00:00)");
   config.maximum_event_age_seconds = 60;  // 1+2+4+8+16 = 31 s fit, 32 more do not
   ASSERT_TRUE(runner.Add("s", config, "arn:sm").ok());
@@ -395,7 +369,8 @@ TEST_F(ScheduleOptionsTest, APermanentErrorGoesToTheDeadLetterFileAtOnce) {
   ManualClock clock(At("2026-11-26T08:59:00Z"));
   std::vector<FiredSlot> fired;
   ScheduleRunner runner(
-      clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); }, DeadLetters());
+      clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); },
+      RunnerFiles{DeadLetters(), ""});
   ASSERT_TRUE(runner.Add("s", Config("cron(0 9 * * ? *)"), "arn:sm").ok());
   clock.SleepUntil(At("2026-11-26T09:00:00Z"));
   EXPECT_EQ(runner.FireDue(), At("2026-11-27T09:00:00Z"));
@@ -411,7 +386,7 @@ TEST_F(ScheduleOptionsTest, AnUnwritableDeadLetterFileIsReported) {
   std::vector<FiredSlot> fired;
   ScheduleRunner runner(
       clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); },
-      (dir_ / "missing" / "dead.jsonl").string());
+      RunnerFiles{(dir_ / "missing" / "dead.jsonl").string(), ""});
   ASSERT_TRUE(runner.Add("s", Config("at(2026-11-26T09:00:00)"), "arn:sm").ok());
   clock.SleepUntil(At("2026-11-26T09:00:00Z"));
   runner.FireDue();
@@ -442,11 +417,13 @@ TEST(ScheduleRunnerTest, DeleteDropsAOneTimeScheduleOnceItsSlotFired) {
   EXPECT_EQ(launcher.starts.size(), 3u);
 }
 
-TEST(DeadLetterPathTest, InTheDataFolder) {
+TEST(RunnerFilesForTest, InTheDataFolder) {
   ProjectConfig config;
-  EXPECT_EQ(DeadLetterPath(config), "");
+  EXPECT_EQ(RunnerFilesFor(config).dead_letter_path, "");
+  EXPECT_EQ(RunnerFilesFor(config).state_path, "");
   config.data_dir = "/p/data";
-  EXPECT_EQ(DeadLetterPath(config), "/p/data/schedules-dead-letter.jsonl");
+  EXPECT_EQ(RunnerFilesFor(config).dead_letter_path, "/p/data/schedules-dead-letter.jsonl");
+  EXPECT_EQ(RunnerFilesFor(config).state_path, "/p/data/scheduler-state.json");
 }
 
 TEST(ScheduleRunnerTest, RunFiresOnTheSystemClockAndStops) {

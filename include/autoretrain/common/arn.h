@@ -33,6 +33,12 @@ struct ParsedArn {
 };
 std::optional<ParsedArn> ParseArn(std::string_view text);
 
+// The ARN execution `execution_name` of the state machine `state_machine_arn` has
+// (arn:...:stateMachine:NAME becomes arn:...:execution:NAME:EXECUTION_NAME); nullopt when
+// `state_machine_arn` is not a state machine's ARN.
+std::optional<std::string> ExecutionArnOf(std::string_view state_machine_arn,
+                                          std::string_view execution_name);
+
 // A new random execution name in the form AWS generates (a lowercase UUID v4).
 std::string NewExecutionName();
 

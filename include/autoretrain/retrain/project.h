@@ -90,6 +90,24 @@ struct ScheduleConfig {
   int maximum_event_age_seconds = 86400;  // 60-86400
   // "action_after_completion": "DELETE" (true) or "NONE" (false, the default).
   bool delete_after_completion = false;
+
+  // Not EventBridge options (its schedules never miss a slot): what the daemon does with slots
+  // that passed while nothing could fire them, and while the previous execution still runs.
+  // See ScheduleRunner and docs/schedules.md.
+  enum class MissedSlots {
+    kSkip,    // "SKIP" (default, as AWS): none is fired late
+    kLatest,  // "LATEST": the most recent one, within the window
+    kAll,     // "ALL": every one within the window, oldest first
+  };
+  // "missed_slots": {"policy": ..., "window_minutes": 1 to retention_days * 1440}.
+  MissedSlots missed_slots = MissedSlots::kSkip;
+  int catch_up_window_minutes = 1440;
+  enum class Overlap {
+    kAllow,      // "ALLOW" (default, as AWS): start it anyway
+    kSkip,       // "SKIP": drop the slot
+    kBufferOne,  // "BUFFER_ONE": start it when the previous ends; later slots meanwhile drop
+  };
+  Overlap overlap = Overlap::kAllow;  // "overlap"
 };
 
 struct ProjectConfig {
@@ -248,6 +266,15 @@ class LocalRuntime {
   // Compiles `path` and adds it as state machine `name` (registering its definition in the
   // store); returns its ARN.
   Result<std::string> AddStateMachineFile(const std::string& name, const std::string& path);
+  // Adds (or replaces) the compiled state machine `name` whose definition text is `definition`,
+  // registering it in the store (a new version when the text changed); returns its ARN. A
+  // store failure is reported through the runtime's warning sink, never here.
+  std::string AddStateMachine(const std::string& name,
+                              std::shared_ptr<const asl::StateMachine> machine,
+                              const std::string& definition);
+  // The store executions are recorded in; null without one (no data_dir, or it could not be
+  // opened). The API server reads and writes state machines and executions through it.
+  store::Store* history_store() { return history_store_.get(); }
   // The ARN a state machine called `name` has in this runtime's account.
   std::string ArnOf(std::string_view name) const;
 

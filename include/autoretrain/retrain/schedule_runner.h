@@ -6,11 +6,20 @@
 // Each slot starts an execution named after the schedule and the slot (ExecutionName), so a
 // slot fires at most once even across restarts: when the store already holds that name
 // (ExecutionAlreadyExists, or the running execution returned as AWS returns it for the same
-// name and input), the slot counts as fired. Slots missed while nothing ran are skipped, as
-// AWS does: the first slot considered is the first one after the runner starts (or after a
-// schedule is added), or with a flexible window the first whose delayed fire time is still
-// ahead. rate() slots are counted from the Unix epoch (rate(1 hour) fires on the
-// hour, UTC), so that they, too, are the same slots after a restart.
+// name and input), the slot counts as fired. rate() slots are counted from the Unix epoch
+// (rate(1 hour) fires on the hour, UTC), so that they, too, are the same slots after a restart.
+//
+// Slots missed while nothing ran: by default they are skipped, as AWS does: the first slot
+// considered is the first one after the runner starts (or after a schedule is added), or with
+// a flexible window the first whose delayed fire time is still ahead. A schedule's
+// missed_slots policy may fire the latest one, or all of them, within a catch-up window; the
+// runner knows how long the daemon was down from the time it last recorded itself alive in its
+// state file (WriteHeartbeat, every minute while Run runs; Restore reads it back).
+//
+// Overlap: with overlap SKIP or BUFFER_ONE, a slot whose schedule's previous execution (the
+// one the latest earlier slot started) is still RUNNING is dropped, or held until that
+// execution ends (one slot at most; the held slot keeps its own name; the runner looks again
+// every second).
 //
 // The EventBridge Scheduler options of ScheduleConfig apply (docs/schedules.md):
 // - FlexibleTimeWindow: a slot fires at slot + a delay in [0, window), drawn from a hash of the
@@ -66,6 +75,12 @@ struct FiredSlot {
   bool dead_lettered = false;
   // ActionAfterCompletion DELETE: the slot's delivery ended and the schedule was dropped.
   bool deleted = false;
+  // The slot had passed while nothing could fire it; the missed_slots policy fires it late.
+  bool caught_up = false;
+  // Overlap: the previous execution still runs, so the slot was dropped (skipped_overlap) or
+  // is held until it ends (buffered; it is reported again when it fires).
+  bool skipped_overlap = false;
+  bool buffered = false;
 };
 
 // "<schedule>-<yyyymmddThhmmssZ>" (the slot in UTC). Names longer than AWS's 80 characters
@@ -89,8 +104,14 @@ bool IsTransientStartError(const Error& error);
 // The wait before retry number `retry` (1-based): 1 s doubling per retry, at most 5 minutes.
 std::chrono::milliseconds RetryDelay(int retry);
 
-// DATA_DIR/schedules-dead-letter.jsonl, or "" when the project has no data_dir.
-std::string DeadLetterPath(const ProjectConfig& config);
+// The files a runner keeps; "" for none.
+struct RunnerFiles {
+  std::string dead_letter_path;  // dead-letter records (AppendDeadLetter)
+  std::string state_path;        // when the runner was last alive (WriteHeartbeat, Restore)
+};
+// DATA_DIR/schedules-dead-letter.jsonl and DATA_DIR/scheduler-state.json, or none when the
+// project has no data_dir.
+RunnerFiles RunnerFilesFor(const ProjectConfig& config);
 
 // Appends one JSON line {"schedule", "slot", "execution_name", "error", "cause", "attempts",
 // "time"} for `fired` (which has an error) to `path`, creating the file. Fails with
@@ -102,9 +123,19 @@ class ScheduleRunner {
   using FireSink = std::function<void(const FiredSlot&)>;
 
   // `clock` and `launcher` must outlive the runner; `on_fire` (may be empty) hears every
-  // attempt. Dead-letter records go to `dead_letter_path` ("": none are written).
+  // attempt. No file is touched before Restore, WriteHeartbeat or a dead letter.
   ScheduleRunner(Clock& clock, integrations::ExecutionLauncher& launcher, FireSink on_fire = {},
-                 std::string dead_letter_path = "");
+                 RunnerFiles files = {});
+
+  // Reads when the previous runner on these files was last alive (call before Add, so that
+  // missed_slots can fire what it missed). OK when there is no state file yet (nothing is
+  // caught up); Error{"InvalidSchedulerState", ...} naming the file when it cannot be read or
+  // parsed (then nothing is caught up either; deleting the file clears the error).
+  Status Restore();
+  // Records Now() as the time the runner was last alive (atomically: a temporary file renamed
+  // over the state file). Run calls it at start and every minute. Error{"WriteFailed", ...}
+  // when the file cannot be written; OK without a state path.
+  Status WriteHeartbeat();
 
   // Adds schedule `name` starting `state_machine_arn`. A disabled schedule is accepted and
   // never fires. Fails with InvalidScheduleExpression or InvalidTimeZone.
@@ -124,8 +155,9 @@ class ScheduleRunner {
   // The schedules added and enabled, less those ActionAfterCompletion DELETE dropped; sorted.
   std::vector<std::string> Names() const;
 
-  // Fires slots as they fall due until Stop is called.
-  void Run();
+  // Fires slots as they fall due, and writes a heartbeat every minute, until Stop is called.
+  // `on_heartbeat_error` (may be empty) hears a heartbeat that could not be written.
+  void Run(std::function<void(const Error&)> on_heartbeat_error = {});
   // Makes Run return (at once, or after the slot it is firing); later Runs return at once.
   void Stop();
 
@@ -137,7 +169,11 @@ class ScheduleRunner {
     scheduler::TimeZone zone;
     std::string arn;
     bool deleted = false;  // ActionAfterCompletion DELETE applied
+    // The execution the latest slot started (or found already started): overlap's "previous".
+    std::string last_execution;
+    bool holding = false;  // BUFFER_ONE holds a slot
   };
+  static constexpr int kHeld = -1;  // Due::attempt of a slot BUFFER_ONE holds
   // A schedule's cursor (attempt 0: its next slot, due at the slot's time) or one attempt to
   // start a slot's execution (due at slot + flexible delay, or at a retry's time). The cursor
   // queues the slot's first attempt when the slot arrives, so that with a window longer than
@@ -146,20 +182,31 @@ class ScheduleRunner {
     TimePoint at;     // when it is due
     size_t schedule;  // index into schedules_
     TimePoint slot;
-    int attempt = 0;  // 0 for the cursor, 1 for the slot's first attempt, then retries
-    TimePoint first;  // the first attempt's time, which the event age counts from
+    int attempt = 0;    // 0 for the cursor, 1 for the slot's first attempt, then retries; kHeld
+    TimePoint first;    // the first attempt's time, which the event age counts from
+    bool late = false;  // a missed slot the missed_slots policy fires
     bool operator>(const Due& other) const {
       if (at != other.at) return at > other.at;
-      return schedule != other.schedule ? schedule > other.schedule : attempt > other.attempt;
+      if (schedule != other.schedule) return schedule > other.schedule;
+      return attempt != other.attempt ? attempt > other.attempt : slot > other.slot;
     }
   };
 
   std::optional<TimePoint> NextSlot(const Schedule& schedule, TimePoint after) const;
+  // The latest slot at or before `t`, looking back at most about ten years.
+  std::optional<TimePoint> LatestSlotAtOrBefore(const Schedule& schedule, TimePoint t) const;
+  // Queues the missed slots in (from, now] the schedule's missed_slots policy fires, each
+  // due now. `also`: a slot already due that counts as the earliest of them.
+  void CatchUp(size_t index, TimePoint from, TimePoint now, std::optional<TimePoint> also);
+  // Whether the schedule's previous execution is still RUNNING.
+  bool PreviousRunning(const Schedule& schedule);
+  // Applies the overlap policy to a slot's first attempt; true when it was dropped or held.
+  bool HeldOrDropped(Schedule& schedule, const Due& due);
   TimePoint FireTime(const Schedule& schedule, TimePoint slot) const;
   // The slot's time arrived: queues its first attempt and moves the cursor on.
   void Advance(const Due& cursor, TimePoint now);
-  // Runs one attempt and reports it.
-  void Attempt(const Due& due);
+  // Runs one attempt (after the overlap policy) and reports it.
+  void Attempt(Due due);
   FiredSlot Fire(const Schedule& schedule, const Due& due);
   // After a failed attempt: queues a retry, or gives the slot up into the dead-letter file.
   void RetryOrGiveUp(const Due& due, FiredSlot& fired);
@@ -167,7 +214,8 @@ class ScheduleRunner {
   Clock& clock_;
   integrations::ExecutionLauncher& launcher_;
   FireSink on_fire_;
-  std::string dead_letter_path_;
+  RunnerFiles files_;
+  std::optional<TimePoint> last_alive_;  // from Restore
   std::vector<Schedule> schedules_;
   std::priority_queue<Due, std::vector<Due>, std::greater<>> heap_;
 
