@@ -50,8 +50,10 @@ BranchRun::Progress BranchRun::Advance() {
     if (rc_.abort_requested != nullptr && rc_.abort_requested->load(std::memory_order_acquire)) {
       return Progress::kAborted;
     }
+    if (rc_.history.overflowed()) return Progress::kAborted;  // the execution fails (Execution)
     if (!in_state_) {
       if (!EnterState()) return Progress::kTimedOut;
+      if (rc_.history.overflowed()) return Progress::kAborted;
     } else if (suspended_) {
       if (rc_.clock.Now() < wake_at_) return Progress::kSuspended;
       suspended_ = false;

@@ -30,7 +30,7 @@ class BranchRun {
     kSuspended,  // call again once wake_at() has passed
     kHalted,     // the execution was stopped elsewhere
     kTimedOut,   // the execution's deadline passed
-    kAborted,    // an abort was requested for the execution
+    kAborted,    // an abort was requested, or the history is full: the execution ends
   };
 
   // A branch of the state `parent` runs (which must outlive it) over `machine`, starting with

@@ -28,7 +28,8 @@ std::string MachineName(const ExecutionSpec& spec) {
 
 struct Execution::Parts {
   Parts(const Executor& executor, const ExecutionInfo& info)
-      : history(executor.observer(), info.execution_arn, executor.clock()),
+      : history(executor.observer(), info.execution_arn, executor.clock(),
+                executor.max_history_events()),
         context(info),
         rc{.handler = executor.handler(),
            .clock = executor.clock(),
@@ -184,6 +185,12 @@ void Execution::Fail(Error error) {
   Finish(ExecutionStatus::kFailed);
 }
 
+Execution::Progress Execution::HistoryLimitReached() {
+  Fail(Error{"States.Runtime", "The execution reached the maximum number of history events (" +
+                                   std::to_string(parts_->history.max_events()) + ")."});
+  return Progress::kFinished;
+}
+
 void Execution::WakeSubmittedTask() {
   if (!suspended_ || parts_->rc.submitted == nullptr) return;
   const TimePoint now = executor_.clock().Now();
@@ -242,6 +249,7 @@ Execution::Progress Execution::Advance() {
       suspended_ = false;
       rc.woken = true;
     }
+    if (parts_->history.overflowed()) return HistoryLimitReached();
     const asl::State& state = *rc.state;
     StateOutcome outcome = RunState(rc, current_);
     rc.woken = false;
@@ -250,6 +258,8 @@ Execution::Progress Execution::Advance() {
       if (finished.ok()) finished = FinishState(rc, outcome.output);  // records the Exited event
       if (!finished.ok()) outcome = StateOutcome::Failed(finished.take_error());
     }
+    // Branches stop at their next state boundary once the history is full (BranchRun).
+    if (parts_->history.overflowed()) return HistoryLimitReached();
     switch (outcome.kind) {
       case StateOutcome::Kind::kSuspend: {
         state_wake_at_ = outcome.wake_at;

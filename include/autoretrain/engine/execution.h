@@ -116,6 +116,8 @@ class Execution {
   Progress Finish(ExecutionStatus status);
   Progress TimedOut();
   Progress Aborted(AbortRequest request);
+  // Ends the execution FAILED because its history is full (History::overflowed).
+  Progress HistoryLimitReached();
   // Reports the current position to the observer; false when the execution must halt.
   bool Checkpoint(std::optional<TimePoint> wake_at);
 
@@ -126,7 +128,7 @@ class Execution {
   std::string machine_name_;
   // Parts lives in this buffer rather than on the heap: an allocation and a free are ~7% of a
   // short execution's run time (execution.cc checks that it fits).
-  alignas(16) unsigned char parts_storage_[576];
+  alignas(16) unsigned char parts_storage_[592];
   Parts* parts_ = nullptr;
   json::Value current_;      // the raw input of the current (or next) state
   int index_ = -1;           // the current (or next) state

@@ -55,6 +55,9 @@ struct ExecutionResult {
   json::Value ToDescribeJson() const;
 };
 
+// AWS's hard quota on a Standard execution's history: the execution fails when it is reached.
+inline constexpr int64_t kMaxHistoryEvents = 25000;
+
 class Executor {
  public:
   // `handler`, `clock` and `observer` (may be null) must outlive the Executor.
@@ -71,12 +74,18 @@ class Executor {
   Clock& clock() const { return clock_; }
   Observer* observer() const { return observer_; }
   const AccountContext& account() const { return account_; }
+  // The most events an execution's history may hold (kMaxHistoryEvents unless changed; 0: no
+  // limit, which AWS does not offer). An execution that needs more ends FAILED with
+  // States.Runtime, its ExecutionFailed event taking the last id. Set before running.
+  int64_t max_history_events() const { return max_history_events_; }
+  void set_max_history_events(int64_t max) { max_history_events_ = max; }
 
  private:
   TaskHandler& handler_;
   Clock& clock_;
   Observer* observer_;
   AccountContext account_;
+  int64_t max_history_events_ = kMaxHistoryEvents;
 };
 
 }  // namespace autoretrain::engine
