@@ -1,9 +1,13 @@
-// Helpers shared by the benchmark programs: reading a file and compiling a definition that the
-// benchmark knows is valid (anything else aborts: a benchmark of a broken setup means nothing).
+// Helpers shared by the benchmark programs: reading a file, compiling a definition that the
+// benchmark knows is valid (anything else aborts: a benchmark of a broken setup means nothing),
+// and the process's memory.
 //
 // Thread-safety: plain functions.
 #ifndef AUTORETRAIN_BENCH_BENCH_UTIL_H_
 #define AUTORETRAIN_BENCH_BENCH_UTIL_H_
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +36,21 @@ inline std::shared_ptr<const asl::StateMachine> CompileOrDie(const std::string& 
     std::abort();
   }
   return std::get<0>(compiled);
+}
+
+// Peak RSS (ru_maxrss) and current RSS (/proc/self/statm), in MB.
+inline double PeakRssMb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024.0;
+}
+inline double CurrentRssMb() {
+  long pages_total = 0, pages_resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = 0;
+    std::fclose(f);
+  }
+  return pages_resident * (sysconf(_SC_PAGESIZE) / 1048576.0);
 }
 
 }  // namespace autoretrain::bench

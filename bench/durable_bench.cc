@@ -9,7 +9,6 @@
 //                        [--in-flight 10000] [--workers 8] [--machine pass_choice|seed]
 //
 // Figures and the commands that reproduce them: BENCHMARKS.md ("Durable executions").
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -45,6 +44,8 @@ using namespace autoretrain;
 using Clock_ = std::chrono::steady_clock;
 
 using bench::CompileOrDie;
+using bench::CurrentRssMb;
+using bench::PeakRssMb;
 using bench::ReadFile;
 
 // Counts what the engine reports (history events, state exits, checkpoints) and forwards to
@@ -106,21 +107,6 @@ Args Parse(int argc, char** argv) {
     }
   }
   return a;
-}
-
-// Peak RSS (ru_maxrss) and current RSS (/proc/self/statm), in MB.
-double PeakRssMb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss / 1024.0;
-}
-double CurrentRssMb() {
-  long pages_total = 0, pages_resident = 0;
-  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
-    if (std::fscanf(f, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = 0;
-    std::fclose(f);
-  }
-  return pages_resident * (sysconf(_SC_PAGESIZE) / 1048576.0);
 }
 
 // Everything one run needs: the decision function over a local bucket, the router, the executor

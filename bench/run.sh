@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs autoretrain's benchmarks and the reference peer's (aws-local-stepfunctions 3.0.0 on
 # Node 22) in one go, on the same machine and workloads, and prints the figures BENCHMARKS.md
-# reports. Usage: bash bench/run.sh   (from the repository root; ~2.5 minutes)
+# reports. Usage: bash bench/run.sh   (from the repository root; ~4 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +26,10 @@ for durability in memory full normal; do
     --executions "$n"
 done
 build/release/bench/durable_bench memory --durability memory --executions 1000000
+
+echo "== schedules (build/release/bench/schedule_bench; BENCHMARKS.md \"Schedules\")"
+build/release/bench/schedule_bench startup --schedules 100000
+build/release/bench/schedule_bench fire --schedules 100000 --spread 60
 
 echo "== whole process, 3-state machine, one execution"
 tmp=$(mktemp -d)

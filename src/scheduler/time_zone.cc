@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include "scheduler/civil.h"
@@ -208,6 +210,25 @@ Result<TimeZone> TimeZone::Load(std::string_view name) {
   const char* dir = std::getenv("TZDIR");
   const std::string path =
       std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" + std::string(name);
+  // Zones are immutable and few: each file is read once per process and its data shared by
+  // every schedule in that zone (100,000 schedules would otherwise hold 100,000 copies).
+  static std::mutex cache_mu;
+  static std::map<std::string, std::shared_ptr<const Data>, std::less<>> cache;
+  std::lock_guard lock(cache_mu);
+  TimeZone tz;
+  tz.name_ = std::string(name);
+  if (auto cached = cache.find(path); cached != cache.end()) {
+    tz.data_ = cached->second;
+    return tz;
+  }
+  Result<std::shared_ptr<const Data>> data = ReadTzif(name, path);
+  if (!data.ok()) return data.take_error();
+  tz.data_ = cache.emplace(path, std::move(data).value()).first->second;
+  return tz;
+}
+
+Result<std::shared_ptr<const TimeZone::Data>> TimeZone::ReadTzif(std::string_view name,
+                                                                 const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return ZoneError(name, "unknown time zone (not in the tz database " + path + ")");
   std::string b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -252,10 +273,7 @@ Result<TimeZone> TimeZone::Load(std::string_view name) {
           ParsePosixTz(std::string_view(b).substr(need + 1, end - need - 1), &data->footer);
     }
   }
-  TimeZone tz;
-  tz.name_ = std::string(name);
-  tz.data_ = std::move(data);
-  return tz;
+  return std::shared_ptr<const Data>(std::move(data));
 }
 
 int64_t TimeZone::OffsetAt(int64_t utc) const {

@@ -7,7 +7,12 @@
 // adds no dependency (libhowardhinnant-date-dev would add a package and a compiled tz.cpp).
 // $TZDIR, when set, replaces /usr/share/zoneinfo (as in glibc).
 //
-// Thread-safety: an immutable value once loaded; safe to share between threads.
+// Each zone file is read once per process (Load caches the parsed data by path, so many
+// schedules in one zone share it; a tz database updated while the process runs is seen at the
+// next start).
+//
+// Thread-safety: an immutable value once loaded; safe to share between threads. Load may be
+// called from any thread.
 #ifndef AUTORETRAIN_SCHEDULER_TIME_ZONE_H_
 #define AUTORETRAIN_SCHEDULER_TIME_ZONE_H_
 
@@ -62,6 +67,9 @@ class TimeZone {
 
  private:
   struct Data;
+  // The zone data of the TZif file at `path`, or InvalidTimeZone naming `name`.
+  static Result<std::shared_ptr<const Data>> ReadTzif(std::string_view name,
+                                                      const std::string& path);
   std::string name_;
   std::shared_ptr<const Data> data_;
 };
