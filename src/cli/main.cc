@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string>
 
+#include "cli/activities_command.h"
 #include "cli/check_command.h"
 #include "cli/executions_command.h"
 #include "cli/init_command.h"
@@ -37,7 +38,8 @@ int ReportParseError(const CLI::App& app, const CLI::ParseError& e, int argc, ch
   for (const CLI::App* cmd : app.get_subcommands({})) known |= cmd->check_name(first);
   if (sub.empty() && !first.empty() && first[0] != '-' && !known) {
     PrintError("unknown command '" + first +
-               "'; the commands are: init, run, check, executions, schedules, serve, task");
+               "'; the commands are: init, run, check, executions, schedules, serve, task, "
+               "activities");
   } else if (sub.empty() && !first.empty() && first[0] == '-') {
     PrintError("unknown option '" + first + "'; options go after the command");
   } else {
@@ -67,6 +69,7 @@ int Main(int argc, char** argv) {
   SchedulesOptions schedules;
   ServeOptions serve;
   TaskOptions task;
+  ActivitiesOptions activities;
   CLI::App* init_cmd = AddInitCommand(app, &init);
   CLI::App* run_cmd = AddRunCommand(app, &run);
   CLI::App* check_cmd = AddCheckCommand(app, &check);
@@ -74,6 +77,7 @@ int Main(int argc, char** argv) {
   CLI::App* schedules_cmd = AddSchedulesCommand(app, &schedules);
   CLI::App* serve_cmd = AddServeCommand(app, &serve);
   CLI::App* task_cmd = AddTaskCommand(app, &task);
+  CLI::App* activities_cmd = AddActivitiesCommand(app, &activities);
 
   try {
     app.parse(argc, argv);
@@ -93,6 +97,7 @@ int Main(int argc, char** argv) {
   if (schedules_cmd->parsed()) return SchedulesCommand(schedules);
   if (serve_cmd->parsed()) return ServeCommand(serve);
   if (task_cmd->parsed()) return TaskCommand(task);
+  if (activities_cmd->parsed()) return ActivitiesCommand(activities);
   return kExitInvalid;  // unreachable: require_subcommand(1)
 }
 

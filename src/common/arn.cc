@@ -34,6 +34,10 @@ std::string ExecutionArn(const AccountContext& ctx, std::string_view state_machi
   return MakeArn(ctx, "states", {"execution:", state_machine_name, ":", execution_name});
 }
 
+std::string ActivityArn(const AccountContext& ctx, std::string_view name) {
+  return MakeArn(ctx, "states", {"activity:", name});
+}
+
 std::string LambdaFunctionArn(const AccountContext& ctx, std::string_view name) {
   return MakeArn(ctx, "lambda", {"function:", name});
 }

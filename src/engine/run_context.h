@@ -34,6 +34,7 @@ struct SubmittedTask {
   std::optional<TimePoint> deadline;
   std::optional<int64_t> timeout_seconds;
   std::optional<int64_t> heartbeat_seconds;
+  bool worker_reported = false;  // an activity task's ActivityStarted is recorded
 };
 
 // Working memory of a state that outlives one run of it: the branches of a Parallel or the

@@ -11,6 +11,10 @@ ResourceNames ClassifyResource(std::string_view resource) {
     names.lambda_function = true;
     return names;
   }
+  if (arn && arn->service == "states" && arn->resource.rfind("activity:", 0) == 0) {
+    names.activity = true;
+    return names;
+  }
   // Integrations are "arn:aws:states:::SERVICE:ACTION"; the resource part keeps its colons.
   std::string_view rest = arn ? std::string_view(arn->resource) : resource;
   size_t last = rest.rfind(':');
@@ -26,10 +30,23 @@ ResourceNames ClassifyResource(std::string_view resource) {
 TaskEvents::TaskEvents(History& history, std::string_view resource, const AccountContext& account)
     : history_(history), resource_arn_(resource), account_(account) {
   if (history_.observed()) names_ = ClassifyResource(resource);
+  is_activity_ = history_.observed() ? names_.activity : ClassifyResource(resource).activity;
 }
 
 void TaskEvents::Scheduled(const json::Value& parameters, std::optional<int64_t> timeout_seconds,
                            std::optional<int64_t> heartbeat_seconds) {
+  if (names_.activity) {
+    history_.Record("ActivityScheduled", "activityScheduledEventDetails", [&] {
+      json::Object d;
+      d["resource"] = resource_arn_;
+      d["input"] = json::Serialize(parameters);
+      d["inputDetails"] = NotTruncated();
+      if (timeout_seconds) d["timeoutInSeconds"] = *timeout_seconds;
+      if (heartbeat_seconds) d["heartbeatInSeconds"] = *heartbeat_seconds;
+      return json::Value(std::move(d));
+    });
+    return;
+  }
   if (names_.lambda_function) {
     history_.Record("LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails", [&] {
       json::Object d;
@@ -54,6 +71,7 @@ void TaskEvents::Scheduled(const json::Value& parameters, std::optional<int64_t>
 }
 
 void TaskEvents::Started() {
+  if (names_.activity) return;
   if (names_.lambda_function) {
     history_.Record("LambdaFunctionStarted", "", [] { return json::Value(); });
     return;
@@ -64,7 +82,20 @@ void TaskEvents::Started() {
   });
 }
 
+void TaskEvents::WorkerStarted(const std::string& worker_name) {
+  history_.Record("ActivityStarted", "activityStartedEventDetails", [&] {
+    return json::Value(json::Object{{"workerName", worker_name}});
+  });
+}
+
+void TaskEvents::ScheduleFailed(const Error& error) {
+  history_.Record("ActivityScheduleFailed", "activityScheduleFailedEventDetails", [&] {
+    return json::Value(json::Object{{"error", error.error}, {"cause", error.cause}});
+  });
+}
+
 void TaskEvents::Submitted(const json::Value& output) {
+  if (names_.activity) return;  // AWS records no TaskSubmitted for activities
   history_.Record("TaskSubmitted", "taskSubmittedEventDetails", [&] {
     return json::Value(json::Object{{"resourceType", names_.resource_type},
                                     {"resource", names_.resource},
@@ -74,6 +105,13 @@ void TaskEvents::Submitted(const json::Value& output) {
 }
 
 void TaskEvents::Succeeded(const json::Value& output) {
+  if (names_.activity) {
+    history_.Record("ActivitySucceeded", "activitySucceededEventDetails", [&] {
+      return json::Value(
+          json::Object{{"output", json::Serialize(output)}, {"outputDetails", NotTruncated()}});
+    });
+    return;
+  }
   if (names_.lambda_function) {
     history_.Record("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails", [&] {
       return json::Value(
@@ -92,6 +130,14 @@ void TaskEvents::Succeeded(const json::Value& output) {
 void TaskEvents::Failed(const Error& error) {
   const bool timed_out =
       error.error == "States.Timeout" || error.error == "States.HeartbeatTimeout";
+  if (names_.activity) {
+    history_.Record(
+        timed_out ? "ActivityTimedOut" : "ActivityFailed",
+        timed_out ? "activityTimedOutEventDetails" : "activityFailedEventDetails", [&] {
+          return json::Value(json::Object{{"error", error.error}, {"cause", error.cause}});
+        });
+    return;
+  }
   if (names_.lambda_function) {
     history_.Record(
         timed_out ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed",

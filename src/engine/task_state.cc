@@ -80,7 +80,8 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
   const asl::State& s = *rc.state;
   // A callback task's token must exist before Parameters, which pass it on ($$.Task.Token).
   // A resumed attempt keeps the token it had: the worker may already hold it.
-  if (EndsWith(s.resource, ".waitForTaskToken") && !rc.task_token_resumed) {
+  TaskEvents events(rc.history, s.resource, rc.account);
+  if ((EndsWith(s.resource, ".waitForTaskToken") || events.activity()) && !rc.task_token_resumed) {
     rc.context.SetTaskToken(NewExecutionName());
   }
   rc.task_token_resumed = false;
@@ -103,7 +104,6 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
     if (!h.ok()) return rc.StateError(h.take_error());
     heartbeat = *h;
   }
-  TaskEvents events(rc.history, s.resource, rc.account);
   events.Scheduled(effective->get(), timeout, heartbeat);
   events.Started();
   if (rc.checkpoint && !rc.checkpoint()) {
@@ -123,6 +123,10 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
                       .branch_step = rc.branch_step};
   std::optional<TimePoint> check_at;
   Result<json::Value> result = Call(rc, request, &check_at);
+  if (!check_at && !result.ok() && events.activity()) {
+    events.ScheduleFailed(result.error());
+    return result;
+  }
   if (!check_at) return Complete(rc, events, input, consume_raw, std::move(result));
   events.Submitted(*result);
   std::optional<TimePoint> deadline;
@@ -146,6 +150,7 @@ Result<json::Value> Check(RunContext& rc, json::Value& input, bool consume_raw,
                                                 std::to_string(*submitted.timeout_seconds) + ")"});
   }
   static const json::Value kNoParameters = json::Object{};
+  std::string worker_name;
   TaskRequest request{.resource = s.resource,
                       .parameters = &kNoParameters,
                       .context = &rc.context.Get(),
@@ -157,9 +162,14 @@ Result<json::Value> Check(RunContext& rc, json::Value& input, bool consume_raw,
                       .retry_count = rc.context.retry_count(),
                       .branch_path = rc.branch_path,
                       .branch_step = rc.branch_step,
-                      .submitted = &submitted.output};
+                      .submitted = &submitted.output,
+                      .worker_name = &worker_name};
   std::optional<TimePoint> check_at;
   Result<json::Value> result = Call(rc, request, &check_at);
+  if (!worker_name.empty() && !submitted.worker_reported) {
+    events.WorkerStarted(worker_name);
+    submitted.worker_reported = true;
+  }
   if (!check_at) return Complete(rc, events, input, consume_raw, std::move(result));
   *suspend_until = NextCheck(*check_at, submitted.deadline);
   return json::Value();

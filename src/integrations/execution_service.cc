@@ -333,6 +333,19 @@ Result<store::TaskTokenRecord> ExecutionService::GetTaskToken(const std::string&
   return recorder_->store().GetTaskToken(token);
 }
 
+Status ExecutionService::RegisterActivityTask(const std::string& token,
+                                              const std::string& execution_arn,
+                                              const std::string& state_name,
+                                              const std::string& activity_arn,
+                                              const std::string& input) {
+  if (recorder_ == nullptr || recorder_->failed()) {
+    return ExecutionLauncher::RegisterActivityTask(token, execution_arn, state_name, activity_arn,
+                                                   input);
+  }
+  return recorder_->store().RegisterActivityTask(token, execution_arn, state_name, activity_arn,
+                                                 input, executor_.clock().Now());
+}
+
 void ExecutionService::TimerLoop() {
   std::unique_lock lock(mu_);
   for (;;) {

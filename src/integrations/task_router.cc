@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "integrations/sdk_metadata.h"
+#include "integrations/s3_tasks.h"
 
 namespace autoretrain::integrations {
 namespace {
@@ -115,11 +116,16 @@ Result<json::Value> TaskRouter::Invoke(const engine::TaskRequest& request) {
   if (arn && arn->service == "lambda" && arn->resource.starts_with("function:")) {
     return InvokeFunctionArn(request);
   }
+  if (arn && arn->service == "states" && arn->resource.starts_with("activity:")) {
+    return ScheduleActivityTask(request);
+  }
+  if (IsS3TaskResource(request.resource)) return InvokeS3Task(object_store_, request);
   return Runtime(request.state_name,
                  "The resource '" + std::string(request.resource) +
                      "' is not supported by autoretrain. Supported: "
-                     "arn:aws:states:::lambda:invoke, arn:aws:states:::states:startExecution and "
-                     "Lambda function ARNs (arn:aws:lambda:REGION:ACCOUNT:function:NAME).");
+                     "arn:aws:states:::lambda:invoke, arn:aws:states:::states:startExecution, "
+                     "Lambda function ARNs (arn:aws:lambda:REGION:ACCOUNT:function:NAME) and "
+                     "activity ARNs (arn:aws:states:REGION:ACCOUNT:activity:NAME).");
 }
 
 Result<json::Value> TaskRouter::InvokeLambda(const engine::TaskRequest& request) {
@@ -370,10 +376,29 @@ Result<json::Value> TaskRouter::WaitForTaskToken(const engine::TaskRequest& requ
   return result;
 }
 
+Result<json::Value> TaskRouter::ScheduleActivityTask(const engine::TaskRequest& request) {
+  if (request.submitted != nullptr) return CheckTaskToken(request);
+  const std::string token = TaskTokenOf(request);
+  if (token.empty() || request.check_again_at == nullptr || launcher_ == nullptr) {
+    return Runtime(request.state_name, "the activity task for '" + std::string(request.resource) +
+                                           "' must wait for a worker, which this caller "
+                                           "cannot do");
+  }
+  Status scheduled = launcher_->RegisterActivityTask(
+      token, std::string(request.execution_arn), std::string(request.state_name),
+      std::string(request.resource), json::Serialize(*request.parameters));
+  if (!scheduled.ok()) return Error{"States.Runtime", scheduled.error().cause};
+  *request.check_again_at = clock_.Now() + std::chrono::seconds(1);
+  return json::Value();
+}
+
 Result<json::Value> TaskRouter::CheckTaskToken(const engine::TaskRequest& request) {
   const std::string token = TaskTokenOf(request);
   Result<store::TaskTokenRecord> record = launcher_->GetTaskToken(token);
   if (!record.ok()) return Runtime(request.state_name, record.error().cause);
+  if (request.worker_name != nullptr && record->worker_name) {
+    *request.worker_name = *record->worker_name;
+  }
   switch (record->status) {
     case store::TaskTokenRecord::Status::kSucceeded: {
       Result<json::Value> output = json::Parse(record->output.value_or("null"));
@@ -387,7 +412,8 @@ Result<json::Value> TaskRouter::CheckTaskToken(const engine::TaskRequest& reques
   }
   const TimePoint now = clock_.Now();
   TimePoint next = now + CheckInterval(now, record->created);
-  if (request.heartbeat_seconds) {
+  // An activity task's heartbeats are due from when a worker got it.
+  if (request.heartbeat_seconds && (!record->activity_arn || record->started)) {
     const TimePoint heartbeat_due =
         record->last_heartbeat + std::chrono::seconds(*request.heartbeat_seconds);
     if (now >= heartbeat_due) return Error{"States.HeartbeatTimeout", ""};
@@ -422,6 +448,15 @@ Status ExecutionLauncher::RegisterTaskToken(const std::string&, const std::strin
 
 Result<store::TaskTokenRecord> ExecutionLauncher::GetTaskToken(const std::string&) {
   return NoTokenStore();
+}
+
+Status ExecutionLauncher::RegisterActivityTask(const std::string&, const std::string&,
+                                               const std::string&, const std::string&,
+                                               const std::string&) {
+  return Error{"CallbacksUnavailable",
+               "an activity task needs the project's store, where workers get it (`autoretrain "
+               "activities get-task`) and answer it (`autoretrain task success|failure`): run "
+               "the state machine in a project (run --project, check or serve)"};
 }
 
 }  // namespace autoretrain::integrations

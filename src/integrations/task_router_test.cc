@@ -208,14 +208,18 @@ TEST_F(TaskRouterTest, UnsupportedResourcesAndPatternsAreRuntimeErrors) {
     EXPECT_NE(result.error().cause.find("must wait for the execution it starts"), std::string::npos)
         << result.error().cause;
   }
-  for (std::string_view resource :
-       {"arn:aws:states:::sns:publish", "arn:aws:states:us-east-1:123456789012:activity:a",
-        "not-an-arn", ""}) {
+  for (std::string_view resource : {"arn:aws:states:::sns:publish", "not-an-arn", ""}) {
     Result<json::Value> result = Invoke(resource, J("{}"));
     ASSERT_FALSE(result.ok()) << resource;
     EXPECT_EQ(result.error().error, "States.Runtime");
     EXPECT_NE(result.error().cause.find("is not supported"), std::string::npos);
   }
+  // An activity task must wait for a worker, which needs a caller that can wait.
+  Result<json::Value> activity =
+      Invoke("arn:aws:states:us-east-1:123456789012:activity:a", J("{}"));
+  ASSERT_FALSE(activity.ok());
+  EXPECT_NE(activity.error().cause.find("must wait for a worker"), std::string::npos)
+      << activity.error().cause;
 }
 
 TEST_F(TaskRouterTest, StartExecutionWithoutStateMachinesIsARuntimeError) {

@@ -75,6 +75,20 @@ CREATE TABLE task_tokens (
   cause TEXT) WITHOUT ROWID;
 CREATE INDEX task_tokens_by_execution ON task_tokens (execution_id);
 )sql",
+    // 3: activities, and the tokens of activity tasks (which activity, their input, and the
+    // worker that got them).
+    R"sql(
+CREATE TABLE activities (
+  arn TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  creation_ms INTEGER NOT NULL) WITHOUT ROWID;
+ALTER TABLE task_tokens ADD COLUMN activity_arn TEXT;
+ALTER TABLE task_tokens ADD COLUMN input TEXT;
+ALTER TABLE task_tokens ADD COLUMN worker_name TEXT;
+ALTER TABLE task_tokens ADD COLUMN started_ms INTEGER;
+CREATE INDEX task_tokens_scheduled ON task_tokens (activity_arn, created_ms)
+  WHERE activity_arn IS NOT NULL AND started_ms IS NULL;
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
 

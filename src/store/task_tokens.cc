@@ -33,8 +33,8 @@ struct TokenRow {
 Result<TokenRow> SelectToken(Database& db, const std::string& token) {
   auto stmt = db.Prepare(
       "SELECT t.token, e.arn, t.state_name, t.created_ms, t.heartbeat_ms, t.status, t.output, "
-      "t.error, t.cause, e.status FROM task_tokens t JOIN executions e ON e.id = t.execution_id "
-      "WHERE t.token = ?1");
+      "t.error, t.cause, e.status, t.activity_arn, t.worker_name, t.started_ms FROM task_tokens t "
+      "JOIN executions e ON e.id = t.execution_id WHERE t.token = ?1");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, token);
   int rc = stmt->Step();
@@ -55,6 +55,9 @@ Result<TokenRow> SelectToken(Database& db, const std::string& token) {
   r.error = stmt->OptionalText(7);
   r.cause = stmt->OptionalText(8);
   row.execution_running = stmt->Text(9) == "RUNNING";
+  r.activity_arn = stmt->OptionalText(10);
+  r.worker_name = stmt->OptionalText(11);
+  if (!stmt->IsNull(12)) r.started = FromMillis(stmt->Int(12));
   return row;
 }
 

@@ -23,6 +23,8 @@ std::string StateMachineArn(const AccountContext& ctx, std::string_view name);
 // arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE_NAME:EXECUTION_NAME
 std::string ExecutionArn(const AccountContext& ctx, std::string_view state_machine_name,
                          std::string_view execution_name);
+// arn:aws:states:REGION:ACCOUNT:activity:NAME
+std::string ActivityArn(const AccountContext& ctx, std::string_view name);
 // arn:aws:lambda:REGION:ACCOUNT:function:NAME
 std::string LambdaFunctionArn(const AccountContext& ctx, std::string_view name);
 

@@ -43,6 +43,9 @@ struct TaskRequest {
   // *check_again_at again.
   std::optional<TimePoint>* check_again_at = nullptr;
   const json::Value* submitted = nullptr;  // set on the calls after submission
+  // Activity tasks: a check sets *worker_name (when given) once a worker has got the task
+  // (GetActivityTask), so that the engine records ActivityStarted.
+  std::string* worker_name = nullptr;
 };
 
 class TaskHandler {

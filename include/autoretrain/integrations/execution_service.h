@@ -81,6 +81,9 @@ class ExecutionService final : public ExecutionLauncher {
   Status RegisterTaskToken(const std::string& token, const std::string& execution_arn,
                            const std::string& state_name) override;
   Result<store::TaskTokenRecord> GetTaskToken(const std::string& token) override;
+  Status RegisterActivityTask(const std::string& token, const std::string& execution_arn,
+                              const std::string& state_name, const std::string& activity_arn,
+                              const std::string& input) override;
   // Starts an execution and waits for it to end; returns its result.
   Result<engine::ExecutionResult> RunSync(std::string_view state_machine_arn, json::Value input,
                                           std::string_view name);

@@ -12,6 +12,8 @@
 // - The .sync/.waitForTaskToken patterns of both fail with States.Runtime ("not supported
 //   yet"). A missing FunctionName/StateMachineArn fails with States.Runtime; an unknown
 //   function with Lambda.ResourceNotFoundException and AWS's "Function not found: ARN" cause.
+// - arn:aws:states:::aws-sdk:s3:getObject|putObject|headObject|listObjectsV2: on the object
+//   store given with set_object_store (integrations/s3_tasks.h).
 // Anything else fails with States.Runtime naming the unsupported resource.
 //
 // Thread-safety: Invoke may be called concurrently once construction is done.
@@ -25,6 +27,7 @@
 #include "autoretrain/engine/executor.h"
 #include "autoretrain/engine/task_handler.h"
 #include "autoretrain/integrations/function.h"
+#include "autoretrain/integrations/object_store.h"
 #include "autoretrain/store/records.h"
 
 namespace autoretrain::integrations {
@@ -63,6 +66,12 @@ class ExecutionLauncher {
   virtual Status RegisterTaskToken(const std::string& token, const std::string& execution_arn,
                                    const std::string& state_name);
   virtual Result<store::TaskTokenRecord> GetTaskToken(const std::string& token);
+  // Activity tasks: the token is registered with the task's input for the activity's workers
+  // (GetActivityTask hands it out; the answer comes as for a callback task, read back with
+  // GetTaskToken). The default fails like RegisterTaskToken.
+  virtual Status RegisterActivityTask(const std::string& token, const std::string& execution_arn,
+                                      const std::string& state_name,
+                                      const std::string& activity_arn, const std::string& input);
 };
 
 class TaskRouter final : public engine::TaskHandler {
@@ -70,6 +79,9 @@ class TaskRouter final : public engine::TaskHandler {
   // `functions` and `clock` must outlive the router; `launcher` may be set later.
   TaskRouter(const FunctionRegistry& functions, Clock& clock, AccountContext account = {});
   void set_launcher(ExecutionLauncher* launcher) { launcher_ = launcher; }
+  // The store behind the aws-sdk:s3:* integrations (null: they fail with States.Runtime);
+  // must outlive the router.
+  void set_object_store(ObjectStore* store) { object_store_ = store; }
 
   Result<json::Value> Invoke(const engine::TaskRequest& request) override;
 
@@ -84,6 +96,10 @@ class TaskRouter final : public engine::TaskHandler {
   // The answer a worker gave for the token: its output, its error, States.HeartbeatTimeout
   // when no heartbeat came within HeartbeatSeconds, or a next check time.
   Result<json::Value> CheckTaskToken(const engine::TaskRequest& request);
+  // An activity ARN: schedules the task for the activity's workers with its token and submits
+  // it; on the calls after that, checks the token (CheckTaskToken, which also reports the
+  // worker once one got the task).
+  Result<json::Value> ScheduleActivityTask(const engine::TaskRequest& request);
   // startExecution.sync (.sync:2 when `json_io`): starts the child and submits the task, or,
   // on the calls after that, checks the child (CheckChild).
   Result<json::Value> StartExecutionSync(const engine::TaskRequest& request, bool json_io);
@@ -97,6 +113,7 @@ class TaskRouter final : public engine::TaskHandler {
   Clock& clock_;
   AccountContext account_;
   ExecutionLauncher* launcher_ = nullptr;
+  ObjectStore* object_store_ = nullptr;  // aws-sdk:s3:* tasks
 };
 
 }  // namespace autoretrain::integrations

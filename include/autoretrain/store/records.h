@@ -97,6 +97,24 @@ struct TaskTokenRecord {
   std::optional<std::string> output;  // JSON text, when kSucceeded
   std::optional<std::string> error;   // when kFailed
   std::optional<std::string> cause;
+  // An activity task's: the activity, and once a worker got it (GetActivityTask), its name
+  // and when.
+  std::optional<std::string> activity_arn;
+  std::optional<std::string> worker_name;
+  std::optional<TimePoint> started;
+};
+
+// An activity as DescribeActivity reports it.
+struct ActivityRecord {
+  std::string arn;
+  std::string name;
+  TimePoint creation_date;
+};
+
+// What GetActivityTask hands a worker.
+struct ActivityTask {
+  std::string token;
+  std::string input;  // JSON text
 };
 
 // What SendTaskSuccess (output) or SendTaskFailure (error and cause) carries.

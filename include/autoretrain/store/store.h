@@ -47,7 +47,7 @@ inline constexpr char kStoreUninitialized[] = "StoreUninitialized";
 inline constexpr char kStoreSchemaTooNew[] = "StoreSchemaTooNew";
 
 // The schema version this build creates and understands.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 class Database;  // the SQLite connection (internal: src/store/database.h)
 
@@ -149,6 +149,32 @@ class Store {
   // The checkpoint of a running execution, or nullopt when none was written (or it finished).
   // ExecutionDoesNotExist when unknown.
   Result<std::optional<Checkpoint>> GetCheckpoint(const std::string& execution_arn);
+
+  // ---- Activities (activities.cc) ----
+
+  // Creates activity `name` with ARN `arn`, or returns the existing one of that name (AWS's
+  // CreateActivity is idempotent by name).
+  Result<ActivityRecord> CreateActivity(const std::string& arn, const std::string& name,
+                                        TimePoint now);
+  // ActivityDoesNotExist when unknown.
+  Result<ActivityRecord> DescribeActivity(const std::string& arn);
+  // By name. InvalidToken, ValidationException (maxResults).
+  Result<Page<ActivityRecord>> ListActivities(const PageRequest& request);
+  // Deletes it (OK when it does not exist, as AWS). Tasks already scheduled stay until their
+  // executions end.
+  Status DeleteActivity(const std::string& arn);
+  // Registers the task token of an activity task of the RUNNING `execution_arn` with its input
+  // (JSON text), scheduled for workers of `activity_arn` (again: kept as it is).
+  // ActivityDoesNotExist, ExecutionDoesNotExist, ExecutionNotRunning.
+  Status RegisterActivityTask(const std::string& token, const std::string& execution_arn,
+                              const std::string& state_name, const std::string& activity_arn,
+                              const std::string& input, TimePoint now);
+  // The oldest task of `activity_arn` no worker has got yet, now given to `worker_name`
+  // (GetActivityTask; the caller polls for the long poll), or nullopt when there is none. Tasks
+  // of executions no longer running are passed over. ActivityDoesNotExist.
+  Result<std::optional<ActivityTask>> GetActivityTask(const std::string& activity_arn,
+                                                      const std::string& worker_name,
+                                                      TimePoint now);
 
   // ---- Task tokens of callback tasks (task_tokens.cc) ----
 
