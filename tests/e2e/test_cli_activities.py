@@ -110,6 +110,31 @@ class ActivitiesTest(TempDirTestCase):
         self.assertEqual(types, ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled",
                                  "ActivityTimedOut", "ExecutionFailed"])
 
+    def test_a_worker_that_stops_heartbeating_times_the_task_out(self):
+        project = self.write_project()
+        definition = json.loads((project / "review.asl.json").read_text())
+        definition["States"]["Review"]["HeartbeatSeconds"] = 1
+        (project / "review.asl.json").write_text(json.dumps(definition))
+        self.activities(project, "create", "review")
+        proc = self.start(project)
+        task = self.activities(project, "get-task", ACTIVITY_ARN, "--wait-seconds", "30")
+        time.sleep(0.5)
+        beat = autoretrain("task", "heartbeat", task["taskToken"], "--project", project)
+        self.assertEqual(beat.returncode, 0, beat.stderr)
+        out, err = proc.communicate(timeout=30)  # no heartbeat after that one
+        self.assertEqual(proc.returncode, 1, out)
+        self.assertIn("States.HeartbeatTimeout", err)
+        history = autoretrain("executions", "history",
+                              "arn:aws:states:us-east-1:123456789012:execution:review:review-1",
+                              "--json", "--project", project)
+        events = json.loads(history.stdout)["events"]
+        self.assertEqual(events[-2]["type"], "ActivityTimedOut")
+        self.assertEqual(events[-2]["activityTimedOutEventDetails"]["error"],
+                         "States.HeartbeatTimeout")
+        late = autoretrain("task", "success", task["taskToken"], "--output", "{}",
+                           "--project", project)
+        self.assertEqual(late.returncode, 2)
+
     def test_an_unknown_activity_fails_the_task_and_bad_arguments_are_usage_errors(self):
         project = self.write_project()
         proc = self.start(project)  # the activity was never created
