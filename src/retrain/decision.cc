@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "autoretrain/retrain/csv.h"
+#include "retrain/decision_fields.h"
 
 namespace autoretrain::retrain {
 namespace {
@@ -124,8 +125,8 @@ Error NoDataRow(const std::string& where, const std::vector<CsvRow>& rows, size_
 namespace {
 
 // ReadDecision of s3://bucket/key. The location's text is only built for error messages.
-Result<std::string> ReadDecisionAt(integrations::ObjectStore& store, std::string_view bucket,
-                                   std::string_view key, size_t max_bytes) {
+Result<Decision> ReadDecisionAt(integrations::ObjectStore& store, std::string_view bucket,
+                                std::string_view key, size_t max_bytes) {
   auto where = [&] { return "s3://" + std::string(bucket) + "/" + std::string(key); };
   Result<std::string> body = store.GetObject(bucket, key, max_bytes);
   if (!body.ok()) {
@@ -146,6 +147,10 @@ Result<std::string> ReadDecisionAt(integrations::ObjectStore& store, std::string
                                               " at offset " + std::to_string(*offset) +
                                               "; expected a UTF-8 CSV file"};
   }
+  if (size_t first = text.find_first_not_of(" \t\r\n");
+      first != std::string_view::npos && text[first] == '{') {
+    return DecisionFromJson(text, where());
+  }
   Result<std::vector<CsvRow>> rows = ParseCsv(text);
   if (!rows.ok()) {
     return Error{"MalformedDecisionFile", where() + " is not valid CSV: " + rows.error().cause};
@@ -153,7 +158,11 @@ Result<std::string> ReadDecisionAt(integrations::ObjectStore& store, std::string
   if (rows->size() < 2 || (*rows)[1].empty()) return NoDataRow(where(), *rows, text.size());
   const std::string& value = (*rows)[1][0];
   std::string decision = StripUpper(value);
-  if (decision == "YES" || decision == "NO") return decision;
+  if (decision == "YES" || decision == "NO") {
+    Result<DecisionFields> fields = FieldsFromCsv((*rows)[0], (*rows)[1], where() + " row 2");
+    if (!fields.ok()) return fields.take_error();
+    return Decision{std::move(decision), std::move(fields).value()};
+  }
   return Error{"InvalidDecisionValue",
                where() + " row 2, column 1 is " + Quote(value) +
                    (decision.empty() ? " (empty)" : "") +
@@ -162,7 +171,7 @@ Result<std::string> ReadDecisionAt(integrations::ObjectStore& store, std::string
 
 }  // namespace
 
-Result<std::string> ReadDecision(integrations::ObjectStore& store, const DecisionConfig& config) {
+Result<Decision> ReadDecision(integrations::ObjectStore& store, const DecisionConfig& config) {
   return ReadDecisionAt(store, config.bucket, config.key, config.max_bytes);
 }
 
@@ -170,8 +179,8 @@ namespace {
 
 class DecisionFunction final : public integrations::Function {
  public:
-  DecisionFunction(integrations::ObjectStore& store, DecisionConfig config)
-      : store_(store), config_(std::move(config)) {}
+  DecisionFunction(integrations::ObjectStore& store, DecisionConfig config, Clock& clock)
+      : store_(store), config_(std::move(config)), clock_(clock) {}
 
   Result<json::Value> Invoke(const json::Value& event) override {
     std::string_view bucket = config_.bucket, key = config_.key;
@@ -188,25 +197,48 @@ class DecisionFunction final : public integrations::Function {
         *target = value->get_string();
       }
     }
-    Result<std::string> decision = ReadDecisionAt(store_, bucket, key, config_.max_bytes);
+    Result<Decision> decision = ReadDecisionAt(store_, bucket, key, config_.max_bytes);
     if (!decision.ok()) {
       return integrations::FunctionError(decision.error().error, decision.error().cause);
     }
     json::Object result(1);
-    result.emplace("retraining_required", *decision);
+    result.emplace("retraining_required", decision->value);
+    AddFields(decision->fields, result);
+    if (config_.max_age_hours) {
+      const std::optional<TimePoint>& at = decision->fields.monitored_at;
+      if (!at) {
+        return integrations::FunctionError(
+            "MissingMonitoredAt",
+            "s3://" + std::string(bucket) + "/" + std::string(key) +
+                " has no monitored_at, so its age cannot be checked against max_age_hours (" +
+                std::to_string(*config_.max_age_hours) +
+                "): add a monitored_at column (ISO 8601) or remove max_age_hours");
+      }
+      const auto age = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now() - *at);
+      const bool stale = age > std::chrono::hours(*config_.max_age_hours);
+      result["stale"] = stale;
+      result["age_seconds"] = static_cast<int64_t>(age.count());
+      if (stale) {
+        result["reported_decision"] = decision->value;
+        result["retraining_required"] = "NO";
+      }
+    }
     return json::Value(std::move(result));
   }
 
  private:
   integrations::ObjectStore& store_;
   const DecisionConfig config_;
+  Clock& clock_;
 };
 
 }  // namespace
 
 std::unique_ptr<integrations::Function> MakeDecisionFunction(integrations::ObjectStore& store,
-                                                             DecisionConfig config) {
-  return std::make_unique<DecisionFunction>(store, std::move(config));
+                                                             DecisionConfig config, Clock* clock) {
+  static SystemClock system_clock;
+  return std::make_unique<DecisionFunction>(store, std::move(config),
+                                            clock != nullptr ? *clock : system_clock);
 }
 
 }  // namespace autoretrain::retrain

@@ -30,7 +30,11 @@ class DecisionTest : public ::testing::Test {
     WriteFile(root_ / ("mlops-creditcard/" + config_.key), contents, mode);
   }
 
-  Result<std::string> Read() { return ReadDecision(*store_, config_); }
+  Result<std::string> Read() {
+    Result<Decision> decision = ReadDecision(*store_, config_);
+    if (!decision.ok()) return decision.take_error();
+    return decision->value;
+  }
 
   // The error of reading `contents`, or {"<ok>", value}.
   Error ErrorFor(const std::string& contents) {

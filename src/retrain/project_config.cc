@@ -164,7 +164,7 @@ class ConfigParser {
   }
 
   bool ParseBuiltin(const json::Object& fn, const std::string& path, FunctionConfig* config) {
-    fields_.RejectUnknown(fn, path, {"builtin", "bucket", "key", "max_bytes"});
+    fields_.RejectUnknown(fn, path, {"builtin", "bucket", "key", "max_bytes", "max_age_hours"});
     auto builtin = fields_.RequiredString(fn, path, "builtin");
     if (!builtin) return false;
     if (*builtin != kDecisionFunctionName) {
@@ -184,6 +184,10 @@ class ConfigParser {
     }
     if (auto max_bytes = fields_.OptionalInteger(fn, path, "max_bytes", 1, int64_t{1} << 32)) {
       config->decision.max_bytes = static_cast<size_t>(*max_bytes);
+    }
+    // Up to a year: a monitoring job that ran longer ago than that says nothing current.
+    if (auto hours = fields_.OptionalInteger(fn, path, "max_age_hours", 1, 24 * 366)) {
+      config->decision.max_age_hours = *hours;
     }
     return true;
   }

@@ -58,7 +58,7 @@ TEST_F(ProjectConfigTest, FullConfig) {
     "state_machines": {"trigger": {"definition": "sm/a.asl.json"}},
     "functions": {
       "decide": {"builtin": "check_retraining_decision", "bucket": "b1", "key": "k/d.csv",
-                 "max_bytes": 10},
+                 "max_bytes": 10, "max_age_hours": 36},
       "train": {"command": ["python3", "functions/train.py"], "timeout_seconds": 60,
                 "environment": {"MODE": "fast"}}},
     "check": {"state_machine": "trigger", "input": {"x": 1}}})");
@@ -74,6 +74,7 @@ TEST_F(ProjectConfigTest, FullConfig) {
   EXPECT_EQ(decide.decision.bucket, "b1");
   EXPECT_EQ(decide.decision.key, "k/d.csv");
   EXPECT_EQ(decide.decision.max_bytes, 10u);
+  EXPECT_EQ(decide.decision.max_age_hours, 36);
   const FunctionConfig& train = config->functions.at("train");
   EXPECT_EQ(train.kind, FunctionConfig::Kind::kCommand);
   EXPECT_EQ(train.command, (std::vector<std::string>{"python3", "functions/train.py"}));

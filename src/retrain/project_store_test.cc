@@ -113,7 +113,10 @@ TEST(OpenProjectStoreTest, AnOlderSchemaIsUpgradedWhenRead) {
   }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(DatabasePath(config).c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE task_tokens; UPDATE schema_version SET version = 1;",
+  // Back to schema 1: without what migrations 2 (task tokens) and 3 (activities) add.
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE task_tokens; DROP TABLE activities; "
+                         "UPDATE schema_version SET version = 1;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
