@@ -13,6 +13,7 @@
 #include "cli/schedules_command.h"
 #include "cli/serve_command.h"
 #include "cli/task_command.h"
+#include "cli/validate_command.h"
 
 namespace autoretrain::cli {
 namespace {
@@ -38,8 +39,8 @@ int ReportParseError(const CLI::App& app, const CLI::ParseError& e, int argc, ch
   for (const CLI::App* cmd : app.get_subcommands({})) known |= cmd->check_name(first);
   if (sub.empty() && !first.empty() && first[0] != '-' && !known) {
     PrintError("unknown command '" + first +
-               "'; the commands are: init, run, check, executions, schedules, serve, task, "
-               "activities");
+               "'; the commands are: init, run, check, validate, executions, schedules, serve, "
+               "task, activities");
   } else if (sub.empty() && !first.empty() && first[0] == '-') {
     PrintError("unknown option '" + first + "'; options go after the command");
   } else {
@@ -70,6 +71,7 @@ int Main(int argc, char** argv) {
   ServeOptions serve;
   TaskOptions task;
   ActivitiesOptions activities;
+  ValidateOptions validate;
   CLI::App* init_cmd = AddInitCommand(app, &init);
   CLI::App* run_cmd = AddRunCommand(app, &run);
   CLI::App* check_cmd = AddCheckCommand(app, &check);
@@ -78,6 +80,7 @@ int Main(int argc, char** argv) {
   CLI::App* serve_cmd = AddServeCommand(app, &serve);
   CLI::App* task_cmd = AddTaskCommand(app, &task);
   CLI::App* activities_cmd = AddActivitiesCommand(app, &activities);
+  CLI::App* validate_cmd = AddValidateCommand(app, &validate);
 
   try {
     app.parse(argc, argv);
@@ -98,6 +101,7 @@ int Main(int argc, char** argv) {
   if (serve_cmd->parsed()) return ServeCommand(serve);
   if (task_cmd->parsed()) return TaskCommand(task);
   if (activities_cmd->parsed()) return ActivitiesCommand(activities);
+  if (validate_cmd->parsed()) return ValidateCommand(validate);
   return kExitInvalid;  // unreachable: require_subcommand(1)
 }
 
