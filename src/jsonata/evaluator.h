@@ -1,0 +1,181 @@
+// The JSONata evaluator (internal): walks a compiled tree over a Value input, following
+// jsonata-js's evaluation rules (sequences, tuple streams for `@`/`#`/`%`, lambdas with
+// closures, a trampoline for tail calls, the depth and time limits).
+//
+// Thread-safety: an Evaluator serves one evaluation on one thread; the tree it reads is
+// immutable and may be shared by evaluators on other threads.
+#ifndef AUTORETRAIN_JSONATA_EVALUATOR_H_
+#define AUTORETRAIN_JSONATA_EVALUATOR_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "jsonata/ast.h"
+#include "jsonata/signature.h"
+#include "jsonata/value.h"
+
+namespace autoretrain::jsonata {
+
+class Evaluator;
+
+// A scope of variable bindings; closures keep theirs alive.
+struct Frame {
+  std::shared_ptr<Frame> parent;
+  std::vector<std::pair<std::string, Value>> vars;
+
+  // The value bound to `name` here or in an enclosing frame; null when unbound.
+  const Value* Lookup(std::string_view name) const {
+    for (const Frame* f = this; f; f = f->parent.get()) {
+      for (auto it = f->vars.rbegin(); it != f->vars.rend(); ++it) {
+        if (it->first == name) return &it->second;
+      }
+    }
+    return nullptr;
+  }
+  void Bind(std::string_view name, Value v) {
+    for (auto& [k, existing] : vars) {
+      if (k == name) {
+        existing = std::move(v);
+        return;
+      }
+    }
+    vars.emplace_back(std::string(name), std::move(v));
+  }
+};
+using FramePtr = std::shared_ptr<Frame>;
+
+// A standard library function: evaluated, validated arguments in; a value (or undefined) out.
+// `context` is the input value of the call (for `-` parameters).
+using BuiltinImpl = Value (*)(Evaluator& ev, std::vector<Value>& args, const Value& context,
+                              const FramePtr& env);
+
+struct Builtin {
+  Builtin(const char* n, const char* sig, int a, BuiltinImpl i)
+      : name(n), signature_text(sig), arity(a), impl(i) {}
+  const char* name;
+  const char* signature_text;
+  int arity;  // as getFunctionArity reports it (JavaScript's Function.length)
+  BuiltinImpl impl;
+  std::shared_ptr<const Signature> signature;
+  Value value;  // the function value itself
+};
+
+// A host function from the caller's bindings: JSON arguments in, result or error out.
+using HostFunction = std::function<Value(Evaluator& ev, std::vector<Value>& args)>;
+
+struct FunctionData {
+  enum class Kind { kLambda, kBuiltin, kHost, kPartial, kRegex, kTransform, kChain };
+  Kind kind = Kind::kLambda;
+  // kLambda / kTransform: the node, the captured input and scope.
+  const Node* node = nullptr;
+  Value input;
+  FramePtr env;
+  std::shared_ptr<const void> keepalive;  // the tree `node` belongs to ($eval)
+  // kBuiltin
+  const Builtin* builtin = nullptr;
+  // kHost
+  HostFunction host;
+  std::shared_ptr<const Signature> signature;
+  int arity = 0;
+  // kPartial: the function and its arguments (placeholders where `holes` is true).
+  Value target;
+  std::vector<Value> bound;
+  std::vector<bool> holes;
+  // kRegex
+  std::shared_ptr<RegexLiteral> regex;
+  // kChain: second(first(x))
+  Value first, second;
+};
+
+struct Limits {
+  int max_depth = 0;  // 0: unlimited
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+};
+
+class Evaluator {
+ public:
+  Evaluator(Limits limits, int64_t now_millis);
+  // Clears every scope made during the evaluation: closures stored in the scopes they capture
+  // form reference cycles that would otherwise never be freed.
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  // A new scope under `parent` (null for the root), tracked for the cleanup above.
+  FramePtr NewFrame(const FramePtr& parent);
+  // A scope binding each entry of a tuple (the '@' context, focus, index and ancestor names).
+  FramePtr FrameFromTuple(const FramePtr& env, const Value& tuple);
+
+  // Evaluates `expr` against `input` in `env`. Throws JsonataError on failure.
+  Value Eval(const Node* expr, const Value& input, const FramePtr& env);
+  // Calls a function value with arguments (validating against its signature).
+  Value Apply(const Value& proc, std::vector<Value> args, const Value& input, const FramePtr& env,
+              const std::string& name = {}, int position = -1);
+  // The number of parameters `f` takes (for $map and friends).
+  static int Arity(const Value& f);
+
+  int64_t now_millis() const { return now_millis_; }
+  // Trees compiled by $eval during this evaluation (lambdas made from them point into them).
+  std::vector<std::shared_ptr<const Node>> eval_trees;
+
+ private:
+  Value EvalInner(const Node* expr, const Value& input, const FramePtr& env);
+  Value EvalPath(const Node* expr, const Value& input, const FramePtr& env);
+  Value EvalStep(const Node* step, const Value& input, const FramePtr& env, bool last);
+  Value EvalTupleStep(const Node* step, const Value& input, Value tuples, const FramePtr& env);
+  Value EvalStages(const std::vector<Stage>& stages, Value input, const FramePtr& env);
+  Value EvalFilter(const Node* predicate, Value input, const FramePtr& env);
+  Value EvalBinary(const Node* expr, const Value& input, const FramePtr& env);
+  Value EvalUnary(const Node* expr, const Value& input, const FramePtr& env);
+  Value EvalGroupPairs(const std::vector<std::pair<NodePtr, NodePtr>>& pairs, int position,
+                       Value input, const FramePtr& env);
+  Value EvalSort(const Node* expr, Value input, const FramePtr& env);
+  Value EvalFunctionCall(const Node* expr, const Value& input, const FramePtr& env,
+                         const Value* applyto);
+  Value EvalPartial(const Node* expr, const Value& input, const FramePtr& env);
+  Value EvalApplyOp(const Node* expr, const Value& input, const FramePtr& env);
+  Value ApplyInner(const Value& proc, std::vector<Value> args, const Value& input,
+                   const FramePtr& env, const std::string& name, int position);
+  Value ApplyProcedure(FunctionData* f, std::vector<Value>& args);
+  Value ApplyTransform(FunctionData* f, const Value& obj);
+  void Enter();
+  void Leave() { --depth_; }
+
+  Limits limits_;
+  int64_t now_millis_;
+  int depth_ = 0;
+  uint32_t ticks_ = 0;
+  // The C++ stack: where the evaluation started and how much of it the evaluation may use
+  // (what the thread has left, less a margin), so deep expressions fail with U1001 instead
+  // of overflowing whatever the depth limit is.
+  uintptr_t stack_start_ = 0;
+  size_t stack_budget_ = 0;
+  std::vector<std::weak_ptr<Frame>> frames_;
+  size_t frames_compact_at_ = 1024;
+};
+
+// Sorts a copy of `arr` with jsonata-js's stable merge sort; `swap(a, b)` true puts b first.
+Value SortValues(const Value& arr, const std::function<bool(const Value&, const Value&)>& swap);
+
+// Looks up a standard function by name (without '$'); null when there is none.
+const Builtin* FindBuiltin(std::string_view name);
+
+// JSONata's truthiness ($boolean); undefined stays undefined (returns nullopt as false here).
+bool Truthy(const Value& v);
+// Appends `b` to `a` as $append does (sequence semantics).
+Value AppendValues(const Value& a, const Value& b);
+// fn.lookup: the values under `key` in an object or across an array of objects.
+Value LookupKey(const Value& input, std::string_view key);
+// Wraps a value in a fresh sequence (an undefined value gives an empty one).
+std::shared_ptr<ArrayData> SequenceOf(const Value& v);
+// Unwraps a finished sequence: empty → undefined, one item → the item (unless keep_singleton).
+Value Collapse(std::shared_ptr<ArrayData> seq);
+
+}  // namespace autoretrain::jsonata
+
+#endif  // AUTORETRAIN_JSONATA_EVALUATOR_H_

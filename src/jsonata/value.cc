@@ -1,0 +1,381 @@
+#include "jsonata/value.h"
+
+#include "jsonata/error.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace autoretrain::jsonata {
+
+const Value* ObjectData::Find(std::string_view key) const {
+  if (!index.empty()) {
+    auto it = index.find(key);
+    return it == index.end() ? nullptr : &entries[it->second].second;
+  }
+  for (const auto& [k, v] : entries) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+void ObjectData::Reindex() {
+  index.clear();
+  if (entries.size() <= kIndexAt) return;
+  index.reserve(entries.size() * 2);
+  for (size_t i = 0; i < entries.size(); ++i) index[entries[i].first] = i;
+}
+
+void ObjectData::Set(std::string_view key, Value value) {
+  if (Value* existing = const_cast<Value*>(Find(key))) {
+    *existing = std::move(value);
+    return;
+  }
+  size_t capacity = entries.capacity();
+  entries.emplace_back(std::string(key), std::move(value));
+  if (entries.size() > kIndexAt) {
+    // Keys are string_views into entries: a reallocation moves short strings (SSO).
+    if (index.empty() || entries.capacity() != capacity) {
+      Reindex();
+    } else {
+      index[entries.back().first] = entries.size() - 1;
+    }
+  }
+}
+
+void ObjectData::Erase(std::string_view key) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].first == key) {
+      entries.erase(entries.begin() + i);
+      Reindex();
+      return;
+    }
+  }
+}
+
+Value Value::String(std::string s) {
+  Value v(Kind::kString);
+  v.data_ = std::make_shared<std::string>(std::move(s));
+  return v;
+}
+
+Value Value::FromJson(const json::Value* j) {
+  switch (j->kind()) {
+    case boost::json::kind::null:
+      return Null();
+    case boost::json::kind::bool_:
+      return Bool(j->get_bool());
+    case boost::json::kind::int64:
+    case boost::json::kind::uint64:
+    case boost::json::kind::double_:
+      return Number(json::AsDouble(*j));
+    case boost::json::kind::string: {
+      Value v(Kind::kString);
+      v.json_ = j;
+      v.from_json_ = true;
+      return v;
+    }
+    case boost::json::kind::array: {
+      Value v(Kind::kArray);
+      v.json_ = j;
+      v.from_json_ = true;
+      return v;
+    }
+    case boost::json::kind::object: {
+      Value v(Kind::kObject);
+      v.json_ = j;
+      v.from_json_ = true;
+      return v;
+    }
+  }
+  return Value();
+}
+
+std::string_view Value::str() const {
+  if (from_json_) {
+    const auto& s = json_->get_string();
+    return std::string_view(s.data(), s.size());
+  }
+  return *static_cast<std::string*>(data_.get());
+}
+
+size_t Value::size() const {
+  if (from_json_) return json_->get_array().size();
+  return static_cast<ArrayData*>(data_.get())->items.size();
+}
+
+Value Value::at(size_t i) const {
+  if (from_json_) return FromJson(&json_->get_array()[i]);
+  return static_cast<ArrayData*>(data_.get())->items[i];
+}
+
+Value Value::get(std::string_view key) const {
+  if (kind_ != Kind::kObject) return Value();
+  if (from_json_) {
+    const auto& o = json_->get_object();
+    auto it = o.find(key);
+    return it == o.end() ? Value() : FromJson(&it->value());
+  }
+  const Value* v = static_cast<ObjectData*>(data_.get())->Find(key);
+  return v ? *v : Value();
+}
+
+size_t Value::object_size() const {
+  if (from_json_) return json_->get_object().size();
+  return static_cast<ObjectData*>(data_.get())->entries.size();
+}
+
+json::Value ToJson(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kUndefined:
+    case Value::Kind::kNull:
+      return nullptr;
+    case Value::Kind::kBool:
+      return v.boolean();
+    case Value::Kind::kNumber: {
+      double d = v.number();
+      if (!std::isfinite(d)) return nullptr;
+      if (d == std::trunc(d) && std::fabs(d) < 9007199254740992.0) {
+        return static_cast<int64_t>(d);
+      }
+      return d;
+    }
+    case Value::Kind::kString:
+      if (v.json()) return *v.json();
+      return json::String(v.str());
+    case Value::Kind::kFunction:
+      return json::String("");
+    case Value::Kind::kArray: {
+      if (v.json()) return *v.json();
+      json::Array out;
+      size_t n = v.size();
+      out.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        Value item = v.at(i);
+        if (item.defined()) out.push_back(ToJson(item));
+      }
+      return out;
+    }
+    case Value::Kind::kObject: {
+      if (v.json()) return *v.json();
+      json::Object out;
+      v.ForEachEntry([&](std::string_view k, const Value& item) {
+        if (item.defined()) out[k] = ToJson(item);
+      });
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+Value DeepClone(const Value& v) {
+  if (v.is_array()) {
+    auto a = std::make_shared<ArrayData>();
+    size_t n = v.size();
+    a->items.reserve(n);
+    for (size_t i = 0; i < n; ++i) a->items.push_back(DeepClone(v.at(i)));
+    return Value::Array(std::move(a));
+  }
+  if (v.is_object()) {
+    auto o = std::make_shared<ObjectData>();
+    v.ForEachEntry([&](std::string_view k, const Value& item) { o->Set(k, DeepClone(item)); });
+    return Value::Object(std::move(o));
+  }
+  if (v.is_string() && v.json()) return Value::String(std::string(v.str()));
+  return v;
+}
+
+bool DeepEqual(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case Value::Kind::kUndefined:
+    case Value::Kind::kNull:
+      return true;
+    case Value::Kind::kBool:
+      return a.boolean() == b.boolean();
+    case Value::Kind::kNumber:
+      return a.number() == b.number();
+    case Value::Kind::kString:
+      return a.str() == b.str();
+    case Value::Kind::kFunction:
+      return a.shared() == b.shared();
+    case Value::Kind::kArray: {
+      if (a.json() && a.json() == b.json()) return true;
+      size_t n = a.size();
+      if (n != b.size()) return false;
+      for (size_t i = 0; i < n; ++i) {
+        if (!DeepEqual(a.at(i), b.at(i))) return false;
+      }
+      return true;
+    }
+    case Value::Kind::kObject: {
+      if (a.json() && a.json() == b.json()) return true;
+      if (a.object_size() != b.object_size()) return false;
+      bool equal = true;
+      a.ForEachEntry([&](std::string_view k, const Value& item) {
+        if (equal && !DeepEqual(item, b.get(k))) equal = false;
+      });
+      return equal;
+    }
+  }
+  return false;
+}
+
+std::string NumberToString(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  return json::Serialize(json::Value(d));
+}
+
+namespace {
+
+void AppendQuoted(std::string& out, std::string_view s) {
+  out += json::Serialize(json::Value(json::String(s)));
+}
+
+void StringifyTo(std::string& out, const Value& v, bool pretty, int depth) {
+  auto newline = [&](int d) {
+    if (!pretty) return;
+    out += '\n';
+    out.append(static_cast<size_t>(d) * 2, ' ');
+  };
+  switch (v.kind()) {
+    case Value::Kind::kUndefined:
+    case Value::Kind::kNull:
+      out += "null";
+      return;
+    case Value::Kind::kBool:
+      out += v.boolean() ? "true" : "false";
+      return;
+    case Value::Kind::kNumber: {
+      double d = v.number();
+      if (!std::isfinite(d)) {
+        throw JsonataError{"D1001", -1, "", "Number out of range: " + NumberToString(d)};
+      }
+      if (d == std::trunc(d)) {
+        out += NumberToString(d);
+        return;
+      }
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "%.15g", d);
+      out += NumberToString(std::strtod(buf, nullptr));
+      return;
+    }
+    case Value::Kind::kString:
+      AppendQuoted(out, v.str());
+      return;
+    case Value::Kind::kFunction:
+      out += "\"\"";
+      return;
+    case Value::Kind::kArray: {
+      size_t n = v.size();
+      if (n == 0) {
+        out += "[]";
+        return;
+      }
+      out += '[';
+      for (size_t i = 0; i < n; ++i) {
+        if (i > 0) out += ',';
+        newline(depth + 1);
+        Value item = v.at(i);
+        StringifyTo(out, item, pretty, depth + 1);
+      }
+      newline(depth);
+      out += ']';
+      return;
+    }
+    case Value::Kind::kObject: {
+      bool first = true;
+      out += '{';
+      v.ForEachEntry([&](std::string_view k, const Value& item) {
+        if (item.undefined()) return;
+        if (!first) out += ',';
+        first = false;
+        newline(depth + 1);
+        AppendQuoted(out, k);
+        out += pretty ? ": " : ":";
+        StringifyTo(out, item, pretty, depth + 1);
+      });
+      if (!first) newline(depth);
+      out += '}';
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::string Stringify(const Value& v, bool pretty) {
+  std::string out;
+  StringifyTo(out, v, pretty, 0);
+  return out;
+}
+
+std::u32string ToCodePoints(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    char32_t cp;
+    int len;
+    if (c < 0x80) {
+      cp = c;
+      len = 1;
+    } else if ((c >> 5) == 6) {
+      cp = c & 0x1f;
+      len = 2;
+    } else if ((c >> 4) == 14) {
+      cp = c & 0x0f;
+      len = 3;
+    } else if ((c >> 3) == 30) {
+      cp = c & 0x07;
+      len = 4;
+    } else {
+      out.push_back(0xfffd);
+      ++i;
+      continue;
+    }
+    if (i + len > s.size()) {
+      out.push_back(0xfffd);
+      break;
+    }
+    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+void AppendUtf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xc0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xe0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  }
+}
+
+std::string FromCodePoints(std::u32string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char32_t c : s) AppendUtf8(out, c);
+  return out;
+}
+
+size_t Utf16Length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xc0) != 0x80) n += (c >= 0xf0) ? 2 : 1;
+  }
+  return n;
+}
+
+}  // namespace autoretrain::jsonata
