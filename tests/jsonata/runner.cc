@@ -49,11 +49,10 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
-// A small JSON reader for the case files with correctly rounded numbers (strtod): Boost.JSON
-// 1.81's parser may be one ulp off (90.57 read as 90.57000000000001), which would make exact
-// comparisons of computed results fail for the reader's sake. Lone surrogates in \u escapes
-// are kept as their 3-byte (WTF-8) encoding, so functions that must reject them (D3140) see
-// them. Returns nullopt on malformed input.
+// A small JSON reader for the case files, because json::Parse (rightly, for payloads) rejects
+// lone surrogates in \u escapes, which some cases feed to functions that must reject them
+// (D3140): here they are kept as their 3-byte (WTF-8) encoding. Numbers are read with strtod
+// (correctly rounded, as json::Parse reads them). Returns nullopt on malformed input.
 class PreciseJsonReader {
  public:
   explicit PreciseJsonReader(std::string_view s) : s_(s) {}
