@@ -36,6 +36,7 @@ bench: deps
 
 deps:
 	@scripts/install-deps.sh
+	@scripts/install-test-servers.sh
 
 clean:
 	rm -rf build

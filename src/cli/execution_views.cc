@@ -34,35 +34,6 @@ std::vector<std::string> StepsOf(const std::vector<engine::HistoryEvent>& events
 
 }  // namespace
 
-json::Value ListExecutionsJson(const store::Page<store::ExecutionRecord>& page) {
-  json::Array executions;
-  for (const store::ExecutionRecord& record : page.items) {
-    json::Object item;
-    item["executionArn"] = record.arn;
-    item["stateMachineArn"] = record.state_machine_arn;
-    item["name"] = record.name;
-    item["status"] = engine::ExecutionStatusName(record.status);
-    item["startDate"] = FormatIso8601(record.start_date);
-    if (record.stop_date) item["stopDate"] = FormatIso8601(*record.stop_date);
-    executions.push_back(std::move(item));
-  }
-  json::Object out{{"executions", std::move(executions)}};
-  if (!page.next_token.empty()) out["nextToken"] = page.next_token;
-  return out;
-}
-
-json::Value DescribeExecutionJson(const store::ExecutionRecord& record) {
-  return record.ToResult().ToDescribeJson();
-}
-
-json::Value HistoryJson(const store::Page<engine::HistoryEvent>& page) {
-  json::Array events;
-  for (const engine::HistoryEvent& event : page.items) events.push_back(event.ToJson());
-  json::Object out{{"events", std::move(events)}};
-  if (!page.next_token.empty()) out["nextToken"] = page.next_token;
-  return out;
-}
-
 void PrintExecutionTable(const store::Page<store::ExecutionRecord>& page) {
   Table table({"NAME", "STATUS", "START", "STOP", "STATE MACHINE"});
   for (const store::ExecutionRecord& record : page.items) {

@@ -1,5 +1,5 @@
-// How the `executions` subcommands show stored executions and events: AWS's JSON response
-// shapes (ListExecutions, DescribeExecution, GetExecutionHistory) and the human tables.
+// How the `executions` subcommands show stored executions and events as human tables (their
+// --json output is AWS's response shapes: autoretrain/server/aws_shapes.h).
 //
 // Thread-safety: plain functions; the Print* functions write to stdout (main thread only).
 #ifndef AUTORETRAIN_CLI_EXECUTION_VIEWS_H_
@@ -7,18 +7,9 @@
 
 #include <vector>
 
-#include "autoretrain/json/json.h"
 #include "autoretrain/store/records.h"
 
 namespace autoretrain::cli {
-
-// {"executions": [{executionArn, stateMachineArn, name, status, startDate, stopDate}],
-//  "nextToken"} (nextToken only when there is a next page; stopDate once finished).
-json::Value ListExecutionsJson(const store::Page<store::ExecutionRecord>& page);
-// The DescribeExecution response of `record` (input and output as JSON text).
-json::Value DescribeExecutionJson(const store::ExecutionRecord& record);
-// {"events": [...], "nextToken"}, events as GetExecutionHistory returns them.
-json::Value HistoryJson(const store::Page<engine::HistoryEvent>& page);
 
 // NAME, STATUS, START, STOP, STATE MACHINE; then "Next token: T" when there is one.
 void PrintExecutionTable(const store::Page<store::ExecutionRecord>& page);

@@ -5,6 +5,7 @@
 
 #include "autoretrain/common/clock.h"
 #include "autoretrain/retrain/project.h"
+#include "autoretrain/server/aws_shapes.h"
 #include "autoretrain/store/store.h"
 #include "cli/execution_listing.h"
 #include "cli/execution_views.h"
@@ -125,7 +126,7 @@ int List(Context& context, const ExecutionsOptions& options) {
                                 {options.max_results, options.next_token});
   if (!page.ok()) return Fail(page.error());
   if (options.json) {
-    PrintJson(ListExecutionsJson(*page), /*pretty=*/true);
+    PrintJson(server::ListExecutionsJson(*page, server::DateFormat::kIso8601), /*pretty=*/true);
   } else {
     PrintExecutionTable(*page);
   }
@@ -138,7 +139,8 @@ int Describe(Context& context, const ExecutionsOptions& options) {
   Result<ExecutionRecord> record = context.store->DescribeExecution(*arn);
   if (!record.ok()) return Fail(record.error());
   if (options.json) {
-    PrintJson(DescribeExecutionJson(*record), /*pretty=*/true);
+    PrintJson(server::DescribeExecutionJson(*record, server::DateFormat::kIso8601),
+              /*pretty=*/true);
   } else {
     PrintExecution(*record);
   }
@@ -154,7 +156,7 @@ int History(Context& context, const ExecutionsOptions& options) {
       *arn, {options.reverse, options.max_results, options.next_token});
   if (!page.ok()) return Fail(page.error());
   if (options.json) {
-    PrintJson(HistoryJson(*page), /*pretty=*/true);
+    PrintJson(server::HistoryJson(*page, server::DateFormat::kIso8601), /*pretty=*/true);
   } else {
     PrintHistoryTable(*page, record->start_date, options.reverse);
   }

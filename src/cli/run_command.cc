@@ -222,8 +222,8 @@ CLI::App* AddRunCommand(CLI::App& app, RunOptions* options) {
       "input or arguments (details on stderr).\nWith a project, executions are recorded in its "
       "store, and executions an interrupted process left running are resumed first.\nThe built-in "
       "function check_retraining_decision "
-      "is always available; it reads the project's buckets directory (./buckets without a "
-      "project).");
+      "is always available; it reads the project's object store (its buckets directory, or S3 "
+      "when autoretrain.json's object_store says so; ./buckets without a project).");
   return cmd;
 }
 

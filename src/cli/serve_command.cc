@@ -13,12 +13,17 @@
 #include <cstring>
 #include <iostream>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include "autoretrain/common/clock.h"
 #include "autoretrain/engine/observer.h"
 #include "autoretrain/retrain/project.h"
 #include "autoretrain/retrain/schedule_runner.h"
+#include "autoretrain/server/api_handler.h"
+#include "autoretrain/server/http_server.h"
+#include "autoretrain/server/step_functions_service.h"
 #include "cli/output.h"
 #include "cli/project_option.h"
 
@@ -132,6 +137,43 @@ class FinishObserver final : public engine::Observer {
   EventLog& log_;
 };
 
+// The HTTP API of a running daemon: the Step Functions service over the runtime, the request
+// pipeline and the server. Destroy before the runtime.
+struct Api {
+  std::unique_ptr<server::StepFunctionsService> service;
+  std::unique_ptr<server::ApiHandler> handler;
+  std::unique_ptr<server::HttpServer> server;
+};
+
+// Starts the API on `address` over `runtime`; state machines created through the API before a
+// restart are registered first (one warning per one that cannot be loaded).
+Result<Api> StartApi(const server::ListenAddress& address, const retrain::ProjectConfig& config,
+                     retrain::LocalRuntime& runtime, Clock& clock, EventLog& log) {
+  Api api;
+  std::set<std::string> project_machines;
+  for (const auto& [name, path] : config.state_machines) project_machines.insert(name);
+  api.service = std::make_unique<server::StepFunctionsService>(runtime, project_machines, clock);
+  if (runtime.history_store() != nullptr) {
+    Result<std::vector<std::string>> problems = api.service->LoadStoredStateMachines();
+    if (!problems.ok()) return problems.take_error();
+    for (const std::string& problem : *problems) {
+      log.Write("warn", "warning", json::Object{{"message", problem}});
+    }
+  }
+  api.handler = std::make_unique<server::ApiHandler>(server::Authenticator{}, [&runtime] {
+    return json::Object{{"running_executions", runtime.executions().running()}};
+  });
+  api.handler->AddJsonService(server::kStepFunctionsTargetPrefix, api.service.get());
+  server::HttpServerOptions options;
+  options.host = address.host;
+  options.port = address.port;
+  Result<std::unique_ptr<server::HttpServer>> started =
+      server::HttpServer::Start(options, *api.handler);
+  if (!started.ok()) return started.take_error();
+  api.server = std::move(started).value();
+  return api;
+}
+
 std::string SignalName(int sig) {
   return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : std::to_string(sig);
 }
@@ -142,19 +184,33 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
   CLI::App* cmd = app.add_subcommand(
       "serve",
       "Run the project as a daemon: resume interrupted executions, fire the project's schedules, "
-      "log one JSON line per event to stderr; stop cleanly on SIGTERM or SIGINT.");
+      "serve the AWS Step Functions API, log one JSON line per event to stderr; stop cleanly on "
+      "SIGTERM or SIGINT.");
   AddProjectOption(cmd, &options->project);
   cmd->add_option("--shutdown-timeout", options->shutdown_timeout_seconds,
                   "On SIGTERM/SIGINT, wait this long for running executions (default 30); those "
                   "still running stay RUNNING in the store and resume at the next start")
       ->check(CLI::Range(0, 86400))
       ->type_name("SECONDS");
+  CLI::Option* listen =
+      cmd->add_option(
+             "--listen", options->listen,
+             "Serve the AWS-compatible Step Functions API (aws stepfunctions ... "
+             "--endpoint-url http://HOST:PORT; docs/api.md) on HOST:PORT (default "
+             "127.0.0.1:8083; port 0: any free port, logged in the \"started\" line). Only "
+             "loopback addresses are allowed: the API has no authentication yet")
+          ->type_name("HOST:PORT");
+  cmd->add_flag("--no-api", options->no_api,
+                "Do not serve the HTTP API (resume executions and fire schedules only)")
+      ->excludes(listen);
   cmd->footer(
       "Log lines: {\"time\", \"level\", \"event\": \"resumed\"|\"started\"|\"fired\"|"
-      "\"execution_finished\"|\"stopping\"|\"stopped\"|\"warning\", ...}.\n"
+      "\"execution_finished\"|\"stopping\"|\"stopped\"|\"warning\", ...}; \"started\" has "
+      "\"api\": \"http://HOST:PORT\" (the bound address) unless --no-api.\n"
       "Exit status: 0 stopped by SIGTERM/SIGINT, 1 another autoretrain process holds the "
-      "project (it fails at once, it does not wait) or the store cannot be used, 2 the project "
-      "or its configuration is invalid.");
+      "project (it fails at once, it does not wait), the store cannot be used or the API's "
+      "address cannot be bound (in use), 2 the project or its configuration is invalid, or "
+      "--listen is not a loopback HOST:PORT.");
   return cmd;
 }
 
@@ -163,6 +219,23 @@ int ServeCommand(const ServeOptions& options) {
   if (!config.ok()) {
     PrintError(config.error().cause);
     return kExitInvalid;
+  }
+  std::optional<server::ListenAddress> listen;
+  if (!options.no_api) {
+    Result<server::ListenAddress> parsed = server::ParseListenAddress(options.listen);
+    if (!parsed.ok()) {
+      PrintError(parsed.error().cause);
+      return kExitInvalid;
+    }
+    if (!parsed->loopback) {
+      PrintError("--listen " + options.listen +
+                 ": refusing to serve the API on a non-loopback address: the API has no "
+                 "authentication yet (AWS Signature Version 4 verification is planned), so anyone "
+                 "who can reach the address could run your state machines. Listen on 127.0.0.1 "
+                 "(the default) and reach it through an SSH tunnel or an authenticating proxy");
+      return kExitInvalid;
+    }
+    listen = std::move(*parsed);
   }
   SignalPipe signals;  // before anything long: a signal during the resume is not lost
   if (!signals.ok()) {
@@ -222,15 +295,29 @@ int ServeCommand(const ServeOptions& options) {
       return kExitInvalid;
     }
   }
+  Api api;
+  if (listen) {
+    Result<Api> started = StartApi(*listen, *config, *runtime, clock, log);
+    if (!started.ok()) {
+      PrintError(started.error().cause);
+      return started.error().error == "ListenFailed" ? kExitFailed : ExitCodeFor(started.error());
+    }
+    api = std::move(started).value();
+  }
   json::Array upcoming;
   for (const auto& [name, at] : runner.Upcoming()) {
     upcoming.push_back(json::Object{{"schedule", name}, {"next", FormatIso8601(at)}});
   }
-  log.Write("info", "started",
-            json::Object{{"project", config->dir},
-                         {"pid", static_cast<int64_t>(getpid())},
-                         {"resumed", static_cast<int64_t>(runtime->resumed().size())},
-                         {"schedules", std::move(upcoming)}});
+  json::Object started{{"project", config->dir},
+                       {"pid", static_cast<int64_t>(getpid())},
+                       {"resumed", static_cast<int64_t>(runtime->resumed().size())},
+                       {"schedules", std::move(upcoming)}};
+  if (api.server) {
+    const std::string& host = api.server->host();
+    started["api"] = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
+                     ":" + std::to_string(api.server->port());
+  }
+  log.Write("info", "started", std::move(started));
 
   std::thread firing([&runner, &warn] {
     runner.Run([&warn](const Error& error) { warn("scheduler heartbeat: " + error.cause); });
@@ -240,6 +327,7 @@ int ServeCommand(const ServeOptions& options) {
             json::Object{{"signal", SignalName(sig)},
                          {"running", runtime->executions().running()},
                          {"shutdown_timeout_seconds", options.shutdown_timeout_seconds}});
+  if (api.server) api.server->Stop();  // no new requests; answered ones stay answered
   runner.Stop();
   firing.join();
 
@@ -264,6 +352,7 @@ int ServeCommand(const ServeOptions& options) {
     std::fflush(nullptr);
     std::_Exit(kExitOk);
   }
+  api = Api{};      // before the runtime it uses
   runtime.reset();  // commits the remaining history, releases the lock
   log.Write("info", "stopped", json::Object{{"left_running", 0}});
   return kExitOk;

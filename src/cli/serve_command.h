@@ -1,7 +1,8 @@
 // `autoretrain serve`: the long-running daemon over a project. It takes the project's lock
 // (failing at once when another process holds it), resumes the executions an interrupted
 // process left running, fires the project's schedules (retrain::ScheduleRunner), logs one JSON
-// line per event to stderr, and on SIGTERM or SIGINT stops firing, waits a bounded time for
+// line per event to stderr, serves the AWS-compatible Step Functions HTTP API on --listen
+// (docs/api.md), and on SIGTERM or SIGINT stops the API and the firing, waits a bounded time for
 // running executions and exits 0 (docs/serve.md).
 //
 // Thread-safety: call from the main thread only; it installs SIGTERM and SIGINT handlers for
@@ -17,6 +18,9 @@ namespace autoretrain::cli {
 struct ServeOptions {
   std::string project = ".";
   int shutdown_timeout_seconds = 30;
+  // Where the HTTP API listens (HOST:PORT; port 0: any free port, logged in "started").
+  std::string listen = "127.0.0.1:8083";
+  bool no_api = false;  // --no-api: schedules and resumption only
 };
 
 // Adds the subcommand to `app`, parsing into *options (which must outlive `app`).

@@ -7,6 +7,7 @@
 #include "autoretrain/common/clock.h"
 #include "autoretrain/json/json.h"
 #include "autoretrain/retrain/project.h"
+#include "autoretrain/server/task_answers.h"
 #include "autoretrain/store/store.h"
 #include "cli/output.h"
 #include "cli/project_option.h"
@@ -14,39 +15,22 @@
 namespace autoretrain::cli {
 namespace {
 
-// AWS's limits for SendTaskSuccess: a token of at most 2048 characters, an output of at most
-// 256 KiB.
-constexpr size_t kMaxTokenLength = 2048;
-
-// The output of `task success`: --output, or the file --output-file names (stdin for "-"),
-// which must be JSON (InvalidOutput) of at most 256 KiB.
+// The text of `task success`'s output: --output, or the file --output-file names (stdin for
+// "-"), read up to one byte past the 256 KiB limit (SendTaskSuccess checks it and the JSON).
 Result<std::string> ReadOutput(const TaskOptions& options) {
-  std::string text = options.output;
-  if (!options.output_file.empty()) {
-    if (options.output_file == "-") {
-      text.assign(json::kMaxPayloadBytes + 1, '\0');
-      std::cin.read(text.data(), static_cast<std::streamsize>(text.size()));
-      text.resize(static_cast<size_t>(std::cin.gcount()));
-    } else {
-      Result<std::string> data =
-          retrain::ReadFileLimited(options.output_file, json::kMaxPayloadBytes);
-      if (!data.ok()) {
-        return Error{"InvalidOutput",
-                     "--output-file " + options.output_file + ": " + data.error().cause};
-      }
-      text = std::move(*data);
-    }
+  if (options.output_file.empty()) return options.output;
+  if (options.output_file == "-") {
+    std::string text(json::kMaxPayloadBytes + 1, '\0');
+    std::cin.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<size_t>(std::cin.gcount()));
+    return text;
   }
-  if (text.size() > json::kMaxPayloadBytes) {
-    return Error{"InvalidOutput", "the output is larger than " +
-                                      std::to_string(json::kMaxPayloadBytes) +
-                                      " bytes, the limit of SendTaskSuccess"};
+  Result<std::string> data = retrain::ReadFileLimited(options.output_file, json::kMaxPayloadBytes);
+  if (!data.ok()) {
+    return Error{"InvalidOutput",
+                 "--output-file " + options.output_file + ": " + data.error().cause};
   }
-  Result<json::Value> parsed = json::Parse(text);
-  if (!parsed.ok()) {
-    return Error{"InvalidOutput", "the output is not JSON: " + parsed.error().cause};
-  }
-  return json::Serialize(*parsed);
+  return data;
 }
 
 // The project's store, opened for writing. A project that never recorded anything has no task
@@ -64,9 +48,10 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& project) {
 }
 
 int Answer(const TaskOptions& options) {
-  if (options.token.empty() || options.token.size() > kMaxTokenLength) {
-    PrintError("InvalidToken: a task token has 1 to " + std::to_string(kMaxTokenLength) +
-               " characters");
+  // The same checks as the API's SendTask* (task_answers.h), before the store is opened.
+  if (options.token.empty() || options.token.size() > server::kMaxTaskTokenLength) {
+    PrintError("InvalidToken: a task token has 1 to " +
+               std::to_string(server::kMaxTaskTokenLength) + " characters");
     return kExitInvalid;
   }
   Result<std::unique_ptr<store::Store>> store = OpenStore(options.project);
@@ -83,15 +68,14 @@ int Answer(const TaskOptions& options) {
         PrintError(output.error(), /*with_name=*/true);
         return kExitInvalid;
       }
-      status = (*store)->CompleteTaskToken(options.token, {.output = std::move(*output)}, now);
+      status = server::SendTaskSuccess(**store, options.token, *output, now);
       break;
     }
     case TaskOptions::Action::kFailure:
-      status = (*store)->CompleteTaskToken(options.token,
-                                           {.error = options.error, .cause = options.cause}, now);
+      status = server::SendTaskFailure(**store, options.token, options.error, options.cause, now);
       break;
     case TaskOptions::Action::kHeartbeat:
-      status = (*store)->HeartbeatTaskToken(options.token, now);
+      status = server::SendTaskHeartbeat(**store, options.token, now);
       break;
   }
   if (!status.ok()) {

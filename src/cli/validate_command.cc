@@ -33,10 +33,14 @@ int ValidateCommand(const ValidateOptions& options) {
     PrintError(config.error().cause);
     return kExitInvalid;
   }
-  std::unique_ptr<integrations::ObjectStore> objects =
-      integrations::MakeLocalObjectStore(config->buckets_dir);
+  Result<std::unique_ptr<integrations::ObjectStore>> objects =
+      retrain::MakeProjectObjectStore(*config);
+  if (!objects.ok()) {
+    PrintError(objects.error().cause);
+    return kExitInvalid;
+  }
   SystemClock clock;
-  retrain::ValidationReport report = retrain::Validate(*config, *objects, clock);
+  retrain::ValidationReport report = retrain::Validate(*config, **objects, clock);
   if (options.json) {
     PrintJson(report.ToJson(), /*pretty=*/true);
   } else {

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <random>
 
+#include "integrations/local_listing.h"
+
 namespace autoretrain::integrations {
 namespace {
 
@@ -74,29 +76,35 @@ class LocalObjectStore final : public ObjectStore {
 
   Result<std::string> GetObject(std::string_view bucket, std::string_view key,
                                 size_t max_bytes) override {
-    if (Status valid = ValidateBucket(bucket); !valid.ok()) return valid.take_error();
-    if (Status valid = ValidateKey(bucket, key); !valid.ok()) return valid.take_error();
-    std::string path;
-    path.reserve(root_.size() + bucket.size() + key.size() + 2);
-    path.append(root_).append("/").append(bucket).append("/").append(key);
-    // Open first and look at the bucket only when that fails: one system call on the hot path.
-    // O_NONBLOCK: opening a FIFO placed at the key must not hang; regular files ignore it.
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-      int err = errno;
-      if (err == ENOENT || err == ENOTDIR || err == ENAMETOOLONG) {
-        if (Result<std::string> dir = BucketDir(bucket, key); !dir.ok()) return dir.take_error();
-        return NoSuchKey(bucket, key, path);
-      }
-      if (err == EACCES || err == EPERM) return AccessDenied(bucket, key, path, err);
-      return Error{"InternalError", "cannot open " + path + ": " + std::strerror(err)};
-    }
-    Result<std::string> data = ReadAll(fd, bucket, key, path, max_bytes);
-    ::close(fd);
-    return data;
+    return Read(bucket, key, max_bytes, nullptr);
   }
 
-  Status PutObject(std::string_view bucket, std::string_view key, std::string_view data) override {
+  Result<ObjectData> GetObjectWithInfo(std::string_view bucket, std::string_view key,
+                                       size_t max_bytes) override {
+    struct stat st {};
+    Result<std::string> body = Read(bucket, key, max_bytes, &st);
+    if (!body.ok()) return body.take_error();
+    ObjectData object;
+    object.info = InfoOf(*body, st);
+    object.body = std::move(body).value();
+    return object;
+  }
+
+  Result<ObjectInfo> HeadObject(std::string_view bucket, std::string_view key) override {
+    // The ETag is the MD5 of the bytes, so they are read (up to S3's 5 TiB object limit).
+    Result<ObjectData> object = GetObjectWithInfo(bucket, key, SIZE_MAX);
+    if (!object.ok()) return object.take_error();
+    return std::move(object->info);
+  }
+
+  Result<ObjectListing> ListObjectsV2(std::string_view bucket,
+                                      const ListObjectsRequest& request) override {
+    if (Status valid = ValidateBucket(bucket); !valid.ok()) return valid.take_error();
+    return ListLocalBucket(root_ + "/" + std::string(bucket), bucket, request);
+  }
+
+  Result<ObjectInfo> PutObject(std::string_view bucket, std::string_view key,
+                               std::string_view data) override {
     Result<std::string> dir = BucketDir(bucket, key);
     if (!dir.ok()) return dir.take_error();
     std::string path = *dir + "/" + std::string(key);
@@ -119,10 +127,43 @@ class LocalObjectStore final : public ObjectStore {
       }
       return Error{"InternalError", "cannot create " + parent + ": " + std::strerror(err)};
     }
-    return WriteAtomically(path, bucket, key, data);
+    if (Status written = WriteAtomically(path, bucket, key, data); !written.ok()) {
+      return written.take_error();
+    }
+    ObjectInfo info;
+    info.size = data.size();
+    info.etag = QuotedMd5(data);
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0) info.last_modified = ModifiedTime(st);
+    return info;
   }
 
  private:
+  // GetObject; fills *st (when given) with the file's status.
+  Result<std::string> Read(std::string_view bucket, std::string_view key, size_t max_bytes,
+                           struct stat* st) {
+    if (Status valid = ValidateBucket(bucket); !valid.ok()) return valid.take_error();
+    if (Status valid = ValidateKey(bucket, key); !valid.ok()) return valid.take_error();
+    std::string path;
+    path.reserve(root_.size() + bucket.size() + key.size() + 2);
+    path.append(root_).append("/").append(bucket).append("/").append(key);
+    // Open first and look at the bucket only when that fails: one system call on the hot path.
+    // O_NONBLOCK: opening a FIFO placed at the key must not hang; regular files ignore it.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+      int err = errno;
+      if (err == ENOENT || err == ENOTDIR || err == ENAMETOOLONG) {
+        if (Result<std::string> dir = BucketDir(bucket, key); !dir.ok()) return dir.take_error();
+        return NoSuchKey(bucket, key, path);
+      }
+      if (err == EACCES || err == EPERM) return AccessDenied(bucket, key, path, err);
+      return Error{"InternalError", "cannot open " + path + ": " + std::strerror(err)};
+    }
+    Result<std::string> data = ReadAll(fd, bucket, key, path, max_bytes, st);
+    ::close(fd);
+    return data;
+  }
+
   // The bucket's directory after validating bucket and key; NoSuchBucket when it is missing.
   Result<std::string> BucketDir(std::string_view bucket, std::string_view key) const {
     if (Status valid = ValidateBucket(bucket); !valid.ok()) return valid.take_error();
@@ -142,9 +183,11 @@ class LocalObjectStore final : public ObjectStore {
   }
 
   static Result<std::string> ReadAll(int fd, std::string_view bucket, std::string_view key,
-                                     const std::string& path, size_t max_bytes) {
+                                     const std::string& path, size_t max_bytes,
+                                     struct stat* st_out) {
     struct stat st;
     const bool stated = ::fstat(fd, &st) == 0;
+    if (stated && st_out != nullptr) *st_out = st;
     if (stated && !S_ISREG(st.st_mode)) {
       // S3 has no directories: a key naming one is a prefix, not an object. Devices, FIFOs
       // and sockets are not objects either.

@@ -60,7 +60,7 @@ class ConfigParser {
     if (obj == nullptr) return;
     fields_.RejectUnknown(*obj, "",
                           {"region", "account_id", "buckets_dir", "data_dir", "retention_days",
-                           "state_machines", "functions", "check", "schedules"});
+                           "state_machines", "functions", "check", "schedules", "object_store"});
     if (auto region = fields_.OptionalString(*obj, "", "region")) {
       if (IsRegion(*region)) {
         out_->account.region = *region;
@@ -87,6 +87,7 @@ class ConfigParser {
     if (const json::Value* v = obj->if_contains("functions")) ParseFunctions(*v);
     if (const json::Value* v = obj->if_contains("check")) ParseCheck(*v);
     if (const json::Value* v = obj->if_contains("schedules")) ParseSchedules(*v);
+    if (const json::Value* v = obj->if_contains("object_store")) ParseObjectStore(*v);
   }
 
   std::vector<std::string> TakeProblems() { return fields_.TakeProblems(); }
@@ -235,6 +236,57 @@ class ConfigParser {
       }
     }
     return ok;
+  }
+
+  // "object_store": {"type": "local"} or {"type": "s3", "region", "endpoint_url", "path_style"}.
+  void ParseObjectStore(const json::Value& v) {
+    const json::Object* obj =
+        fields_.ExpectObject(v, "object_store", "{\"type\": \"local\"} or {\"type\": \"s3\", ...}");
+    if (obj == nullptr) return;
+    ObjectStoreConfig& out = out_->object_store;
+    auto type = fields_.RequiredString(*obj, "object_store", "type");
+    if (!type) return;
+    if (*type == "local") {
+      fields_.RejectUnknown(*obj, "object_store", {"type"});
+      return;
+    }
+    if (*type != "s3") {
+      fields_.Problem("object_store.type", "expected \"local\" or \"s3\", got " + Quote(*type));
+      return;
+    }
+    out.type = ObjectStoreConfig::Type::kS3;
+    fields_.RejectUnknown(*obj, "object_store", {"type", "region", "endpoint_url", "path_style"});
+    if (auto region = fields_.OptionalString(*obj, "object_store", "region")) {
+      if (IsRegion(*region)) {
+        out.region = *region;
+      } else {
+        fields_.Problem("object_store.region",
+                        "expected an AWS region such as \"us-east-1\", got " + Quote(*region));
+      }
+    }
+    if (auto url = fields_.OptionalString(*obj, "object_store", "endpoint_url")) {
+      std::string_view rest = *url;
+      bool scheme = rest.starts_with("http://") || rest.starts_with("https://");
+      if (scheme) rest.remove_prefix(rest.find("//") + 2);
+      if (!scheme || rest.empty() || rest.front() == '/' ||
+          rest.find_first_of("?# ") != std::string_view::npos) {
+        fields_.Problem("object_store.endpoint_url",
+                        "expected an http(s) URL such as \"http://127.0.0.1:9000\" or "
+                        "\"https://s3.example.com\", got " +
+                            Quote(*url));
+      } else {
+        while (url->size() > 1 && url->back() == '/') url->pop_back();
+        out.endpoint_url = *url;
+      }
+    }
+    if (const json::Value* path_style = obj->if_contains("path_style")) {
+      if (path_style->is_bool()) {
+        out.path_style = path_style->get_bool();
+      } else {
+        fields_.Problem("object_store.path_style",
+                        "expected true or false, got " + std::string(json::TypeName(*path_style)));
+      }
+    }
   }
 
   void ParseCheck(const json::Value& v) {

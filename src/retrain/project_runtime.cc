@@ -108,6 +108,7 @@ LocalRuntime::LocalRuntime(AccountContext account, std::string working_dir, std:
       executions_(executor_, account_, recorder_.get(),
                   integrations::ExecutionServiceOptions{.keep_finished = options.keep_finished}) {
   router_.set_launcher(&executions_);
+  router_.set_object_store(store_.get());
   AddFunction(std::string(kDecisionFunctionName), FunctionConfig{});
 }
 
@@ -135,6 +136,11 @@ Result<std::unique_ptr<LocalRuntime>> LocalRuntime::ForProject(const ProjectConf
   }
   auto runtime = std::make_unique<LocalRuntime>(config.account, config.dir, config.buckets_dir,
                                                 observer, std::move(history), options);
+  if (config.object_store.type != ObjectStoreConfig::Type::kLocal) {
+    Result<std::unique_ptr<integrations::ObjectStore>> store = MakeProjectObjectStore(config);
+    if (!store.ok()) return store.take_error();
+    runtime->UseObjectStore(std::move(store).value());
+  }
   for (const auto& [name, function] : config.functions) runtime->AddFunction(name, function);
   for (const auto& [name, path] : config.state_machines) {
     Result<std::string> arn = runtime->AddStateMachineFile(name, path);
@@ -169,8 +175,14 @@ Result<std::string> LocalRuntime::AddStateMachineFile(const std::string& name,
   if (!text.ok()) return text.take_error();
   Result<std::shared_ptr<const asl::StateMachine>> machine = CompileDefinition(*text, path);
   if (!machine.ok()) return machine.take_error();
-  std::string arn = executions_.AddStateMachine(name, std::move(*machine));
-  if (recorder_) recorder_->RegisterStateMachine(arn, name, *text, clock_.Now());
+  return AddStateMachine(name, std::move(*machine), *text);
+}
+
+std::string LocalRuntime::AddStateMachine(const std::string& name,
+                                          std::shared_ptr<const asl::StateMachine> machine,
+                                          const std::string& definition) {
+  std::string arn = executions_.AddStateMachine(name, std::move(machine));
+  if (recorder_) recorder_->RegisterStateMachine(arn, name, definition, clock_.Now());
   return arn;
 }
 

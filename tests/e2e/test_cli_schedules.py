@@ -127,7 +127,7 @@ class SchedulesNextTest(unittest.TestCase):
     def test_unknown_command_lists_schedules(self):
         proc = autoretrain("schedule")
         self.assertEqual(proc.returncode, 2)
-        self.assertIn("init, run, check, executions, schedules", proc.stderr)
+        self.assertIn("init, run, check, validate, executions, schedules", proc.stderr)
 
 
 SEED_SCHEDULE = "weekly-retraining-check"

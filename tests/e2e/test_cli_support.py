@@ -84,6 +84,8 @@ class DaemonTestCase(TempDirTestCase):
         """Starts the daemon (in its own process group); its stderr goes to a file."""
         log = open(self.tmp / f"serve-{time.monotonic_ns()}.log", "w+")
         self.addCleanup(log.close)
+        if "--listen" not in extra and "--no-api" not in extra:
+            extra = (*extra, "--listen", "127.0.0.1:0")  # never collide on the default port
         proc = subprocess.Popen([BIN, "serve", "--project", str(project), *extra],
                                 stdout=subprocess.DEVNULL, stderr=log, text=True,
                                 start_new_session=True)

@@ -2,7 +2,7 @@
 // state machine definitions, command functions and the local bucket directory:
 //
 //   autoretrain.json                  region, account, buckets_dir, data_dir, retention_days,
-//                                     state_machines, functions, check, schedules
+//                                     state_machines, functions, check, schedules, object_store
 //                                     (docs/project.md)
 //   state_machines/*.asl.json         Amazon States Language definitions
 //   functions/                        command functions (event JSON on stdin, result on stdout)
@@ -110,6 +110,18 @@ struct ScheduleConfig {
   Overlap overlap = Overlap::kAllow;  // "overlap"
 };
 
+// Which object store the decision function and the aws-sdk:s3:* tasks use ("object_store").
+struct ObjectStoreConfig {
+  enum class Type {
+    kLocal,  // "local" (default): the directory buckets_dir
+    kS3,     // "s3": S3 or an S3-compatible store (aws::MakeS3ObjectStore)
+  };
+  Type type = Type::kLocal;
+  std::string region;                       // "" : AWS_REGION, profile, else the project's region
+  std::optional<std::string> endpoint_url;  // unset: AWS_ENDPOINT_URL_S3, ..., AWS's endpoint
+  std::optional<bool> path_style;           // unset: path-style for custom endpoints
+};
+
 struct ProjectConfig {
   std::string dir;          // absolute project directory
   AccountContext account;   // region and account_id
@@ -118,6 +130,7 @@ struct ProjectConfig {
   // How many days a finished execution stays in the store ("retention_days", 1 to 36500; AWS
   // keeps closed executions 90 days). PurgeExpiredExecutions applies it.
   int retention_days = 90;
+  ObjectStoreConfig object_store;                     // "object_store"; local by default
   std::map<std::string, std::string> state_machines;  // name -> absolute definition path
   std::map<std::string, FunctionConfig> functions;    // name -> function
   std::string check_state_machine;  // "check.state_machine"; empty when not configured
@@ -296,6 +309,11 @@ class LocalRuntime {
   const AccountContext& account() const { return account_; }
 
  private:
+  // Replaces the local object store with `store` (the project's object_store), for the task
+  // router and the default decision function. ForProject calls it before adding the project's
+  // functions, which then read through it too.
+  void UseObjectStore(std::unique_ptr<integrations::ObjectStore> store);
+
   AccountContext account_;
   std::string working_dir_;
   std::string buckets_dir_;
@@ -312,6 +330,13 @@ class LocalRuntime {
   engine::Executor executor_;
   integrations::ExecutionService executions_;
 };
+
+// The object store `config.object_store` chooses: the local directory buckets_dir, or S3 (an
+// aws::S3ObjectStore with the region, endpoint and credentials resolved from the configuration
+// and the environment as the AWS SDKs do). Fails with the S3 backend's NoRegion, EndpointError
+// or ConfigError, the cause naming autoretrain.json's object_store.
+Result<std::unique_ptr<integrations::ObjectStore>> MakeProjectObjectStore(
+    const ProjectConfig& config);
 
 // What one retraining check did.
 struct CheckReport {

@@ -1,0 +1,74 @@
+// ApiHandler: the request pipeline of `autoretrain serve`'s HTTP API, behind HttpServer.
+//
+//   GET /healthz                       -> 200 {"status": "ok", ...}
+//   POST / with X-Amz-Target: P.Op     -> authenticate -> the JSON 1.0 service registered for
+//                                         prefix P (AWSStepFunctions) -> its response
+//
+// Authentication is one step between parsing and dispatch: an Authenticator gets the whole
+// request (method, path, query, headers, body) and returns the caller or an AWS-shaped error;
+// without one every caller is anonymous (the server refuses non-loopback addresses then, see
+// serve). Another protocol (REST JSON for EventBridge Scheduler) is another route beside the
+// JSON 1.0 one, sharing the same authentication step.
+//
+// Thread-safety: register services before the server starts; Handle may then run on many
+// threads at once (services must be thread-safe).
+#ifndef AUTORETRAIN_SERVER_API_HANDLER_H_
+#define AUTORETRAIN_SERVER_API_HANDLER_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "autoretrain/common/result.h"
+#include "autoretrain/json/json.h"
+#include "autoretrain/server/http.h"
+
+namespace autoretrain::server {
+
+// Who made a request, as authentication established it.
+struct Caller {
+  std::string access_key_id;  // "" for an anonymous caller
+  std::string account;        // the account the key belongs to ("" when anonymous)
+};
+
+// Authenticates a request: the caller, or Error{type, message} with an AWS error type
+// (e.g. "UnrecognizedClientException", "InvalidSignatureException"), answered as HTTP 400
+// ("AccessDeniedException": 403) in the protocol's error shape.
+using Authenticator = std::function<Result<Caller>(const HttpRequest&)>;
+
+// A service spoken over AWS's JSON 1.0 protocol.
+class JsonService {
+ public:
+  virtual ~JsonService() = default;
+  // Called exactly once with the operation's output object or its error (Error::error the AWS
+  // error type, Error::cause the message), now or later from any thread.
+  using Done = std::function<void(Result<json::Value>)>;
+  // Runs `operation` with the request object `input` for `caller`. An operation the service
+  // does not have answers Error{"UnknownOperationException", ...}.
+  virtual void Call(const Caller& caller, const std::string& operation, json::Object input,
+                    Done done) = 0;
+};
+
+class ApiHandler final : public HttpHandler {
+ public:
+  // `authenticate` empty: every request is from the anonymous caller. `health` (may be empty)
+  // adds fields to the /healthz body.
+  explicit ApiHandler(Authenticator authenticate = {}, std::function<json::Object()> health = {});
+
+  // Routes JSON 1.0 requests whose X-Amz-Target starts with "`target_prefix`." to `service`
+  // (which must outlive the handler).
+  void AddJsonService(const std::string& target_prefix, JsonService* service);
+
+  void Handle(HttpRequest request, Responder respond) override;
+  HttpResponse Reject(int status, std::string_view type, std::string_view message) override;
+
+ private:
+  Authenticator authenticate_;
+  std::function<json::Object()> health_;
+  std::map<std::string, JsonService*, std::less<>> services_;
+};
+
+}  // namespace autoretrain::server
+
+#endif  // AUTORETRAIN_SERVER_API_HANDLER_H_
