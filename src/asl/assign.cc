@@ -69,3 +69,42 @@ std::optional<PayloadTemplate> CompileAssign(const json::Object& obj, const std:
 }
 
 }  // namespace autoretrain::asl
+
+namespace autoretrain::asl {
+
+std::optional<JsonataTemplate> CompileJsonataAssign(const json::Object& obj,
+                                                    const std::string& location,
+                                                    const std::string& field_prefix,
+                                                    DefinitionReader* reader) {
+  const json::Value* assign = obj.if_contains("Assign");
+  if (assign == nullptr) return std::nullopt;
+  const std::string assign_location = PointerAppend(location, "Assign");
+  if (!assign->is_object()) {
+    reader->Schema(assign_location,
+                   "The value for the field 'Assign' must be an OBJECT mapping variable names to "
+                   "values, not " +
+                       DescribeType(*assign));
+    return std::nullopt;
+  }
+  const size_t errors_before = reader->error_count();
+  for (const auto& [key, unused] : assign->get_object()) {
+    std::string_view name = key;
+    if (std::string problem = NameProblem(name); !problem.empty()) {
+      reader->Schema(PointerAppend(assign_location, key),
+                     "'" + std::string(name) + "' is not a valid variable name: " + problem +
+                         (name.ends_with(".$")
+                              ? " (JSONata states write \"x\": \"{% expression %}\", not \"x.$\")"
+                              : ""));
+    } else {
+      reader->NoteAssignedVariable(std::string(name), PointerAppend(assign_location, key));
+    }
+  }
+  std::vector<Diagnostic> problems;
+  std::optional<JsonataTemplate> tmpl =
+      JsonataTemplate::Compile(*assign, field_prefix + "Assign", assign_location, &problems);
+  reader->AddAll(std::move(problems));
+  if (reader->error_count() != errors_before) return std::nullopt;
+  return tmpl;
+}
+
+}  // namespace autoretrain::asl

@@ -213,17 +213,27 @@ OptionalPath DefinitionReader::NullablePathField(const json::Object& obj, std::s
   return out;
 }
 
-void DefinitionReader::CheckQueryLanguage(const json::Object& obj, const std::string& location) {
+bool DefinitionReader::CheckQueryLanguage(const json::Object& obj, const std::string& location) {
   std::optional<std::string> lang = String(obj, "QueryLanguage", location);
-  if (!lang || *lang == "JSONPath") return;
+  const bool top_level = location.empty();
+  if (!lang) return top_level ? false : default_jsonata_;
   if (*lang == "JSONata") {
-    Add(kUnsupportedFeature, PointerAppend(location, "QueryLanguage"),
-        "QueryLanguage 'JSONata' is not supported yet by autoretrain; use 'JSONPath'");
-    return;
+    if (top_level) default_jsonata_ = true;
+    return true;
+  }
+  if (*lang == "JSONPath") {
+    if (!top_level && default_jsonata_) {
+      Schema(PointerAppend(location, "QueryLanguage"),
+             "A state cannot set 'QueryLanguage' to 'JSONPath' when the state machine's "
+             "QueryLanguage is 'JSONata'; set the top-level QueryLanguage to 'JSONPath' (then "
+             "single states may use 'JSONata') or convert this state to JSONata");
+    }
+    return false;
   }
   Schema(PointerAppend(location, "QueryLanguage"),
          "The value for the field 'QueryLanguage' must be 'JSONPath' or 'JSONata', not '" + *lang +
              "'");
+  return top_level ? false : default_jsonata_;
 }
 
 }  // namespace autoretrain::asl

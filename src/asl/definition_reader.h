@@ -98,8 +98,13 @@ class DefinitionReader {
   // once, after the whole definition is compiled.
   void CheckVariableScopes();
 
-  // QueryLanguage: "JSONPath" is fine, "JSONata" is UNSUPPORTED_FEATURE, anything else invalid.
-  void CheckQueryLanguage(const json::Object& obj, const std::string& location);
+  // QueryLanguage of the definition (location "") or of a state: returns true for "JSONata",
+  // false for "JSONPath" or when absent (then the definition's language applies to a state);
+  // anything else is reported. A JSONPath state in a JSONata definition is reported (AWS only
+  // lets a JSONPath definition mix in JSONata states). The definition's own language is
+  // remembered for the states (default_jsonata()).
+  bool CheckQueryLanguage(const json::Object& obj, const std::string& location);
+  bool default_jsonata() const { return default_jsonata_; }
 
  private:
   std::vector<Diagnostic> diagnostics_;
@@ -112,6 +117,7 @@ class DefinitionReader {
   std::vector<Assignment> assignments_;
   std::vector<int> scope_parent_{-1};  // scope -> enclosing scope (-1 for scope 0)
   int current_scope_ = 0;
+  bool default_jsonata_ = false;
 };
 
 }  // namespace autoretrain::asl

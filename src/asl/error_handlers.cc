@@ -100,7 +100,26 @@ void CompileRetrier(const json::Object& r, const std::string& location, bool is_
 }
 
 void CompileCatcher(const json::Object& c, const std::string& location, bool is_last,
-                    DefinitionReader* reader, Catcher* out) {
+                    DefinitionReader* reader, Catcher* out, bool jsonata, size_t index) {
+  if (jsonata) {
+    reader->CheckFields(c, location, {"ErrorEquals", "Next", "Output", "Comment"},
+                        " in a Catcher of a JSONata state (JSONata catchers take 'Output' "
+                        "instead of 'ResultPath')",
+                        /*assign_allowed=*/true);
+    reader->CheckRequired(c, location, {"ErrorEquals", "Next"});
+    out->error_equals = CompileErrorEquals(c, location, is_last, "Catch", reader);
+    out->next = reader->String(c, "Next", location).value_or("");
+    const std::string prefix = "Catch[" + std::to_string(index) + "]/";
+    if (const json::Value* output = c.if_contains("Output")) {
+      std::vector<Diagnostic> problems;
+      out->output = JsonataTemplate::Compile(*output, prefix + "Output",
+                                             PointerAppend(location, "Output"), &problems);
+      reader->AddAll(std::move(problems));
+    }
+    out->jsonata_assign = CompileJsonataAssign(c, location, prefix, reader);
+    reader->String(c, "Comment", location);
+    return;
+  }
   reader->CheckFields(c, location, {"ErrorEquals", "Next", "ResultPath", "Comment"},
                       " in a Catcher", /*assign_allowed=*/true);
   reader->CheckRequired(c, location, {"ErrorEquals", "Next"});
@@ -150,7 +169,7 @@ void CompileCatch(const json::Object& obj, const std::string& location, Definiti
     }
     Catcher c;
     CompileCatcher((*catchers)[i].get_object(), item_location, i + 1 == catchers->size(), reader,
-                   &c);
+                   &c, state->jsonata, i);
     state->catch_.push_back(std::move(c));
   }
 }

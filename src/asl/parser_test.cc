@@ -136,14 +136,38 @@ TEST(ParserTest, TopLevelOptionalFieldsAccepted) {
   EXPECT_EQ(machine->timeout_seconds, 60);
 }
 
-TEST(ParserTest, JsonataIsUnsupported) {
-  EXPECT_DIAGNOSTIC(
-      R"({"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Succeed"}}})",
-      kUnsupportedFeature, "/QueryLanguage");
+TEST(ParserTest, QueryLanguageJsonata) {
+  auto machine =
+      MustCompile(R"({"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Succeed"}}})");
+  ASSERT_NE(machine, nullptr);
+  EXPECT_TRUE(machine->states[0].jsonata);
   EXPECT_DIAGNOSTIC(R"({"QueryLanguage":"XPath","StartAt":"A","States":{"A":{"Type":"Succeed"}}})",
                     kSchemaValidationFailed, "/QueryLanguage");
-  EXPECT_DIAGNOSTIC(OneState(R"({"Type":"Pass","QueryLanguage":"JSONata","Next":"Done"})"),
-                    kUnsupportedFeature, "/States/S/QueryLanguage");
+  // A JSONata state may set QueryLanguage itself; a JSONata machine cannot go back to JSONPath.
+  EXPECT_DIAGNOSTIC(R"({"QueryLanguage":"JSONata","StartAt":"A",
+                        "States":{"A":{"Type":"Succeed","QueryLanguage":"JSONPath"}}})",
+                    kSchemaValidationFailed, "/States/A/QueryLanguage");
+  EXPECT_DIAGNOSTIC(OneState(R"({"Type":"Pass","QueryLanguage":"JSONata","Result":1,"End":true})"),
+                    kSchemaValidationFailed, "/States/S/Result");
+}
+
+TEST(ParserTest, JsonataExpressionsCompiledOnce) {
+  auto machine = MustCompile(R"({"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{
+      "Type":"Pass","Output":{"a":"{% $states.input.x %}","b":[1,"{% 2 %}"],"c":"{%x"},
+      "End":true}}})");
+  ASSERT_NE(machine, nullptr);
+  const asl::State& a = machine->states[0];
+  ASSERT_TRUE(a.jsonata_fields.output.has_value());
+  EXPECT_FALSE(a.jsonata_fields.output->is_literal());
+  jsonata::Bindings bindings;
+  bindings.SetValue("states", json::Parse(R"({"input":{"x":7}})").value());
+  auto out = a.jsonata_fields.output->Evaluate(bindings);
+  ASSERT_TRUE(out.ok()) << out.error().cause;
+  EXPECT_EQ(json::Serialize(*out), R"({"a":7,"b":[1,2],"c":"{%x"})");
+  // A syntax error is a diagnostic at the field's JSON pointer.
+  EXPECT_DIAGNOSTIC(R"({"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{
+      "Type":"Pass","Output":{"a":["{% 1 + %}"]},"End":true}}})",
+                    kSchemaValidationFailed, "/States/A/Output/a/0");
 }
 
 TEST(ParserTest, NextNamingNoState) {

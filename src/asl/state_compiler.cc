@@ -77,7 +77,8 @@ void CompileState(const std::string& name, const json::Value& value, const std::
   }
   state->type = *type;
   state->comment = reader->String(obj, "Comment", location).value_or("");
-  reader->CheckQueryLanguage(obj, location);
+  state->jsonata = reader->CheckQueryLanguage(obj, location);
+  if (state->jsonata) return CompileJsonataState(obj, location, reader, state);
   switch (*type) {
     case StateType::kPass:
       return CompilePassState(obj, location, reader, state);
@@ -121,6 +122,7 @@ bool ReadsContext(const ChoiceRule& rule) {
 }  // namespace
 
 bool StateReadsContext(const State& state) {
+  if (state.jsonata) return true;  // $states.context may appear in any expression
   switch (state.type) {
     case StateType::kPass:
     case StateType::kChoice:

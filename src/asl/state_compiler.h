@@ -51,6 +51,11 @@ void CompileParallelState(const json::Object& obj, const std::string& location,
 void CompileMapState(const json::Object& obj, const std::string& location, DefinitionReader* reader,
                      State* state);
 
+// A state whose QueryLanguage is JSONata (jsonata_state.cc), whatever its type (state->type
+// is set): its JSONata fields, with the JSONPath-only fields reported.
+void CompileJsonataState(const json::Object& obj, const std::string& location,
+                         DefinitionReader* reader, State* state);
+
 // Shared pieces.
 // Next / End as Pass, Task, Wait, Parallel and Map take them: exactly one of a Next string or
 // "End": true.
@@ -72,6 +77,16 @@ std::optional<PayloadTemplate> CompileTemplateField(const json::Object& obj, std
 // Nothing when the field is absent.
 std::optional<PayloadTemplate> CompileAssign(const json::Object& obj, const std::string& location,
                                              DefinitionReader* reader);
+// Assign in a JSONata state, rule or catcher (assign.cc): an object of variable names (no
+// ".$") whose values may hold "{% %}" expressions; `field_prefix` names the owner in messages
+// ("" for the state, "Catch[0]/"). Nothing when absent or invalid (reported).
+std::optional<JsonataTemplate> CompileJsonataAssign(const json::Object& obj,
+                                                    const std::string& location,
+                                                    const std::string& field_prefix,
+                                                    DefinitionReader* reader);
+// Resource of a Task state (task_state.cc): an ARN; INVALID_RESOURCE otherwise.
+void CompileResource(const json::Object& obj, const std::string& location, DefinitionReader* reader,
+                     State* state);
 // Retry and Catch (error_handlers.cc).
 void CompileRetry(const json::Object& obj, const std::string& location, DefinitionReader* reader,
                   State* state);

@@ -6,8 +6,6 @@
 
 namespace autoretrain::asl {
 
-namespace {
-
 void CompileResource(const json::Object& obj, const std::string& location, DefinitionReader* reader,
                      State* state) {
   std::optional<std::string> resource = reader->String(obj, "Resource", location);
@@ -21,6 +19,8 @@ void CompileResource(const json::Object& obj, const std::string& location, Defin
                     "arn:aws:states:::lambda:invoke)");
   }
 }
+
+namespace {
 
 // TimeoutSeconds / HeartbeatSeconds and their *Path forms: at most one of each pair, and a
 // literal heartbeat shorter than a literal timeout.

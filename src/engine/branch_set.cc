@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "engine/jsonata_io.h"
+
 namespace autoretrain::engine {
 
 std::string BranchPath(const RunContext& rc, size_t index) {
@@ -19,6 +21,14 @@ std::string BranchPath(const RunContext& rc, size_t index) {
 }
 
 Result<Payload> EffectiveInput(RunContext& rc, const json::Value& input) {
+  if (rc.state->jsonata) {
+    // Arguments (default: the input) on $states.input.
+    const std::optional<asl::JsonataTemplate>& arguments = rc.state->jsonata_fields.arguments;
+    if (!arguments) return Payload::Borrow(input);
+    Result<json::Value> args = arguments->Evaluate(StatesBindings(rc.context, input));
+    if (!args.ok()) return rc.StateError(args.take_error());
+    return Payload(std::move(args).value());
+  }
   Result<Payload> effective = ApplyInputPath(rc.state->input_path, input, rc.context);
   if (!effective.ok()) return rc.StateError(effective.take_error());
   effective = ApplyTemplate(rc.state->parameters, std::move(effective).value(), rc.context);

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "engine/jsonata_io.h"
 #include "engine/variables.h"
 
 namespace autoretrain::engine {
@@ -158,6 +159,14 @@ Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::
 Result<json::Value> ApplyResultFields(const asl::State& state, json::Value& raw, bool consume_raw,
                                       json::Value&& result, ContextObject& context,
                                       std::optional<json::Object>* assigned) {
+  if (state.jsonata) {
+    // Assign and Output (default: the result) with $states.input = the raw input and
+    // $states.result.
+    const jsonata::Bindings bindings = StatesBindings(context, raw, &result);
+    Status assign = EvaluateJsonataAssign(state.jsonata_fields.assign, bindings, assigned);
+    if (!assign.ok()) return assign.take_error();
+    return EvaluateOutput(state.jsonata_fields.output, bindings, std::move(result));
+  }
   Result<Payload> selected =
       ApplyTemplate(state.result_selector, Payload(std::move(result)), context);
   if (!selected.ok()) return selected.take_error();

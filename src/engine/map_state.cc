@@ -17,6 +17,7 @@
 
 #include "engine/branch_run.h"
 #include "engine/branch_set.h"
+#include "engine/jsonata_io.h"
 #include "engine/retry_policy.h"
 
 namespace autoretrain::engine {
@@ -55,11 +56,41 @@ Result<int64_t> MaxConcurrencyAt(const json::Path& path, const json::Value& inpu
                                      " which is not a valid non-negative integer: " + path.text()};
 }
 
+// StartAttempt for a JSONata Map: Items (default: the input) and MaxConcurrency on
+// $states.input; the effective input (what ItemSelector sees as $states.input) is the input.
+Result<std::unique_ptr<MapFrame>> StartJsonataAttempt(RunContext& rc, const json::Value& input,
+                                                      std::unique_ptr<MapFrame> frame) {
+  const asl::JsonataFields& f = rc.state->jsonata_fields;
+  const jsonata::Bindings bindings = StatesBindings(rc.context, input);
+  if (f.max_concurrency) {
+    Result<int64_t> limit = EvaluateSeconds(*f.max_concurrency, bindings, "MaxConcurrency", 0);
+    if (!limit.ok()) return rc.StateError(limit.take_error());
+    frame->max_concurrency = *limit;
+  }
+  frame->effective = Payload::Borrow(input);
+  const json::Value* items = &input;
+  if (f.items) {
+    Result<json::Value> value = f.items->Evaluate(bindings);
+    if (!value.ok()) return rc.StateError(value.take_error());
+    frame->items_payload = Payload(std::move(value).value());
+    items = &frame->items_payload->get();
+  }
+  if (!items->is_array()) {
+    return rc.StateError(Error{asl::kQueryEvaluationError,
+                               "The value of the field 'Items' must be a JSON array, but it is " +
+                                   json::Serialize(*items)});
+  }
+  frame->items = &items->get_array();
+  frame->results.resize(frame->items->size());
+  return frame;
+}
+
 // Builds the frame of a new attempt: the items, the effective input, the concurrency limit.
 Result<std::unique_ptr<MapFrame>> StartAttempt(RunContext& rc, const json::Value& input) {
   const asl::State& s = *rc.state;
   auto frame = std::make_unique<MapFrame>();
   frame->max_concurrency = s.max_concurrency;
+  if (s.jsonata) return StartJsonataAttempt(rc, input, std::move(frame));
   if (s.max_concurrency_path) {
     Result<int64_t> limit = MaxConcurrencyAt(*s.max_concurrency_path, input, rc.context);
     if (!limit.ok()) return rc.StateError(limit.take_error());
@@ -127,7 +158,15 @@ class MapRunner {
   Result<MapFrame::Iteration> Start(size_t index) {
     const json::Value& item = (*frame_.items)[index];
     json::Value iteration_input;
-    if (s_.item_selector) {
+    if (s_.jsonata && s_.jsonata_fields.item_selector) {
+      // $states.context.Map.Item.{Index,Value} are set while ItemSelector is evaluated.
+      rc_.context.SetMapItem(static_cast<int64_t>(index), item);
+      Result<json::Value> selected = s_.jsonata_fields.item_selector->Evaluate(
+          StatesBindings(rc_.context, frame_.effective->get()));
+      rc_.context.ClearMapItem();
+      if (!selected.ok()) return rc_.StateError(selected.take_error());
+      iteration_input = std::move(selected).value();
+    } else if (s_.item_selector) {
       rc_.context.SetMapItem(static_cast<int64_t>(index), item);
       Result<Payload> selected =
           ApplyTemplate(s_.item_selector, Payload::Borrow(frame_.effective->get()), rc_.context);

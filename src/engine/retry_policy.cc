@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "engine/io_processing.h"
+#include "engine/jsonata_io.h"
 
 namespace autoretrain::engine {
 
@@ -66,6 +67,16 @@ StateOutcome CatchOutcome(RunContext& rc, json::Value& input, Error error) {
   for (const asl::Catcher& catcher : rc.state->catch_) {
     if (!ErrorMatches(catcher.error_equals, error.error)) continue;
     json::Value error_output = json::Object{{"Error", error.error}, {"Cause", error.cause}};
+    if (rc.state->jsonata) {
+      // $states.errorOutput is the error; the catcher's Output (default: the error output)
+      // is the state output, its Assign replaces the state's.
+      const jsonata::Bindings bindings = StatesBindings(rc.context, input, nullptr, &error_output);
+      Status assigned = EvaluateJsonataAssign(catcher.jsonata_assign, bindings, &rc.assigned);
+      if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
+      Result<json::Value> out = EvaluateOutput(catcher.output, bindings, std::move(error_output));
+      if (!out.ok()) return StateOutcome::Failed(rc.StateError(out.take_error()));
+      return StateOutcome::GoTo(catcher.next_index, std::move(out).value());
+    }
     // The catcher's Assign, with `$` the error output, replaces the state's.
     Status assigned = EvaluateAssign(catcher.assign, error_output, rc.context, &rc.assigned);
     if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));

@@ -125,6 +125,13 @@ StateOutcome RunFailState(RunContext& rc, json::Value& input);
 StateOutcome RunParallelState(RunContext& rc, json::Value& input);
 StateOutcome RunMapState(RunContext& rc, json::Value& input);
 
+// The same for states whose QueryLanguage is JSONata (jsonata_states.cc); Task and Wait states
+// handle both languages in their own runners.
+StateOutcome RunJsonataPassState(RunContext& rc, json::Value& input);
+StateOutcome RunJsonataChoiceState(RunContext& rc, json::Value& input);
+StateOutcome RunJsonataSucceedState(RunContext& rc, json::Value& input);
+StateOutcome RunJsonataFailState(RunContext& rc, json::Value& input);
+
 // Runs rc.state, whatever its type.
 StateOutcome RunState(RunContext& rc, json::Value& input);
 // Records the <Type>StateEntered event of `state` with its raw input; returns its id.

@@ -38,6 +38,20 @@ StateEventNames EventNames(asl::StateType type) {
 }  // namespace
 
 StateOutcome RunState(RunContext& rc, json::Value& input) {
+  if (rc.state->jsonata) {
+    switch (rc.state->type) {
+      case asl::StateType::kPass:
+        return RunJsonataPassState(rc, input);
+      case asl::StateType::kChoice:
+        return RunJsonataChoiceState(rc, input);
+      case asl::StateType::kSucceed:
+        return RunJsonataSucceedState(rc, input);
+      case asl::StateType::kFail:
+        return RunJsonataFailState(rc, input);
+      default:
+        break;  // Task and Wait handle both languages
+    }
+  }
   switch (rc.state->type) {
     case asl::StateType::kPass:
       return RunPassState(rc, input);

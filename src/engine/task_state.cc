@@ -11,6 +11,7 @@
 
 #include "autoretrain/common/arn.h"
 #include "engine/io_processing.h"
+#include "engine/jsonata_io.h"
 #include "engine/retry_policy.h"
 #include "engine/run_context.h"
 #include "engine/task_events.h"
@@ -64,6 +65,16 @@ Result<json::Value> Complete(RunContext& rc, TaskEvents& events, json::Value& in
     return result;
   }
   events.Succeeded(*result);
+  if (s.jsonata) {
+    // Assign and Output (default: the result) with $states.result.
+    const jsonata::Bindings bindings = StatesBindings(rc.context, input, &*result);
+    Status assigned = EvaluateJsonataAssign(s.jsonata_fields.assign, bindings, &rc.assigned);
+    if (!assigned.ok()) return rc.StateError(assigned.take_error());
+    Result<json::Value> out =
+        EvaluateOutput(s.jsonata_fields.output, bindings, std::move(result).value());
+    if (!out.ok()) return rc.StateError(out.take_error());
+    return out;
+  }
   Result<json::Value> output =
       ApplyResultFields(s, input, consume_raw, std::move(result).value(), rc.context, &rc.assigned);
   if (!output.ok()) return rc.StateError(output.take_error());
@@ -85,19 +96,41 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
     rc.context.SetTaskToken(NewExecutionName());
   }
   rc.task_token_resumed = false;
-  Result<Payload> effective = ApplyInputPath(s.input_path, input, rc.context);
-  if (!effective.ok()) return rc.StateError(effective.take_error());
-  effective = ApplyTemplate(s.parameters, std::move(effective).value(), rc.context);
-  if (!effective.ok()) return rc.StateError(effective.take_error());
-
   std::optional<int64_t> timeout = s.timeout_seconds;
+  std::optional<int64_t> heartbeat = s.heartbeat_seconds;
+  Result<Payload> effective = Payload::Borrow(input);
+  if (s.jsonata) {
+    // Arguments (default: the input), TimeoutSeconds and HeartbeatSeconds on $states.input.
+    const asl::JsonataFields& f = s.jsonata_fields;
+    const jsonata::Bindings bindings = StatesBindings(rc.context, input);
+    if (f.arguments) {
+      Result<json::Value> args = f.arguments->Evaluate(bindings);
+      if (!args.ok()) return rc.StateError(args.take_error());
+      effective = Payload(std::move(args).value());
+    }
+    if (f.timeout_seconds) {
+      Result<int64_t> t = EvaluateSeconds(*f.timeout_seconds, bindings, "TimeoutSeconds", 1);
+      if (!t.ok()) return rc.StateError(t.take_error());
+      timeout = *t;
+    }
+    if (f.heartbeat_seconds) {
+      Result<int64_t> h = EvaluateSeconds(*f.heartbeat_seconds, bindings, "HeartbeatSeconds", 1);
+      if (!h.ok()) return rc.StateError(h.take_error());
+      heartbeat = *h;
+    }
+  } else {
+    effective = ApplyInputPath(s.input_path, input, rc.context);
+    if (!effective.ok()) return rc.StateError(effective.take_error());
+    effective = ApplyTemplate(s.parameters, std::move(effective).value(), rc.context);
+    if (!effective.ok()) return rc.StateError(effective.take_error());
+  }
+
   if (s.timeout_seconds_path) {
     Result<int64_t> t =
         PositiveSecondsAt(*s.timeout_seconds_path, input, rc.context, "TimeoutSecondsPath");
     if (!t.ok()) return rc.StateError(t.take_error());
     timeout = *t;
   }
-  std::optional<int64_t> heartbeat = s.heartbeat_seconds;
   if (s.heartbeat_seconds_path) {
     Result<int64_t> h =
         PositiveSecondsAt(*s.heartbeat_seconds_path, input, rc.context, "HeartbeatSecondsPath");

@@ -72,3 +72,12 @@ void Variables::Restore(json::Object values) {
 }
 
 }  // namespace autoretrain::engine
+
+namespace autoretrain::engine {
+
+void Variables::CollectVisible(json::Object* out) const {
+  if (outer_ != nullptr) outer_->CollectVisible(out);
+  for (const auto& [name, value] : values_) (*out)[name] = value;
+}
+
+}  // namespace autoretrain::engine

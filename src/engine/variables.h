@@ -37,6 +37,9 @@ class Variables final : public json::VariableSource {
   // Sets each variable of `values` in this scope.
   void Apply(json::Object values);
 
+  // Every variable visible in this scope (the nearest scope's value of each name) into *out.
+  void CollectVisible(json::Object* out) const;
+
   // This scope's own variables (for checkpoints); replaced wholesale when resuming.
   const json::Object& values() const { return values_; }
   void Restore(json::Object values);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "engine/io_processing.h"
+#include "engine/jsonata_io.h"
 #include "engine/run_context.h"
 
 namespace autoretrain::engine {
@@ -75,12 +76,51 @@ TimePoint TruncateToSecond(TimePoint t) {
   return TimePoint(std::chrono::milliseconds(ms - rem));
 }
 
+// A JSONata Wait: Seconds / Timestamp as literals or expressions on $states.input; after the
+// wait, Assign and Output (default: the input).
+StateOutcome RunJsonataWait(RunContext& rc, json::Value& input) {
+  const asl::State& s = *rc.state;
+  const asl::JsonataFields& f = s.jsonata_fields;
+  const jsonata::Bindings bindings = StatesBindings(rc.context, input);
+  if (rc.woken) {
+    Status assigned = EvaluateJsonataAssign(f.assign, bindings, &rc.assigned);
+    if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
+    Result<json::Value> out = EvaluateOutput(f.output, bindings, std::move(input));
+    if (!out.ok()) return StateOutcome::Failed(rc.StateError(out.take_error()));
+    return StateOutcome::Transition(s, std::move(out).value());
+  }
+  TimePoint until = rc.clock.Now();
+  if (s.seconds) {
+    until = AfterSeconds(until, *s.seconds);
+  } else if (f.seconds) {
+    Result<int64_t> seconds = EvaluateSeconds(*f.seconds, bindings, "Seconds", 0);
+    if (!seconds.ok()) return StateOutcome::Failed(rc.StateError(seconds.take_error()));
+    until = AfterSeconds(until, *seconds);
+  } else if (s.timestamp) {
+    ParseIso8601(*s.timestamp, &until);
+    until = TruncateToSecond(until);
+  } else if (f.timestamp) {
+    Result<json::Value> v = f.timestamp->Evaluate(bindings);
+    if (!v.ok()) return StateOutcome::Failed(rc.StateError(v.take_error()));
+    if (!v->is_string() || !ParseIso8601(std::string(v->get_string()), &until)) {
+      return StateOutcome::Failed(rc.StateError(
+          Error{asl::kQueryEvaluationError,
+                "The value of the field 'Timestamp' must be an RFC 3339 timestamp string such as "
+                "'2026-01-05T03:00:00Z', but the JSONata expression gave " +
+                    json::Serialize(*v)}));
+    }
+    until = TruncateToSecond(until);
+  }
+  return StateOutcome::Suspend(until);
+}
+
 }  // namespace
 
 // The first run computes when the wait ends and suspends the execution until then; the run
 // after the wake-up passes the effective input on.
 StateOutcome RunWaitState(RunContext& rc, json::Value& input) {
   const asl::State& s = *rc.state;
+  if (s.jsonata) return RunJsonataWait(rc, input);
   Result<Payload> effective = ApplyInputPath(s.input_path, input, rc.context);
   if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));
   if (rc.woken) {

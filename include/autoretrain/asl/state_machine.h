@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "autoretrain/asl/jsonata_template.h"
 #include "autoretrain/asl/payload_template.h"
 #include "autoretrain/json/json.h"
 #include "autoretrain/json/jsonpath.h"
@@ -80,6 +81,11 @@ struct ChoiceRule {
   std::string next;
   int next_index = -1;
   std::optional<PayloadTemplate> assign;
+  // JSONata states: the rule's Condition (a boolean, or an expression that must give one),
+  // and the Assign and Output used when it matches (instead of the state's own).
+  std::optional<JsonataTemplate> condition;
+  std::optional<JsonataTemplate> jsonata_assign;
+  std::optional<JsonataTemplate> output;
 };
 
 // Retry and Catch are parsed and validated here; the engine gives them their semantics.
@@ -100,12 +106,37 @@ struct Catcher {
   // Variables assigned when this catcher handles the error (`$` is {"Error","Cause"}), instead
   // of the state's own Assign.
   std::optional<PayloadTemplate> assign;
+  // JSONata states: the catcher's Output and Assign ($states.errorOutput is the error).
+  std::optional<JsonataTemplate> output;
+  std::optional<JsonataTemplate> jsonata_assign;
+};
+
+// The fields of a state whose QueryLanguage is JSONata (absent fields stay empty). Each holds
+// the field's value compiled once; TimeoutSeconds, Seconds... given as plain numbers are in
+// the JSONPath fields of State (timeout_seconds, seconds, ...) as usual.
+struct JsonataFields {
+  std::optional<JsonataTemplate> arguments;          // Task: the handler's parameters
+  std::optional<JsonataTemplate> output;             // the state output (default: result or input)
+  std::optional<JsonataTemplate> assign;             // an object: variable name -> value
+  std::optional<JsonataTemplate> timeout_seconds;    // Task, given as an expression
+  std::optional<JsonataTemplate> heartbeat_seconds;  // Task, given as an expression
+  std::optional<JsonataTemplate> seconds;            // Wait, given as an expression
+  std::optional<JsonataTemplate> timestamp;          // Wait, given as an expression
+  std::optional<JsonataTemplate> error;              // Fail, given as an expression
+  std::optional<JsonataTemplate> cause;              // Fail, given as an expression
+  std::optional<JsonataTemplate> items;              // Map: the array to iterate over
+  std::optional<JsonataTemplate> item_selector;      // Map: each iteration's input
+  std::optional<JsonataTemplate> max_concurrency;    // Map, given as an expression
 };
 
 struct State {
   std::string name;
   StateType type = StateType::kPass;
   std::string comment;
+  // QueryLanguage (the state's own, else the definition's): JSONata states use `jsonata_fields`
+  // instead of the JSONPath fields (paths, templates, Variable-based choice rules).
+  bool jsonata = false;
+  JsonataFields jsonata_fields;
 
   // Transition: exactly one of next/end for Pass, Task, Wait (and Parallel, Map).
   std::string next;
