@@ -6,8 +6,8 @@
 #include <charconv>
 #include <exception>
 
-#include "integrations/sdk_metadata.h"
 #include "integrations/s3_tasks.h"
+#include "integrations/sdk_metadata.h"
 
 namespace autoretrain::integrations {
 namespace {
@@ -85,6 +85,9 @@ TaskRouter::TaskRouter(const FunctionRegistry& functions, Clock& clock, AccountC
     : functions_(functions), clock_(clock), account_(std::move(account)) {}
 
 Result<json::Value> TaskRouter::Invoke(const engine::TaskRequest& request) {
+  for (ServiceIntegration* integration : integrations_) {
+    if (integration->Handles(request)) return integration->Invoke(request);
+  }
   std::optional<ParsedArn> arn = ParseArn(request.resource);
   if (arn && arn->service == "states" && arn->region.empty() && arn->account.empty()) {
     std::string_view resource = arn->resource;

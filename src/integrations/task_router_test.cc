@@ -59,6 +59,40 @@ class TaskRouterTest : public ::testing::Test {
 };
 
 constexpr std::string_view kLambdaInvoke = "arn:aws:states:::lambda:invoke";
+
+// Takes the resources starting with `prefix` and answers with the resource it was given.
+class PrefixIntegration final : public ServiceIntegration {
+ public:
+  explicit PrefixIntegration(std::string prefix) : prefix_(std::move(prefix)) {}
+  bool Handles(const engine::TaskRequest& request) const override {
+    return request.resource.starts_with(prefix_);
+  }
+  Result<json::Value> Invoke(const engine::TaskRequest& request) override {
+    return json::Value(prefix_ + " ran " + std::string(request.resource));
+  }
+
+ private:
+  std::string prefix_;
+};
+
+TEST_F(TaskRouterTest, AddedIntegrationsComeFirstInOrder) {
+  PrefixIntegration lambda("arn:aws:states:::lambda:");
+  PrefixIntegration any("arn:aws:states:::");
+  router_.add_integration(&lambda);
+  router_.add_integration(&any);
+
+  // The built-in lambda:invoke is not asked: the first integration that handles it runs it.
+  Result<json::Value> result = Invoke(kLambdaInvoke, J(R"({"FunctionName":"echo"})"));
+  ASSERT_TRUE(result.ok()) << result.error().cause;
+  EXPECT_EQ(*result, json::Value("arn:aws:states:::lambda: ran arn:aws:states:::lambda:invoke"));
+  result = Invoke("arn:aws:states:::sns:publish", J("{}"));
+  ASSERT_TRUE(result.ok()) << result.error().cause;
+  EXPECT_EQ(*result, json::Value("arn:aws:states::: ran arn:aws:states:::sns:publish"));
+  // What no integration handles still reaches the built-in resources.
+  result = Invoke("arn:aws:lambda:us-east-1:123456789012:function:echo", J(R"({"a":1})"));
+  ASSERT_TRUE(result.ok()) << result.error().cause;
+  EXPECT_EQ(*result, J(R"({"a":1})"));
+}
 const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
 TEST_F(TaskRouterTest, LambdaInvokeReturnsAwsEnvelope) {

@@ -14,6 +14,8 @@
 //   function with Lambda.ResourceNotFoundException and AWS's "Function not found: ARN" cause.
 // - arn:aws:states:::aws-sdk:s3:getObject|putObject|headObject|listObjectsV2: on the object
 //   store given with set_object_store (integrations/s3_tasks.h).
+// Integrations added with add_integration (service_integration.h) are asked first, in the
+// order added, so a project can send a resource to another backend (a remote endpoint).
 // Anything else fails with States.Runtime naming the unsupported resource.
 //
 // Thread-safety: Invoke may be called concurrently once construction is done.
@@ -21,6 +23,7 @@
 #define AUTORETRAIN_INTEGRATIONS_TASK_ROUTER_H_
 
 #include <string>
+#include <vector>
 
 #include "autoretrain/common/arn.h"
 #include "autoretrain/common/clock.h"
@@ -28,6 +31,7 @@
 #include "autoretrain/engine/task_handler.h"
 #include "autoretrain/integrations/function.h"
 #include "autoretrain/integrations/object_store.h"
+#include "autoretrain/integrations/service_integration.h"
 #include "autoretrain/store/records.h"
 
 namespace autoretrain::integrations {
@@ -82,6 +86,9 @@ class TaskRouter final : public engine::TaskHandler {
   // The store behind the aws-sdk:s3:* integrations (null: they fail with States.Runtime);
   // must outlive the router.
   void set_object_store(ObjectStore* store) { object_store_ = store; }
+  // Asks `integration` (which must outlive the router) before the built-in resources and
+  // the integrations added earlier. Only before the router runs anything.
+  void add_integration(ServiceIntegration* integration) { integrations_.push_back(integration); }
 
   Result<json::Value> Invoke(const engine::TaskRequest& request) override;
 
@@ -114,6 +121,7 @@ class TaskRouter final : public engine::TaskHandler {
   AccountContext account_;
   ExecutionLauncher* launcher_ = nullptr;
   ObjectStore* object_store_ = nullptr;  // aws-sdk:s3:* tasks
+  std::vector<ServiceIntegration*> integrations_;
 };
 
 }  // namespace autoretrain::integrations
