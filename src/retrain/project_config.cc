@@ -6,6 +6,7 @@
 #include "autoretrain/scheduler/schedule.h"
 #include "autoretrain/scheduler/time_zone.h"
 #include "retrain/project_fields.h"
+#include "retrain/project_sections.h"
 
 namespace autoretrain::retrain {
 namespace {
@@ -17,20 +18,6 @@ constexpr int kMaxRetentionDays = 36500;  // 100 years
 constexpr size_t kMaxConfigBytes = 1024 * 1024;
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
-
-bool IsRegion(std::string_view s) {
-  // "us-east-1", "eu-central-2", "us-gov-west-1": letters-...-digits.
-  size_t dash = s.rfind('-');
-  if (dash == std::string_view::npos || dash == 0 || dash + 1 == s.size()) return false;
-  for (size_t i = dash + 1; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  for (size_t i = 0; i < dash; ++i) {
-    char c = s[i];
-    if (!((c >= 'a' && c <= 'z') || (c == '-' && i > 0 && s[i - 1] != '-'))) return false;
-  }
-  return s[dash - 1] != '-';
-}
 
 bool IsAccountId(std::string_view s) {
   if (s.size() != 12) return false;
@@ -58,17 +45,11 @@ class ConfigParser {
   void ParseRoot(const json::Value& root) {
     const json::Object* obj = fields_.ExpectObject(root, "", "an object");
     if (obj == nullptr) return;
-    fields_.RejectUnknown(*obj, "",
-                          {"region", "account_id", "buckets_dir", "data_dir", "retention_days",
-                           "state_machines", "functions", "check", "schedules", "object_store"});
-    if (auto region = fields_.OptionalString(*obj, "", "region")) {
-      if (IsRegion(*region)) {
-        out_->account.region = *region;
-      } else {
-        fields_.Problem("region",
-                        "expected an AWS region such as \"us-east-1\", got " + Quote(*region));
-      }
-    }
+    fields_.RejectUnknown(
+        *obj, "",
+        {"region", "account_id", "buckets_dir", "data_dir", "retention_days", "state_machines",
+         "functions", "check", "schedules", "object_store", "integrations"});
+    if (auto region = OptionalRegion(fields_, *obj, "", "region")) out_->account.region = *region;
     if (auto account = fields_.OptionalString(*obj, "", "account_id")) {
       if (IsAccountId(*account)) {
         out_->account.account = *account;
@@ -88,6 +69,9 @@ class ConfigParser {
     if (const json::Value* v = obj->if_contains("check")) ParseCheck(*v);
     if (const json::Value* v = obj->if_contains("schedules")) ParseSchedules(*v);
     if (const json::Value* v = obj->if_contains("object_store")) ParseObjectStore(*v);
+    if (const json::Value* v = obj->if_contains("integrations")) {
+      ParseIntegrations(fields_, *v, &out_->integrations);
+    }
   }
 
   std::vector<std::string> TakeProblems() { return fields_.TakeProblems(); }
@@ -256,29 +240,10 @@ class ConfigParser {
     }
     out.type = ObjectStoreConfig::Type::kS3;
     fields_.RejectUnknown(*obj, "object_store", {"type", "region", "endpoint_url", "path_style"});
-    if (auto region = fields_.OptionalString(*obj, "object_store", "region")) {
-      if (IsRegion(*region)) {
-        out.region = *region;
-      } else {
-        fields_.Problem("object_store.region",
-                        "expected an AWS region such as \"us-east-1\", got " + Quote(*region));
-      }
+    if (auto region = OptionalRegion(fields_, *obj, "object_store", "region")) {
+      out.region = *region;
     }
-    if (auto url = fields_.OptionalString(*obj, "object_store", "endpoint_url")) {
-      std::string_view rest = *url;
-      bool scheme = rest.starts_with("http://") || rest.starts_with("https://");
-      if (scheme) rest.remove_prefix(rest.find("//") + 2);
-      if (!scheme || rest.empty() || rest.front() == '/' ||
-          rest.find_first_of("?# ") != std::string_view::npos) {
-        fields_.Problem("object_store.endpoint_url",
-                        "expected an http(s) URL such as \"http://127.0.0.1:9000\" or "
-                        "\"https://s3.example.com\", got " +
-                            Quote(*url));
-      } else {
-        while (url->size() > 1 && url->back() == '/') url->pop_back();
-        out.endpoint_url = *url;
-      }
-    }
+    out.endpoint_url = OptionalEndpointUrl(fields_, *obj, "object_store", "endpoint_url");
     if (const json::Value* path_style = obj->if_contains("path_style")) {
       if (path_style->is_bool()) {
         out.path_style = path_style->get_bool();

@@ -393,6 +393,56 @@ TEST_F(ProjectConfigTest, ScheduleOptionProblems) {
   }
 }
 
+TEST_F(ProjectConfigTest, Integrations) {
+  Result<ProjectConfig> config = Parse(R"json({
+    "integrations": {
+      "states": {"backend": "remote", "region": "eu-west-1",
+                 "endpoint_url": "http://127.0.0.1:8083/"},
+      "lambda": {"remote_resources": ["arn:aws:lambda:us-east-1:123456789012:function:train",
+                                      "arn:aws:lambda:eu-west-1:123456789012:function:*"]}
+    }
+  })json");
+  ASSERT_TRUE(config.ok()) << config.error().cause;
+  const IntegrationsConfig& integrations = config->integrations;
+  EXPECT_TRUE(integrations.states.remote);
+  EXPECT_TRUE(integrations.states.IsRemote("arn:aws:states:us-east-1:1:stateMachine:x"));
+  EXPECT_EQ(integrations.states.region, "eu-west-1");
+  EXPECT_EQ(integrations.states.endpoint_url, "http://127.0.0.1:8083");
+  const ServiceBackendConfig& lambda = integrations.lambda;
+  EXPECT_FALSE(lambda.remote);
+  EXPECT_TRUE(lambda.AnyRemote());
+  EXPECT_TRUE(lambda.IsRemote("arn:aws:lambda:us-east-1:123456789012:function:train"));
+  EXPECT_FALSE(lambda.IsRemote("arn:aws:lambda:us-east-1:123456789012:function:trainer"));
+  EXPECT_TRUE(lambda.IsRemote("arn:aws:lambda:eu-west-1:123456789012:function:anything"));
+  // Untouched services stay local.
+  EXPECT_FALSE(integrations.sns.AnyRemote());
+  EXPECT_FALSE(integrations.dynamodb.IsRemote("arn:aws:dynamodb:us-east-1:1:table/t"));
+}
+
+TEST_F(ProjectConfigTest, IntegrationProblems) {
+  std::string cause = Problems(R"json({
+    "integrations": {
+      "states": {"backend": "aws", "remote_resources": "arn:aws:states:::x"},
+      "lambda": {"remote_resources": ["arn:aws:states:us-east-1:1:stateMachine:x", 3],
+                 "endpoint": "http://x"},
+      "sns": {"region": "Europe", "endpoint_url": "ftp://x"},
+      "sqs": {}
+    }
+  })json");
+  for (const char* expected : {
+           "integrations.states.backend: expected \"local\" or \"remote\", got 'aws'",
+           "integrations.states.remote_resources: expected an array of ARNs, got string",
+           "integrations.lambda.remote_resources[0]: expected an ARN of the lambda service",
+           "integrations.lambda.remote_resources[1]: expected an ARN of the lambda service",
+           "integrations.lambda.endpoint: unknown field",
+           "integrations.sns.region: expected an AWS region",
+           "integrations.sns.endpoint_url: expected an http(s) URL",
+           "integrations.sqs: unknown field",
+       }) {
+    EXPECT_NE(cause.find(expected), std::string::npos) << expected << "\nin:\n" << cause;
+  }
+}
+
 TEST(DidYouMeanTest, SuggestsOnlyCloseNames) {
   EXPECT_EQ(DidYouMean("regoin", {"region", "account_id"}), " (did you mean 'region'?)");
   EXPECT_EQ(DidYouMean("Region", {"region"}), " (did you mean 'region'?)");

@@ -62,6 +62,17 @@ class FieldChecker {
 // "a.b" from "a" and "b"; "b" when `path` is empty.
 std::string JoinPath(const std::string& path, std::string_view key);
 
+// AWS fields (project_aws_fields.cc).
+// Whether `s` has the shape of an AWS region ("us-east-1", "us-gov-west-1").
+bool IsAwsRegion(std::string_view s);
+// obj[key] when it is a region; nullopt when absent or (recorded) not one.
+std::optional<std::string> OptionalRegion(FieldChecker& fields, const json::Object& obj,
+                                          const std::string& path, std::string_view key);
+// obj[key] when it is an http(s) endpoint URL without path, query or fragment, trailing
+// slashes removed; nullopt when absent or (recorded) not one.
+std::optional<std::string> OptionalEndpointUrl(FieldChecker& fields, const json::Object& obj,
+                                               const std::string& path, std::string_view key);
+
 }  // namespace autoretrain::retrain
 
 #endif  // AUTORETRAIN_RETRAIN_PROJECT_FIELDS_H_

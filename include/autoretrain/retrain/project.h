@@ -2,7 +2,8 @@
 // state machine definitions, command functions and the local bucket directory:
 //
 //   autoretrain.json                  region, account, buckets_dir, data_dir, retention_days,
-//                                     state_machines, functions, check, schedules, object_store
+//                                     state_machines, functions, check, schedules, object_store,
+//                                     integrations
 //                                     (docs/project.md)
 //   state_machines/*.asl.json         Amazon States Language definitions
 //   functions/                        command functions (event JSON on stdin, result on stdout)
@@ -122,6 +123,29 @@ struct ObjectStoreConfig {
   std::optional<bool> path_style;           // unset: path-style for custom endpoints
 };
 
+// Where the task resources of one AWS service run ("integrations.<service>"; docs/project.md).
+struct ServiceBackendConfig {
+  bool remote = false;  // "backend": "local" (default) or "remote", for all its resources
+  // "remote_resources": ARNs that run on the remote service even when the backend is local;
+  // one ending in '*' matches every ARN starting with what precedes the '*'.
+  std::vector<std::string> remote_resources;
+  std::string region;                       // "": AWS_REGION, profile, else the project's
+  std::optional<std::string> endpoint_url;  // unset: AWS_ENDPOINT_URL_<SERVICE>, ..., AWS's
+
+  // Whether the resource `arn` runs on the remote service.
+  bool IsRemote(std::string_view arn) const;
+  // Whether any resource does.
+  bool AnyRemote() const { return remote || !remote_resources.empty(); }
+};
+
+// "integrations": which backend each service's task resources use. Local by default.
+struct IntegrationsConfig {
+  ServiceBackendConfig states;    // state machines started by states:startExecution
+  ServiceBackendConfig lambda;    // functions invoked by lambda:invoke or their ARN
+  ServiceBackendConfig sns;       // topics published to
+  ServiceBackendConfig dynamodb;  // tables
+};
+
 struct ProjectConfig {
   std::string dir;          // absolute project directory
   AccountContext account;   // region and account_id
@@ -131,6 +155,7 @@ struct ProjectConfig {
   // keeps closed executions 90 days). PurgeExpiredExecutions applies it.
   int retention_days = 90;
   ObjectStoreConfig object_store;                     // "object_store"; local by default
+  IntegrationsConfig integrations;                    // "integrations"; local by default
   std::map<std::string, std::string> state_machines;  // name -> absolute definition path
   std::map<std::string, FunctionConfig> functions;    // name -> function
   std::string check_state_machine;  // "check.state_machine"; empty when not configured

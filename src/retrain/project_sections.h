@@ -1,0 +1,18 @@
+// Parsers of the sections of autoretrain.json that live in their own files; project_config.cc
+// calls them with its FieldChecker so their problems are reported with the others.
+//
+// Thread-safety: plain functions.
+#ifndef AUTORETRAIN_RETRAIN_PROJECT_SECTIONS_H_
+#define AUTORETRAIN_RETRAIN_PROJECT_SECTIONS_H_
+
+#include "autoretrain/retrain/project.h"
+#include "retrain/project_fields.h"
+
+namespace autoretrain::retrain {
+
+// "integrations" (project_integrations_config.cc).
+void ParseIntegrations(FieldChecker& fields, const json::Value& value, IntegrationsConfig* out);
+
+}  // namespace autoretrain::retrain
+
+#endif  // AUTORETRAIN_RETRAIN_PROJECT_SECTIONS_H_
