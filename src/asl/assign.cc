@@ -34,23 +34,32 @@ std::string NameProblem(std::string_view name) {
   return {};
 }
 
-}  // namespace
-
-std::optional<PayloadTemplate> CompileAssign(const json::Object& obj, const std::string& location,
-                                             DefinitionReader* reader) {
+// The object of obj's "Assign" field at `assign_location`; null when there is none or (after
+// a schema problem) it is not an object.
+const json::Object* AssignObject(const json::Object& obj, const std::string& assign_location,
+                                 DefinitionReader* reader) {
   const json::Value* assign = obj.if_contains("Assign");
-  if (assign == nullptr) return std::nullopt;
-  const std::string assign_location = PointerAppend(location, "Assign");
+  if (assign == nullptr) return nullptr;
   if (!assign->is_object()) {
     reader->Schema(assign_location,
                    "The value for the field 'Assign' must be an OBJECT mapping variable names to "
                    "values, not " +
                        DescribeType(*assign));
-    return std::nullopt;
+    return nullptr;
   }
+  return &assign->get_object();
+}
+
+}  // namespace
+
+std::optional<PayloadTemplate> CompileAssign(const json::Object& obj, const std::string& location,
+                                             DefinitionReader* reader) {
+  const std::string assign_location = PointerAppend(location, "Assign");
+  const json::Object* assign = AssignObject(obj, assign_location, reader);
+  if (assign == nullptr) return std::nullopt;
   const size_t errors_before = reader->error_count();
   std::set<std::string, std::less<>> names;
-  for (const auto& [key, unused] : assign->get_object()) {
+  for (const auto& [key, unused] : *assign) {
     std::string_view name = key;
     if (name.ends_with(".$")) name.remove_suffix(2);
     if (std::string problem = NameProblem(name); !problem.empty()) {
@@ -68,26 +77,15 @@ std::optional<PayloadTemplate> CompileAssign(const json::Object& obj, const std:
   return tmpl;
 }
 
-}  // namespace autoretrain::asl
-
-namespace autoretrain::asl {
-
 std::optional<JsonataTemplate> CompileJsonataAssign(const json::Object& obj,
                                                     const std::string& location,
                                                     const std::string& field_prefix,
                                                     DefinitionReader* reader) {
-  const json::Value* assign = obj.if_contains("Assign");
-  if (assign == nullptr) return std::nullopt;
   const std::string assign_location = PointerAppend(location, "Assign");
-  if (!assign->is_object()) {
-    reader->Schema(assign_location,
-                   "The value for the field 'Assign' must be an OBJECT mapping variable names to "
-                   "values, not " +
-                       DescribeType(*assign));
-    return std::nullopt;
-  }
+  const json::Object* assign = AssignObject(obj, assign_location, reader);
+  if (assign == nullptr) return std::nullopt;
   const size_t errors_before = reader->error_count();
-  for (const auto& [key, unused] : assign->get_object()) {
+  for (const auto& [key, unused] : *assign) {
     std::string_view name = key;
     if (std::string problem = NameProblem(name); !problem.empty()) {
       reader->Schema(PointerAppend(assign_location, key),
@@ -100,8 +98,8 @@ std::optional<JsonataTemplate> CompileJsonataAssign(const json::Object& obj,
     }
   }
   std::vector<Diagnostic> problems;
-  std::optional<JsonataTemplate> tmpl =
-      JsonataTemplate::Compile(*assign, field_prefix + "Assign", assign_location, &problems);
+  std::optional<JsonataTemplate> tmpl = JsonataTemplate::Compile(
+      obj.at("Assign"), field_prefix + "Assign", assign_location, &problems);
   reader->AddAll(std::move(problems));
   if (reader->error_count() != errors_before) return std::nullopt;
   return tmpl;

@@ -14,8 +14,17 @@ void CompileChoiceState(const json::Object& obj, const std::string& location,
       " in a 'Choice' state", /*assign_allowed=*/true);
   state->input_path = reader->NullablePathField(obj, "InputPath", location, PathKind::kFull);
   state->output_path = reader->NullablePathField(obj, "OutputPath", location, PathKind::kFull);
-  state->default_next = reader->String(obj, "Default", location).value_or("");
   state->assign = CompileAssign(obj, location, reader);
+  CompileChoices(
+      obj, location, reader, state,
+      [reader](const json::Value& rule, const std::string& rule_location, size_t, ChoiceRule* out) {
+        CompileChoiceRule(rule, rule_location, /*top_level=*/true, /*depth=*/0, reader, out);
+      });
+}
+
+void CompileChoices(const json::Object& obj, const std::string& location, DefinitionReader* reader,
+                    State* state, const ChoiceRuleCompiler& compile_rule) {
+  state->default_next = reader->String(obj, "Default", location).value_or("");
   const json::Value* choices = obj.if_contains("Choices");
   if (choices == nullptr) {
     reader->CheckRequired(obj, location, {"Choices"});
@@ -30,8 +39,7 @@ void CompileChoiceState(const json::Object& obj, const std::string& location,
   const json::Array& rules = choices->get_array();
   state->choices.resize(rules.size());
   for (size_t i = 0; i < rules.size(); ++i) {
-    CompileChoiceRule(rules[i], PointerAppend(choices_location, i), /*top_level=*/true,
-                      /*depth=*/0, reader, &state->choices[i]);
+    compile_rule(rules[i], PointerAppend(choices_location, i), i, &state->choices[i]);
   }
 }
 

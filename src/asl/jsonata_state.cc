@@ -132,60 +132,52 @@ void SecondsField(const json::Object& obj, std::string_view key, const std::stri
   *literal = reader->Integer(obj, key, location, min_value, what);
 }
 
-void CompileJsonataChoices(const json::Object& obj, const std::string& location,
-                           DefinitionReader* reader, State* state) {
-  state->default_next = reader->String(obj, "Default", location).value_or("");
-  const json::Value* choices = obj.if_contains("Choices");
-  if (choices == nullptr) {
-    reader->CheckRequired(obj, location, {"Choices"});
+// One rule of a JSONata Choice state: Condition, Next, Assign, Output, Comment.
+void CompileJsonataChoiceRule(const json::Value& value, const std::string& rule_location,
+                              size_t index, DefinitionReader* reader, ChoiceRule* out) {
+  const std::string prefix = "Choices[" + std::to_string(index) + "]/";
+  if (!value.is_object()) {
+    reader->Schema(rule_location, "A Choice rule must be an OBJECT, not " + DescribeType(value));
     return;
   }
-  const std::string choices_location = PointerAppend(location, "Choices");
-  if (!choices->is_array() || choices->get_array().empty()) {
-    reader->Schema(choices_location,
-                   "The value for the field 'Choices' must be a non-empty ARRAY of rules");
-    return;
-  }
-  const json::Array& rules = choices->get_array();
-  state->choices.resize(rules.size());
-  for (size_t i = 0; i < rules.size(); ++i) {
-    const std::string rule_location = PointerAppend(choices_location, i);
-    const std::string prefix = "Choices[" + std::to_string(i) + "]/";
-    if (!rules[i].is_object()) {
-      reader->Schema(rule_location,
-                     "A Choice rule must be an OBJECT, not " + DescribeType(rules[i]));
+  const json::Object& r = value.get_object();
+  ChoiceRule& rule = *out;
+  for (const auto& [key, unused] : r) {
+    std::string_view k = key;
+    if (k == "Condition" || k == "Next" || k == "Assign" || k == "Output" || k == "Comment") {
       continue;
     }
-    const json::Object& r = rules[i].get_object();
-    ChoiceRule& rule = state->choices[i];
-    for (const auto& [key, unused] : r) {
-      std::string_view k = key;
-      if (k == "Condition" || k == "Next" || k == "Assign" || k == "Output" || k == "Comment") {
-        continue;
-      }
-      reader->Schema(PointerAppend(rule_location, k),
-                     "The field '" + std::string(k) +
-                         "' is not supported in a Choice rule whose QueryLanguage is 'JSONata'; "
-                         "JSONata rules take 'Condition' (a \"{% ... %}\" expression giving "
-                         "true or false), 'Next', 'Assign', 'Output' and 'Comment'");
-    }
-    reader->CheckRequired(r, rule_location, {"Condition", "Next"});
-    rule.next = reader->String(r, "Next", rule_location).value_or("");
-    rule.op_name = "Condition";
-    if (const json::Value* cond = r.if_contains("Condition")) {
-      if (!cond->is_bool() && !IsExpression(cond)) {
-        reader->Schema(PointerAppend(rule_location, "Condition"),
-                       "The value for the field 'Condition' must be true, false or a JSONata "
-                       "expression \"{% ... %}\", not " +
-                           json::Serialize(*cond));
-      } else {
-        rule.condition = Field(r, "Condition", prefix + "Condition", rule_location, reader);
-      }
-    }
-    rule.output = Field(r, "Output", prefix + "Output", rule_location, reader);
-    rule.jsonata_assign = CompileJsonataAssign(r, rule_location, prefix, reader);
-    reader->String(r, "Comment", rule_location);
+    reader->Schema(PointerAppend(rule_location, k),
+                   "The field '" + std::string(k) +
+                       "' is not supported in a Choice rule whose QueryLanguage is 'JSONata'; "
+                       "JSONata rules take 'Condition' (a \"{% ... %}\" expression giving "
+                       "true or false), 'Next', 'Assign', 'Output' and 'Comment'");
   }
+  reader->CheckRequired(r, rule_location, {"Condition", "Next"});
+  rule.next = reader->String(r, "Next", rule_location).value_or("");
+  rule.op_name = "Condition";
+  if (const json::Value* cond = r.if_contains("Condition")) {
+    if (!cond->is_bool() && !IsExpression(cond)) {
+      reader->Schema(PointerAppend(rule_location, "Condition"),
+                     "The value for the field 'Condition' must be true, false or a JSONata "
+                     "expression \"{% ... %}\", not " +
+                         json::Serialize(*cond));
+    } else {
+      rule.condition = Field(r, "Condition", prefix + "Condition", rule_location, reader);
+    }
+  }
+  rule.output = Field(r, "Output", prefix + "Output", rule_location, reader);
+  rule.jsonata_assign = CompileJsonataAssign(r, rule_location, prefix, reader);
+  reader->String(r, "Comment", rule_location);
+}
+
+void CompileJsonataChoices(const json::Object& obj, const std::string& location,
+                           DefinitionReader* reader, State* state) {
+  CompileChoices(obj, location, reader, state,
+                 [reader](const json::Value& rule, const std::string& rule_location, size_t index,
+                          ChoiceRule* out) {
+                   CompileJsonataChoiceRule(rule, rule_location, index, reader, out);
+                 });
 }
 
 // Parallel and Map: the JSONPath compiler handles Branches / ItemProcessor, Retry, Catch (in

@@ -42,6 +42,12 @@ void CompileTaskState(const json::Object& obj, const std::string& location,
                       DefinitionReader* reader, State* state);
 void CompileChoiceState(const json::Object& obj, const std::string& location,
                         DefinitionReader* reader, State* state);
+// The Default and Choices fields of a Choice state in either query language: Choices must be
+// a non-empty array; `compile_rule` compiles each entry, given its location and index.
+using ChoiceRuleCompiler = std::function<void(const json::Value& rule, const std::string& location,
+                                              size_t index, ChoiceRule* out)>;
+void CompileChoices(const json::Object& obj, const std::string& location, DefinitionReader* reader,
+                    State* state, const ChoiceRuleCompiler& compile_rule);
 void CompileWaitState(const json::Object& obj, const std::string& location,
                       DefinitionReader* reader, State* state);
 void CompileFailState(const json::Object& obj, const std::string& location,
