@@ -89,6 +89,20 @@ ALTER TABLE task_tokens ADD COLUMN started_ms INTEGER;
 CREATE INDEX task_tokens_scheduled ON task_tokens (activity_arn, created_ms)
   WHERE activity_arn IS NOT NULL AND started_ms IS NULL;
 )sql",
+    // 4: the local DynamoDB table store: tables with their description
+    // (DescribeTable's JSON) and items by encoded key (hex of bytes that sort in DynamoDB's key
+    // order; range_key is '' for tables without a sort key).
+    R"sql(
+CREATE TABLE dynamo_tables (
+  name TEXT PRIMARY KEY,
+  description TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE dynamo_items (
+  table_name TEXT NOT NULL REFERENCES dynamo_tables(name) ON DELETE CASCADE,
+  hash_key TEXT NOT NULL,
+  range_key TEXT NOT NULL,
+  item TEXT NOT NULL,
+  PRIMARY KEY (table_name, hash_key, range_key)) WITHOUT ROWID;
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
 

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "autoretrain/common/result.h"
+#include "autoretrain/store/dynamo_tables.h"  // DynamoDB tables (local table store)
 #include "autoretrain/store/records.h"
 #include "autoretrain/store/write_batch.h"
 
@@ -47,7 +48,7 @@ inline constexpr char kStoreUninitialized[] = "StoreUninitialized";
 inline constexpr char kStoreSchemaTooNew[] = "StoreSchemaTooNew";
 
 // The schema version this build creates and understands.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;  // 4: DynamoDB tables
 
 class Database;  // the SQLite connection (internal: src/store/database.h)
 
@@ -193,6 +194,32 @@ class Store {
                            TimePoint now);
   // SendTaskHeartbeat: records `now` as the token's last heartbeat. Errors as above.
   Status HeartbeatTaskToken(const std::string& token, TimePoint now);
+
+  // ---- DynamoDB tables of the local table store (dynamo_tables.cc, dynamo_items.cc) ----
+
+  // Creates table `name` with `description` (JSON text). ResourceInUseException when a table
+  // of that name exists.
+  Status CreateDynamoTable(const std::string& name, const std::string& description);
+  // The table's description, or nullopt when there is no such table.
+  Result<std::optional<std::string>> GetDynamoTable(const std::string& name);
+  // Deletes the table and all its items in one transaction. ResourceNotFoundException.
+  Status DeleteDynamoTable(const std::string& name);
+  // Up to `limit` table names after `after` (all from the first when empty), in name order.
+  Result<std::vector<std::string>> ListDynamoTables(const std::string& after, int64_t limit);
+  // How many items the table holds and their stored size. ResourceNotFoundException.
+  Result<DynamoTableStats> DynamoTableStatistics(const std::string& name);
+  // The item (JSON text) stored under `key`, or nullopt. ResourceNotFoundException when the
+  // table does not exist.
+  Result<std::optional<std::string>> GetDynamoItem(const std::string& table, const DynamoKey& key);
+  // The items in `range` (see DynamoItemRange), in its order. ResourceNotFoundException.
+  Result<std::vector<DynamoItemRow>> ReadDynamoItems(const std::string& table,
+                                                     const DynamoItemRange& range);
+  // A conditional write in one transaction: reads the item under `key`, calls `decide` with
+  // it, and applies what it returns (put, delete or nothing). Nothing is written when the
+  // table does not exist (ResourceNotFoundException), `decide` fails (its error) or SQLite
+  // fails. `decide` runs with the store's lock held: it must not call the Store.
+  Status WriteDynamoItem(const std::string& table, const DynamoKey& key,
+                         const DynamoDecide& decide);
 
   // ---- Batches (store.cc) ----
 
