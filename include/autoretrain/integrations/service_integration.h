@@ -20,7 +20,8 @@ namespace autoretrain::integrations {
 class ServiceIntegration {
  public:
   virtual ~ServiceIntegration() = default;
-  // Whether this integration runs `request` (decided from its resource alone).
+  // Whether this integration runs `request` (decided from its resource and, for integrations
+  // that select their targets, such as a remote Lambda, from its parameters).
   virtual bool Handles(const engine::TaskRequest& request) const = 0;
   // Runs a request that Handles accepted (see engine::TaskHandler::Invoke).
   virtual Result<json::Value> Invoke(const engine::TaskRequest& request) = 0;
