@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -22,7 +23,9 @@
 #include "autoretrain/retrain/project.h"
 #include "autoretrain/retrain/schedule_runner.h"
 #include "autoretrain/server/api_handler.h"
+#include "autoretrain/server/authentication.h"
 #include "autoretrain/server/http_server.h"
+#include "autoretrain/server/metrics.h"
 #include "autoretrain/server/step_functions_service.h"
 #include "cli/output.h"
 #include "cli/project_option.h"
@@ -145,14 +148,27 @@ struct Api {
   std::unique_ptr<server::HttpServer> server;
 };
 
-// Starts the API on `address` over `runtime`; state machines created through the API before a
-// restart are registered first (one warning per one that cannot be loaded).
-Result<Api> StartApi(const server::ListenAddress& address, const retrain::ProjectConfig& config,
+// What the API is started with besides the runtime.
+struct ApiSettings {
+  server::ListenAddress address;
+  server::Authenticator authenticate;  // empty: no authentication
+  server::Metrics* metrics = nullptr;
+  engine::TaskHandler* task_handler = nullptr;  // the runtime's task router, for TestState
+  int activity_poll_seconds = 60;
+};
+
+// Starts the API on settings.address over `runtime`; state machines created through the API
+// before a restart are registered first (one warning per one that cannot be loaded).
+Result<Api> StartApi(const ApiSettings& settings, const retrain::ProjectConfig& config,
                      retrain::LocalRuntime& runtime, Clock& clock, EventLog& log) {
+  const server::ListenAddress& address = settings.address;
   Api api;
   std::set<std::string> project_machines;
   for (const auto& [name, path] : config.state_machines) project_machines.insert(name);
   api.service = std::make_unique<server::StepFunctionsService>(runtime, project_machines, clock);
+  api.service->set_task_handler(settings.task_handler);
+  api.service->set_activity_poll(std::chrono::seconds(settings.activity_poll_seconds),
+                                 std::chrono::milliseconds(100));
   if (runtime.history_store() != nullptr) {
     Result<std::vector<std::string>> problems = api.service->LoadStoredStateMachines();
     if (!problems.ok()) return problems.take_error();
@@ -160,9 +176,12 @@ Result<Api> StartApi(const server::ListenAddress& address, const retrain::Projec
       log.Write("warn", "warning", json::Object{{"message", problem}});
     }
   }
-  api.handler = std::make_unique<server::ApiHandler>(server::Authenticator{}, [&runtime] {
-    return json::Object{{"running_executions", runtime.executions().running()}};
-  });
+  api.handler = std::make_unique<server::ApiHandler>(
+      settings.authenticate,
+      [&runtime] {
+        return json::Object{{"running_executions", runtime.executions().running()}};
+      },
+      settings.metrics);
   api.handler->AddJsonService(server::kStepFunctionsTargetPrefix, api.service.get());
   server::HttpServerOptions options;
   options.host = address.host;
@@ -197,12 +216,27 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
              "--listen", options->listen,
              "Serve the AWS-compatible Step Functions API (aws stepfunctions ... "
              "--endpoint-url http://HOST:PORT; docs/api.md) on HOST:PORT (default "
-             "127.0.0.1:8083; port 0: any free port, logged in the \"started\" line). Only "
-             "loopback addresses are allowed: the API has no authentication yet")
+             "127.0.0.1:8083; port 0: any free port, logged in the \"started\" line). Other "
+             "than loopback addresses need --credentials-file")
           ->type_name("HOST:PORT");
+  CLI::Option* credentials =
+      cmd->add_option(
+             "--credentials-file", options->credentials_file,
+             "Require every API request to be signed (AWS Signature Version 4, as the AWS "
+             "CLI and SDKs sign) with an access key of PATH, a file in the AWS credentials "
+             "format ([NAME] sections with aws_access_key_id and aws_secret_access_key); "
+             "unsigned or wrongly signed requests are refused. Needed to --listen on a "
+             "non-loopback address")
+          ->type_name("PATH");
+  cmd->add_option("--activity-poll-seconds", options->activity_poll_seconds,
+                  "How long GetActivityTask waits for a task before answering {} (default 60, "
+                  "as AWS)")
+      ->check(CLI::Range(0, 60))
+      ->type_name("SECONDS");
   cmd->add_flag("--no-api", options->no_api,
                 "Do not serve the HTTP API (resume executions and fire schedules only)")
-      ->excludes(listen);
+      ->excludes(listen)
+      ->excludes(credentials);
   cmd->footer(
       "Log lines: {\"time\", \"level\", \"event\": \"resumed\"|\"started\"|\"fired\"|"
       "\"execution_finished\"|\"stopping\"|\"stopped\"|\"warning\", ...}; \"started\" has "
@@ -210,7 +244,10 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
       "Exit status: 0 stopped by SIGTERM/SIGINT, 1 another autoretrain process holds the "
       "project (it fails at once, it does not wait), the store cannot be used or the API's "
       "address cannot be bound (in use), 2 the project or its configuration is invalid, or "
-      "--listen is not a loopback HOST:PORT.");
+      "--listen is not a loopback HOST:PORT without --credentials-file, or the credentials "
+      "file is invalid.\n"
+      "GET /metrics serves Prometheus metrics (executions, API requests, schedule fires); "
+      "GET /healthz and /metrics need no signature.");
   return cmd;
 }
 
@@ -227,15 +264,26 @@ int ServeCommand(const ServeOptions& options) {
       PrintError(parsed.error().cause);
       return kExitInvalid;
     }
-    if (!parsed->loopback) {
+    if (!parsed->loopback && options.credentials_file.empty()) {
       PrintError("--listen " + options.listen +
-                 ": refusing to serve the API on a non-loopback address: the API has no "
-                 "authentication yet (AWS Signature Version 4 verification is planned), so anyone "
-                 "who can reach the address could run your state machines. Listen on 127.0.0.1 "
-                 "(the default) and reach it through an SSH tunnel or an authenticating proxy");
+                 ": refusing to serve the API on a non-loopback address without authentication: "
+                 "anyone who can reach the address could run your state machines. Give "
+                 "--credentials-file PATH (access keys in the AWS credentials format) so that "
+                 "only requests signed with those keys are served, or listen on 127.0.0.1 (the "
+                 "default)");
       return kExitInvalid;
     }
     listen = std::move(*parsed);
+  }
+  std::optional<std::vector<server::AccessKey>> access_keys;
+  if (!options.credentials_file.empty()) {
+    Result<std::vector<server::AccessKey>> loaded =
+        server::LoadAccessKeys(options.credentials_file);
+    if (!loaded.ok()) {
+      PrintError("--credentials-file: " + loaded.error().cause);
+      return kExitInvalid;
+    }
+    access_keys = std::move(loaded).value();
   }
   SignalPipe signals;  // before anything long: a signal during the resume is not lost
   if (!signals.ok()) {
@@ -243,7 +291,15 @@ int ServeCommand(const ServeOptions& options) {
     return kExitFailed;
   }
   EventLog log;
-  FinishObserver observer(log);  // outlives the runtime
+  // Both outlive the runtime. `running` is read through the pointer once the runtime exists.
+  std::atomic<retrain::LocalRuntime*> running_runtime{nullptr};
+  server::Metrics metrics([&running_runtime] {
+    retrain::LocalRuntime* runtime = running_runtime.load();
+    return runtime == nullptr ? int64_t{0} : runtime->executions().running();
+  });
+  FinishObserver finish_observer(log);
+  server::MetricsObserver observer(metrics, &finish_observer);
+  engine::TaskHandler* router = nullptr;  // the runtime's task router, for TestState
   auto warn = [&log](const std::string& message) {
     log.Write("warn", "warning", json::Object{{"message", message}});
   };
@@ -251,13 +307,21 @@ int ServeCommand(const ServeOptions& options) {
       *config, &observer, warn,
       // A daemon runs for months: no waiting for another holder, and no finished results
       // kept in memory (they are in the store).
-      retrain::RuntimeOptions{.lock_timeout = std::chrono::milliseconds(0),
-                              .keep_finished = false});
+      retrain::RuntimeOptions{
+          // Keeps the router as the executor's handler, and lets TestState use it too.
+          .decorate =
+              [&router](engine::TaskHandler& task_router) -> std::unique_ptr<engine::TaskHandler> {
+            router = &task_router;
+            return nullptr;
+          },
+          .lock_timeout = std::chrono::milliseconds(0),
+          .keep_finished = false});
   if (!opened.ok()) {
     PrintError(opened.error().cause);
     return ExitCodeFor(opened.error());
   }
   std::unique_ptr<retrain::LocalRuntime> runtime = std::move(opened).value();
+  running_runtime.store(runtime.get());
   for (const std::string& arn : runtime->resumed()) {
     log.Write("info", "resumed", json::Object{{"execution_arn", arn}});
   }
@@ -265,7 +329,10 @@ int ServeCommand(const ServeOptions& options) {
   SystemClock clock;
   retrain::ScheduleRunner runner(
       clock, runtime->executions(),
-      [&log](const retrain::FiredSlot& fired) {
+      [&log, &metrics](const retrain::FiredSlot& fired) {
+        metrics.ScheduleFired(fired.schedule, fired.error                   ? "failed"
+                                              : fired.execution_arn.empty() ? "skipped"
+                                                                            : "started");
         json::Object fields;
         fields["schedule"] = fired.schedule;
         fields["slot"] = FormatIso8601(fired.slot);
@@ -297,7 +364,16 @@ int ServeCommand(const ServeOptions& options) {
   }
   Api api;
   if (listen) {
-    Result<Api> started = StartApi(*listen, *config, *runtime, clock, log);
+    ApiSettings settings{.address = *listen,
+                         .authenticate = {},
+                         .metrics = &metrics,
+                         .task_handler = router,
+                         .activity_poll_seconds = options.activity_poll_seconds};
+    if (access_keys) {
+      settings.authenticate = server::SigV4Authenticator(std::move(*access_keys), "states",
+                                                         config->account.account, clock);
+    }
+    Result<Api> started = StartApi(settings, *config, *runtime, clock, log);
     if (!started.ok()) {
       PrintError(started.error().cause);
       return started.error().error == "ListenFailed" ? kExitFailed : ExitCodeFor(started.error());
@@ -316,6 +392,7 @@ int ServeCommand(const ServeOptions& options) {
     const std::string& host = api.server->host();
     started["api"] = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
                      ":" + std::to_string(api.server->port());
+    started["authentication"] = options.credentials_file.empty() ? "none" : "sigv4";
   }
   log.Write("info", "started", std::move(started));
 
@@ -352,7 +429,8 @@ int ServeCommand(const ServeOptions& options) {
     std::fflush(nullptr);
     std::_Exit(kExitOk);
   }
-  api = Api{};      // before the runtime it uses
+  api = Api{};  // before the runtime it uses
+  running_runtime.store(nullptr);
   runtime.reset();  // commits the remaining history, releases the lock
   log.Write("info", "stopped", json::Object{{"left_running", 0}});
   return kExitOk;

@@ -2,8 +2,9 @@
 // (failing at once when another process holds it), resumes the executions an interrupted
 // process left running, fires the project's schedules (retrain::ScheduleRunner), logs one JSON
 // line per event to stderr, serves the AWS-compatible Step Functions HTTP API on --listen
-// (docs/api.md), and on SIGTERM or SIGINT stops the API and the firing, waits a bounded time for
-// running executions and exits 0 (docs/serve.md).
+// (docs/api.md; SigV4-authenticated with --credentials-file; Prometheus metrics at /metrics), and
+// on SIGTERM or SIGINT stops the API and the firing, waits a bounded time for running executions
+// and exits 0 (docs/serve.md).
 //
 // Thread-safety: call from the main thread only; it installs SIGTERM and SIGINT handlers for
 // the duration of the call.
@@ -21,6 +22,11 @@ struct ServeOptions {
   // Where the HTTP API listens (HOST:PORT; port 0: any free port, logged in "started").
   std::string listen = "127.0.0.1:8083";
   bool no_api = false;  // --no-api: schedules and resumption only
+  // --credentials-file: access keys (AWS shared-credentials format) whose SigV4 signatures the
+  // API accepts; empty: no authentication (loopback only).
+  std::string credentials_file;
+  // --activity-poll-seconds: how long GetActivityTask waits for a task (AWS: 60).
+  int activity_poll_seconds = 60;
 };
 
 // Adds the subcommand to `app`, parsing into *options (which must outlive `app`).

@@ -1,13 +1,16 @@
 #include "autoretrain/server/api_handler.h"
 
+#include <chrono>
 #include <utility>
 
+#include "autoretrain/aws/sigv4_verifier.h"
 #include "server/json_protocol.h"
 
 namespace autoretrain::server {
 
-ApiHandler::ApiHandler(Authenticator authenticate, std::function<json::Object()> health)
-    : authenticate_(std::move(authenticate)), health_(std::move(health)) {}
+ApiHandler::ApiHandler(Authenticator authenticate, std::function<json::Object()> health,
+                       Metrics* metrics)
+    : authenticate_(std::move(authenticate)), health_(std::move(health)), metrics_(metrics) {}
 
 void ApiHandler::AddJsonService(const std::string& target_prefix, JsonService* service) {
   services_[target_prefix] = service;
@@ -18,6 +21,28 @@ HttpResponse ApiHandler::Reject(int status, std::string_view type, std::string_v
 }
 
 void ApiHandler::Handle(HttpRequest request, Responder respond) {
+  if (request.path == "/metrics" && metrics_ != nullptr) {
+    if (request.method != "GET") {
+      return respond(Reject(405, "MethodNotAllowedException",
+                            "/metrics answers GET only, not " + request.method));
+    }
+    HttpResponse response;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = metrics_->Render();
+    return respond(std::move(response));
+  }
+  if (metrics_ != nullptr && request.path != "/healthz") {
+    // Count the request when it is answered: its operation, status and latency.
+    const std::string_view target = request.Header("X-Amz-Target");
+    const size_t dot = target.find('.');
+    std::string operation(dot == std::string_view::npos ? "" : target.substr(dot + 1));
+    if (operation.size() > 64) operation = "_invalid";
+    respond = [respond = std::move(respond), metrics = metrics_, operation = std::move(operation),
+               start = std::chrono::steady_clock::now()](HttpResponse response) {
+      metrics->ApiRequest(operation, response.status, std::chrono::steady_clock::now() - start);
+      respond(std::move(response));
+    };
+  }
   if (request.path == "/healthz") {
     if (request.method != "GET") {
       return respond(Reject(405, "MethodNotAllowedException",
@@ -42,6 +67,18 @@ void ApiHandler::Handle(HttpRequest request, Responder respond) {
                           "the API takes POST /, not " + request.method +
                               " (use the AWS CLI or an AWS SDK with --endpoint-url)"));
   }
+  // AWS authenticates before it looks at the operation or the body.
+  Caller caller;
+  if (authenticate_) {
+    Result<Caller> authenticated = authenticate_(request);
+    if (!authenticated.ok()) {
+      const Error& error = authenticated.error();
+      return respond(JsonErrorResponse(error, error.error == "AccessDeniedException"
+                                                  ? 403
+                                                  : aws::AuthErrorHttpStatus(error.error)));
+    }
+    caller = std::move(authenticated).value();
+  }
   const std::string_view target = request.Header("X-Amz-Target");
   const size_t dot = target.find('.');
   auto service = services_.find(target.substr(0, dot == std::string_view::npos ? 0 : dot));
@@ -57,15 +94,7 @@ void ApiHandler::Handle(HttpRequest request, Responder respond) {
   }
   Result<JsonCall> call = ParseJsonCall(request, service->first);
   if (!call.ok()) return respond(JsonErrorResponse(call.error()));
-  Caller caller;
-  if (authenticate_) {
-    Result<Caller> authenticated = authenticate_(request);
-    if (!authenticated.ok()) {
-      const Error& error = authenticated.error();
-      return respond(JsonErrorResponse(error, error.error == "AccessDeniedException" ? 403 : 400));
-    }
-    caller = std::move(authenticated).value();
-  }
+  caller.client_gone = request.client_gone;
   service->second->Call(caller, call->operation, std::move(call->input),
                         [respond = std::move(respond)](Result<json::Value> output) {
                           if (!output.ok()) return respond(JsonErrorResponse(output.error()));

@@ -107,6 +107,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.body = std::move(message.body());
     request.remote_address = remote_;
+    client_gone_ = std::make_shared<std::atomic<bool>>(false);
+    request.client_gone = client_gone_;
+    answered_ = false;
     std::shared_ptr<Shared> shared = shared_;
     Responder respond = [self = shared_from_this(), shared](HttpResponse response) {
       std::lock_guard lock(shared->mu);
@@ -116,6 +119,27 @@ class Session : public std::enable_shared_from_this<Session> {
           [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
     };
     shared_->handler->Handle(std::move(request), std::move(respond));
+    // Handle answered on this strand already (the common case), or holds the request: then
+    // watch the socket so that a client that leaves releases the handler's wait.
+    if (!answered_) WatchForClose();
+  }
+
+  // While a request is held, waits for the socket to become readable: end of stream or an
+  // error means the client left (client_gone is set and the connection closed); data means a
+  // pipelined request, left in the socket for the next read.
+  void WatchForClose() {
+    stream_.socket().async_wait(
+        tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+          if (self->answered_ || ec == asio::error::operation_aborted) return;
+          char byte = 0;
+          beast::error_code peek_ec;
+          const size_t n = ec ? 0
+                              : self->stream_.socket().receive(asio::buffer(&byte, 1),
+                                                               tcp::socket::message_peek, peek_ec);
+          if (!ec && !peek_ec && n > 0) return;  // pipelined data: the client is still there
+          self->client_gone_->store(true);
+          self->Close();
+        });
   }
 
   void OnReadError(beast::error_code ec) {
@@ -148,6 +172,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(HttpResponse response) {
+    answered_ = true;
+    if (client_gone_ && client_gone_->load()) return;  // nobody to answer
+    beast::error_code cancel_ec;
+    stream_.socket().cancel(cancel_ec);  // ends WatchForClose's wait, if any
     auto message = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(response.status), 11);
     message->set(http::field::server, "autoretrain");
@@ -193,6 +221,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string remote_;
   bool keep_alive_ = true;
+  bool answered_ = true;  // the current request's response was written (or none is pending)
+  std::shared_ptr<std::atomic<bool>> client_gone_;
   std::array<char, 16384> scratch_{};
 };
 

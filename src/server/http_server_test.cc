@@ -7,7 +7,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -91,10 +93,12 @@ std::string Request(std::string_view operation, std::string_view body = "{}") {
 // "Echo" answers at once with the input; "Later" keeps the responder until Release.
 class TestService : public JsonService {
  public:
-  void Call(const Caller&, const std::string& operation, json::Object input, Done done) override {
+  void Call(const Caller& caller, const std::string& operation, json::Object input,
+            Done done) override {
     if (operation == "Later") {
       std::lock_guard lock(mu_);
       held_.push_back(std::move(done));
+      gone_.push_back(caller.client_gone);
       return;
     }
     if (operation == "Echo") return done(json::Value(std::move(input)));
@@ -103,6 +107,11 @@ class TestService : public JsonService {
   size_t held() {
     std::lock_guard lock(mu_);
     return held_.size();
+  }
+  // The client_gone flag of the i-th held request.
+  std::shared_ptr<const std::atomic<bool>> gone(size_t i) {
+    std::lock_guard lock(mu_);
+    return gone_.at(i);
   }
   void Release() {
     std::lock_guard lock(mu_);
@@ -113,6 +122,7 @@ class TestService : public JsonService {
  private:
   std::mutex mu_;
   std::vector<Done> held_;
+  std::vector<std::shared_ptr<const std::atomic<bool>>> gone_;
 };
 
 class HttpServerTest : public ::testing::Test {
@@ -128,6 +138,32 @@ class HttpServerTest : public ::testing::Test {
   ApiHandler handler_;
   std::unique_ptr<HttpServer> server_;
 };
+
+TEST_F(HttpServerTest, AHeldRequestLearnsThatItsClientLeft) {
+  Start();
+  auto client = std::make_unique<Client>(server_->port());
+  Client staying(server_->port());
+  client->Send(Request("Later"));
+  staying.Send(Request("Later"));
+  for (int i = 0; i < 500 && service_.held() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_EQ(service_.held(), 2u);
+  auto first = service_.gone(0);
+  auto second = service_.gone(1);
+  ASSERT_TRUE(first && second);
+  EXPECT_FALSE(first->load());
+  client.reset();  // the first client leaves while its request is held
+  for (int i = 0; i < 1000 && !(first->load() || second->load()); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  // Exactly one of them left (which one was held first depends on the threads).
+  EXPECT_NE(first->load(), second->load());
+  service_.Release();  // answering the departed one is harmless; the other gets its answer
+  std::string response = staying.ReadResponse();
+  EXPECT_TRUE(response.starts_with("HTTP/1.1 200 OK")) << response;
+  EXPECT_TRUE(response.ends_with(R"({"late":true})")) << response;
+}
 
 TEST_F(HttpServerTest, HealthAndKeepAlive) {
   Start();
@@ -246,7 +282,7 @@ TEST_F(HttpServerTest, RoutesAndMethods) {
 
 TEST_F(HttpServerTest, AuthenticationRunsBeforeDispatch) {
   ApiHandler handler([](const HttpRequest& request) -> Result<Caller> {
-    if (request.Header("Authorization") == "good") return Caller{"AKID", "123456789012"};
+    if (request.Header("Authorization") == "good") return Caller{"AKID", "123456789012", nullptr};
     return Error{"UnrecognizedClientException", "The security token included is invalid."};
   });
   handler.AddJsonService("Test", &service_);

@@ -2,10 +2,14 @@
 // (step_functions_service.h). The operations are in sfn_*.cc.
 #include "autoretrain/server/step_functions_service.h"
 
+#include <condition_variable>
+#include <deque>
+#include <thread>
 #include <utility>
 #include <variant>
 
 #include "autoretrain/asl/parser.h"
+#include "server/activity_poller.h"
 #include "server/json_protocol.h"
 
 namespace autoretrain::server {
@@ -13,6 +17,60 @@ namespace autoretrain::server {
 StepFunctionsService::StepFunctionsService(retrain::LocalRuntime& runtime,
                                            std::set<std::string> project_machines, Clock& clock)
     : runtime_(runtime), project_machines_(std::move(project_machines)), clock_(clock) {}
+
+// A few threads that run TestState calls in turn (queued beyond them).
+struct StepFunctionsService::Background {
+  static constexpr int kThreads = 2;
+  std::mutex mu;
+  std::condition_variable wake;
+  std::deque<std::function<void()>> work;  // guarded by mu
+  bool stopping = false;                   // guarded by mu
+  std::vector<std::thread> threads;
+
+  Background() {
+    for (int i = 0; i < kThreads; ++i) {
+      threads.emplace_back([this] {
+        std::unique_lock lock(mu);
+        for (;;) {
+          wake.wait(lock, [this] { return stopping || !work.empty(); });
+          if (work.empty()) return;  // stopping, and nothing left
+          std::function<void()> next = std::move(work.front());
+          work.pop_front();
+          lock.unlock();
+          next();
+          lock.lock();
+        }
+      });
+    }
+  }
+  // Runs what is queued, then joins.
+  ~Background() {
+    {
+      std::lock_guard lock(mu);
+      stopping = true;
+    }
+    wake.notify_all();
+    for (std::thread& thread : threads) thread.join();
+  }
+  void Post(std::function<void()> fn) {
+    {
+      std::lock_guard lock(mu);
+      work.push_back(std::move(fn));
+    }
+    wake.notify_one();
+  }
+};
+
+StepFunctionsService::~StepFunctionsService() {
+  background_.reset();  // TestState calls under way finish first
+  poller_.reset();
+}
+
+void StepFunctionsService::set_activity_poll(std::chrono::milliseconds timeout,
+                                             std::chrono::milliseconds interval) {
+  activity_poll_timeout_ = timeout;
+  activity_poll_interval_ = interval;
+}
 
 const std::map<std::string, StepFunctionsService::Operation, std::less<>>&
 StepFunctionsService::Operations() {
@@ -34,12 +92,24 @@ StepFunctionsService::Operations() {
       {"SendTaskSuccess", &S::SendTaskSuccess},
       {"SendTaskFailure", &S::SendTaskFailure},
       {"SendTaskHeartbeat", &S::SendTaskHeartbeat},
+      {"CreateActivity", &S::CreateActivity},
+      {"DescribeActivity", &S::DescribeActivity},
+      {"ListActivities", &S::ListActivities},
+      {"DeleteActivity", &S::DeleteActivity},
+      {"TestState", &S::TestState},
   };
   return kOperations;
 }
 
-void StepFunctionsService::Call(const Caller& /*caller*/, const std::string& operation,
+void StepFunctionsService::Call(const Caller& caller, const std::string& operation,
                                 json::Object input, Done done) {
+  if (operation == "GetActivityTask") return GetActivityTask(caller, input, std::move(done));
+  if (operation == "TestState") {
+    std::call_once(background_once_, [this] { background_ = std::make_unique<Background>(); });
+    background_->Post(
+        [this, input = std::move(input), done = std::move(done)] { done(TestState(input)); });
+    return;
+  }
   done(Invoke(operation, input));
 }
 
@@ -48,8 +118,8 @@ Result<json::Value> StepFunctionsService::Invoke(const std::string& operation,
   const auto& operations = Operations();
   auto it = operations.find(operation);
   if (it == operations.end()) {
-    std::string known;
-    for (const auto& [name, unused] : operations) known += (known.empty() ? "" : ", ") + name;
+    std::string known = "GetActivityTask";
+    for (const auto& [name, unused] : operations) known += ", " + name;
     return Error{kUnknownOperationException,
                  "autoretrain does not implement the Step Functions operation '" + operation +
                      "' (it implements: " + known + ")"};

@@ -1,6 +1,7 @@
 // ApiHandler: the request pipeline of `autoretrain serve`'s HTTP API, behind HttpServer.
 //
 //   GET /healthz                       -> 200 {"status": "ok", ...}
+//   GET /metrics                       -> 200 Prometheus text (metrics.h), when given Metrics
 //   POST / with X-Amz-Target: P.Op     -> authenticate -> the JSON 1.0 service registered for
 //                                         prefix P (AWSStepFunctions) -> its response
 //
@@ -23,6 +24,7 @@
 #include "autoretrain/common/result.h"
 #include "autoretrain/json/json.h"
 #include "autoretrain/server/http.h"
+#include "autoretrain/server/metrics.h"
 
 namespace autoretrain::server {
 
@@ -30,6 +32,8 @@ namespace autoretrain::server {
 struct Caller {
   std::string access_key_id;  // "" for an anonymous caller
   std::string account;        // the account the key belongs to ("" when anonymous)
+  // The request's HttpRequest::client_gone: true once the client left (may be null).
+  std::shared_ptr<const std::atomic<bool>> client_gone;
 };
 
 // Authenticates a request: the caller, or Error{type, message} with an AWS error type
@@ -53,8 +57,11 @@ class JsonService {
 class ApiHandler final : public HttpHandler {
  public:
   // `authenticate` empty: every request is from the anonymous caller. `health` (may be empty)
-  // adds fields to the /healthz body.
-  explicit ApiHandler(Authenticator authenticate = {}, std::function<json::Object()> health = {});
+  // adds fields to the /healthz body. `metrics` (may be null; must outlive the handler) counts
+  // every request by operation and status and is served at GET /metrics (which, like
+  // /healthz, needs no authentication: it carries no secrets, and Prometheus does not sign).
+  explicit ApiHandler(Authenticator authenticate = {}, std::function<json::Object()> health = {},
+                      Metrics* metrics = nullptr);
 
   // Routes JSON 1.0 requests whose X-Amz-Target starts with "`target_prefix`." to `service`
   // (which must outlive the handler).
@@ -66,6 +73,7 @@ class ApiHandler final : public HttpHandler {
  private:
   Authenticator authenticate_;
   std::function<json::Object()> health_;
+  Metrics* metrics_;
   std::map<std::string, JsonService*, std::less<>> services_;
 };
 

@@ -8,7 +8,9 @@
 #ifndef AUTORETRAIN_SERVER_HTTP_H_
 #define AUTORETRAIN_SERVER_HTTP_H_
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,6 +27,10 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string remote_address;  // "IP:PORT" of the client
+  // Becomes true when the client closes its connection while the handler still holds the
+  // request (a long poll): the handler should then give up the wait. Null for requests built
+  // outside a server (tests).
+  std::shared_ptr<const std::atomic<bool>> client_gone;
 
   // The value of the first header named `name` (case-insensitive), or "" when absent.
   std::string_view Header(std::string_view name) const;

@@ -11,8 +11,10 @@
 #ifndef AUTORETRAIN_SERVER_STEP_FUNCTIONS_SERVICE_H_
 #define AUTORETRAIN_SERVER_STEP_FUNCTIONS_SERVICE_H_
 
+#include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -20,6 +22,7 @@
 
 #include "autoretrain/common/clock.h"
 #include "autoretrain/common/result.h"
+#include "autoretrain/engine/task_handler.h"
 #include "autoretrain/retrain/project.h"
 #include "autoretrain/server/api_handler.h"
 
@@ -28,6 +31,8 @@ namespace autoretrain::server {
 // The X-Amz-Target prefix of Step Functions.
 inline constexpr char kStepFunctionsTargetPrefix[] = "AWSStepFunctions";
 
+class ActivityPoller;  // server/activity_poller.h
+
 class StepFunctionsService final : public JsonService {
  public:
   // `runtime` (with a store: history_store() non-null for anything to work) and `clock` must
@@ -35,6 +40,16 @@ class StepFunctionsService final : public JsonService {
   // cannot update or delete those (their definition file is the source of truth).
   StepFunctionsService(retrain::LocalRuntime& runtime, std::set<std::string> project_machines,
                        Clock& clock);
+  // Answers the GetActivityTask polls still waiting (with no task).
+  ~StepFunctionsService() override;
+
+  // The handler TestState runs Task states with (the runtime's task router; must outlive the
+  // service). Without one, a tested Task state fails with States.Runtime. Set before serving.
+  void set_task_handler(engine::TaskHandler* handler);
+
+  // How long GetActivityTask waits for a task before answering {} (AWS: 60 s), and how often
+  // waiting polls look in the store. Set before serving.
+  void set_activity_poll(std::chrono::milliseconds timeout, std::chrono::milliseconds interval);
 
   // Registers in the runtime every active state machine the store holds that the project does
   // not define (the ones created through the API before a restart). Returns one problem per
@@ -42,6 +57,9 @@ class StepFunctionsService final : public JsonService {
   // the machine; those are skipped. Fails with the store's errors.
   Result<std::vector<std::string>> LoadStoredStateMachines();
 
+  // GetActivityTask answers later when no task is ready (the long poll); TestState runs on one
+  // of the service's own threads (a task may take minutes; no I/O thread waits for it); every
+  // other operation answers before returning.
   void Call(const Caller& caller, const std::string& operation, json::Object input,
             Done done) override;
 
@@ -66,10 +84,18 @@ class StepFunctionsService final : public JsonService {
   Result<json::Value> ListExecutions(const json::Object& input);
   Result<json::Value> GetExecutionHistory(const json::Object& input);
   Result<json::Value> DescribeStateMachineForExecution(const json::Object& input);
+  // Activities (sfn_activities.cc). GetActivityTask is asynchronous: not in Operations().
+  Result<json::Value> CreateActivity(const json::Object& input);
+  Result<json::Value> DescribeActivity(const json::Object& input);
+  Result<json::Value> ListActivities(const json::Object& input);
+  Result<json::Value> DeleteActivity(const json::Object& input);
+  void GetActivityTask(const Caller& caller, const json::Object& input, Done done);
   // Callback tasks (sfn_tasks.cc).
   Result<json::Value> SendTaskSuccess(const json::Object& input);
   Result<json::Value> SendTaskFailure(const json::Object& input);
   Result<json::Value> SendTaskHeartbeat(const json::Object& input);
+  // TestState (sfn_test_state.cc): runs one state with the runtime's task router.
+  Result<json::Value> TestState(const json::Object& input);
 
   // The store, or an InternalFailure saying the project has none.
   Result<store::Store*> Store();
@@ -80,6 +106,14 @@ class StepFunctionsService final : public JsonService {
   const std::set<std::string> project_machines_;
   Clock& clock_;
   std::mutex machines_mu_;  // serializes Create/Update/Delete
+  std::chrono::milliseconds activity_poll_timeout_{60000};
+  std::chrono::milliseconds activity_poll_interval_{100};
+  std::once_flag poller_once_;
+  std::unique_ptr<ActivityPoller> poller_;  // made at the first parked GetActivityTask
+  engine::TaskHandler* task_handler_ = nullptr;
+  struct Background;  // TestState's threads (step_functions_service.cc)
+  std::once_flag background_once_;
+  std::unique_ptr<Background> background_;
 };
 
 }  // namespace autoretrain::server
