@@ -244,13 +244,8 @@ class ConfigParser {
       out.region = *region;
     }
     out.endpoint_url = OptionalEndpointUrl(fields_, *obj, "object_store", "endpoint_url");
-    if (const json::Value* path_style = obj->if_contains("path_style")) {
-      if (path_style->is_bool()) {
-        out.path_style = path_style->get_bool();
-      } else {
-        fields_.Problem("object_store.path_style",
-                        "expected true or false, got " + std::string(json::TypeName(*path_style)));
-      }
+    if (auto path_style = fields_.OptionalBool(*obj, "object_store", "path_style")) {
+      out.path_style = *path_style;
     }
   }
 

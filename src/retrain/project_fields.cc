@@ -92,6 +92,17 @@ std::optional<std::string> FieldChecker::RequiredString(const json::Object& obj,
   return OptionalString(obj, path, key);
 }
 
+std::optional<bool> FieldChecker::OptionalBool(const json::Object& obj, const std::string& path,
+                                               std::string_view key) {
+  const json::Value* v = obj.if_contains(key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_bool()) {
+    Problem(JoinPath(path, key), "expected true or false, got " + std::string(json::TypeName(*v)));
+    return std::nullopt;
+  }
+  return v->get_bool();
+}
+
 std::optional<int64_t> FieldChecker::OptionalInteger(const json::Object& obj,
                                                      const std::string& path, std::string_view key,
                                                      int64_t min, int64_t max) {

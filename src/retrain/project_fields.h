@@ -39,6 +39,9 @@ class FieldChecker {
   // As OptionalString, but absence is a problem too.
   std::optional<std::string> RequiredString(const json::Object& obj, const std::string& path,
                                             std::string_view key);
+  // obj[key] as a boolean; nullopt when absent or (recorded) not true or false.
+  std::optional<bool> OptionalBool(const json::Object& obj, const std::string& path,
+                                   std::string_view key);
   // obj[key] as an integer in [min, max]; nullopt when absent or (recorded) invalid.
   std::optional<int64_t> OptionalInteger(const json::Object& obj, const std::string& path,
                                          std::string_view key, int64_t min, int64_t max);
