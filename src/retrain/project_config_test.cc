@@ -404,19 +404,52 @@ TEST_F(ProjectConfigTest, Integrations) {
   })json");
   ASSERT_TRUE(config.ok()) << config.error().cause;
   const IntegrationsConfig& integrations = config->integrations;
-  EXPECT_TRUE(integrations.states.remote);
-  EXPECT_TRUE(integrations.states.IsRemote("arn:aws:states:us-east-1:1:stateMachine:x"));
+  EXPECT_TRUE(integrations.states.remote.all);
   EXPECT_EQ(integrations.states.region, "eu-west-1");
   EXPECT_EQ(integrations.states.endpoint_url, "http://127.0.0.1:8083");
   const ServiceBackendConfig& lambda = integrations.lambda;
-  EXPECT_FALSE(lambda.remote);
+  EXPECT_FALSE(lambda.remote.all);
   EXPECT_TRUE(lambda.AnyRemote());
-  EXPECT_TRUE(lambda.IsRemote("arn:aws:lambda:us-east-1:123456789012:function:train"));
-  EXPECT_FALSE(lambda.IsRemote("arn:aws:lambda:us-east-1:123456789012:function:trainer"));
-  EXPECT_TRUE(lambda.IsRemote("arn:aws:lambda:eu-west-1:123456789012:function:anything"));
+  EXPECT_EQ(lambda.remote.patterns,
+            (std::vector<std::string>{"arn:aws:lambda:us-east-1:123456789012:function:train",
+                                      "arn:aws:lambda:eu-west-1:123456789012:function:*"}));
   // Untouched services stay local.
   EXPECT_FALSE(integrations.sns.AnyRemote());
-  EXPECT_FALSE(integrations.dynamodb.IsRemote("arn:aws:dynamodb:us-east-1:1:table/t"));
+  EXPECT_FALSE(integrations.dynamodb.AnyRemote());
+}
+
+TEST_F(ProjectConfigTest, NotificationIntegrations) {
+  Result<ProjectConfig> config = Parse(R"json({
+    "integrations": {
+      "sns": {"topics": [{"name": "alerts.fifo", "content_based_deduplication": true,
+                          "subscriptions": [{"protocol": "https", "endpoint": "https://h/x",
+                                             "raw_message_delivery": true}]}]},
+      "http": {"allow_plain_http": false, "connections": [
+        {"arn": "arn:aws:events:us-east-1:123456789012:connection/ops/1",
+         "authorization_type": "OAUTH_CLIENT_CREDENTIALS",
+         "authorization_endpoint": "https://auth/token", "client_id": "id",
+         "client_secret_env": "SECRET", "oauth_body": [{"key": "scope", "value": "ops"}],
+         "headers": [{"key": "x-team", "value_env": "TEAM"}]}]}
+    }
+  })json");
+  ASSERT_TRUE(config.ok()) << config.error().cause;
+  const IntegrationsConfig& integrations = config->integrations;
+  ASSERT_EQ(integrations.sns_topics.size(), 1u);
+  const aws::LocalSnsTopic& topic = integrations.sns_topics[0];
+  EXPECT_EQ(topic.name, "alerts.fifo");
+  EXPECT_TRUE(topic.content_based_deduplication);
+  ASSERT_EQ(topic.subscriptions.size(), 1u);
+  EXPECT_EQ(topic.subscriptions[0].endpoint, "https://h/x");
+  EXPECT_TRUE(topic.subscriptions[0].raw_message_delivery);
+  EXPECT_FALSE(integrations.http_allow_plain_http);
+  ASSERT_EQ(integrations.http_connections.size(), 1u);
+  const aws::HttpConnection& connection = integrations.http_connections[0];
+  EXPECT_EQ(connection.auth, aws::ConnectionAuth::kOAuthClientCredentials);
+  EXPECT_EQ(connection.client_secret_env, "SECRET");
+  ASSERT_EQ(connection.oauth_body.size(), 1u);
+  EXPECT_EQ(connection.oauth_body[0].value, "ops");
+  ASSERT_EQ(connection.headers.size(), 1u);
+  EXPECT_EQ(connection.headers[0].value_env, "TEAM");
 }
 
 TEST_F(ProjectConfigTest, IntegrationProblems) {
@@ -425,7 +458,10 @@ TEST_F(ProjectConfigTest, IntegrationProblems) {
       "states": {"backend": "aws", "remote_resources": "arn:aws:states:::x"},
       "lambda": {"remote_resources": ["arn:aws:states:us-east-1:1:stateMachine:x", 3],
                  "endpoint": "http://x"},
-      "sns": {"region": "Europe", "endpoint_url": "ftp://x"},
+      "sns": {"region": "Europe", "endpoint_url": "ftp://x",
+              "topics": [{"name": 1, "subscriptions": {}}]},
+      "http": {"connections": [{"authorization_type": "TOKEN",
+                                "headers": [{"key": "k", "value": "v", "value_env": "V"}]}]},
       "sqs": {}
     }
   })json");
@@ -438,6 +474,11 @@ TEST_F(ProjectConfigTest, IntegrationProblems) {
            "integrations.sns.region: expected an AWS region",
            "integrations.sns.endpoint_url: expected an http(s) URL",
            "integrations.sqs: unknown field",
+           "integrations.sns.topics[0].name: expected a string",
+           "integrations.sns.topics[0].subscriptions: expected an array",
+           "integrations.http.connections[0].arn: ",
+           "integrations.http.connections[0].authorization_type: expected \"API_KEY\"",
+           "integrations.http.connections[0].headers[0]: expected exactly one of",
        }) {
     EXPECT_NE(cause.find(expected), std::string::npos) << expected << "\nin:\n" << cause;
   }

@@ -17,19 +17,24 @@ bool IsServiceArnPattern(std::string_view pattern, std::string_view service) {
   return rest.starts_with(service) && rest.size() > service.size() && rest[service.size()] == ':';
 }
 
-void ParseService(FieldChecker& fields, const json::Object& integrations, std::string_view name,
-                  std::string_view arn_service, std::string_view example,
-                  ServiceBackendConfig* out) {
+// The fields every service takes (backend, remote_resources, region, endpoint_url) into
+// *out; returns the service's object (null when absent or not an object) for the caller to
+// read its own fields. `allowed`: every field name the service takes.
+const json::Object* ParseService(FieldChecker& fields, const json::Object& integrations,
+                                 std::string_view name, std::string_view arn_service,
+                                 std::string_view example,
+                                 std::initializer_list<std::string_view> allowed,
+                                 ServiceBackendConfig* out) {
   const json::Value* value = integrations.if_contains(name);
-  if (value == nullptr) return;
+  if (value == nullptr) return nullptr;
   const std::string path = JoinPath("integrations", name);
   const json::Object* obj = fields.ExpectObject(
       *value, path, "{\"backend\": \"local\" or \"remote\", \"remote_resources\": [ARN, ...]}");
-  if (obj == nullptr) return;
-  fields.RejectUnknown(*obj, path, {"backend", "remote_resources", "region", "endpoint_url"});
+  if (obj == nullptr) return nullptr;
+  fields.RejectUnknown(*obj, path, allowed);
   if (auto backend = fields.OptionalString(*obj, path, "backend")) {
     if (*backend == "remote") {
-      out->remote = true;
+      out->remote.all = true;
     } else if (*backend != "local") {
       fields.Problem(path + ".backend", "expected \"local\" or \"remote\", got '" + *backend + "'");
     }
@@ -50,40 +55,66 @@ void ParseService(FieldChecker& fields, const json::Object& integrations, std::s
                                          json::Serialize(entry));
           continue;
         }
-        out->remote_resources.emplace_back(entry.get_string());
+        out->remote.patterns.emplace_back(entry.get_string());
       }
     }
   }
   if (auto region = OptionalRegion(fields, *obj, path, "region")) out->region = *region;
   out->endpoint_url = OptionalEndpointUrl(fields, *obj, path, "endpoint_url");
+  return obj;
+}
+
+// "dynamodb.tables": {NAME: CreateTable request without TableName}. The local table store
+// checks each request when it creates the table; here only the shape.
+void ParseTables(FieldChecker& fields, const json::Object& dynamodb,
+                 std::map<std::string, json::Value>* out) {
+  const json::Value* value = dynamodb.if_contains("tables");
+  if (value == nullptr) return;
+  const json::Object* tables = fields.ExpectObject(
+      *value, "integrations.dynamodb.tables",
+      "an object of table names, each a CreateTable request ({\"KeySchema\": [...], "
+      "\"AttributeDefinitions\": [...]})");
+  if (tables == nullptr) return;
+  for (const auto& [name, request] : *tables) {
+    const std::string path = "integrations.dynamodb.tables." + std::string(name);
+    const json::Object* body = fields.ExpectObject(
+        request, path,
+        "a CreateTable request ({\"KeySchema\": [...], \"AttributeDefinitions\": [...]})");
+    if (body == nullptr) continue;
+    if (body->contains("TableName")) {
+      fields.Problem(path + ".TableName", "not allowed: the table's name is its key in 'tables'");
+      continue;
+    }
+    out->emplace(std::string(name), request);
+  }
 }
 
 }  // namespace
-
-bool ServiceBackendConfig::IsRemote(std::string_view arn) const {
-  if (remote) return true;
-  for (const std::string& pattern : remote_resources) {
-    if (pattern.ends_with('*')
-            ? arn.starts_with(std::string_view(pattern).substr(0, pattern.size() - 1))
-            : arn == pattern) {
-      return true;
-    }
-  }
-  return false;
-}
 
 void ParseIntegrations(FieldChecker& fields, const json::Value& value, IntegrationsConfig* out) {
   const json::Object* obj =
       fields.ExpectObject(value, "integrations", "an object of services (states, lambda, ...)");
   if (obj == nullptr) return;
-  fields.RejectUnknown(*obj, "integrations", {"states", "lambda", "sns", "dynamodb"});
-  ParseService(fields, *obj, "states", "states",
-               "arn:aws:states:us-east-1:123456789012:stateMachine:pipeline", &out->states);
-  ParseService(fields, *obj, "lambda", "lambda",
-               "arn:aws:lambda:us-east-1:123456789012:function:train", &out->lambda);
-  ParseService(fields, *obj, "sns", "sns", "arn:aws:sns:us-east-1:123456789012:alerts", &out->sns);
-  ParseService(fields, *obj, "dynamodb", "dynamodb",
-               "arn:aws:dynamodb:us-east-1:123456789012:table/retraining-history", &out->dynamodb);
+  fields.RejectUnknown(*obj, "integrations", {"states", "lambda", "sns", "dynamodb", "http"});
+  auto service = [&](std::string_view name, std::string_view example,
+                     ServiceBackendConfig* config) {
+    return ParseService(fields, *obj, name, name, example,
+                        {"backend", "remote_resources", "region", "endpoint_url"}, config);
+  };
+  service("states", "arn:aws:states:us-east-1:123456789012:stateMachine:pipeline", &out->states);
+  service("lambda", "arn:aws:lambda:us-east-1:123456789012:function:train", &out->lambda);
+  if (const json::Object* sns = ParseService(
+          fields, *obj, "sns", "sns", "arn:aws:sns:us-east-1:123456789012:alerts",
+          {"backend", "remote_resources", "region", "endpoint_url", "topics"}, &out->sns)) {
+    ParseSnsTopics(fields, *sns, &out->sns_topics);
+  }
+  if (const json::Object* dynamodb = ParseService(
+          fields, *obj, "dynamodb", "dynamodb",
+          "arn:aws:dynamodb:us-east-1:123456789012:table/retraining-history",
+          {"backend", "remote_resources", "region", "endpoint_url", "tables"}, &out->dynamodb)) {
+    ParseTables(fields, *dynamodb, &out->dynamodb_tables);
+  }
+  if (const json::Value* http = obj->if_contains("http")) ParseHttpIntegration(fields, *http, out);
 }
 
 }  // namespace autoretrain::retrain

@@ -141,6 +141,7 @@ Result<std::unique_ptr<LocalRuntime>> LocalRuntime::ForProject(const ProjectConf
     if (!store.ok()) return store.take_error();
     runtime->UseObjectStore(std::move(store).value());
   }
+  if (Status wired = runtime->UseIntegrations(config); !wired.ok()) return wired.take_error();
   for (const auto& [name, function] : config.functions) runtime->AddFunction(name, function);
   for (const auto& [name, path] : config.state_machines) {
     Result<std::string> arn = runtime->AddStateMachineFile(name, path);

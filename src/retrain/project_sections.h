@@ -12,6 +12,11 @@ namespace autoretrain::retrain {
 
 // "integrations" (project_integrations_config.cc).
 void ParseIntegrations(FieldChecker& fields, const json::Value& value, IntegrationsConfig* out);
+// "integrations.sns.topics" from the sns object (project_notify_config.cc).
+void ParseSnsTopics(FieldChecker& fields, const json::Object& sns,
+                    std::vector<aws::LocalSnsTopic>* out);
+// "integrations.http" (project_notify_config.cc).
+void ParseHttpIntegration(FieldChecker& fields, const json::Value& value, IntegrationsConfig* out);
 
 }  // namespace autoretrain::retrain
 

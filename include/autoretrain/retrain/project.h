@@ -32,12 +32,16 @@
 #include <vector>
 
 #include "autoretrain/asl/state_machine.h"
+#include "autoretrain/aws/http_task.h"
+#include "autoretrain/aws/remote_selection.h"
+#include "autoretrain/aws/sns.h"
 #include "autoretrain/common/arn.h"
 #include "autoretrain/common/clock.h"
 #include "autoretrain/common/result.h"
 #include "autoretrain/engine/executor.h"
 #include "autoretrain/engine/observer.h"
 #include "autoretrain/engine/task_handler.h"
+#include "autoretrain/integrations/dynamodb.h"
 #include "autoretrain/integrations/execution_service.h"
 #include "autoretrain/integrations/function.h"
 #include "autoretrain/integrations/history_recorder.h"
@@ -58,6 +62,9 @@ inline constexpr std::string_view kPipelineArnPlaceholder = "PASTE_YOUR_MAIN_PIP
 inline constexpr std::string_view kPipelineStateMachineName = "creditcard-training-pipeline";
 // The store's file name inside the project's data_dir.
 inline constexpr std::string_view kDatabaseFile = "autoretrain.db";
+// The file the local SNS topics append each published message to (one JSON line each), in
+// the data_dir (the project folder without one).
+inline constexpr std::string_view kSnsMessagesFile = "sns-messages.jsonl";
 
 // One entry of "functions".
 struct FunctionConfig {
@@ -125,17 +132,14 @@ struct ObjectStoreConfig {
 
 // Where the task resources of one AWS service run ("integrations.<service>"; docs/project.md).
 struct ServiceBackendConfig {
-  bool remote = false;  // "backend": "local" (default) or "remote", for all its resources
-  // "remote_resources": ARNs that run on the remote service even when the backend is local;
-  // one ending in '*' matches every ARN starting with what precedes the '*'.
-  std::vector<std::string> remote_resources;
+  // "backend": "remote" selects all its resources (`all`); "remote_resources": ARNs that run
+  // remotely even when the backend is "local" (the default), a trailing '*' matching a prefix.
+  aws::RemoteSelection remote;
   std::string region;                       // "": AWS_REGION, profile, else the project's
   std::optional<std::string> endpoint_url;  // unset: AWS_ENDPOINT_URL_<SERVICE>, ..., AWS's
 
-  // Whether the resource `arn` runs on the remote service.
-  bool IsRemote(std::string_view arn) const;
-  // Whether any resource does.
-  bool AnyRemote() const { return remote || !remote_resources.empty(); }
+  // Whether any resource runs remotely.
+  bool AnyRemote() const { return remote.all || !remote.patterns.empty(); }
 };
 
 // "integrations": which backend each service's task resources use. Local by default.
@@ -144,6 +148,15 @@ struct IntegrationsConfig {
   ServiceBackendConfig lambda;    // functions invoked by lambda:invoke or their ARN
   ServiceBackendConfig sns;       // topics published to
   ServiceBackendConfig dynamodb;  // tables
+  // "dynamodb.tables": tables the local table store creates when they do not exist yet, by
+  // name, each a DynamoDB CreateTable request without its TableName.
+  std::map<std::string, json::Value> dynamodb_tables;
+  // "sns.topics": the topics the local backend knows, with their http(s) subscriptions.
+  std::vector<aws::LocalSnsTopic> sns_topics;
+  // "http": the EventBridge connections arn:aws:states:::http:invoke tasks authenticate with,
+  // and whether http:// endpoints are allowed ("allow_plain_http", default true).
+  std::vector<aws::HttpConnection> http_connections;
+  bool http_allow_plain_http = true;
 };
 
 struct ProjectConfig {
@@ -332,12 +345,23 @@ class LocalRuntime {
 
   integrations::ExecutionService& executions() { return executions_; }
   const AccountContext& account() const { return account_; }
+  // The DynamoDB behind the dynamodb tasks and the retraining history: the local table store,
+  // the remote service, or both by table (set by ForProject; null before).
+  integrations::DynamoDb* dynamodb() { return dynamodb_.get(); }
 
  private:
   // Replaces the local object store with `store` (the project's object_store), for the task
   // router and the default decision function. ForProject calls it before adding the project's
   // functions, which then read through it too.
   void UseObjectStore(std::unique_ptr<integrations::ObjectStore> store);
+  // Sets up the backends of config.integrations (project_integrations.cc) and registers
+  // their task integrations with the router. ForProject calls it before anything runs. Fails
+  // with InvalidProjectConfig (a table that cannot be created) or the aws layer's NoRegion,
+  // EndpointError, ConfigError, the cause naming the integration.
+  Status UseIntegrations(const ProjectConfig& config);
+  // The local topics, the remote service, or both by topic (part of UseIntegrations).
+  Status UseSns(const ProjectConfig& config, const std::shared_ptr<const aws::Environment>& env);
+  void AddIntegration(std::unique_ptr<integrations::ServiceIntegration> integration);
 
   AccountContext account_;
   std::string working_dir_;
@@ -354,6 +378,9 @@ class LocalRuntime {
   std::unique_ptr<engine::TaskHandler> decorated_;  // null: the executor uses router_
   engine::Executor executor_;
   integrations::ExecutionService executions_;
+  std::unique_ptr<store::Store> table_store_;  // the table store without history_store_
+  std::unique_ptr<integrations::DynamoDb> dynamodb_;
+  std::vector<std::unique_ptr<integrations::ServiceIntegration>> integrations_;
 };
 
 // The object store `config.object_store` chooses: the local directory buckets_dir, or S3 (an
