@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the npm servers the end-to-end tests start on 127.0.0.1 (s3rver, ...) from
+# Installs the npm servers the end-to-end tests start on 127.0.0.1 (s3rver, dynalite) from
 # tests/servers/package-lock.json. Idempotent and quiet when node_modules already matches the
 # lockfile; without node/npm it says so and leaves the tests that need them to skip.
 set -euo pipefail
@@ -8,7 +8,7 @@ dir="$(cd "$(dirname "$0")/.." && pwd)/tests/servers"
 stamp="$dir/node_modules/.package-lock.json"
 
 if ! command -v npm >/dev/null 2>&1; then
-  echo "install-test-servers: npm not found; the S3 end-to-end tests will be skipped" \
+  echo "install-test-servers: npm not found; the S3 and DynamoDB tests against real servers will be skipped" \
        "(install Node.js 20 or later)" >&2
   exit 0
 fi

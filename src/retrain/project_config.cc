@@ -45,10 +45,10 @@ class ConfigParser {
   void ParseRoot(const json::Value& root) {
     const json::Object* obj = fields_.ExpectObject(root, "", "an object");
     if (obj == nullptr) return;
-    fields_.RejectUnknown(
-        *obj, "",
-        {"region", "account_id", "buckets_dir", "data_dir", "retention_days", "state_machines",
-         "functions", "check", "schedules", "object_store", "integrations"});
+    fields_.RejectUnknown(*obj, "",
+                          {"region", "account_id", "buckets_dir", "data_dir", "retention_days",
+                           "state_machines", "functions", "check", "schedules", "object_store",
+                           "integrations", "models", "retraining"});
     if (auto region = OptionalRegion(fields_, *obj, "", "region")) out_->account.region = *region;
     if (auto account = fields_.OptionalString(*obj, "", "account_id")) {
       if (IsAccountId(*account)) {
@@ -72,6 +72,8 @@ class ConfigParser {
     if (const json::Value* v = obj->if_contains("integrations")) {
       ParseIntegrations(fields_, *v, &out_->integrations);
     }
+    ParseRetraining(fields_, obj->if_contains("models"), obj->if_contains("retraining"),
+                    &out_->retraining);
   }
 
   std::vector<std::string> TakeProblems() { return fields_.TakeProblems(); }

@@ -452,6 +452,41 @@ TEST_F(ProjectConfigTest, NotificationIntegrations) {
   EXPECT_EQ(connection.headers[0].value_env, "TEAM");
 }
 
+TEST_F(ProjectConfigTest, ModelsAndRetraining) {
+  Result<ProjectConfig> defaults = Parse("{}");
+  ASSERT_TRUE(defaults.ok()) << defaults.error().cause;
+  EXPECT_EQ(defaults->retraining.history_table, "autoretrain-retraining-history");
+  EXPECT_TRUE(defaults->retraining.models.empty());
+  EXPECT_FALSE(defaults->retraining.reject_unknown_models);
+  Result<ProjectConfig> config = Parse(R"json({
+    "models": {"fraud": {"policy": {"cooldown_hours": 6, "min_severity": "HIGH"}},
+               "churn": {}},
+    "retraining": {"history_table": "ml.history", "unknown_models": "reject"}
+  })json");
+  ASSERT_TRUE(config.ok()) << config.error().cause;
+  const RetrainingConfig& retraining = config->retraining;
+  EXPECT_EQ(retraining.history_table, "ml.history");
+  EXPECT_TRUE(retraining.reject_unknown_models);
+  ASSERT_EQ(retraining.models.size(), 2u);
+  EXPECT_EQ(retraining.models.at("fraud").cooldown_hours, 6);
+  EXPECT_EQ(retraining.models.at("fraud").min_severity, Severity::kHigh);
+  EXPECT_EQ(retraining.models.at("churn").cooldown_hours, ModelPolicy{}.cooldown_hours);
+  std::string cause = Problems(R"json({
+    "models": {"fraud": {"policy": {"cooldown_hours": -1}, "schedule": "x"}, "m": 3},
+    "retraining": {"history_table": "ab", "unknown_models": "fail", "table": "x"}
+  })json");
+  for (const char* expected : {
+           "models.fraud.policy.cooldown_hours: expected an integer",
+           "models.fraud.schedule: unknown field",
+           "models.m: expected {\"policy\": {...}}",
+           "retraining.history_table: expected a DynamoDB table name",
+           "retraining.unknown_models: expected \"default\" or \"reject\", got 'fail'",
+           "retraining.table: unknown field",
+       }) {
+    EXPECT_NE(cause.find(expected), std::string::npos) << expected << "\nin:\n" << cause;
+  }
+}
+
 TEST_F(ProjectConfigTest, IntegrationProblems) {
   std::string cause = Problems(R"json({
     "integrations": {

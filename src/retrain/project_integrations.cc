@@ -10,10 +10,17 @@
 #include "autoretrain/aws/sns.h"
 #include "autoretrain/integrations/dynamodb_tasks.h"
 #include "autoretrain/integrations/local_dynamodb.h"
+#include "autoretrain/retrain/policy_function.h"
 #include "autoretrain/retrain/project.h"
+#include "autoretrain/retrain/retraining_history.h"
 
 namespace autoretrain::retrain {
 namespace {
+
+std::string TableArn(const AccountContext& account, std::string_view table) {
+  return "arn:" + account.partition + ":dynamodb:" + account.region + ":" + account.account +
+         ":table/" + std::string(table);
+}
 
 // Sends each request to the remote DynamoDB when its table is selected (by name or ARN),
 // else to the local table store. Requests without a table (ListTables) stay local.
@@ -32,9 +39,9 @@ class TableRouter final : public integrations::DynamoDb {
         request.is_object() ? request.get_object().if_contains("TableName") : nullptr;
     if (table != nullptr && table->is_string()) {
       std::string_view name = table->get_string();
-      const std::string arn = "arn:" + account_.partition + ":dynamodb:" + account_.region + ":" +
-                              account_.account + ":table/" + std::string(name);
-      if (selection_.MatchesAny({name, arn})) return remote_->Call(operation, request);
+      if (selection_.MatchesAny({name, TableArn(account_, name)})) {
+        return remote_->Call(operation, request);
+      }
     }
     return local_->Call(operation, request);
   }
@@ -139,11 +146,18 @@ Status LocalRuntime::UseIntegrations(const ProjectConfig& config) {
       history_store_ ? *history_store_ : *table_store_,
       integrations::LocalDynamoDbOptions{
           .region = account_.region, .account = account_.account, .clock = &clock_});
-  for (const auto& [name, definition] : integrations.dynamodb_tables) {
-    json::Object request = definition.get_object();
-    request["TableName"] = name;
+  // The configured tables and the retraining history's, unless DynamoDB itself holds it.
+  const ServiceBackendConfig& dynamodb = integrations.dynamodb;
+  std::map<std::string, json::Value> tables = integrations.dynamodb_tables;
+  const std::string& history = config.retraining.history_table;
+  if (!dynamodb.remote.MatchesAny({history, TableArn(account_, history)})) {
+    tables.emplace(history, HistoryTableDefinition(history));
+  }
+  for (const auto& [name, definition] : tables) {
     Result<json::Value> described = local->Call("DescribeTable", json::Object{{"TableName", name}});
     if (described.ok()) continue;
+    json::Object request = definition.get_object();
+    request["TableName"] = name;
     Result<json::Value> created = local->Call("CreateTable", json::Value(std::move(request)));
     if (!created.ok()) {
       return Error{"InvalidProjectConfig", "autoretrain.json: integrations.dynamodb.tables." +
@@ -151,7 +165,6 @@ Status LocalRuntime::UseIntegrations(const ProjectConfig& config) {
                                                created.error().cause};
     }
   }
-  const ServiceBackendConfig& dynamodb = integrations.dynamodb;
   if (dynamodb.AnyRemote()) {
     aws::DynamoDbClientOptions options;
     options.region = dynamodb.region;
@@ -167,6 +180,14 @@ Status LocalRuntime::UseIntegrations(const ProjectConfig& config) {
     dynamodb_ = std::move(local);
   }
   AddIntegration(integrations::MakeDynamoDbTasks(*dynamodb_, clock_));
+
+  // The retraining policy reads the history through the same DynamoDB.
+  PolicyFunctionConfig policy;
+  policy.table = history;
+  policy.models = config.retraining.models;
+  if (config.retraining.reject_unknown_models) policy.fallback.reset();
+  functions_.Register(std::string(kPolicyFunctionName),
+                      MakePolicyFunction(*dynamodb_, std::move(policy), &clock_));
   return OkStatus();
 }
 

@@ -18,6 +18,10 @@ void ParseSnsTopics(FieldChecker& fields, const json::Object& sns,
 // "integrations.http" (project_notify_config.cc).
 void ParseHttpIntegration(FieldChecker& fields, const json::Value& value, IntegrationsConfig* out);
 
+// "models" and "retraining" (project_retraining_config.cc); either may be null (absent).
+void ParseRetraining(FieldChecker& fields, const json::Value* models, const json::Value* retraining,
+                     RetrainingConfig* out);
+
 }  // namespace autoretrain::retrain
 
 #endif  // AUTORETRAIN_RETRAIN_PROJECT_SECTIONS_H_

@@ -49,6 +49,7 @@
 #include "autoretrain/integrations/task_router.h"
 #include "autoretrain/json/json.h"
 #include "autoretrain/retrain/decision.h"
+#include "autoretrain/retrain/policy.h"
 
 namespace autoretrain::retrain {
 
@@ -159,6 +160,19 @@ struct IntegrationsConfig {
   bool http_allow_plain_http = true;
 };
 
+// "models" and "retraining": each model's retraining policy and where the retraining history
+// is kept; read by the built-in evaluate_retraining_policy (docs/retraining-policy.md).
+struct RetrainingConfig {
+  // "retraining.history_table": the ledger table (created in the local table store unless
+  // integrations.dynamodb sends it to DynamoDB).
+  std::string history_table = "autoretrain-retraining-history";
+  // "models": {NAME: {"policy": {...}}}.
+  std::map<std::string, ModelPolicy, std::less<>> models;
+  // "retraining.unknown_models": "default" (a model without a policy gets the default policy)
+  // or "reject" (it fails with UnknownModel).
+  bool reject_unknown_models = false;
+};
+
 struct ProjectConfig {
   std::string dir;          // absolute project directory
   AccountContext account;   // region and account_id
@@ -169,6 +183,7 @@ struct ProjectConfig {
   int retention_days = 90;
   ObjectStoreConfig object_store;                     // "object_store"; local by default
   IntegrationsConfig integrations;                    // "integrations"; local by default
+  RetrainingConfig retraining;                        // "models" and "retraining"
   std::map<std::string, std::string> state_machines;  // name -> absolute definition path
   std::map<std::string, FunctionConfig> functions;    // name -> function
   std::string check_state_machine;  // "check.state_machine"; empty when not configured
@@ -354,10 +369,11 @@ class LocalRuntime {
   // router and the default decision function. ForProject calls it before adding the project's
   // functions, which then read through it too.
   void UseObjectStore(std::unique_ptr<integrations::ObjectStore> store);
-  // Sets up the backends of config.integrations (project_integrations.cc) and registers
-  // their task integrations with the router. ForProject calls it before anything runs. Fails
-  // with InvalidProjectConfig (a table that cannot be created) or the aws layer's NoRegion,
-  // EndpointError, ConfigError, the cause naming the integration.
+  // Sets up the backends of config.integrations (project_integrations.cc), registers their
+  // task integrations with the router, creates the retraining history table in the local
+  // table store (unless it is remote) and registers evaluate_retraining_policy over it. ForProject
+  // calls it before anything runs. Fails with InvalidProjectConfig (a table that cannot be created)
+  // or the aws layer's NoRegion, EndpointError, ConfigError, the cause naming the integration.
   Status UseIntegrations(const ProjectConfig& config);
   // The local topics, the remote service, or both by topic (part of UseIntegrations).
   Status UseSns(const ProjectConfig& config, const std::shared_ptr<const aws::Environment>& env);

@@ -1,0 +1,122 @@
+"""End-to-end tests of the retraining policy through `autoretrain run` on a project.
+
+The project configures a model's policy ("models") and the built-in evaluate_retraining_policy
+reads the history the state machine itself writes with dynamodb:putItem/updateItem into the
+project's local table store, across separate processes: a HIGH decision retrains, a second
+one within the cooldown is skipped, a CRITICAL one lifts the cooldown; an unknown model is
+refused when "retraining.unknown_models" is "reject"; a bad policy names the field.
+"""
+
+import json
+
+from test_cli_support import TempDirTestCase, autoretrain
+
+TABLE = "autoretrain-retraining-history"
+
+# Evaluate, record the evaluation, and when it retrains, record the (instant) pipeline's success.
+POLICY_LOOP = {
+    "StartAt": "Evaluate",
+    "States": {
+        "Evaluate": {
+            "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "evaluate_retraining_policy",
+                           "Payload": {"model.$": "$.model", "decision.$": "$.decision",
+                                       "evaluation_id.$": "$$.Execution.Name"}},
+            "ResultSelector": {"policy.$": "$.Payload"}, "Next": "Record"},
+        "Record": {
+            "Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+            "Parameters": {"TableName": TABLE, "Item.$": "$.policy.item"},
+            "ResultPath": None, "Next": "Retrain?"},
+        "Retrain?": {"Type": "Choice", "Default": "Done",
+                     "Choices": [{"Variable": "$.policy.retrain", "BooleanEquals": True,
+                                  "Next": "PipelineSucceeded"}]},
+        "PipelineSucceeded": {
+            "Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
+            "Parameters": {"TableName": TABLE,
+                           "Key": {"model.$": "$.policy.item.model", "sk.$": "$.policy.item.sk"},
+                           "UpdateExpression": "SET #status = :done",
+                           "ExpressionAttributeNames": {"#status": "status"},
+                           "ExpressionAttributeValues": {":done": {"S": "SUCCEEDED"}}},
+            "ResultPath": None, "Next": "Done"},
+        "Done": {"Type": "Pass", "Parameters": {"verdict.$": "$.policy.verdict",
+                                                 "reasons.$": "$.policy.reasons"},
+                 "End": True},
+    },
+}
+
+COUNT_HISTORY = {
+    "StartAt": "Query",
+    "States": {"Query": {
+        "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:query",
+        "Parameters": {"TableName": TABLE, "KeyConditionExpression": "model = :m",
+                       "ExpressionAttributeValues": {":m": {"S": "creditcard"}}},
+        "ResultSelector": {"Count.$": "$.Count"}, "End": True}},
+}
+
+
+class PolicyTest(TempDirTestCase):
+    def setUp(self):
+        super().setUp()
+        self.project = self.init_project()
+        self.configure({"models": {"creditcard": {"policy": {
+            "cooldown_hours": 24, "cooldown_override": "CRITICAL"}}}})
+        self.loop = self.tmp / "policy.asl.json"
+        self.loop.write_text(json.dumps(POLICY_LOOP))
+
+    def configure(self, sections):
+        path = self.project / "autoretrain.json"
+        config = json.loads(path.read_text())
+        config.update(sections)
+        path.write_text(json.dumps(config, indent=2))
+
+    def evaluate(self, severity, model="creditcard", expected_exit=0):
+        run_input = {"model": model,
+                     "decision": {"retraining_required": "YES", "severity": severity}}
+        proc = autoretrain("run", self.loop, "--project", self.project, "--json", "--input",
+                           json.dumps(run_input))
+        self.assertEqual(proc.returncode, expected_exit,
+                         f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+        result = json.loads(proc.stdout)
+        return json.loads(result["output"]) if expected_exit == 0 else result
+
+    @staticmethod
+    def outcome(output, rule):
+        return next(r["outcome"] for r in output["reasons"] if r["rule"] == rule)
+
+    def test_cooldown_blocks_and_critical_overrides_across_processes(self):
+        first = self.evaluate("HIGH")
+        self.assertEqual(first["verdict"], "RETRAIN", first)
+        second = self.evaluate("HIGH")
+        self.assertEqual(second["verdict"], "SKIP", second)
+        self.assertEqual(self.outcome(second, "cooldown"), "BLOCK")
+        third = self.evaluate("CRITICAL")
+        self.assertEqual(third["verdict"], "RETRAIN", third)
+        self.assertEqual(self.outcome(third, "cooldown"), "OVERRIDE")
+        # Every evaluation is in the history, retrain or not.
+        proc = autoretrain("run", self.write(COUNT_HISTORY), "--project", self.project)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(json.loads(proc.stdout), {"Count": 3})
+
+    def test_unknown_models_are_refused_when_configured(self):
+        self.assertEqual(self.evaluate("HIGH", model="churn")["verdict"], "RETRAIN")
+        self.configure({"retraining": {"unknown_models": "reject"}})
+        failed = self.evaluate("HIGH", model="fraud", expected_exit=1)
+        self.assertEqual(failed["error"], "UnknownModel", failed)
+
+    def test_a_bad_policy_names_the_field(self):
+        self.configure({"models": {"creditcard": {"policy": {"cooldown_hours": -1}}},
+                        "retraining": {"history_table": "x"}})
+        proc = autoretrain("run", self.loop, "--project", self.project)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("models.creditcard.policy.cooldown_hours: expected an integer", proc.stderr)
+        self.assertIn("retraining.history_table: expected a DynamoDB table name", proc.stderr)
+
+    def write(self, definition):
+        path = self.tmp / "query.asl.json"
+        path.write_text(json.dumps(definition))
+        return path
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
