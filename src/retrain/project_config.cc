@@ -48,7 +48,7 @@ class ConfigParser {
     fields_.RejectUnknown(*obj, "",
                           {"region", "account_id", "buckets_dir", "data_dir", "retention_days",
                            "state_machines", "functions", "check", "schedules", "object_store",
-                           "integrations", "models", "retraining"});
+                           "integrations", "models", "retraining", "alerts"});
     if (auto region = OptionalRegion(fields_, *obj, "", "region")) out_->account.region = *region;
     if (auto account = fields_.OptionalString(*obj, "", "account_id")) {
       if (IsAccountId(*account)) {
@@ -74,6 +74,7 @@ class ConfigParser {
     }
     ParseRetraining(fields_, obj->if_contains("models"), obj->if_contains("retraining"),
                     &out_->retraining);
+    if (const json::Value* v = obj->if_contains("alerts")) ParseAlerts(fields_, *v, &out_->alerts);
   }
 
   std::vector<std::string> TakeProblems() { return fields_.TakeProblems(); }

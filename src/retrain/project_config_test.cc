@@ -487,6 +487,33 @@ TEST_F(ProjectConfigTest, ModelsAndRetraining) {
   }
 }
 
+TEST_F(ProjectConfigTest, Alerts) {
+  Result<ProjectConfig> config = Parse(R"json({"alerts": {
+    "console_url": "http://127.0.0.1:8083/",
+    "slack": [{"webhook_url_env": "SLACK_URL"}, {"webhook_url_env": "OPS", "max_attempts": 2}]
+  }})json");
+  ASSERT_TRUE(config.ok()) << config.error().cause;
+  EXPECT_EQ(config->alerts.console_url, "http://127.0.0.1:8083");
+  ASSERT_EQ(config->alerts.slack.size(), 2u);
+  EXPECT_EQ(config->alerts.slack[0].webhook_url_env, "SLACK_URL");
+  EXPECT_EQ(config->alerts.slack[0].max_attempts, 5);
+  EXPECT_EQ(config->alerts.slack[1].max_attempts, 2);
+  std::string cause = Problems(R"json({"alerts": {
+    "slack": [{"webhook_url": "https://hooks.slack.com/x"}, {"webhook_url_env": "A",
+              "max_attempts": 0}], "console_url": "console", "sns": []}})json");
+  for (const char* expected : {
+           "alerts.slack[0].webhook_url: unknown field",
+           "alerts.slack[0].webhook_url_env: ",
+           "alerts.slack[1].max_attempts: expected an integer from 1 to 10",
+           "alerts.console_url: expected an http(s) URL",
+           "alerts.sns: unknown field",
+       }) {
+    EXPECT_NE(cause.find(expected), std::string::npos) << expected << "\nin:\n" << cause;
+  }
+  // The URL itself never reaches the configuration's messages.
+  EXPECT_EQ(cause.find("hooks.slack.com"), std::string::npos) << cause;
+}
+
 TEST_F(ProjectConfigTest, IntegrationProblems) {
   std::string cause = Problems(R"json({
     "integrations": {

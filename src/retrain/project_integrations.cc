@@ -188,6 +188,7 @@ Status LocalRuntime::UseIntegrations(const ProjectConfig& config) {
   if (config.retraining.reject_unknown_models) policy.fallback.reset();
   functions_.Register(std::string(kPolicyFunctionName),
                       MakePolicyFunction(*dynamodb_, std::move(policy), &clock_));
+  functions_.Register(std::string(kAlertFunctionName), MakeAlertFunction(config.alerts, env));
   return OkStatus();
 }
 

@@ -1,5 +1,6 @@
-// autoretrain.json's "models" (each model's retraining policy) and "retraining" (the history
-// table, what an unconfigured model gets). docs/retraining-policy.md.
+// autoretrain.json's "models" (each model's retraining policy), "retraining" (the history
+// table, what an unconfigured model gets) and "alerts" (where send_retraining_alert posts).
+// docs/retraining-policy.md.
 #include "retrain/policy_config.h"
 #include "retrain/project_sections.h"
 
@@ -68,6 +69,37 @@ void ParseRetraining(FieldChecker& fields, const json::Value* models, const json
       ParsePolicyInto(*value, path + ".policy", fields, &policy);
     }
     out->models.emplace(std::string(name), policy);
+  }
+}
+
+void ParseAlerts(FieldChecker& fields, const json::Value& value, AlertsConfig* out) {
+  const json::Object* obj = fields.ExpectObject(
+      value, "alerts", "{\"slack\": [{\"webhook_url_env\": VAR}], \"console_url\": URL}");
+  if (obj == nullptr) return;
+  fields.RejectUnknown(*obj, "alerts", {"slack", "console_url"});
+  if (auto url = OptionalEndpointUrl(fields, *obj, "alerts", "console_url")) {
+    out->console_url = *url;
+  }
+  const json::Value* slack = obj->if_contains("slack");
+  if (slack == nullptr) return;
+  if (!slack->is_array()) {
+    fields.Problem("alerts.slack", "expected an array of {\"webhook_url_env\": VAR}, got " +
+                                       std::string(json::TypeName(*slack)));
+    return;
+  }
+  for (size_t i = 0; i < slack->get_array().size(); ++i) {
+    const std::string path = "alerts.slack[" + std::to_string(i) + "]";
+    const json::Object* entry = fields.ExpectObject(
+        slack->get_array()[i], path, "{\"webhook_url_env\": VAR, \"max_attempts\": N}");
+    if (entry == nullptr) continue;
+    fields.RejectUnknown(*entry, path, {"webhook_url_env", "max_attempts"});
+    SlackAlertTarget target;
+    // The URL is a secret: only the name of the variable holding it is configured.
+    target.webhook_url_env = fields.RequiredString(*entry, path, "webhook_url_env").value_or("");
+    if (auto attempts = fields.OptionalInteger(*entry, path, "max_attempts", 1, 10)) {
+      target.max_attempts = static_cast<int>(*attempts);
+    }
+    out->slack.push_back(std::move(target));
   }
 }
 

@@ -22,6 +22,9 @@ void ParseHttpIntegration(FieldChecker& fields, const json::Value& value, Integr
 void ParseRetraining(FieldChecker& fields, const json::Value* models, const json::Value* retraining,
                      RetrainingConfig* out);
 
+// "alerts" (project_retraining_config.cc).
+void ParseAlerts(FieldChecker& fields, const json::Value& value, AlertsConfig* out);
+
 }  // namespace autoretrain::retrain
 
 #endif  // AUTORETRAIN_RETRAIN_PROJECT_SECTIONS_H_

@@ -208,6 +208,45 @@ class IntegrationsTest(TempDirTestCase):
         self.assertEqual(proc.returncode, 2, proc.stderr)
         self.assertIn("integrations.http.connections[0].authorization_type", proc.stderr)
 
+    def test_slack_alert_is_delivered_and_a_failed_one_is_recorded(self):
+        slack = self.start_recorder()
+        self.env["SLACK_URL"] = self.url(slack, "/services/T000/B000/secret-path")
+        self.env["DOWN_URL"] = "http://127.0.0.1:9/services/down"  # nothing listens on port 9
+        config_path = self.project / "autoretrain.json"
+        config = json.loads(config_path.read_text())
+        config["alerts"] = {"console_url": "http://127.0.0.1:8083",
+                            "slack": [{"webhook_url_env": "SLACK_URL"},
+                                      {"webhook_url_env": "DOWN_URL", "max_attempts": 1},
+                                      {"webhook_url_env": "UNSET_URL"}]}
+        config_path.write_text(json.dumps(config))
+        definition = {"StartAt": "Alert", "States": {"Alert": task(
+            "arn:aws:states:::lambda:invoke",
+            {"FunctionName": "send_retraining_alert",
+             "Payload": {"model": "creditcard", "verdict": "RETRAIN", "decision": "YES",
+                         "severity": "HIGH", "summary": "retrain: every rule passed",
+                         "execution_arn.$": "$$.Execution.Id"}})}}
+        proc = self.run_definition(definition, {})
+        result = json.loads(proc.stdout)
+        self.assertEqual(result["status"], "SUCCEEDED", result)
+        payload = json.loads(result["output"])["Payload"]
+        self.assertEqual(len(payload["delivered"]), 1, payload)
+        self.assertEqual(payload["delivered"][0]["attempts"], 1)
+        self.assertEqual([f["error"] for f in payload["failed"]],
+                         ["HttpConnectionRefused", "SlackWebhookNotSet"], payload)
+        # The webhook's secret path is in no result.
+        self.assertNotIn("secret-path", proc.stdout + proc.stderr)
+        self.assertNotIn("/services/down", proc.stdout)
+
+        self.assertEqual(len(slack.received), 1)
+        path, _, body = slack.received[0]
+        self.assertEqual(path, "/services/T000/B000/secret-path")
+        message = json.loads(body)
+        self.assertIn("creditcard", message["text"])
+        text = json.dumps(message["blocks"])
+        for expected in ("RETRAIN", "HIGH", "retrain: every rule passed",
+                         "http://127.0.0.1:8083/executions/arn%3Aaws%3Astates%3A"):
+            self.assertIn(expected, text)
+
     def test_remote_dynamodb_backend(self):
         missing = [name for name, ok in (("node", shutil.which("node")),
                                          (str(DYNALITE), DYNALITE.is_dir()),

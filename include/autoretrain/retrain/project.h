@@ -48,6 +48,7 @@
 #include "autoretrain/integrations/object_store.h"
 #include "autoretrain/integrations/task_router.h"
 #include "autoretrain/json/json.h"
+#include "autoretrain/retrain/alert_function.h"
 #include "autoretrain/retrain/decision.h"
 #include "autoretrain/retrain/policy.h"
 
@@ -184,6 +185,7 @@ struct ProjectConfig {
   ObjectStoreConfig object_store;                     // "object_store"; local by default
   IntegrationsConfig integrations;                    // "integrations"; local by default
   RetrainingConfig retraining;                        // "models" and "retraining"
+  AlertsConfig alerts;                                // "alerts" (send_retraining_alert)
   std::map<std::string, std::string> state_machines;  // name -> absolute definition path
   std::map<std::string, FunctionConfig> functions;    // name -> function
   std::string check_state_machine;  // "check.state_machine"; empty when not configured
