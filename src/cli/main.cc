@@ -7,6 +7,7 @@
 #include "cli/activities_command.h"
 #include "cli/check_command.h"
 #include "cli/executions_command.h"
+#include "cli/history_command.h"
 #include "cli/init_command.h"
 #include "cli/output.h"
 #include "cli/run_command.h"
@@ -40,7 +41,7 @@ int ReportParseError(const CLI::App& app, const CLI::ParseError& e, int argc, ch
   if (sub.empty() && !first.empty() && first[0] != '-' && !known) {
     PrintError("unknown command '" + first +
                "'; the commands are: init, run, check, validate, executions, schedules, serve, "
-               "task, activities");
+               "task, activities, history");
   } else if (sub.empty() && !first.empty() && first[0] == '-') {
     PrintError("unknown option '" + first + "'; options go after the command");
   } else {
@@ -72,6 +73,7 @@ int Main(int argc, char** argv) {
   TaskOptions task;
   ActivitiesOptions activities;
   ValidateOptions validate;
+  HistoryOptions history;
   CLI::App* init_cmd = AddInitCommand(app, &init);
   CLI::App* run_cmd = AddRunCommand(app, &run);
   CLI::App* check_cmd = AddCheckCommand(app, &check);
@@ -81,6 +83,7 @@ int Main(int argc, char** argv) {
   CLI::App* task_cmd = AddTaskCommand(app, &task);
   CLI::App* activities_cmd = AddActivitiesCommand(app, &activities);
   CLI::App* validate_cmd = AddValidateCommand(app, &validate);
+  CLI::App* history_cmd = AddHistoryCommand(app, &history);
 
   try {
     app.parse(argc, argv);
@@ -102,6 +105,7 @@ int Main(int argc, char** argv) {
   if (task_cmd->parsed()) return TaskCommand(task);
   if (activities_cmd->parsed()) return ActivitiesCommand(activities);
   if (validate_cmd->parsed()) return ValidateCommand(validate);
+  if (history_cmd->parsed()) return HistoryCommand(history);
   return kExitInvalid;  // unreachable: require_subcommand(1)
 }
 

@@ -96,6 +96,44 @@ Error IntegrationError(std::string_view where, const Error& error) {
 
 }  // namespace
 
+Result<std::unique_ptr<integrations::DynamoDb>> MakeProjectDynamoDb(
+    const ProjectConfig& config, store::Store& store, Clock& clock,
+    std::shared_ptr<const aws::Environment> env) {
+  const AccountContext& account = config.account;
+  std::unique_ptr<integrations::DynamoDb> local = integrations::MakeLocalDynamoDb(
+      store, integrations::LocalDynamoDbOptions{
+                 .region = account.region, .account = account.account, .clock = &clock});
+  // The configured tables and the retraining history's, unless DynamoDB itself holds it.
+  const ServiceBackendConfig& dynamodb = config.integrations.dynamodb;
+  std::map<std::string, json::Value> tables = config.integrations.dynamodb_tables;
+  const std::string& history = config.retraining.history_table;
+  if (!dynamodb.remote.MatchesAny({history, TableArn(account, history)})) {
+    tables.emplace(history, HistoryTableDefinition(history));
+  }
+  for (const auto& [name, definition] : tables) {
+    Result<json::Value> described = local->Call("DescribeTable", json::Object{{"TableName", name}});
+    if (described.ok()) continue;
+    json::Object request = definition.get_object();
+    request["TableName"] = name;
+    Result<json::Value> created = local->Call("CreateTable", json::Value(std::move(request)));
+    if (!created.ok()) {
+      return Error{"InvalidProjectConfig", "autoretrain.json: integrations.dynamodb.tables." +
+                                               name + ": " + created.error().error + ": " +
+                                               created.error().cause};
+    }
+  }
+  if (!dynamodb.AnyRemote()) return local;
+  aws::DynamoDbClientOptions options;
+  options.region = dynamodb.region;
+  options.fallback_region = account.region;
+  options.endpoint_url = dynamodb.endpoint_url;
+  Result<std::unique_ptr<integrations::DynamoDb>> remote = aws::MakeDynamoDbClient(options, env);
+  if (!remote.ok()) return IntegrationError("dynamodb", remote.error());
+  if (dynamodb.remote.all) return std::move(remote).value();
+  return std::unique_ptr<integrations::DynamoDb>(std::make_unique<TableRouter>(
+      std::move(local), std::move(remote).value(), dynamodb.remote, account));
+}
+
 Status LocalRuntime::UseIntegrations(const ProjectConfig& config) {
   auto env = std::make_shared<aws::SystemEnvironment>();
   const IntegrationsConfig& integrations = config.integrations;
@@ -142,48 +180,15 @@ Status LocalRuntime::UseIntegrations(const ProjectConfig& config) {
     if (!memory.ok()) return memory.take_error();
     table_store_ = std::move(memory).value();
   }
-  std::unique_ptr<integrations::DynamoDb> local = integrations::MakeLocalDynamoDb(
-      history_store_ ? *history_store_ : *table_store_,
-      integrations::LocalDynamoDbOptions{
-          .region = account_.region, .account = account_.account, .clock = &clock_});
-  // The configured tables and the retraining history's, unless DynamoDB itself holds it.
-  const ServiceBackendConfig& dynamodb = integrations.dynamodb;
-  std::map<std::string, json::Value> tables = integrations.dynamodb_tables;
-  const std::string& history = config.retraining.history_table;
-  if (!dynamodb.remote.MatchesAny({history, TableArn(account_, history)})) {
-    tables.emplace(history, HistoryTableDefinition(history));
-  }
-  for (const auto& [name, definition] : tables) {
-    Result<json::Value> described = local->Call("DescribeTable", json::Object{{"TableName", name}});
-    if (described.ok()) continue;
-    json::Object request = definition.get_object();
-    request["TableName"] = name;
-    Result<json::Value> created = local->Call("CreateTable", json::Value(std::move(request)));
-    if (!created.ok()) {
-      return Error{"InvalidProjectConfig", "autoretrain.json: integrations.dynamodb.tables." +
-                                               name + ": " + created.error().error + ": " +
-                                               created.error().cause};
-    }
-  }
-  if (dynamodb.AnyRemote()) {
-    aws::DynamoDbClientOptions options;
-    options.region = dynamodb.region;
-    options.fallback_region = account_.region;
-    options.endpoint_url = dynamodb.endpoint_url;
-    Result<std::unique_ptr<integrations::DynamoDb>> remote = aws::MakeDynamoDbClient(options, env);
-    if (!remote.ok()) return IntegrationError("dynamodb", remote.error());
-    dynamodb_ = dynamodb.remote.all
-                    ? std::move(remote).value()
-                    : std::make_unique<TableRouter>(std::move(local), std::move(remote).value(),
-                                                    dynamodb.remote, account_);
-  } else {
-    dynamodb_ = std::move(local);
-  }
+  Result<std::unique_ptr<integrations::DynamoDb>> dynamodb =
+      MakeProjectDynamoDb(config, history_store_ ? *history_store_ : *table_store_, clock_, env);
+  if (!dynamodb.ok()) return dynamodb.take_error();
+  dynamodb_ = std::move(dynamodb).value();
   AddIntegration(integrations::MakeDynamoDbTasks(*dynamodb_, clock_));
 
   // The retraining policy reads the history through the same DynamoDB.
   PolicyFunctionConfig policy;
-  policy.table = history;
+  policy.table = config.retraining.history_table;
   policy.models = config.retraining.models;
   if (config.retraining.reject_unknown_models) policy.fallback.reset();
   functions_.Register(std::string(kPolicyFunctionName),

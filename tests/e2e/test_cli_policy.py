@@ -4,7 +4,8 @@ The project configures a model's policy ("models") and the built-in evaluate_ret
 reads the history the state machine itself writes with dynamodb:putItem/updateItem into the
 project's local table store, across separate processes: a HIGH decision retrains, a second
 one within the cooldown is skipped, a CRITICAL one lifts the cooldown; an unknown model is
-refused when "retraining.unknown_models" is "reject"; a bad policy names the field.
+refused when "retraining.unknown_models" is "reject"; a bad policy names the field;
+`autoretrain history` shows every evaluation.
 """
 
 import json
@@ -96,6 +97,23 @@ class PolicyTest(TempDirTestCase):
         proc = autoretrain("run", self.write(COUNT_HISTORY), "--project", self.project)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertEqual(json.loads(proc.stdout), {"Count": 3})
+        # `autoretrain history` shows them, latest first, with why and what became of them.
+        proc = autoretrain("history", "creditcard", "--project", self.project, "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        records = json.loads(proc.stdout)["records"]
+        self.assertEqual([r["verdict"] for r in records], ["RETRAIN", "SKIP", "RETRAIN"])
+        self.assertEqual([r.get("status") for r in records], ["SUCCEEDED", None, "SUCCEEDED"])
+        self.assertEqual(records[0]["severity"], "CRITICAL")
+        self.assertIn("cooldown", records[1]["summary"])
+        table = autoretrain("history", "--project", self.project)
+        self.assertEqual(table.returncode, 0, table.stderr)
+        lines = table.stdout.splitlines()
+        self.assertEqual(lines[0].split()[:5], ["MODEL", "EVALUATED", "DECISION", "SEVERITY",
+                                                "VERDICT"])
+        self.assertEqual(len(lines), 4)
+        empty = autoretrain("history", "churn", "--project", self.project)
+        self.assertEqual(empty.returncode, 0, empty.stderr)
+        self.assertIn("No retraining history for model churn", empty.stdout)
 
     def test_unknown_models_are_refused_when_configured(self):
         self.assertEqual(self.evaluate("HIGH", model="churn")["verdict"], "RETRAIN")

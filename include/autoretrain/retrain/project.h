@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "autoretrain/asl/state_machine.h"
+#include "autoretrain/aws/environment.h"
 #include "autoretrain/aws/http_task.h"
 #include "autoretrain/aws/remote_selection.h"
 #include "autoretrain/aws/sns.h"
@@ -400,6 +401,15 @@ class LocalRuntime {
   std::unique_ptr<integrations::DynamoDb> dynamodb_;
   std::vector<std::unique_ptr<integrations::ServiceIntegration>> integrations_;
 };
+
+// The DynamoDB `config.integrations.dynamodb` chooses: the local table store in `store`, the
+// remote service, or both by table. The configured tables and the retraining history table
+// are created in the local store when missing. `store` and `clock` must outlive the result.
+// Fails with InvalidProjectConfig (a table that cannot be created) or the aws layer's
+// NoRegion, EndpointError, ConfigError.
+Result<std::unique_ptr<integrations::DynamoDb>> MakeProjectDynamoDb(
+    const ProjectConfig& config, store::Store& store, Clock& clock,
+    std::shared_ptr<const aws::Environment> env);
 
 // The object store `config.object_store` chooses: the local directory buckets_dir, or S3 (an
 // aws::S3ObjectStore with the region, endpoint and credentials resolved from the configuration
