@@ -17,7 +17,8 @@ CLI::App* AddValidateCommand(CLI::App& app, ValidateOptions* options) {
       "is fresh and says YES or NO; every definition is valid; the check's trigger branches "
       "correctly for YES and NO (a dry run: the decision is simulated, nothing is started); "
       "the pipeline it starts is one of the project's state machines; the schedules' next fire "
-      "times. Each line passes or fails with the fix to make.");
+      "times; each alert destination (Slack webhook, SNS subscription) answers (checked with "
+      "HEAD: nothing is sent). Each line passes or fails with the fix to make.");
   AddProjectOption(cmd, &options->project);
   cmd->add_flag("--json", options->json,
                 "Print {\"passed\", \"checks\": [{\"name\", \"passed\", \"detail\", \"fix\"}]}");

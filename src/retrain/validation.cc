@@ -12,6 +12,7 @@
 #include "autoretrain/integrations/task_router.h"
 #include "autoretrain/retrain/decision.h"
 #include "autoretrain/retrain/schedule_runner.h"
+#include "retrain/validation_alerts.h"
 
 namespace autoretrain::retrain {
 namespace {
@@ -244,6 +245,7 @@ ValidationReport Validate(const ProjectConfig& config, integrations::ObjectStore
   auto compiled = CheckDefinitions(config, report);
   CheckTrigger(config, compiled, clock, report);
   CheckSchedules(config, clock, report);
+  CheckAlertDestinations(config, aws::SystemEnvironment(), report);
   return report;
 }
 

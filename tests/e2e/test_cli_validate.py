@@ -38,6 +38,56 @@ class ValidateTest(TempDirTestCase):
         self.assertTrue(table.stdout.startswith("PASS  decision file"), table.stdout)
         self.assertIn("All checks passed.", table.stdout)
 
+    def test_alert_destinations_are_checked_without_sending(self):
+        import http.server
+        import os
+        import threading
+
+        received = []
+
+        class Receiver(http.server.BaseHTTPRequestHandler):
+            def do_HEAD(self):
+                received.append(self.command)
+                self.send_response(405)  # webhooks take POST only; still, it answers
+                self.end_headers()
+
+            def do_POST(self):
+                received.append(self.command)
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        project = self.init()
+        config = json.loads((project / "autoretrain.json").read_text())
+        config["alerts"] = {"slack": [{"webhook_url_env": "HOOK"}, {"webhook_url_env": "UNSET"},
+                                      {"webhook_url_env": "DOWN"}]}
+        config["integrations"] = {"sns": {"topics": [{"name": "alerts", "subscriptions": [
+            {"protocol": "http", "endpoint": url + "/sns"}]}]}}
+        (project / "autoretrain.json").write_text(json.dumps(config))
+        env = dict(os.environ, HOOK=url + "/services/secret", DOWN="http://127.0.0.1:9/x")
+        env.pop("UNSET", None)
+        proc = autoretrain("validate", "--project", project, "--json", env=env)
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        checks = {c["name"]: c for c in json.loads(proc.stdout)["checks"]}
+        hook = checks["alert destination (Slack webhook in $HOOK)"]
+        self.assertTrue(hook["passed"], hook)
+        self.assertNotIn("secret", json.dumps(hook))
+        unset = checks["alert destination (Slack webhook in $UNSET)"]
+        self.assertFalse(unset["passed"])
+        self.assertIn("export UNSET=", unset["fix"])
+        down = checks["alert destination (Slack webhook in $DOWN)"]
+        self.assertFalse(down["passed"])
+        self.assertIn("HttpConnectionRefused", down["detail"])
+        self.assertTrue(checks["alert destination (SNS topic alerts, http)"]["passed"])
+        self.assertEqual(received, ["HEAD", "HEAD"])  # nothing was posted
+
     def test_a_broken_project_names_each_broken_part(self):
         project = self.init()
         (project / DECISION).write_text("retraining_required\nMAYBE\n")

@@ -2,8 +2,10 @@
 // decision file exists, parses, is fresh and says YES or NO; whether every state machine
 // definition is valid; whether the check's trigger branches correctly for both decisions (a dry
 // run: the decision is simulated, nothing is started and no function runs); whether the
-// pipeline it starts is one of the project's state machines; and the schedules' next fire
-// times. Each check passes or fails with the fix to make.
+// pipeline it starts is one of the project's state machines; the schedules' next fire
+// times; and whether each alert destination (Slack webhooks, local SNS subscriptions) is
+// configured and answers, without sending anything. Each check passes or fails with the fix
+// to make.
 //
 // Thread-safety: plain functions; Validate runs on the calling thread.
 #ifndef AUTORETRAIN_RETRAIN_VALIDATION_H_
