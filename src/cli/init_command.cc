@@ -32,9 +32,16 @@ CLI::App* AddInitCommand(CLI::App& app, InitOptions* options) {
   cmd->add_flag("--force", options->force,
                 "Overwrite the starter project's files if they already exist (other files in "
                 "DIR are left alone)");
+  cmd->add_option("--template", options->starter,
+                  "seed (default): 'check' and the weekly schedule run the seed's trigger; "
+                  "policy: they run the policy-driven trigger (retraining policy, history, "
+                  "alert, versioned pipeline runs). Both triggers are written either way")
+      ->check(CLI::IsMember({"seed", "policy"}))
+      ->type_name("NAME");
   cmd->footer(
       "Writes autoretrain.json, state_machines/retraining_trigger.asl.json (the seed's definition "
-      "with the pipeline ARN filled in), state_machines/training_pipeline.asl.json, "
+      "with the pipeline ARN filled in), state_machines/policy_trigger.asl.json (the "
+      "policy-driven trigger), state_machines/training_pipeline.asl.json, "
       "functions/*.py, the decision CSV and the training data under buckets/.\n"
       "Exit status: 0 the project was written, 1 a file could not be written, 2 a file already "
       "exists (nothing is written) or invalid arguments.");
@@ -42,7 +49,10 @@ CLI::App* AddInitCommand(CLI::App& app, InitOptions* options) {
 }
 
 int InitCommand(const InitOptions& options) {
-  Result<std::vector<std::string>> written = retrain::InitProject(options.dir, options.force);
+  Result<std::vector<std::string>> written =
+      retrain::InitProject(options.dir, options.force,
+                           options.starter == "policy" ? retrain::StarterTemplate::kPolicy
+                                                       : retrain::StarterTemplate::kSeed);
   if (!written.ok()) {
     PrintError(written.error().cause);
     return written.error().error == "FileExists" ? kExitInvalid : kExitFailed;

@@ -13,6 +13,7 @@ namespace autoretrain::cli {
 struct InitOptions {
   std::string dir;
   bool force = false;
+  std::string starter = "seed";  // --template: "seed" or "policy"
 };
 
 // Adds the subcommand to `app`, parsing into *options (which must outlive `app`).

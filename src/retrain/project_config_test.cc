@@ -199,6 +199,18 @@ TEST_F(ProjectConfigTest, InitWritesALoadableProjectAndRefusesToOverwrite) {
   EXPECT_TRUE(InitProject(project.string(), true).ok());
 }
 
+TEST_F(ProjectConfigTest, ThePolicyTemplateRunsThePolicyTrigger) {
+  fs::path project = dir_ / "p";
+  ASSERT_TRUE(InitProject(project.string(), false, StarterTemplate::kPolicy).ok());
+  Result<ProjectConfig> config = LoadProject(project.string());
+  ASSERT_TRUE(config.ok()) << config.error().cause;
+  EXPECT_EQ(config->check_state_machine, kPolicyTriggerName);
+  EXPECT_EQ(config->schedules.at("weekly-retraining-check").state_machine, kPolicyTriggerName);
+  EXPECT_EQ(config->state_machines.count(std::string(kSeedTriggerName)), 1u);
+  ASSERT_EQ(config->retraining.models.count("creditcard"), 1u);
+  EXPECT_EQ(config->retraining.models.at("creditcard").cooldown_hours, 24);
+}
+
 TEST_F(ProjectConfigTest, Schedules) {
   const std::string text = R"json({
     "state_machines": {"trigger": {"definition": "sm/a.asl.json"}},

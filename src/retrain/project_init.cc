@@ -14,14 +14,26 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kTriggerPath = "state_machines/retraining_trigger.asl.json";
 
-// The bytes to write for `file`: the template, with the trigger's pipeline ARN filled in.
-std::string Contents(const EmbeddedFile& file) {
+// `text` with every `from` replaced by `to`.
+std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+// The bytes to write for `file`: the template, with the trigger's pipeline ARN filled in, and
+// for the policy template the configuration's check and schedule pointed at its trigger.
+std::string Contents(const EmbeddedFile& file, StarterTemplate starter) {
   std::string text(file.contents);
-  if (file.path != kTriggerPath) return text;
-  const std::string arn = StateMachineArn(AccountContext{}, kPipelineStateMachineName);
-  for (size_t at = text.find(kPipelineArnPlaceholder); at != std::string::npos;
-       at = text.find(kPipelineArnPlaceholder, at + arn.size())) {
-    text.replace(at, kPipelineArnPlaceholder.size(), arn);
+  if (file.path == kTriggerPath) {
+    return ReplaceAll(std::move(text), kPipelineArnPlaceholder,
+                      StateMachineArn(AccountContext{}, kPipelineStateMachineName));
+  }
+  if (file.path == kProjectConfigFile && starter == StarterTemplate::kPolicy) {
+    const std::string target = "\"state_machine\": \"";
+    return ReplaceAll(std::move(text), target + std::string(kSeedTriggerName) + "\"",
+                      target + std::string(kPolicyTriggerName) + "\"");
   }
   return text;
 }
@@ -46,7 +58,8 @@ Status WriteFile(const fs::path& path, const std::string& data, bool executable)
 
 }  // namespace
 
-Result<std::vector<std::string>> InitProject(const std::string& dir, bool force) {
+Result<std::vector<std::string>> InitProject(const std::string& dir, bool force,
+                                             StarterTemplate starter) {
   const fs::path root(dir);
   std::error_code ec;
   if (fs::exists(root, ec) && !fs::is_directory(root, ec)) {
@@ -65,7 +78,7 @@ Result<std::vector<std::string>> InitProject(const std::string& dir, bool force)
   }
   std::vector<std::string> written;
   for (const EmbeddedFile& file : files) {
-    Status status = WriteFile(root / file.path, Contents(file), IsScript(file));
+    Status status = WriteFile(root / file.path, Contents(file, starter), IsScript(file));
     if (!status.ok()) return status.take_error();
     written.emplace_back(file.path);
   }

@@ -96,6 +96,14 @@ Error IntegrationError(std::string_view where, const Error& error) {
 
 }  // namespace
 
+PolicyFunctionConfig ProjectPolicy(const ProjectConfig& config) {
+  PolicyFunctionConfig policy;
+  policy.table = config.retraining.history_table;
+  policy.models = config.retraining.models;
+  if (config.retraining.reject_unknown_models) policy.fallback.reset();
+  return policy;
+}
+
 Result<std::unique_ptr<integrations::DynamoDb>> MakeProjectDynamoDb(
     const ProjectConfig& config, store::Store& store, Clock& clock,
     std::shared_ptr<const aws::Environment> env) {
@@ -187,12 +195,8 @@ Status LocalRuntime::UseIntegrations(const ProjectConfig& config) {
   AddIntegration(integrations::MakeDynamoDbTasks(*dynamodb_, clock_));
 
   // The retraining policy reads the history through the same DynamoDB.
-  PolicyFunctionConfig policy;
-  policy.table = config.retraining.history_table;
-  policy.models = config.retraining.models;
-  if (config.retraining.reject_unknown_models) policy.fallback.reset();
   functions_.Register(std::string(kPolicyFunctionName),
-                      MakePolicyFunction(*dynamodb_, std::move(policy), &clock_));
+                      MakePolicyFunction(*dynamodb_, ProjectPolicy(config), &clock_));
   functions_.Register(std::string(kAlertFunctionName), MakeAlertFunction(config.alerts, env));
   return OkStatus();
 }

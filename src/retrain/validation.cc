@@ -8,10 +8,13 @@
 #include "autoretrain/common/arn.h"
 #include "autoretrain/engine/executor.h"
 #include "autoretrain/engine/observer.h"
+#include "autoretrain/integrations/dynamodb_tasks.h"
 #include "autoretrain/integrations/function.h"
 #include "autoretrain/integrations/task_router.h"
 #include "autoretrain/retrain/decision.h"
+#include "autoretrain/retrain/policy_function.h"
 #include "autoretrain/retrain/schedule_runner.h"
+#include "autoretrain/store/store.h"
 #include "retrain/validation_alerts.h"
 
 namespace autoretrain::retrain {
@@ -121,6 +124,15 @@ class RecordingLauncher final : public integrations::ExecutionLauncher {
   std::vector<std::string> started;
 };
 
+// The alert a dry run would send: recorded, nothing sent.
+class WouldAlert final : public integrations::Function {
+ public:
+  Result<json::Value> Invoke(const json::Value&) override {
+    return json::Value(
+        json::Object{{"delivered", json::Array{}}, {"failed", json::Array{}}, {"dry_run", true}});
+  }
+};
+
 struct DryRun {
   engine::ExecutionResult result;
   std::vector<std::string> started;  // state machine ARNs it would start
@@ -135,6 +147,21 @@ DryRun RunWithDecision(const ProjectConfig& config, const asl::StateMachine& mac
   integrations::TaskRouter router(functions, clock, config.account);
   RecordingLauncher launcher;
   router.set_launcher(&launcher);
+  // The retraining policy runs for real on an empty history in a throwaway in-memory table
+  // store (the project's own tables, all local), so a policy-driven trigger can be dry-run.
+  ProjectConfig local = config;
+  local.integrations.dynamodb = ServiceBackendConfig{};
+  std::unique_ptr<store::Store> tables = store::Store::OpenInMemory().value();
+  auto dynamodb =
+      MakeProjectDynamoDb(local, *tables, clock, std::make_shared<aws::SystemEnvironment>());
+  std::unique_ptr<integrations::ServiceIntegration> dynamodb_tasks;
+  if (dynamodb.ok()) {
+    dynamodb_tasks = integrations::MakeDynamoDbTasks(**dynamodb, clock);
+    router.add_integration(dynamodb_tasks.get());
+    functions.Register(std::string(kPolicyFunctionName),
+                       MakePolicyFunction(**dynamodb, ProjectPolicy(config), &clock));
+  }
+  functions.Register(std::string(kAlertFunctionName), std::make_unique<WouldAlert>());
   engine::Executor executor(router, clock, nullptr, config.account);
   engine::ExecutionSpec spec;
   spec.state_machine_arn = StateMachineArn(config.account, config.check_state_machine);
@@ -171,8 +198,9 @@ void CheckTrigger(const ProjectConfig& config,
                      std::string(engine::ExecutionStatusName(run.result.status)) + ": " +
                      run.result.error.value_or("") + ": " + run.result.cause.value_or("");
       check.fix = "make the trigger handle decision " + decision +
-                  " (a task other than the decision function and startExecution does not run "
-                  "in a dry run)";
+                  " (a dry run runs only the decision function, simulated, startExecution, "
+                  "recorded, the retraining policy and DynamoDB tasks on an empty in-memory "
+                  "history, and alerts, recorded; any other task fails)";
     } else if (decision == "YES" && run.started.empty()) {
       check.detail = "decision YES ended without starting a pipeline";
       check.fix = "make the trigger start the training pipeline (states:startExecution) on YES";

@@ -157,7 +157,7 @@ class ApiErrorsTest(ApiTestCase):
         for _ in range(3):
             status, body, _ = self.post("ListStateMachines", {}, connection=conn)
             self.assertEqual(status, 200)
-            self.assertEqual(len(body["stateMachines"]), 2)
+            self.assertEqual(len(body["stateMachines"]), 3)  # the starter project's
         conn.close()
 
     def test_garbage_oversized_and_wrong_paths(self):

@@ -57,6 +57,7 @@ class SeedThroughTheApiTest(ApiTestCase):
         names = [m["name"] for m in listed["stateMachines"]]
         # The project's own machines (autoretrain.json) and the API's, in name order.
         self.assertEqual(names, ["api-pipeline", "api-trigger", "creditcard-auto-retraining-trigger",
+                                 "creditcard-policy-retraining-trigger",
                                  "creditcard-training-pipeline", "seed-trigger"])
         described = self.aws_json("describe-state-machine", "--state-machine-arn",
                                   machine_arn("api-trigger"))
@@ -167,7 +168,7 @@ class SeedThroughTheApiTest(ApiTestCase):
         third = self.boto_ok("list_state_machines", maxResults=2, nextToken=second["nextToken"])
         self.assertNotIn("nextToken", third)
         names = [m["name"] for page in (first, second, third) for m in page["stateMachines"]]
-        self.assertEqual(len(names), 5)
+        self.assertEqual(len(names), 6)
         self.assertEqual(names, sorted(names))
 
     def test_stop_execution(self):

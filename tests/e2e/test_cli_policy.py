@@ -129,6 +129,26 @@ class PolicyTest(TempDirTestCase):
         self.assertIn("models.creditcard.policy.cooldown_hours: expected an integer", proc.stderr)
         self.assertIn("retraining.history_table: expected a DynamoDB table name", proc.stderr)
 
+    def test_the_policy_template_versions_retrainings_and_respects_the_cooldown(self):
+        project = self.tmp / "policy-project"
+        self.run_ok("init", project, "--template", "policy")
+        first = self.run_ok("check", "--project", project, "--json")
+        report = json.loads(first.stdout)
+        self.assertEqual(report["pipeline"]["status"], "SUCCEEDED", report)
+        second = json.loads(self.run_ok("check", "--project", project, "--json").stdout)
+        self.assertIsNone(second.get("pipeline"), second)  # cooldown: nothing started
+        records = json.loads(self.run_ok("history", "--project", project, "--json").stdout)
+        records = records["records"]
+        self.assertEqual([r["verdict"] for r in records], ["SKIP", "RETRAIN"])
+        retrained = records[1]
+        self.assertEqual(retrained["version"], 1)
+        self.assertEqual(retrained["status"], "SUCCEEDED")
+        self.assertEqual(retrained["execution_arn"], report["pipeline"]["executionArn"])
+        self.assertIn("finished_at", retrained)
+        self.assertIn("cooldown", records[0]["summary"])
+        checks = json.loads(autoretrain("validate", "--project", project, "--json").stdout)
+        self.assertTrue(checks["passed"], checks)
+
     def write(self, definition):
         path = self.tmp / "query.asl.json"
         path.write_text(json.dumps(definition))

@@ -52,6 +52,7 @@
 #include "autoretrain/retrain/alert_function.h"
 #include "autoretrain/retrain/decision.h"
 #include "autoretrain/retrain/policy.h"
+#include "autoretrain/retrain/policy_function.h"
 
 namespace autoretrain::retrain {
 
@@ -209,13 +210,24 @@ Result<ProjectConfig> ParseProjectConfig(std::string_view text, const std::strin
 // no data_dir (nothing is stored), no state machines, no functions besides the built-in one.
 ProjectConfig DefaultProject(const std::string& dir);
 
+// The starter project's triggers: the seed's (the default `check` and schedule target) and
+// the policy-driven one (state_machines/policy_trigger.asl.json).
+inline constexpr std::string_view kSeedTriggerName = "creditcard-auto-retraining-trigger";
+inline constexpr std::string_view kPolicyTriggerName = "creditcard-policy-retraining-trigger";
+enum class StarterTemplate {
+  kSeed,    // `check` and the weekly schedule run the seed's trigger
+  kPolicy,  // they run the policy-driven trigger (the seed's stays in the project)
+};
+
 // Writes every file of the embedded starter project (project_template.h) into `dir`, creating
 // directories; in state_machines/retraining_trigger.asl.json the pipeline ARN placeholder is
-// replaced with the ARN of creditcard-training-pipeline in the default account. Without
+// replaced with the ARN of creditcard-training-pipeline in the default account; with
+// StarterTemplate::kPolicy, autoretrain.json's check and schedule name the policy trigger. Without
 // `force`, fails with Error{"FileExists", "<path> already exists ..."} before writing anything
 // if any target file exists. Other failures: Error{"WriteFailed", ...}. On success returns
 // the relative paths written, sorted.
-Result<std::vector<std::string>> InitProject(const std::string& dir, bool force);
+Result<std::vector<std::string>> InitProject(const std::string& dir, bool force,
+                                             StarterTemplate starter = StarterTemplate::kSeed);
 
 // DATA_DIR/autoretrain.db, or "" when the configuration has no data_dir.
 std::string DatabasePath(const ProjectConfig& config);
@@ -401,6 +413,9 @@ class LocalRuntime {
   std::unique_ptr<integrations::DynamoDb> dynamodb_;
   std::vector<std::unique_ptr<integrations::ServiceIntegration>> integrations_;
 };
+
+// What evaluate_retraining_policy needs from the project: its history table and policies.
+PolicyFunctionConfig ProjectPolicy(const ProjectConfig& config);
 
 // The DynamoDB `config.integrations.dynamodb` chooses: the local table store in `store`, the
 // remote service, or both by table. The configured tables and the retraining history table
