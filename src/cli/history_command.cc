@@ -1,15 +1,13 @@
 #include "cli/history_command.h"
 
-#include <filesystem>
 #include <iostream>
 #include <set>
 
-#include "autoretrain/aws/environment.h"
 #include "autoretrain/retrain/project.h"
 #include "autoretrain/retrain/retraining_history.h"
-#include "autoretrain/store/store.h"
 #include "cli/output.h"
 #include "cli/project_option.h"
+#include "cli/project_tables.h"
 #include "cli/table.h"
 
 namespace autoretrain::cli {
@@ -83,32 +81,21 @@ void PrintTable(const std::vector<retrain::RetrainingRecord>& records) {
 
 Result<std::vector<retrain::RetrainingRecord>> ReadRecords(const HistoryOptions& options,
                                                            const retrain::ProjectConfig& config) {
-  const std::string path = retrain::DatabasePath(config);
-  if (path.empty()) {
-    return Error{"InvalidProjectConfig",
-                 "the retraining history lives in the project's store; this project has no "
-                 "data_dir (set \"data_dir\" in autoretrain.json)"};
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  Result<std::unique_ptr<store::Store>> store = store::Store::Open(path);
-  if (!store.ok()) return store.take_error();
-  SystemClock clock;
-  Result<std::unique_ptr<integrations::DynamoDb>> db = retrain::MakeProjectDynamoDb(
-      config, **store, clock, std::make_shared<aws::SystemEnvironment>());
-  if (!db.ok()) return db.take_error();
+  Result<std::unique_ptr<ProjectTables>> tables = OpenProjectTables(config);
+  if (!tables.ok()) return tables.take_error();
+  integrations::DynamoDb& db = *(*tables)->db;
   const std::string& table = config.retraining.history_table;
   std::vector<std::string> models{options.model};
   if (options.model.empty()) {
-    Result<std::vector<std::string>> found = ModelsIn(**db, table);
+    Result<std::vector<std::string>> found = ModelsIn(db, table);
     if (!found.ok()) return found.take_error();
     models = std::move(found).value();
   }
-  const TimePoint since = clock.Now() - std::chrono::hours(24) * options.days;
+  const TimePoint since = (*tables)->clock.Now() - std::chrono::hours(24) * options.days;
   std::vector<retrain::RetrainingRecord> out;
   for (const std::string& model : models) {
     Result<std::vector<retrain::RetrainingRecord>> history =
-        retrain::ReadHistory(**db, table, model, since);
+        retrain::ReadHistory(db, table, model, since);
     if (!history.ok()) return history.take_error();
     if (history->size() > static_cast<size_t>(options.limit)) history->resize(options.limit);
     for (retrain::RetrainingRecord& r : *history) out.push_back(std::move(r));
@@ -152,11 +139,7 @@ int HistoryCommand(const HistoryOptions& options) {
   Result<std::vector<retrain::RetrainingRecord>> records = ReadRecords(options, *config);
   if (!records.ok()) {
     PrintError(records.error(), /*with_name=*/true);
-    // A project that cannot say where the history is, versus a history that cannot be read.
-    const std::string& name = records.error().error;
-    const bool configuration = name == "InvalidProjectConfig" || name == "NoRegion" ||
-                               name == "EndpointError" || name == "ConfigError";
-    return configuration ? kExitInvalid : kExitFailed;
+    return TablesExitCode(records.error());
   }
   if (options.json) {
     json::Array list;

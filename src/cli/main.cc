@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/activities_command.h"
+#include "cli/approval_command.h"
 #include "cli/check_command.h"
 #include "cli/executions_command.h"
 #include "cli/history_command.h"
@@ -41,7 +42,7 @@ int ReportParseError(const CLI::App& app, const CLI::ParseError& e, int argc, ch
   if (sub.empty() && !first.empty() && first[0] != '-' && !known) {
     PrintError("unknown command '" + first +
                "'; the commands are: init, run, check, validate, executions, schedules, serve, "
-               "task, activities, history");
+               "task, activities, history, approve, reject");
   } else if (sub.empty() && !first.empty() && first[0] == '-') {
     PrintError("unknown option '" + first + "'; options go after the command");
   } else {
@@ -74,6 +75,7 @@ int Main(int argc, char** argv) {
   ActivitiesOptions activities;
   ValidateOptions validate;
   HistoryOptions history;
+  ApprovalOptions approval;
   CLI::App* init_cmd = AddInitCommand(app, &init);
   CLI::App* run_cmd = AddRunCommand(app, &run);
   CLI::App* check_cmd = AddCheckCommand(app, &check);
@@ -84,6 +86,8 @@ int Main(int argc, char** argv) {
   CLI::App* activities_cmd = AddActivitiesCommand(app, &activities);
   CLI::App* validate_cmd = AddValidateCommand(app, &validate);
   CLI::App* history_cmd = AddHistoryCommand(app, &history);
+  CLI::App* approve_cmd = AddApprovalCommand(app, &approval, /*approve=*/true);
+  CLI::App* reject_cmd = AddApprovalCommand(app, &approval, /*approve=*/false);
 
   try {
     app.parse(argc, argv);
@@ -106,6 +110,8 @@ int Main(int argc, char** argv) {
   if (activities_cmd->parsed()) return ActivitiesCommand(activities);
   if (validate_cmd->parsed()) return ValidateCommand(validate);
   if (history_cmd->parsed()) return HistoryCommand(history);
+  if (approve_cmd->parsed()) return ApprovalCommand(approval, /*approve=*/true);
+  if (reject_cmd->parsed()) return ApprovalCommand(approval, /*approve=*/false);
   return kExitInvalid;  // unreachable: require_subcommand(1)
 }
 

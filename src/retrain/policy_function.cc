@@ -196,6 +196,8 @@ class PolicyFunction final : public integrations::Function {
     if (record.verdict.verdict == Verdict::kNeedsApproval) {
       head["approval"] = json::Object{
           {"timeout_hours", policy->approval.timeout_hours},
+          // For a waiting Task's TimeoutSecondsPath.
+          {"timeout_seconds", policy->approval.timeout_hours * 3600},
           {"on_timeout",
            policy->approval.on_timeout == ApprovalDefault::kApprove ? "approve" : "reject"}};
     }

@@ -176,7 +176,7 @@ TEST_F(PolicyFunctionTest, ApprovalAndQueueAreRecordedAsWaiting) {
       EvaluateAndRecord(R"({"model": "gated", "decision": {"retraining_required": "YES"}})");
   EXPECT_EQ(Str(out, "verdict"), "NEEDS_APPROVAL");
   EXPECT_EQ(json::Serialize(out.get_object().at("approval")),
-            R"({"timeout_hours":8,"on_timeout":"reject"})");
+            R"({"timeout_hours":8,"timeout_seconds":28800,"on_timeout":"reject"})");
   EXPECT_EQ(Str(out.get_object().at("item"), "status"), "<absent>");  // typed, not a string
   EXPECT_EQ(json::Serialize(out.get_object().at("item").get_object().at("status")),
             R"({"S":"PENDING_APPROVAL"})");

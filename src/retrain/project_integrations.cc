@@ -10,6 +10,7 @@
 #include "autoretrain/aws/sns.h"
 #include "autoretrain/integrations/dynamodb_tasks.h"
 #include "autoretrain/integrations/local_dynamodb.h"
+#include "autoretrain/retrain/approval_function.h"
 #include "autoretrain/retrain/policy_function.h"
 #include "autoretrain/retrain/project.h"
 #include "autoretrain/retrain/retraining_history.h"
@@ -124,7 +125,8 @@ Result<std::unique_ptr<integrations::DynamoDb>> MakeProjectDynamoDb(
     json::Object request = definition.get_object();
     request["TableName"] = name;
     Result<json::Value> created = local->Call("CreateTable", json::Value(std::move(request)));
-    if (!created.ok()) {
+    // Another process of the project (`history` while `check` runs) may create it first.
+    if (!created.ok() && created.error().error != "ResourceInUseException") {
       return Error{"InvalidProjectConfig", "autoretrain.json: integrations.dynamodb.tables." +
                                                name + ": " + created.error().error + ": " +
                                                created.error().cause};
@@ -198,6 +200,8 @@ Status LocalRuntime::UseIntegrations(const ProjectConfig& config) {
   functions_.Register(std::string(kPolicyFunctionName),
                       MakePolicyFunction(*dynamodb_, ProjectPolicy(config), &clock_));
   functions_.Register(std::string(kAlertFunctionName), MakeAlertFunction(config.alerts, env));
+  functions_.Register(std::string(kApprovalFunctionName),
+                      MakeApprovalFunction(*dynamodb_, config.retraining.history_table, clock_));
   return OkStatus();
 }
 

@@ -11,6 +11,7 @@
 #include "autoretrain/integrations/dynamodb_tasks.h"
 #include "autoretrain/integrations/function.h"
 #include "autoretrain/integrations/task_router.h"
+#include "autoretrain/retrain/approval_function.h"
 #include "autoretrain/retrain/decision.h"
 #include "autoretrain/retrain/policy_function.h"
 #include "autoretrain/retrain/schedule_runner.h"
@@ -121,7 +122,29 @@ class RecordingLauncher final : public integrations::ExecutionLauncher {
     result.output = json::Object{};
     return result;
   }
+  // Callback tasks (the approval gate) are answered at once, as approved: the dry run checks
+  // the path a retraining takes, not who approves it.
+  Status RegisterTaskToken(const std::string& token, const std::string& execution_arn,
+                           const std::string& state_name) override {
+    store::TaskTokenRecord record;
+    record.token = token;
+    record.execution_arn = execution_arn;
+    record.state_name = state_name;
+    tokens_[token] = std::move(record);
+    return OkStatus();
+  }
+  Result<store::TaskTokenRecord> GetTaskToken(const std::string& token) override {
+    auto found = tokens_.find(token);
+    if (found == tokens_.end()) return Error{"TaskDoesNotExist", "Task Does Not Exist"};
+    store::TaskTokenRecord answered = found->second;
+    answered.status = store::TaskTokenRecord::Status::kSucceeded;
+    answered.output = R"({"approved": true, "by": "validate dry run"})";
+    return answered;
+  }
   std::vector<std::string> started;
+
+ private:
+  std::map<std::string, store::TaskTokenRecord> tokens_;
 };
 
 // The alert a dry run would send: recorded, nothing sent.
@@ -162,6 +185,10 @@ DryRun RunWithDecision(const ProjectConfig& config, const asl::StateMachine& mac
                        MakePolicyFunction(**dynamodb, ProjectPolicy(config), &clock));
   }
   functions.Register(std::string(kAlertFunctionName), std::make_unique<WouldAlert>());
+  if (dynamodb.ok()) {
+    functions.Register(std::string(kApprovalFunctionName),
+                       MakeApprovalFunction(**dynamodb, config.retraining.history_table, clock));
+  }
   engine::Executor executor(router, clock, nullptr, config.account);
   engine::ExecutionSpec spec;
   spec.state_machine_arn = StateMachineArn(config.account, config.check_state_machine);
@@ -200,7 +227,8 @@ void CheckTrigger(const ProjectConfig& config,
       check.fix = "make the trigger handle decision " + decision +
                   " (a dry run runs only the decision function, simulated, startExecution, "
                   "recorded, the retraining policy and DynamoDB tasks on an empty in-memory "
-                  "history, and alerts, recorded; any other task fails)";
+                  "history, alerts, recorded, and the approval gate, approved at once; any other "
+                  "task fails)";
     } else if (decision == "YES" && run.started.empty()) {
       check.detail = "decision YES ended without starting a pipeline";
       check.fix = "make the trigger start the training pipeline (states:startExecution) on YES";

@@ -5,12 +5,15 @@ reads the history the state machine itself writes with dynamodb:putItem/updateIt
 project's local table store, across separate processes: a HIGH decision retrains, a second
 one within the cooldown is skipped, a CRITICAL one lifts the cooldown; an unknown model is
 refused when "retraining.unknown_models" is "reject"; a bad policy names the field;
-`autoretrain history` shows every evaluation.
+`autoretrain history` shows every evaluation; the shipped policy trigger versions retrainings
+and waits at the approval gate for `autoretrain approve|reject`.
 """
 
 import json
+import subprocess
+import time
 
-from test_cli_support import TempDirTestCase, autoretrain
+from test_cli_support import BIN, TempDirTestCase, autoretrain
 
 TABLE = "autoretrain-retraining-history"
 
@@ -148,6 +151,61 @@ class PolicyTest(TempDirTestCase):
         self.assertIn("cooldown", records[0]["summary"])
         checks = json.loads(autoretrain("validate", "--project", project, "--json").stdout)
         self.assertTrue(checks["passed"], checks)
+
+    def start_check_waiting_for_approval(self, project):
+        proc = subprocess.Popen([BIN, "check", "--project", str(project), "--json"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # until the gate has parked its token
+            listed = json.loads(self.run_ok("history", "--project", project, "--json").stdout)
+            records = listed["records"]
+            if records and records[0].get("status") == "PENDING_APPROVAL":
+                return proc
+            time.sleep(0.1)
+        proc.kill()
+        out, err = proc.communicate()
+        self.fail(f"the check never reached the approval gate:\n{out}\n{err}")
+
+    def approval_project(self, name):
+        project = self.tmp / name
+        self.run_ok("init", project, "--template", "policy")
+        path = project / "autoretrain.json"
+        config = json.loads(path.read_text())
+        config["models"]["creditcard"]["policy"]["approval"] = {
+            "required": True, "timeout_hours": 1, "on_timeout": "reject"}
+        path.write_text(json.dumps(config))
+        return project
+
+    def test_approve_lets_the_waiting_retraining_run(self):
+        project = self.approval_project("approve")
+        proc = self.start_check_waiting_for_approval(project)
+        nothing = autoretrain("reject", "churn", "--project", project)
+        self.assertEqual(nothing.returncode, 2)
+        self.assertIn("NoPendingApproval", nothing.stderr)
+        answered = self.run_ok("approve", "creditcard", "--project", project, "--by", "alice",
+                               "--reason", "drift confirmed", "--json")
+        self.assertEqual(json.loads(answered.stdout)["answer"], "APPROVED")
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertEqual(json.loads(out)["pipeline"]["status"], "SUCCEEDED")
+        record = json.loads(self.run_ok("history", "--project", project, "--json").stdout)
+        record = record["records"][0]
+        self.assertEqual((record["verdict"], record["status"], record["version"]),
+                         ("NEEDS_APPROVAL", "SUCCEEDED", 1))
+        # Answered once: nothing waits any more.
+        again = autoretrain("approve", "creditcard", "--project", project)
+        self.assertEqual(again.returncode, 2, again.stderr)
+
+    def test_reject_ends_the_waiting_retraining_without_a_pipeline(self):
+        project = self.approval_project("reject")
+        proc = self.start_check_waiting_for_approval(project)
+        self.run_ok("reject", "creditcard", "--project", project, "--reason", "false alarm")
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIsNone(json.loads(out)["pipeline"])
+        record = json.loads(self.run_ok("history", "--project", project, "--json").stdout)
+        self.assertEqual(record["records"][0]["status"], "REJECTED")
 
     def write(self, definition):
         path = self.tmp / "query.asl.json"

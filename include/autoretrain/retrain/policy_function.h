@@ -6,9 +6,9 @@
 //         "evaluation_id": "<optional; the trigger execution's name>"}.
 // Result: {"model", "evaluated_at", "evaluation_id", "verdict", "retrain" (verdict is
 // RETRAIN), "summary", "reasons", "queued_behind" (QUEUE), "approval" (NEEDS_APPROVAL:
-// {"timeout_hours", "on_timeout"}), "history_records" (how many were read), "item" (the
-// evaluation's ledger record as a DynamoDB item, for a dynamodb:putItem task)}.
-// Errors (function errors, as Lambda reports them):
+// {"timeout_hours", "timeout_seconds", "on_timeout"}), "history_records" (how many were read),
+// "item" (the evaluation's ledger record as a DynamoDB item, for a dynamodb:putItem task)}. Errors
+// (function errors, as Lambda reports them):
 //   InvalidPolicyRequest  the event is not an object, "model" is not a non-empty string of at
 //                         most 256 characters, "decision" is missing or not the decision
 //                         function's result, "evaluation_id" is not of its form
