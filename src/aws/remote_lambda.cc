@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "aws/remote_task_support.h"
+#include "aws/service_connection.h"
 #include "integrations/sdk_metadata.h"
 
 namespace autoretrain::aws {
@@ -249,9 +250,10 @@ Result<json::Value> RemoteLambda::InvokeLambda(const engine::TaskRequest& reques
 
 Result<std::unique_ptr<RemoteLambda>> MakeRemoteLambda(const RemoteLambdaOptions& options,
                                                        std::shared_ptr<const Environment> env) {
-  Result<ServiceConnection> connection =
-      ConnectService(LambdaService(), options.region, options.fallback_region, options.endpoint_url,
-                     std::move(env));
+  EndpointOptions endpoint;
+  endpoint.url = options.endpoint_url;
+  Result<ServiceConnection> connection = ConnectService(
+      LambdaService(), options.region, options.fallback_region, endpoint, std::move(env));
   if (!connection.ok()) return connection.take_error();
   return std::make_unique<RemoteLambda>(options.functions, std::move(connection->endpoint),
                                         std::move(connection->credentials), options.http);

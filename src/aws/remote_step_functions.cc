@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "aws/remote_task_support.h"
+#include "aws/service_connection.h"
 #include "integrations/sdk_metadata.h"
 
 namespace autoretrain::aws {
@@ -386,9 +387,10 @@ Result<json::Value> RemoteStepFunctions::WaitForTaskToken(const engine::TaskRequ
 
 Result<std::unique_ptr<RemoteStepFunctions>> MakeRemoteStepFunctions(
     const RemoteStepFunctionsOptions& options, std::shared_ptr<const Environment> env) {
-  Result<ServiceConnection> connection =
-      ConnectService(StepFunctionsService(), options.region, options.fallback_region,
-                     options.endpoint_url, std::move(env));
+  EndpointOptions endpoint;
+  endpoint.url = options.endpoint_url;
+  Result<ServiceConnection> connection = ConnectService(
+      StepFunctionsService(), options.region, options.fallback_region, endpoint, std::move(env));
   if (!connection.ok()) return connection.take_error();
   return std::make_unique<RemoteStepFunctions>(options.state_machines,
                                                std::move(connection->endpoint),

@@ -57,21 +57,6 @@ int64_t EpochMillisOfSeconds(const json::Value* value);
 // The system clock in milliseconds, as signing wants it.
 TimePoint SystemNow();
 
-// An endpoint and the credentials to sign for it.
-struct ServiceConnection {
-  Endpoint endpoint;
-  CredentialsSource credentials;
-};
-// Resolves `service` as the SDKs do: the region `region`, else AWS_REGION/AWS_DEFAULT_REGION/
-// the profile, else `fallback_region`; the endpoint `endpoint_url`, else the environment's
-// and profile's, else AWS's own; credentials from the default chain (fetched at the first
-// request, cached, refreshed before they expire). Fails with NoRegion, EndpointError or
-// ConfigError.
-Result<ServiceConnection> ConnectService(const ServiceId& service, const std::string& region,
-                                         const std::string& fallback_region,
-                                         const std::optional<std::string>& endpoint_url,
-                                         std::shared_ptr<const Environment> env);
-
 }  // namespace autoretrain::aws
 
 #endif  // AUTORETRAIN_AWS_REMOTE_TASK_SUPPORT_H_

@@ -3,6 +3,7 @@
 #include "autoretrain/aws/credentials.h"
 #include "autoretrain/aws/sns.h"
 #include "aws/s3_xml.h"
+#include "aws/service_connection.h"
 #include "aws/sns_backend.h"
 
 namespace autoretrain::aws {
@@ -118,37 +119,13 @@ std::unique_ptr<integrations::ServiceIntegration> MakeRemoteSnsIntegration(
 
 Result<std::unique_ptr<integrations::ServiceIntegration>> MakeRemoteSnsIntegration(
     const RemoteSnsOptions& options, std::shared_ptr<const Environment> env) {
-  Result<SharedConfig> config = SharedConfig::Load(*env);
-  if (!config.ok()) return config.take_error();
-  std::string region = options.region;
-  if (region.empty()) {
-    Result<std::string> resolved = ResolveRegion(*env, *config);
-    if (resolved.ok()) {
-      region = std::move(resolved).value();
-    } else if (!options.fallback_region.empty()) {
-      region = options.fallback_region;
-    } else {
-      return resolved.take_error();
-    }
-  }
-  EndpointOptions endpoint_options;
-  endpoint_options.url = options.endpoint_url;
-  Result<Endpoint> endpoint =
-      ResolveEndpoint(*env, *config, SnsService(), region, endpoint_options);
-  if (!endpoint.ok()) return endpoint.take_error();
-  Result<std::unique_ptr<CredentialsChain>> chain = DefaultCredentialsChain(*env, nullptr);
-  if (!chain.ok()) return chain.take_error();
-  struct Owned {
-    std::shared_ptr<const Environment> env;
-    SystemClock clock;
-    std::unique_ptr<CachingCredentialsProvider> provider;
-  };
-  auto owned = std::make_shared<Owned>();
-  owned->env = std::move(env);
-  owned->provider =
-      std::make_unique<CachingCredentialsProvider>(std::move(chain).value(), &owned->clock);
-  CredentialsSource source = [owned] { return owned->provider->Get(); };
-  return MakeRemoteSnsIntegration(std::move(endpoint).value(), std::move(source), options.http);
+  EndpointOptions endpoint;
+  endpoint.url = options.endpoint_url;
+  Result<ServiceConnection> connection = ConnectService(
+      SnsService(), options.region, options.fallback_region, endpoint, std::move(env));
+  if (!connection.ok()) return connection.take_error();
+  return MakeRemoteSnsIntegration(std::move(connection->endpoint),
+                                  std::move(connection->credentials), options.http);
 }
 
 }  // namespace autoretrain::aws

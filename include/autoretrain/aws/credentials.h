@@ -11,6 +11,7 @@
 #define AUTORETRAIN_AWS_CREDENTIALS_H_
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -25,6 +26,9 @@
 #include "autoretrain/common/result.h"
 
 namespace autoretrain::aws {
+
+// Credentials for one request (a CachingCredentialsProvider's Get, or fixed ones in tests).
+using CredentialsSource = std::function<Result<Credentials>()>;
 
 // Error names of credential failures.
 inline constexpr std::string_view kNoCredentials = "NoCredentials";        // nothing configured

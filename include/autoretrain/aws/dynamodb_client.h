@@ -19,15 +19,13 @@
 #include <string>
 #include <string_view>
 
+#include "autoretrain/aws/credentials.h"
 #include "autoretrain/aws/endpoints.h"
 #include "autoretrain/aws/environment.h"
 #include "autoretrain/aws/http_client.h"
 #include "autoretrain/integrations/dynamodb.h"
 
 namespace autoretrain::aws {
-
-// Credentials for one request (the same alias as in s3_object_store.h).
-using CredentialsSource = std::function<Result<Credentials>()>;
 
 // The error name of a response that is not DynamoDB's (not JSON, no `__type`, a failed CRC32).
 inline constexpr std::string_view kDynamoDbMalformedResponse = "HttpMalformedResponse";

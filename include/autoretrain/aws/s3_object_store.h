@@ -16,15 +16,13 @@
 #include <optional>
 #include <string>
 
+#include "autoretrain/aws/credentials.h"
 #include "autoretrain/aws/endpoints.h"
 #include "autoretrain/aws/environment.h"
 #include "autoretrain/aws/http_client.h"
 #include "autoretrain/integrations/object_store.h"
 
 namespace autoretrain::aws {
-
-// Credentials for one request (a CachingCredentialsProvider's Get, or fixed ones in tests).
-using CredentialsSource = std::function<Result<Credentials>()>;
 
 class S3ObjectStore final : public integrations::ObjectStore {
  public:
