@@ -113,11 +113,12 @@ TEST(OpenProjectStoreTest, AnOlderSchemaIsUpgradedWhenRead) {
   }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(DatabasePath(config).c_str(), &db), SQLITE_OK);
-  // Back to schema 1: without what migrations 2 (task tokens), 3 (activities) and 4 (DynamoDB
-  // tables) add.
+  // Back to schema 1: without what migrations 2 (task tokens), 3 (activities), 4 (DynamoDB
+  // tables) and 5 (resource tags) add.
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TABLE task_tokens; DROP TABLE activities; DROP TABLE dynamo_items; "
-                         "DROP TABLE dynamo_tables; UPDATE schema_version SET version = 1;",
+                         "DROP TABLE dynamo_tables; DROP TABLE resource_tags; "
+                         "UPDATE schema_version SET version = 1;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);

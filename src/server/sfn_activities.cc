@@ -11,6 +11,7 @@
 #include "server/json_protocol.h"
 #include "server/request_reader.h"
 #include "server/sfn_common.h"
+#include "server/sfn_tags.h"
 
 namespace autoretrain::server {
 namespace {
@@ -46,14 +47,7 @@ json::Value TaskJson(const std::optional<store::ActivityTask>& task) {
 Result<json::Value> StepFunctionsService::CreateActivity(const json::Object& input) {
   RequestReader reader(input);
   std::optional<std::string> name = reader.String("name", true, 1, kMaxNameLength);
-  if (const json::Value* tags = reader.Raw("tags")) {
-    if (!tags->is_array()) {
-      reader.WrongType("tags", "a list of {key, value}");
-    } else if (!tags->as_array().empty()) {
-      reader.Violation("tags", "[...]",
-                       "autoretrain does not store tags yet: create the activity without tags");
-    }
-  }
+  std::vector<store::ResourceTag> tags = ReadTags(reader, false);
   if (const json::Value* encryption = reader.Raw("encryptionConfiguration")) {
     const json::Value* type =
         encryption->is_object() ? encryption->as_object().if_contains("type") : nullptr;
@@ -69,9 +63,25 @@ Result<json::Value> StepFunctionsService::CreateActivity(const json::Object& inp
   }
   Result<store::Store*> store = Store();
   if (!store.ok()) return store.take_error();
-  Result<store::ActivityRecord> created =
-      (*store)->CreateActivity(ActivityArn(runtime_.account(), *name), *name, clock_.Now());
+  const std::string arn = ActivityArn(runtime_.account(), *name);
+  if (Status count = CheckNewResourceTags(arn, tags); !count.ok()) return count.take_error();
+  // AWS's CreateActivity is idempotent by name and ignores the tags of a repeated create: tags
+  // are stored only when the activity is new.
+  Result<store::ActivityRecord> existing = (*store)->DescribeActivity(arn);
+  if (!existing.ok() && existing.error().error != "ActivityDoesNotExist") {
+    return existing.take_error();
+  }
+  Result<store::ActivityRecord> created = (*store)->CreateActivity(arn, *name, clock_.Now());
   if (!created.ok()) return created.take_error();
+  if (!existing.ok()) {
+    // A new activity starts with exactly the given tags (none left from an earlier one).
+    Status tagged = (*store)->DeleteResourceTags(created->arn);
+    if (tagged.ok()) tagged = (*store)->TagResource(created->arn, tags);
+    if (!tagged.ok()) {
+      (void)(*store)->DeleteActivity(created->arn);  // all or nothing
+      return tagged.take_error();
+    }
+  }
   return Ok(json::Object{{"activityArn", created->arn},
                          {"creationDate", DateJson(created->creation_date, kDates)}});
 }
@@ -117,6 +127,9 @@ Result<json::Value> StepFunctionsService::DeleteActivity(const json::Object& inp
   Result<store::Store*> store = Store();
   if (!store.ok()) return store.take_error();
   if (Status deleted = (*store)->DeleteActivity(*arn); !deleted.ok()) return deleted.take_error();
+  if (Status untagged = (*store)->DeleteResourceTags(*arn); !untagged.ok()) {
+    return untagged.take_error();
+  }
   return Ok(json::Object{});
 }
 

@@ -102,7 +102,7 @@ TEST_F(ActivitiesServiceTest, CreateDescribeListDelete) {
   // AWS's validation.
   EXPECT_EQ(ErrorOf("CreateActivity", "{}"), kValidationException);
   EXPECT_EQ(ErrorOf("CreateActivity", R"({"name":"a b"})"), "InvalidName");
-  EXPECT_EQ(ErrorOf("CreateActivity", R"({"name":"t","tags":[{"key":"k","value":"v"}]})"),
+  EXPECT_EQ(ErrorOf("CreateActivity", R"({"name":"t","tags":[{"key":"aws:k","value":"v"}]})"),
             kValidationException);
   EXPECT_EQ(ErrorOf("DescribeActivity", R"({"activityArn":"arn:aws:states:x"})"), "InvalidArn");
   EXPECT_EQ(

@@ -9,6 +9,7 @@
 #include "server/json_protocol.h"
 #include "server/request_reader.h"
 #include "server/sfn_common.h"
+#include "server/sfn_tags.h"
 
 namespace autoretrain::server {
 namespace {
@@ -37,19 +38,6 @@ Error ProjectMachineError(const std::string& name, std::string_view action) {
                    " it there, not through the API"};
 }
 
-// Reads an optional "tags" member: autoretrain does not store tags yet, so a non-empty list
-// is refused rather than silently dropped.
-void RefuseTags(RequestReader& reader) {
-  const json::Value* tags = reader.Raw("tags");
-  if (tags == nullptr) return;
-  if (!tags->is_array()) return reader.WrongType("tags", "a list of {key, value}");
-  if (!tags->as_array().empty()) {
-    reader.Violation("tags", "[...]",
-                     "autoretrain does not store tags yet: create the state machine without "
-                     "tags");
-  }
-}
-
 }  // namespace
 
 Result<json::Value> StepFunctionsService::CreateStateMachine(const json::Object& input) {
@@ -61,7 +49,7 @@ Result<json::Value> StepFunctionsService::CreateStateMachine(const json::Object&
   std::optional<std::string> type = reader.Enum("type", false, {"STANDARD", "EXPRESS"});
   std::optional<bool> publish = reader.Boolean("publish");
   reader.String("versionDescription", false, 0, 256);
-  RefuseTags(reader);
+  std::vector<store::ResourceTag> tags = ReadTags(reader, false);
   if (publish.value_or(false)) {
     reader.Violation("publish", "true",
                      "autoretrain does not publish state machine versions yet: leave publish "
@@ -84,6 +72,7 @@ Result<json::Value> StepFunctionsService::CreateStateMachine(const json::Object&
 
   std::lock_guard lock(machines_mu_);
   const std::string arn = runtime_.ArnOf(*name);
+  if (Status count = CheckNewResourceTags(arn, tags); !count.ok()) return count.take_error();
   store::NewStateMachine machine{.arn = arn,
                                  .name = *name,
                                  .definition = *definition,
@@ -101,6 +90,14 @@ Result<json::Value> StepFunctionsService::CreateStateMachine(const json::Object&
     if (existing->definition != *definition || !same_role) return created.take_error();
     return Ok(json::Object{{"stateMachineArn", arn},
                            {"creationDate", DateJson(existing->creation_date, kDates)}});
+  }
+  // Tags only when created (AWS ignores them when the same machine is created again).
+  // A new machine starts with exactly the given tags (none left from an earlier one).
+  Status tagged = (*store)->DeleteResourceTags(arn);
+  if (tagged.ok()) tagged = (*store)->TagResource(arn, tags);
+  if (!tagged.ok()) {
+    (void)(*store)->DeleteStateMachine(arn);  // all or nothing: no machine without its tags
+    return tagged.take_error();
   }
   runtime_.AddStateMachine(*name, std::move(*compiled), *definition);
   return Ok(json::Object{{"stateMachineArn", arn},
@@ -196,6 +193,9 @@ Result<json::Value> StepFunctionsService::DeleteStateMachine(const json::Object&
   // AWS answers a delete of a machine that does not exist (any more) with success.
   if (!deleted.ok() && deleted.error().error != "StateMachineDoesNotExist") {
     return deleted.take_error();
+  }
+  if (Status untagged = (*store)->DeleteResourceTags(*arn); !untagged.ok()) {
+    return untagged.take_error();
   }
   return Ok(json::Object{});
 }

@@ -97,6 +97,9 @@ StepFunctionsService::Operations() {
       {"ListActivities", &S::ListActivities},
       {"DeleteActivity", &S::DeleteActivity},
       {"TestState", &S::TestState},
+      {"TagResource", &S::TagResource},
+      {"UntagResource", &S::UntagResource},
+      {"ListTagsForResource", &S::ListTagsForResource},
   };
   return kOperations;
 }

@@ -119,7 +119,7 @@ TEST_F(StepFunctionsServiceTest, CreateValidatesLikeAws) {
   EXPECT_EQ(create("ok", "{", kRole), "InvalidDefinition");
   EXPECT_EQ(create("ok", kPass, kRole, R"({"type":"EXPRESS"})"), "StateMachineTypeNotSupported");
   EXPECT_EQ(create("ok", kPass, kRole, R"({"type":"OTHER"})"), kValidationException);
-  EXPECT_EQ(create("ok", kPass, kRole, R"({"tags":[{"key":"k","value":"v"}]})"),
+  EXPECT_EQ(create("ok", kPass, kRole, R"({"tags":[{"key":"aws:k","value":"v"}]})"),
             kValidationException);
   EXPECT_EQ(create("ok", kPass, kRole, R"({"publish":true})"), kValidationException);
   EXPECT_EQ(create("ok", kPass, kRole, R"({"tags":[]})"), "OK");

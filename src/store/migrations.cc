@@ -103,6 +103,14 @@ CREATE TABLE dynamo_items (
   item TEXT NOT NULL,
   PRIMARY KEY (table_name, hash_key, range_key)) WITHOUT ROWID;
 )sql",
+    // 5: resource tags of state machines and activities (TagResource), by resource ARN.
+    R"sql(
+CREATE TABLE resource_tags (
+  resource_arn TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (resource_arn, key)) WITHOUT ROWID;
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
 

@@ -94,6 +94,10 @@ class StepFunctionsService final : public JsonService {
   Result<json::Value> SendTaskSuccess(const json::Object& input);
   Result<json::Value> SendTaskFailure(const json::Object& input);
   Result<json::Value> SendTaskHeartbeat(const json::Object& input);
+  // Resource tags of state machines and activities (sfn_tags.cc).
+  Result<json::Value> TagResource(const json::Object& input);
+  Result<json::Value> UntagResource(const json::Object& input);
+  Result<json::Value> ListTagsForResource(const json::Object& input);
   // TestState (sfn_test_state.cc): runs one state with the runtime's task router.
   Result<json::Value> TestState(const json::Object& input);
 

@@ -48,7 +48,16 @@ inline constexpr char kStoreUninitialized[] = "StoreUninitialized";
 inline constexpr char kStoreSchemaTooNew[] = "StoreSchemaTooNew";
 
 // The schema version this build creates and understands.
-inline constexpr int kSchemaVersion = 4;  // 4: DynamoDB tables
+inline constexpr int kSchemaVersion = 5;  // 4: DynamoDB tables; 5: resource tags
+
+// Resource tags: one tag of a state machine or activity (AWS's Tag shape).
+struct ResourceTag {
+  std::string key;
+  std::string value;
+  bool operator==(const ResourceTag&) const = default;
+};
+// AWS's limit of tags per resource (TooManyTags beyond it).
+inline constexpr size_t kMaxTagsPerResource = 50;
 
 class Database;  // the SQLite connection (internal: src/store/database.h)
 
@@ -176,6 +185,20 @@ class Store {
   Result<std::optional<ActivityTask>> GetActivityTask(const std::string& activity_arn,
                                                       const std::string& worker_name,
                                                       TimePoint now);
+
+  // Resource tags (store_tags.cc). They are keyed by resource ARN alone: the caller checks
+  // that the resource exists and removes the tags when it deletes the resource.
+
+  // Adds `tags` to `resource_arn` in one transaction; a key it already has gets the new value
+  // (within `tags`, the last of a repeated key wins). TooManyTags, naming the resource, when it
+  // would then have more than kMaxTagsPerResource tags: nothing is written.
+  Status TagResource(const std::string& resource_arn, const std::vector<ResourceTag>& tags);
+  // Removes the tags with `keys` (keys it does not have are skipped, as AWS) in one transaction.
+  Status UntagResource(const std::string& resource_arn, const std::vector<std::string>& keys);
+  // The resource's tags in key order (empty when it has none).
+  Result<std::vector<ResourceTag>> ListResourceTags(const std::string& resource_arn);
+  // Removes every tag of the resource (when it is deleted).
+  Status DeleteResourceTags(const std::string& resource_arn);
 
   // ---- Task tokens of callback tasks (task_tokens.cc) ----
 
