@@ -36,27 +36,6 @@ std::string StateMachineOfExecution(std::string_view execution_arn) {
          ":stateMachine:" + std::string(rest.substr(0, colon));
 }
 
-// The child's name when the task gives none: derived from the task's place in its execution,
-// as the local integration derives it, so running the task again after a crash names the same
-// execution (StartExecution is idempotent for a running execution with the same name and
-// input).
-std::string ChildExecutionName(const engine::TaskRequest& request) {
-  std::string seed(request.execution_arn);
-  seed += '\n';
-  seed += request.state_name;
-  seed += '\n';
-  if (request.branch_path.empty()) {
-    seed += std::to_string(request.state_entered_event_id);
-  } else {
-    seed += request.branch_path;
-    seed += '#';
-    seed += std::to_string(request.branch_step);
-  }
-  seed += '\n';
-  seed += std::to_string(request.retry_count);
-  return DeterministicExecutionName(seed);
-}
-
 // The JSON body of a response, or nullopt when it is not a JSON object.
 std::optional<json::Object> BodyObject(const HttpResponse& response) {
   Result<json::Value> body = json::Parse(response.body);
@@ -229,7 +208,8 @@ Result<json::Value> RemoteStepFunctions::StartExecution(const engine::TaskReques
   if (!name.ok()) return name.take_error();
 
   json::Object input;
-  const std::string child_name = name->has_value() ? **name : ChildExecutionName(request);
+  const std::string child_name =
+      name->has_value() ? **name : integrations::ChildExecutionName(request);
   input.emplace("stateMachineArn", *machine_arn);
   input.emplace("name", child_name);
   if (const json::Value* given = (*params)->if_contains("Input")) {

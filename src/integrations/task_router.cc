@@ -57,28 +57,6 @@ Result<json::Value> CallFunction(Function& function, const json::Value& event,
   }
 }
 
-// The name of a child started without "Name": derived from the parent execution, the state,
-// which entry of it (its event id, or its place in a Parallel branch or Map iteration) and
-// which attempt, so that running the same task again (after a crash)
-// names the same child instead of starting a second one. AWS picks a random UUID here; the
-// format is the same.
-std::string ChildExecutionName(const engine::TaskRequest& request) {
-  std::string seed(request.execution_arn);
-  seed += '\n';
-  seed += request.state_name;
-  seed += '\n';
-  if (request.branch_path.empty()) {
-    seed += std::to_string(request.state_entered_event_id);
-  } else {
-    seed += request.branch_path;
-    seed += '#';
-    seed += std::to_string(request.branch_step);
-  }
-  seed += '\n';
-  seed += std::to_string(request.retry_count);
-  return DeterministicExecutionName(seed);
-}
-
 }  // namespace
 
 TaskRouter::TaskRouter(const FunctionRegistry& functions, Clock& clock, AccountContext account)
@@ -460,6 +438,23 @@ Status ExecutionLauncher::RegisterActivityTask(const std::string&, const std::st
                "an activity task needs the project's store, where workers get it (`autoretrain "
                "activities get-task`) and answer it (`autoretrain task success|failure`): run "
                "the state machine in a project (run --project, check or serve)"};
+}
+
+std::string ChildExecutionName(const engine::TaskRequest& request) {
+  std::string seed(request.execution_arn);
+  seed += '\n';
+  seed += request.state_name;
+  seed += '\n';
+  if (request.branch_path.empty()) {
+    seed += std::to_string(request.state_entered_event_id);
+  } else {
+    seed += request.branch_path;
+    seed += '#';
+    seed += std::to_string(request.branch_step);
+  }
+  seed += '\n';
+  seed += std::to_string(request.retry_count);
+  return DeterministicExecutionName(seed);
 }
 
 }  // namespace autoretrain::integrations

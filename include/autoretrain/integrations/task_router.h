@@ -124,6 +124,13 @@ class TaskRouter final : public engine::TaskHandler {
   std::vector<ServiceIntegration*> integrations_;
 };
 
+// The name of a child execution started without "Name": derived from the parent execution, the
+// state, which entry of it (its event id, or its place in a Parallel branch or Map iteration)
+// and which attempt, so that running the same task again (after a crash) names the same child
+// instead of starting a second one. AWS picks a random UUID here; the format is the same. Used
+// by the local startExecution and by the remote one (aws/remote_step_functions.h).
+std::string ChildExecutionName(const engine::TaskRequest& request);
+
 }  // namespace autoretrain::integrations
 
 #endif  // AUTORETRAIN_INTEGRATIONS_TASK_ROUTER_H_
