@@ -187,18 +187,9 @@ Result<json::Value> RemoteLambda::Invoke(const engine::TaskRequest& request) {
   }
   if (request.resource == kInvoke) return InvokeLambda(request);
   // lambda:invoke.waitForTaskToken (Handles took only the first call).
-  const std::string token = TaskTokenOf(request);
-  if (request.submitted != nullptr || token.empty() || request.check_again_at == nullptr ||
-      launcher_ == nullptr) {
-    return TaskRuntimeError(request.state_name,
-                            "'" + std::string(request.resource) +
-                                "' must wait for its task token, which needs the project's "
-                                "store: run the state machine in a project (run --project, "
-                                "check or serve)");
+  if (Status registered = RegisterTaskTokenLocally(request, launcher_); !registered.ok()) {
+    return registered.take_error();
   }
-  Status registered = launcher_->RegisterTaskToken(token, std::string(request.execution_arn),
-                                                   std::string(request.state_name));
-  if (!registered.ok()) return TaskRuntimeError(request.state_name, registered.error().cause);
   Result<json::Value> invoked = InvokeLambda(request);
   if (!invoked.ok()) return invoked;
   *request.check_again_at = clock_.Now() + std::chrono::seconds(1);

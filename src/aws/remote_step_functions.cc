@@ -348,17 +348,9 @@ Result<json::Value> RemoteStepFunctions::WaitForTaskToken(const engine::TaskRequ
                             "the task token of this task is checked by the TaskRouter, not by "
                             "the remote Step Functions integration");
   }
-  const std::string token = TaskTokenOf(request);
-  if (token.empty() || request.check_again_at == nullptr || launcher_ == nullptr) {
-    return TaskRuntimeError(request.state_name,
-                            "'" + std::string(request.resource) +
-                                "' must wait for its task token, which needs the project's "
-                                "store: run the state machine in a project (run --project, "
-                                "check or serve)");
+  if (Status registered = RegisterTaskTokenLocally(request, launcher_); !registered.ok()) {
+    return registered.take_error();
   }
-  Status registered = launcher_->RegisterTaskToken(token, std::string(request.execution_arn),
-                                                   std::string(request.state_name));
-  if (!registered.ok()) return TaskRuntimeError(request.state_name, registered.error().cause);
   Result<json::Value> started = StartExecution(request);
   if (!started.ok()) return started;
   *request.check_again_at = clock_.Now() + std::chrono::seconds(1);

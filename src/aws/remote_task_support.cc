@@ -99,4 +99,21 @@ TimePoint SystemNow() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+Status RegisterTaskTokenLocally(const engine::TaskRequest& request,
+                                integrations::ExecutionLauncher* launcher) {
+  const std::string token = TaskTokenOf(request);
+  if (request.submitted != nullptr || token.empty() || request.check_again_at == nullptr ||
+      launcher == nullptr) {
+    return TaskRuntimeError(request.state_name,
+                            "'" + std::string(request.resource) +
+                                "' must wait for its task token, which needs the project's "
+                                "store: run the state machine in a project (run --project, "
+                                "check or serve)");
+  }
+  Status registered = launcher->RegisterTaskToken(token, std::string(request.execution_arn),
+                                                  std::string(request.state_name));
+  if (!registered.ok()) return TaskRuntimeError(request.state_name, registered.error().cause);
+  return OkStatus();
+}
+
 }  // namespace autoretrain::aws

@@ -17,6 +17,7 @@
 #include "autoretrain/aws/http_client.h"
 #include "autoretrain/aws/s3_object_store.h"
 #include "autoretrain/engine/task_handler.h"
+#include "autoretrain/integrations/task_router.h"
 #include "autoretrain/json/json.h"
 
 namespace autoretrain::aws {
@@ -37,6 +38,13 @@ Result<std::optional<std::string>> TaskOptionalString(const engine::TaskRequest&
 
 // $$.Task.Token as the engine set it for a callback task; "" when missing.
 std::string TaskTokenOf(const engine::TaskRequest& request);
+// The first call of a .waitForTaskToken task: registers its token with `launcher` (the local
+// store, where the answer will arrive) before the remote call is made. Fails with
+// States.Runtime when the task has no token, is not on its first call (`submitted` set),
+// cannot wait (no check_again_at) or there is no launcher (no project store), or when the
+// store refuses the token.
+Status RegisterTaskTokenLocally(const engine::TaskRequest& request,
+                                integrations::ExecutionLauncher* launcher);
 
 // SdkHttpMetadata (integrations/sdk_metadata.h) of the headers and status `response` had.
 json::Object ResponseSdkHttpMetadata(const HttpResponse& response);
