@@ -16,6 +16,39 @@ void ApiHandler::AddJsonService(const std::string& target_prefix, JsonService* s
   services_[target_prefix] = service;
 }
 
+void ApiHandler::AddPathService(const std::string& path_prefix, PathService* service,
+                                bool authenticate) {
+  path_routes_[path_prefix] = PathRoute{service, authenticate};
+}
+
+const ApiHandler::PathRoute* ApiHandler::FindPathRoute(std::string_view path) const {
+  // Try the path, then each shorter prefix ending before a '/', longest first.
+  for (std::string_view prefix = path; !prefix.empty();) {
+    auto route = path_routes_.find(prefix);
+    if (route != path_routes_.end()) return &route->second;
+    const size_t slash = prefix.rfind('/');
+    if (slash == std::string_view::npos || slash == 0) break;
+    prefix = prefix.substr(0, slash);
+  }
+  return nullptr;
+}
+
+std::optional<HttpResponse> ApiHandler::Authenticate(const HttpRequest& request,
+                                                     Caller& caller) const {
+  if (authenticate_) {
+    Result<Caller> authenticated = authenticate_(request);
+    if (!authenticated.ok()) {
+      const Error& error = authenticated.error();
+      return JsonErrorResponse(error, error.error == "AccessDeniedException"
+                                          ? 403
+                                          : aws::AuthErrorHttpStatus(error.error));
+    }
+    caller = std::move(authenticated).value();
+  }
+  caller.client_gone = request.client_gone;
+  return std::nullopt;
+}
+
 HttpResponse ApiHandler::Reject(int status, std::string_view type, std::string_view message) {
   return JsonErrorResponse(Error{std::string(type), std::string(message)}, status);
 }
@@ -56,6 +89,16 @@ void ApiHandler::Handle(HttpRequest request, Responder respond) {
     response.body = json::Serialize(body);
     return respond(std::move(response));
   }
+  if (const PathRoute* route = FindPathRoute(request.path)) {
+    Caller caller;
+    if (route->authenticate) {
+      if (std::optional<HttpResponse> refused = Authenticate(request, caller)) {
+        return respond(std::move(*refused));
+      }
+    }
+    caller.client_gone = request.client_gone;
+    return route->service->Handle(caller, std::move(request), std::move(respond));
+  }
   if (request.path != "/") {
     return respond(Reject(404, kUnknownOperationException,
                           "no API at path '" + request.path +
@@ -69,15 +112,8 @@ void ApiHandler::Handle(HttpRequest request, Responder respond) {
   }
   // AWS authenticates before it looks at the operation or the body.
   Caller caller;
-  if (authenticate_) {
-    Result<Caller> authenticated = authenticate_(request);
-    if (!authenticated.ok()) {
-      const Error& error = authenticated.error();
-      return respond(JsonErrorResponse(error, error.error == "AccessDeniedException"
-                                                  ? 403
-                                                  : aws::AuthErrorHttpStatus(error.error)));
-    }
-    caller = std::move(authenticated).value();
+  if (std::optional<HttpResponse> refused = Authenticate(request, caller)) {
+    return respond(std::move(*refused));
   }
   const std::string_view target = request.Header("X-Amz-Target");
   const size_t dot = target.find('.');
@@ -94,7 +130,6 @@ void ApiHandler::Handle(HttpRequest request, Responder respond) {
   }
   Result<JsonCall> call = ParseJsonCall(request, service->first);
   if (!call.ok()) return respond(JsonErrorResponse(call.error()));
-  caller.client_gone = request.client_gone;
   service->second->Call(caller, call->operation, std::move(call->input),
                         [respond = std::move(respond)](Result<json::Value> output) {
                           if (!output.ok()) return respond(JsonErrorResponse(output.error()));

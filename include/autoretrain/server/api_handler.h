@@ -4,6 +4,8 @@
 //   GET /metrics                       -> 200 Prometheus text (metrics.h), when given Metrics
 //   POST / with X-Amz-Target: P.Op     -> authenticate -> the JSON 1.0 service registered for
 //                                         prefix P (AWSStepFunctions) -> its response
+//   any method, path under a prefix    -> (authenticate, unless registered without) -> the
+//                                         PathService registered for the longest such prefix
 //
 // Authentication is one step between parsing and dispatch: an Authenticator gets the whole
 // request (method, path, query, headers, body) and returns the caller or an AWS-shaped error;
@@ -18,6 +20,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -54,6 +57,16 @@ class JsonService {
                     Done done) = 0;
 };
 
+// A service reached by its path rather than by X-Amz-Target: a REST protocol (EventBridge
+// Scheduler) or pages (the console).
+class PathService {
+ public:
+  virtual ~PathService() = default;
+  // Answers `request` from `caller` through `respond`, exactly once, now or later from any
+  // thread.
+  virtual void Handle(const Caller& caller, HttpRequest request, Responder respond) = 0;
+};
+
 class ApiHandler final : public HttpHandler {
  public:
   // `authenticate` empty: every request is from the anonymous caller. `health` (may be empty)
@@ -67,6 +80,12 @@ class ApiHandler final : public HttpHandler {
   // (which must outlive the handler).
   void AddJsonService(const std::string& target_prefix, JsonService* service);
 
+  // Routes every request whose path is `path_prefix` or starts with `path_prefix` + "/" to
+  // `service` (which must outlive the handler); the longest matching prefix wins. With
+  // `authenticate` false the service checks callers itself (the caller passed is anonymous).
+  void AddPathService(const std::string& path_prefix, PathService* service,
+                      bool authenticate = true);
+
   void Handle(HttpRequest request, Responder respond) override;
   HttpResponse Reject(int status, std::string_view type, std::string_view message) override;
 
@@ -74,7 +93,18 @@ class ApiHandler final : public HttpHandler {
   Authenticator authenticate_;
   std::function<json::Object()> health_;
   Metrics* metrics_;
+  struct PathRoute {
+    PathService* service;
+    bool authenticate;
+  };
+  // The route for `path`, or null.
+  const PathRoute* FindPathRoute(std::string_view path) const;
+  // Sets `caller` to who sent `request` and returns nothing, or returns the AWS-shaped error
+  // response to send instead.
+  std::optional<HttpResponse> Authenticate(const HttpRequest& request, Caller& caller) const;
+
   std::map<std::string, JsonService*, std::less<>> services_;
+  std::map<std::string, PathRoute, std::less<>> path_routes_;
 };
 
 }  // namespace autoretrain::server
