@@ -46,9 +46,14 @@ CLI::App* AddCheckCommand(CLI::App& app, CheckOptions* options) {
   cmd->add_flag("--json", options->json,
                 "Print one JSON object: {\"decision\", \"branch\", \"trigger\": "
                 "<DescribeExecution>, \"pipeline\": <DescribeExecution> or null}");
+  cmd->add_option("--model", options->model,
+                  "Run the retraining trigger (retraining.trigger) for this model of "
+                  "autoretrain.json's models, with its decision file and pipeline, instead of "
+                  "the configured check");
   cmd->footer(
-      "The trigger is check.state_machine of autoretrain.json, run with check.input; check "
-      "waits for the executions it starts.\n"
+      "The trigger is check.state_machine of autoretrain.json, run with check.input (or, with "
+      "check.model or --model, the retraining trigger with the model's input); check waits for "
+      "the executions it starts.\n"
       "Exit status: 0 the trigger succeeded and so did the pipeline it started (if any), 1 "
       "either failed or the project's store cannot be used (or another process holds the project "
       "for more than 60 s), 2 the project or its configuration is invalid.\n"
@@ -61,6 +66,17 @@ int CheckCommand(const CheckOptions& options) {
   if (!config.ok()) {
     PrintError(config.error().cause);
     return kExitInvalid;
+  }
+  if (!options.model.empty()) {
+    Result<std::string> trigger = retrain::RetrainingTrigger(*config);
+    Result<json::Value> input = retrain::ModelTriggerInput(*config, options.model);
+    if (!trigger.ok() || !input.ok()) {
+      PrintError("--model " + options.model + ": " +
+                 (trigger.ok() ? input.error().cause : trigger.error().cause));
+      return kExitInvalid;
+    }
+    config->check_state_machine = *trigger;
+    config->check_input = *std::move(input);
   }
   Result<retrain::CheckReport> report = retrain::RunCheck(*config, PrintWarning);
   if (!report.ok()) {

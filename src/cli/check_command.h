@@ -13,6 +13,7 @@ namespace autoretrain::cli {
 struct CheckOptions {
   std::string project = ".";
   bool json = false;
+  std::string model;  // --model: run the retraining trigger for this model instead
 };
 
 // Adds the subcommand to `app`, parsing into *options (which must outlive `app`).

@@ -17,8 +17,6 @@ constexpr int kMaxTimeoutSeconds = 7 * 24 * 3600;
 constexpr int kMaxRetentionDays = 36500;  // 100 years
 constexpr size_t kMaxConfigBytes = 1024 * 1024;
 
-std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
-
 bool IsAccountId(std::string_view s) {
   if (s.size() != 12) return false;
   for (char c : s) {
@@ -66,14 +64,14 @@ class ConfigParser {
     }
     if (const json::Value* v = obj->if_contains("state_machines")) ParseStateMachines(*v);
     if (const json::Value* v = obj->if_contains("functions")) ParseFunctions(*v);
+    // Models before check and schedules: those may name a model.
+    ParseRetraining(fields_, obj->if_contains("models"), obj->if_contains("retraining"), out_);
     if (const json::Value* v = obj->if_contains("check")) ParseCheck(*v);
     if (const json::Value* v = obj->if_contains("schedules")) ParseSchedules(*v);
     if (const json::Value* v = obj->if_contains("object_store")) ParseObjectStore(*v);
     if (const json::Value* v = obj->if_contains("integrations")) {
       ParseIntegrations(fields_, *v, &out_->integrations);
     }
-    ParseRetraining(fields_, obj->if_contains("models"), obj->if_contains("retraining"),
-                    &out_->retraining);
     if (const json::Value* v = obj->if_contains("alerts")) ParseAlerts(fields_, *v, &out_->alerts);
   }
 
@@ -253,10 +251,19 @@ class ConfigParser {
   }
 
   void ParseCheck(const json::Value& v) {
-    const json::Object* obj =
-        fields_.ExpectObject(v, "check", "{\"state_machine\": NAME, \"input\": {...}}");
+    const json::Object* obj = fields_.ExpectObject(
+        v, "check", "{\"state_machine\": NAME, \"input\": {...}} or {\"model\": NAME}");
     if (obj == nullptr) return;
-    fields_.RejectUnknown(*obj, "check", {"state_machine", "input"});
+    fields_.RejectUnknown(*obj, "check", {"state_machine", "input", "model"});
+    if (obj->contains("model")) {
+      if (obj->contains("state_machine") || obj->contains("input")) {
+        fields_.Problem("check", "give either \"model\" or \"state_machine\" (and \"input\")");
+      } else if (auto model = fields_.RequiredString(*obj, "check", "model")) {
+        ResolveModelTarget(fields_, *out_, "check", *model, &out_->check_state_machine,
+                           &out_->check_input);
+      }
+      return;
+    }
     if (auto name = fields_.RequiredString(*obj, "check", "state_machine")) {
       out_->check_state_machine = *name;
       if (!out_->state_machines.count(*name) && !fields_.HasProblemUnder("state_machines")) {
@@ -284,7 +291,7 @@ class ConfigParser {
           entry, path, "{\"expression\": \"cron(...)\", \"state_machine\": NAME, ...}");
       if (sc == nullptr) continue;
       fields_.RejectUnknown(*sc, path,
-                            {"expression", "timezone", "state_machine", "input", "state",
+                            {"expression", "timezone", "state_machine", "input", "model", "state",
                              "flexible_time_window", "start_date", "end_date", "retry_policy",
                              "action_after_completion", "missed_slots", "overlap"});
       ScheduleConfig config;
@@ -310,7 +317,19 @@ class ConfigParser {
           ok = false;
         }
       }
-      if (auto machine = fields_.RequiredString(*sc, path, "state_machine")) {
+      if (sc->contains("model")) {
+        std::optional<std::string> model = fields_.RequiredString(*sc, path, "model");
+        if (sc->contains("state_machine") || sc->contains("input")) {
+          fields_.Problem(path, "give either \"model\" or \"state_machine\" (and \"input\")");
+          ok = false;
+        } else if (model) {
+          ResolveModelTarget(fields_, *out_, path, *model, &config.state_machine, &config.input);
+          config.model = *model;
+          ok = ok && !config.state_machine.empty();
+        } else {
+          ok = false;
+        }
+      } else if (auto machine = fields_.RequiredString(*sc, path, "state_machine")) {
         config.state_machine = *machine;
         if (!out_->state_machines.count(*machine)) {
           if (!fields_.HasProblemUnder("state_machines")) {
@@ -323,7 +342,9 @@ class ConfigParser {
       } else {
         ok = false;
       }
-      if (const json::Value* input = sc->if_contains("input")) config.input = *input;
+      if (const json::Value* input = sc->if_contains("input"); input && config.model.empty()) {
+        config.input = *input;
+      }
       if (auto state = fields_.OptionalString(*sc, path, "state")) {
         if (*state == "ENABLED" || *state == "DISABLED") {
           config.enabled = *state == "ENABLED";

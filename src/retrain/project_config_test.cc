@@ -208,7 +208,7 @@ TEST_F(ProjectConfigTest, ThePolicyTemplateRunsThePolicyTrigger) {
   EXPECT_EQ(config->schedules.at("weekly-retraining-check").state_machine, kPolicyTriggerName);
   EXPECT_EQ(config->state_machines.count(std::string(kSeedTriggerName)), 1u);
   ASSERT_EQ(config->retraining.models.count("creditcard"), 1u);
-  EXPECT_EQ(config->retraining.models.at("creditcard").cooldown_hours, 24);
+  EXPECT_EQ(config->retraining.models.at("creditcard").policy.cooldown_hours, 24);
 }
 
 TEST_F(ProjectConfigTest, Schedules) {
@@ -480,9 +480,9 @@ TEST_F(ProjectConfigTest, ModelsAndRetraining) {
   EXPECT_EQ(retraining.history_table, "ml.history");
   EXPECT_TRUE(retraining.reject_unknown_models);
   ASSERT_EQ(retraining.models.size(), 2u);
-  EXPECT_EQ(retraining.models.at("fraud").cooldown_hours, 6);
-  EXPECT_EQ(retraining.models.at("fraud").min_severity, Severity::kHigh);
-  EXPECT_EQ(retraining.models.at("churn").cooldown_hours, ModelPolicy{}.cooldown_hours);
+  EXPECT_EQ(retraining.models.at("fraud").policy.cooldown_hours, 6);
+  EXPECT_EQ(retraining.models.at("fraud").policy.min_severity, Severity::kHigh);
+  EXPECT_EQ(retraining.models.at("churn").policy.cooldown_hours, ModelPolicy{}.cooldown_hours);
   std::string cause = Problems(R"json({
     "models": {"fraud": {"policy": {"cooldown_hours": -1}, "schedule": "x"}, "m": 3},
     "retraining": {"history_table": "ab", "unknown_models": "fail", "table": "x"}
@@ -490,7 +490,7 @@ TEST_F(ProjectConfigTest, ModelsAndRetraining) {
   for (const char* expected : {
            "models.fraud.policy.cooldown_hours: expected an integer",
            "models.fraud.schedule: unknown field",
-           "models.m: expected {\"policy\": {...}}",
+           "models.m: expected {\"policy\": {...}, \"decision\": {...}, \"pipeline\": NAME}",
            "retraining.history_table: expected a DynamoDB table name",
            "retraining.unknown_models: expected \"default\" or \"reject\", got 'fail'",
            "retraining.table: unknown field",
@@ -571,6 +571,62 @@ TEST(ReadFileLimitedTest, StopsAtTheLimit) {
   Result<std::string> missing = ReadFileLimited("/nonexistent/file", 16);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().error, "FileNotReadable");
+}
+
+TEST_F(ProjectConfigTest, ModelsNameTheirDecisionPipelineAndScheduleTheTrigger) {
+  Result<ProjectConfig> config = Parse(R"json({
+    "state_machines": {"creditcard-policy-retraining-trigger": {"definition": "sm/a.asl.json"},
+                       "fraud-pipeline": {"definition": "sm/a.asl.json"}},
+    "functions": {"check_retraining_decision": {"builtin": "check_retraining_decision",
+                                                "bucket": "monitoring", "key": "default.csv"}},
+    "models": {
+      "fraud": {"decision": {"bucket": "ml", "key": "fraud/decision.csv"},
+                "pipeline": "fraud-pipeline"},
+      "churn": {"pipeline": "arn:aws:states:eu-west-1:999999999999:stateMachine:churn"}},
+    "check": {"model": "fraud"},
+    "schedules": {"churn-daily": {"expression": "rate(1 day)", "model": "churn"}}
+  })json");
+  ASSERT_TRUE(config.ok()) << config.error().cause;
+  const std::string trigger(kPolicyTriggerName);
+  EXPECT_EQ(config->check_state_machine, trigger);
+  EXPECT_EQ(
+      json::Serialize(config->check_input),
+      R"({"model":"fraud","decision_location":{"bucket":"ml","key":"fraud/decision.csv"},)"
+      R"("pipeline_arn":"arn:aws:states:us-east-1:123456789012:stateMachine:fraud-pipeline"})");
+  const ScheduleConfig& daily = config->schedules.at("churn-daily");
+  EXPECT_EQ(daily.state_machine, trigger);
+  EXPECT_EQ(daily.model, "churn");
+  // Without its own location, the decision function's configured one.
+  EXPECT_EQ(json::Serialize(daily.input),
+            R"({"model":"churn","decision_location":{"bucket":"monitoring","key":"default.csv"},)"
+            R"("pipeline_arn":"arn:aws:states:eu-west-1:999999999999:stateMachine:churn"})");
+}
+
+TEST_F(ProjectConfigTest, ModelTargetsReportWhatIsMissing) {
+  std::string cause = Problems(R"json({
+    "state_machines": {"trigger": {"definition": "sm/a.asl.json"}},
+    "models": {"fraud": {}, "churn": {"pipeline": "trainer", "decision": {"bucket": ""}}},
+    "retraining": {"trigger": "trigger"},
+    "check": {"model": "fraud", "input": {}},
+    "schedules": {"a": {"expression": "rate(1 day)", "model": "fraud"},
+                  "b": {"expression": "rate(1 day)", "model": "frau"}}
+  })json");
+  for (const char* expected : {
+           "check: give either \"model\" or \"state_machine\" (and \"input\")",
+           "schedules.a.model: models.fraud.pipeline: not set",
+           "schedules.b.model: models: no model named 'frau'",
+           "(did you mean 'fraud'?)",
+           "models.churn.pipeline: 'trainer' is neither one of the configured state_machines",
+           "models.churn.decision.bucket: expected a bucket name",
+           "models.churn.decision.key: missing",
+       }) {
+    EXPECT_NE(cause.find(expected), std::string::npos) << expected << "\nin:\n" << cause;
+  }
+  // The trigger must be a project state machine.
+  EXPECT_NE(Problems(R"json({"models": {"m": {}}, "check": {"model": "m"}})json")
+                .find("check.model: the retraining trigger 'creditcard-policy-retraining-trigger' is "
+                      "not one of the configured state_machines"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -49,6 +49,8 @@ std::string JoinPath(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
+std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+
 void FieldChecker::Problem(const std::string& path, const std::string& message) {
   problems_.push_back(path.empty() ? message : path + ": " + message);
 }

@@ -47,8 +47,8 @@ class FieldChecker {
                                          std::string_view key, int64_t min, int64_t max);
 
   // The hint DidYouMean gives for `word` among the keys of `known`.
-  template <class V>
-  std::string Hint(std::string_view word, const std::map<std::string, V>& known) const {
+  template <class V, class Less>
+  std::string Hint(std::string_view word, const std::map<std::string, V, Less>& known) const {
     std::vector<std::string> names;
     for (const auto& entry : known) names.push_back(entry.first);
     return DidYouMean(word, names);
@@ -64,6 +64,9 @@ class FieldChecker {
 
 // "a.b" from "a" and "b"; "b" when `path` is empty.
 std::string JoinPath(const std::string& path, std::string_view key);
+
+// `s` in single quotes, for messages.
+std::string Quote(std::string_view s);
 
 // AWS fields (project_aws_fields.cc).
 // Whether `s` has the shape of an AWS region ("us-east-1", "us-gov-west-1").

@@ -31,9 +31,10 @@ std::string Contents(const EmbeddedFile& file, StarterTemplate starter) {
                       StateMachineArn(AccountContext{}, kPipelineStateMachineName));
   }
   if (file.path == kProjectConfigFile && starter == StarterTemplate::kPolicy) {
-    const std::string target = "\"state_machine\": \"";
-    return ReplaceAll(std::move(text), target + std::string(kSeedTriggerName) + "\"",
-                      target + std::string(kPolicyTriggerName) + "\"");
+    // check and the weekly schedule run the retraining trigger for the model instead.
+    return ReplaceAll(std::move(text),
+                      "\"state_machine\": \"" + std::string(kSeedTriggerName) + "\"",
+                      "\"model\": \"creditcard\"");
   }
   return text;
 }

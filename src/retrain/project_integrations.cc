@@ -100,7 +100,7 @@ Error IntegrationError(std::string_view where, const Error& error) {
 PolicyFunctionConfig ProjectPolicy(const ProjectConfig& config) {
   PolicyFunctionConfig policy;
   policy.table = config.retraining.history_table;
-  policy.models = config.retraining.models;
+  for (const auto& [name, model] : config.retraining.models) policy.models[name] = model.policy;
   if (config.retraining.reject_unknown_models) policy.fallback.reset();
   return policy;
 }

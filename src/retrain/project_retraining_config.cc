@@ -21,16 +21,128 @@ bool IsTableName(std::string_view name) {
 // The policy function's limit on model names.
 constexpr size_t kMaxModelName = 256;
 
+// A state machine ARN: arn:PARTITION:states:REGION:ACCOUNT:stateMachine:NAME.
+bool IsStateMachineArn(std::string_view arn) {
+  return arn.starts_with("arn:") && arn.find(":states:") != std::string_view::npos &&
+         arn.find(":stateMachine:") != std::string_view::npos;
+}
+
+// models.NAME.decision: {"bucket": B, "key": K}.
+std::optional<DecisionLocation> ParseDecisionLocation(FieldChecker& fields,
+                                                      const json::Value& value,
+                                                      const std::string& path) {
+  const json::Object* obj = fields.ExpectObject(value, path, "{\"bucket\": B, \"key\": K}");
+  if (obj == nullptr) return std::nullopt;
+  fields.RejectUnknown(*obj, path, {"bucket", "key"});
+  std::optional<std::string> bucket = fields.RequiredString(*obj, path, "bucket");
+  std::optional<std::string> key = fields.RequiredString(*obj, path, "key");
+  if (bucket && bucket->empty()) fields.Problem(path + ".bucket", "expected a bucket name");
+  if (key && key->empty()) fields.Problem(path + ".key", "expected an object key");
+  if (!bucket || !key || bucket->empty() || key->empty()) return std::nullopt;
+  return DecisionLocation{*bucket, *key};
+}
+
+// models.NAME.pipeline: a project state machine's name or a state machine ARN, as an ARN.
+std::string ParsePipeline(FieldChecker& fields, const json::Object& model, const std::string& path,
+                          const ProjectConfig& project) {
+  std::optional<std::string> pipeline = fields.OptionalString(model, path, "pipeline");
+  if (!pipeline) return "";
+  if (IsStateMachineArn(*pipeline)) return *pipeline;
+  if (project.state_machines.count(*pipeline)) {
+    return StateMachineArn(project.account, *pipeline);
+  }
+  if (!fields.HasProblemUnder("state_machines")) {
+    fields.Problem(path + ".pipeline",
+                   Quote(*pipeline) +
+                       " is neither one of the configured state_machines nor a state machine "
+                       "ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME)" +
+                       fields.Hint(*pipeline, project.state_machines));
+  }
+  return "";
+}
+
 }  // namespace
 
+Result<json::Value> ModelTriggerInput(const ProjectConfig& config, std::string_view name) {
+  auto model = config.retraining.models.find(name);
+  if (model == config.retraining.models.end()) {
+    return Error{"InvalidProjectConfig",
+                 "autoretrain.json: models: no model named '" + std::string(name) +
+                     "': add it under \"models\" with its \"pipeline\" (and \"decision\")"};
+  }
+  if (model->second.pipeline_arn.empty()) {
+    return Error{"InvalidProjectConfig",
+                 "autoretrain.json: models." + std::string(name) +
+                     ".pipeline: not set; the retraining trigger needs the training pipeline "
+                     "to start: a configured state machine's name or a state machine ARN"};
+  }
+  // Without its own location, the model's decision file is where the decision function
+  // looks by default.
+  DecisionConfig fallback;
+  if (auto fn = config.functions.find("check_retraining_decision");
+      fn != config.functions.end() && fn->second.kind == FunctionConfig::Kind::kBuiltin) {
+    fallback = fn->second.decision;
+  }
+  const DecisionLocation location =
+      model->second.decision.value_or(DecisionLocation{fallback.bucket, fallback.key});
+  return json::Value(json::Object{
+      {"model", std::string(name)},
+      {"decision_location", json::Object{{"bucket", location.bucket}, {"key", location.key}}},
+      {"pipeline_arn", model->second.pipeline_arn}});
+}
+
+Result<std::string> RetrainingTrigger(const ProjectConfig& config) {
+  const std::string trigger = config.retraining.trigger.empty() ? std::string(kPolicyTriggerName)
+                                                                : config.retraining.trigger;
+  if (!config.state_machines.count(trigger)) {
+    return Error{"InvalidProjectConfig",
+                 "the retraining trigger " + Quote(trigger) +
+                     " is not one of the configured state_machines: add it, or name another in "
+                     "retraining.trigger"};
+  }
+  return trigger;
+}
+
+void ResolveModelTarget(FieldChecker& fields, const ProjectConfig& project, const std::string& path,
+                        const std::string& model, std::string* state_machine, json::Value* input) {
+  Result<std::string> trigger = RetrainingTrigger(project);
+  if (!trigger.ok()) {
+    if (!fields.HasProblemUnder("state_machines") && !fields.HasProblemUnder("retraining")) {
+      fields.Problem(path + ".model", trigger.error().cause);
+    }
+    return;
+  }
+  if (fields.HasProblemUnder("models." + model)) return;  // already reported there
+  Result<json::Value> trigger_input = ModelTriggerInput(project, model);
+  if (!trigger_input.ok()) {
+    std::string cause = trigger_input.error().cause;
+    if (cause.starts_with("autoretrain.json: ")) cause.erase(0, 18);
+    fields.Problem(path + ".model", cause + fields.Hint(model, project.retraining.models));
+    return;
+  }
+  *state_machine = *trigger;
+  *input = std::move(trigger_input).value();
+}
+
 void ParseRetraining(FieldChecker& fields, const json::Value* models, const json::Value* retraining,
-                     RetrainingConfig* out) {
+                     ProjectConfig* project) {
+  RetrainingConfig* out = &project->retraining;
   if (retraining != nullptr) {
     const json::Object* obj = fields.ExpectObject(
         *retraining, "retraining",
-        "{\"history_table\": NAME, \"unknown_models\": \"default\" or \"reject\"}");
+        "{\"history_table\": NAME, \"trigger\": NAME, \"unknown_models\": \"default\" or "
+        "\"reject\"}");
     if (obj != nullptr) {
-      fields.RejectUnknown(*obj, "retraining", {"history_table", "unknown_models"});
+      fields.RejectUnknown(*obj, "retraining", {"history_table", "trigger", "unknown_models"});
+      if (auto trigger = fields.OptionalString(*obj, "retraining", "trigger")) {
+        if (project->state_machines.count(*trigger)) {
+          out->trigger = *trigger;
+        } else if (!fields.HasProblemUnder("state_machines")) {
+          fields.Problem("retraining.trigger", Quote(*trigger) +
+                                                   " is not one of the configured state_machines" +
+                                                   fields.Hint(*trigger, project->state_machines));
+        }
+      }
       if (auto table = fields.OptionalString(*obj, "retraining", "history_table")) {
         if (IsTableName(*table)) {
           out->history_table = *table;
@@ -52,8 +164,10 @@ void ParseRetraining(FieldChecker& fields, const json::Value* models, const json
     }
   }
   if (models == nullptr) return;
-  const json::Object* obj =
-      fields.ExpectObject(*models, "models", "an object of model names, each {\"policy\": {...}}");
+  const json::Object* obj = fields.ExpectObject(
+      *models, "models",
+      "an object of model names, each {\"policy\": {...}, \"decision\": {...}, \"pipeline\": "
+      "NAME}");
   if (obj == nullptr) return;
   for (const auto& [name, model] : *obj) {
     const std::string path = JoinPath("models", name);
@@ -61,14 +175,19 @@ void ParseRetraining(FieldChecker& fields, const json::Value* models, const json
       fields.Problem(path, "a model name is 1 to 256 characters");
       continue;
     }
-    const json::Object* entry = fields.ExpectObject(model, path, "{\"policy\": {...}}");
+    const json::Object* entry = fields.ExpectObject(
+        model, path, "{\"policy\": {...}, \"decision\": {...}, \"pipeline\": NAME}");
     if (entry == nullptr) continue;
-    fields.RejectUnknown(*entry, path, {"policy"});
-    ModelPolicy policy;
+    fields.RejectUnknown(*entry, path, {"policy", "decision", "pipeline"});
+    ModelConfig config;
     if (const json::Value* value = entry->if_contains("policy")) {
-      ParsePolicyInto(*value, path + ".policy", fields, &policy);
+      ParsePolicyInto(*value, path + ".policy", fields, &config.policy);
     }
-    out->models.emplace(std::string(name), policy);
+    if (const json::Value* value = entry->if_contains("decision")) {
+      config.decision = ParseDecisionLocation(fields, *value, path + ".decision");
+    }
+    config.pipeline_arn = ParsePipeline(fields, *entry, path, *project);
+    out->models.emplace(std::string(name), std::move(config));
   }
 }
 

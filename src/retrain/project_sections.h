@@ -18,9 +18,16 @@ void ParseSnsTopics(FieldChecker& fields, const json::Object& sns,
 // "integrations.http" (project_notify_config.cc).
 void ParseHttpIntegration(FieldChecker& fields, const json::Value& value, IntegrationsConfig* out);
 
-// "models" and "retraining" (project_retraining_config.cc); either may be null (absent).
+// "models" and "retraining" into project->retraining (project_retraining_config.cc); either
+// may be null (absent). Reads project->state_machines and project->account (parsed before) for
+// the models' pipelines.
 void ParseRetraining(FieldChecker& fields, const json::Value* models, const json::Value* retraining,
-                     RetrainingConfig* out);
+                     ProjectConfig* project);
+
+// A schedule's or check's "model": sets *state_machine and *input to the retraining trigger and
+// ModelTriggerInput, or records a problem at `path` (project_retraining_config.cc).
+void ResolveModelTarget(FieldChecker& fields, const ProjectConfig& project, const std::string& path,
+                        const std::string& model, std::string* state_machine, json::Value* input);
 
 // "alerts" (project_retraining_config.cc).
 void ParseAlerts(FieldChecker& fields, const json::Value& value, AlertsConfig* out);

@@ -44,30 +44,70 @@ std::string Readable(const Error& error) {
   return error.error + ": " + error.cause;
 }
 
+// Reads the decision file at `decision`'s location as the decision function would.
+ValidationCheck CheckDecisionFile(const std::string& name, const DecisionConfig& decision,
+                                  integrations::ObjectStore& objects, Clock& clock) {
+  ValidationCheck check;
+  check.name = "decision file (" + name + ")";
+  const std::string where = "s3://" + decision.bucket + "/" + decision.key;
+  Result<json::Value> result =
+      MakeDecisionFunction(objects, decision, &clock)->Invoke(json::Object{});
+  if (!result.ok()) {
+    check.detail = where + ": " + Readable(result.error());
+    check.fix = result.error().error == "NoSuchKey" || result.error().error == "NoSuchBucket"
+                    ? "have the monitoring job write " + where +
+                          " (locally: a file under buckets_dir/" + decision.bucket + "/)"
+                    : "fix the decision file (docs/decision-files.md)";
+    return check;
+  }
+  const json::Object& out = result->as_object();
+  check.passed = true;
+  check.detail = where + " says " + json::Serialize(out.at("retraining_required"));
+  if (const json::Value* stale = out.if_contains("stale"); stale && stale->as_bool()) {
+    check.passed = false;
+    check.detail += " but is stale (" + json::Serialize(out.at("age_seconds")) +
+                    " s old; it reported " + json::Serialize(out.at("reported_decision")) + ")";
+    check.fix = "check that the monitoring job still runs, or raise max_age_hours";
+  }
+  return check;
+}
+
+// The decision functions' files, and each model's own (read with the decision function's
+// limits, as the trigger does).
 void CheckDecisionFiles(const ProjectConfig& config, integrations::ObjectStore& objects,
                         Clock& clock, ValidationReport& report) {
-  for (const auto& [name, decision] : DecisionFunctions(config)) {
+  const std::map<std::string, DecisionConfig> functions = DecisionFunctions(config);
+  for (const auto& [name, decision] : functions) {
+    report.checks.push_back(CheckDecisionFile(name, decision, objects, clock));
+  }
+  for (const auto& [name, model] : config.retraining.models) {
+    if (!model.decision) continue;
+    DecisionConfig decision = functions.at(std::string(kDecisionFunctionName));
+    decision.bucket = model.decision->bucket;
+    decision.key = model.decision->key;
+    report.checks.push_back(CheckDecisionFile("model " + name, decision, objects, clock));
+  }
+}
+
+// Each model's pipeline is one of the project's state machines, or runs remotely.
+void CheckModelPipelines(const ProjectConfig& config, ValidationReport& report) {
+  for (const auto& [name, model] : config.retraining.models) {
+    if (model.pipeline_arn.empty()) continue;
     ValidationCheck check;
-    check.name = "decision file (" + name + ")";
-    const std::string where = "s3://" + decision.bucket + "/" + decision.key;
-    Result<json::Value> result =
-        MakeDecisionFunction(objects, decision, &clock)->Invoke(json::Object{});
-    if (!result.ok()) {
-      check.detail = where + ": " + Readable(result.error());
-      check.fix = result.error().error == "NoSuchKey" || result.error().error == "NoSuchBucket"
-                      ? "have the monitoring job write " + where +
-                            " (locally: a file under buckets_dir/" + decision.bucket + "/)"
-                      : "fix the decision file (docs/decision-files.md)";
-    } else {
-      const json::Object& out = result->as_object();
+    check.name = "pipeline (model " + name + ")";
+    const size_t colon = model.pipeline_arn.rfind(':');
+    const std::string machine = model.pipeline_arn.substr(colon + 1);
+    if (model.pipeline_arn == StateMachineArn(config.account, machine) &&
+        config.state_machines.count(machine)) {
       check.passed = true;
-      check.detail = where + " says " + json::Serialize(out.at("retraining_required"));
-      if (const json::Value* stale = out.if_contains("stale"); stale && stale->as_bool()) {
-        check.passed = false;
-        check.detail += " but is stale (" + json::Serialize(out.at("age_seconds")) +
-                        " s old; it reported " + json::Serialize(out.at("reported_decision")) + ")";
-        check.fix = "check that the monitoring job still runs, or raise max_age_hours";
-      }
+      check.detail = model.pipeline_arn + " is the project's state machine " + machine;
+    } else if (config.integrations.states.remote.Matches(model.pipeline_arn)) {
+      check.passed = true;
+      check.detail = model.pipeline_arn + " runs remotely (integrations.states)";
+    } else {
+      check.detail = model.pipeline_arn + " is not one of the project's state machines";
+      check.fix = "add it to state_machines, correct models." + name +
+                  ".pipeline, or list it in integrations.states.remote_resources";
     }
     report.checks.push_back(std::move(check));
   }
@@ -300,6 +340,7 @@ ValidationReport Validate(const ProjectConfig& config, integrations::ObjectStore
   CheckDecisionFiles(config, objects, clock, report);
   auto compiled = CheckDefinitions(config, report);
   CheckTrigger(config, compiled, clock, report);
+  CheckModelPipelines(config, report);
   CheckSchedules(config, clock, report);
   CheckAlertDestinations(config, aws::SystemEnvironment(), report);
   return report;

@@ -88,8 +88,11 @@ struct FunctionConfig {
 struct ScheduleConfig {
   std::string expression;  // "cron(...)", "rate(...)" or "at(...)"; validated
   std::string timezone = "UTC";
-  std::string state_machine;  // a configured state machine's name
+  // A configured state machine's name and its input: "state_machine" and "input", or, with
+  // "model", the retraining trigger and the model's ModelTriggerInput.
+  std::string state_machine;
   json::Value input = json::Object{};
+  std::string model;    // "model", when the schedule names one
   bool enabled = true;  // "state": "ENABLED" (default) or "DISABLED"
   // "flexible_time_window": 0 for mode OFF, else FLEXIBLE's maximum_window_minutes (1-1440).
   int flexible_window_minutes = 0;
@@ -163,14 +166,34 @@ struct IntegrationsConfig {
   bool http_allow_plain_http = true;
 };
 
+// An object in the object store.
+struct DecisionLocation {
+  std::string bucket;
+  std::string key;
+};
+
+// One entry of "models": what the retraining trigger needs to run for this model.
+struct ModelConfig {
+  ModelPolicy policy;  // "policy"
+  // "decision": {"bucket", "key"}: where the monitoring job leaves this model's decision file.
+  // Unset: the check_retraining_decision function's configured location.
+  std::optional<DecisionLocation> decision;
+  // "pipeline": the training pipeline the trigger starts, as a state machine ARN (the field
+  // takes a project state machine's name or an ARN). "": not configured.
+  std::string pipeline_arn;
+};
+
 // "models" and "retraining": each model's retraining policy and where the retraining history
 // is kept; read by the built-in evaluate_retraining_policy (docs/retraining-policy.md).
 struct RetrainingConfig {
   // "retraining.history_table": the ledger table (created in the local table store unless
   // integrations.dynamodb sends it to DynamoDB).
   std::string history_table = "autoretrain-retraining-history";
-  // "models": {NAME: {"policy": {...}}}.
-  std::map<std::string, ModelPolicy, std::less<>> models;
+  // "retraining.trigger": the state machine that schedules and `check` naming a "model" run,
+  // with ModelTriggerInput as input. Default: kPolicyTriggerName.
+  std::string trigger;
+  // "models": {NAME: {"policy": {...}, "decision": {...}, "pipeline": NAME_OR_ARN}}.
+  std::map<std::string, ModelConfig, std::less<>> models;
   // "retraining.unknown_models": "default" (a model without a policy gets the default policy)
   // or "reject" (it fails with UnknownModel).
   bool reject_unknown_models = false;
@@ -190,10 +213,23 @@ struct ProjectConfig {
   AlertsConfig alerts;                                // "alerts" (send_retraining_alert)
   std::map<std::string, std::string> state_machines;  // name -> absolute definition path
   std::map<std::string, FunctionConfig> functions;    // name -> function
-  std::string check_state_machine;  // "check.state_machine"; empty when not configured
+  // "check.state_machine" and "check.input", or, with "check.model", the retraining trigger
+  // and that model's ModelTriggerInput. Empty when not configured.
+  std::string check_state_machine;
   json::Value check_input = json::Object{};
   std::map<std::string, ScheduleConfig> schedules;  // name -> schedule ("schedules")
 };
+
+// The input the retraining trigger runs with for model `name` of `config`:
+// {"model": NAME, "decision_location": {"bucket", "key"}, "pipeline_arn": ARN}
+// (docs/retraining-policy.md#many-models). Fails with Error{"InvalidProjectConfig", ...} when
+// the model is not configured or has no pipeline.
+Result<json::Value> ModelTriggerInput(const ProjectConfig& config, std::string_view name);
+
+// The state machine that runs the retraining loop for a model: retraining.trigger, by default
+// kPolicyTriggerName. Fails with Error{"InvalidProjectConfig", ...} when it is not one of the
+// configured state machines.
+Result<std::string> RetrainingTrigger(const ProjectConfig& config);
 
 // Reads and validates DIR/autoretrain.json. On failure returns Error{"InvalidProjectConfig",
 // cause} where the cause lists every problem, one per line, each naming the file, the field path

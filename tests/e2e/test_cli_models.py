@@ -1,0 +1,139 @@
+"""End-to-end tests of many models in one project: each model names its decision file and
+pipeline in autoretrain.json, and the one shipped policy trigger runs for any of them, through
+`autoretrain check --model`, `check.model` and schedules that name a model, fired by one
+daemon. Each model gets its own verdicts, history and version numbers."""
+
+import datetime
+import json
+import time
+
+from test_cli_support import BUCKET, DECISION_KEY, FAST_PIPELINE, DaemonTestCase, autoretrain
+
+TRIGGER = "creditcard-policy-retraining-trigger"
+ACCOUNT = "arn:aws:states:us-east-1:123456789012"
+
+
+class ManyModelsTest(DaemonTestCase):
+    def project_with_models(self):
+        """The policy starter with a fast creditcard pipeline and a second model, fraud, with
+        its own decision file and pipeline."""
+        project = self.tmp / "project"
+        self.run_ok("init", project, "--template", "policy")
+        for name in ("training_pipeline", "fraud_pipeline"):
+            (project / "state_machines" / f"{name}.asl.json").write_text(
+                json.dumps(FAST_PIPELINE))
+        path = project / "autoretrain.json"
+        config = json.loads(path.read_text())
+        config["state_machines"]["fraud-training-pipeline"] = {
+            "definition": "state_machines/fraud_pipeline.asl.json"}
+        config["models"]["fraud"] = {
+            "decision": {"bucket": "ml-monitoring", "key": "fraud/decision.csv"},
+            "pipeline": "fraud-training-pipeline",
+            "policy": {"min_severity": "HIGH"},
+        }
+        path.write_text(json.dumps(config))
+        self.write_model_decision(project, "fraud", "YES,HIGH")
+        return project, config
+
+    def write_model_decision(self, project, model, row):
+        path = (project / "buckets" / "ml-monitoring" / "fraud" / "decision.csv"
+                if model == "fraud" else project / "buckets" / BUCKET / DECISION_KEY)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"retraining_required,severity\n{row}\n")
+
+    def history(self, project, model):
+        out = self.run_ok("history", model, "--project", project, "--json").stdout
+        return json.loads(out)["records"]
+
+    def test_check_model_runs_the_trigger_with_that_models_decision_and_pipeline(self):
+        project, _ = self.project_with_models()
+        self.write_model_decision(project, "creditcard", "NO,NONE")
+        report = json.loads(self.run_ok("check", "--project", project, "--model", "fraud",
+                                        "--json").stdout)
+        self.assertEqual(report["pipeline"]["stateMachineArn"],
+                         f"{ACCOUNT}:stateMachine:fraud-training-pipeline")
+        self.assertEqual(report["pipeline"]["status"], "SUCCEEDED")
+        trigger_input = json.loads(report["trigger"]["input"])
+        self.assertEqual(trigger_input["model"], "fraud")
+        self.assertEqual(trigger_input["decision_location"],
+                         {"bucket": "ml-monitoring", "key": "fraud/decision.csv"})
+        fraud = self.history(project, "fraud")
+        self.assertEqual([(r["verdict"], r.get("version")) for r in fraud], [("RETRAIN", 1)])
+        self.assertEqual(fraud[0]["severity"], "HIGH")
+        self.assertEqual(self.history(project, "creditcard"), [])
+
+        # The configured check (check.model: creditcard) reads creditcard's file: NO.
+        plain = json.loads(self.run_ok("check", "--project", project, "--json").stdout)
+        self.assertIsNone(plain["pipeline"])
+        self.assertEqual(json.loads(plain["trigger"]["input"])["model"], "creditcard")
+        self.assertEqual([r["verdict"] for r in self.history(project, "creditcard")], ["SKIP"])
+
+        # A MEDIUM fraud decision is below fraud's min_severity, while creditcard (LOW)
+        # retrains on it: each model applies its own policy, and versions count per model.
+        self.write_model_decision(project, "fraud", "YES,MEDIUM")
+        self.write_model_decision(project, "creditcard", "YES,MEDIUM")
+        skipped = json.loads(self.run_ok("check", "--project", project, "--model", "fraud",
+                                         "--json").stdout)
+        self.assertIsNone(skipped["pipeline"])
+        self.assertIn("severity", self.history(project, "fraud")[0]["summary"])
+        retrained = json.loads(self.run_ok("check", "--project", project, "--json").stdout)
+        self.assertEqual(retrained["pipeline"]["stateMachineArn"],
+                         f"{ACCOUNT}:stateMachine:creditcard-training-pipeline")
+        self.assertEqual(self.history(project, "creditcard")[0]["version"], 1)
+
+    def test_a_model_without_pipeline_or_unknown_is_refused_with_the_field_to_fix(self):
+        project, config = self.project_with_models()
+        unknown = autoretrain("check", "--project", project, "--model", "churn")
+        self.assertEqual(unknown.returncode, 2)
+        self.assertIn("--model churn: autoretrain.json: models: no model named 'churn'",
+                      unknown.stderr)
+        del config["models"]["fraud"]["pipeline"]
+        config["schedules"]["fraud-daily"] = {"expression": "rate(1 day)", "model": "fraud"}
+        (project / "autoretrain.json").write_text(json.dumps(config))
+        proc = autoretrain("validate", "--project", project)
+        self.assertEqual(proc.returncode, 2, proc.stdout + proc.stderr)
+        self.assertIn("schedules.fraud-daily.model: models.fraud.pipeline: not set", proc.stderr)
+
+    def test_validate_checks_each_models_decision_file_and_pipeline(self):
+        project, _ = self.project_with_models()
+        (project / "buckets" / "ml-monitoring" / "fraud" / "decision.csv").unlink()
+        checks = json.loads(autoretrain("validate", "--project", project, "--json").stdout)
+        by_name = {c["name"]: c for c in checks["checks"]}
+        self.assertFalse(checks["passed"])
+        self.assertFalse(by_name["decision file (model fraud)"]["passed"])
+        self.assertIn("s3://ml-monitoring/fraud/decision.csv", by_name["decision file (model fraud)"]["fix"])
+        self.assertTrue(by_name["pipeline (model fraud)"]["passed"])
+        self.assertTrue(by_name["trigger dry run (" + TRIGGER + ", decision YES)"]["passed"],
+                        by_name)
+
+    def test_one_daemon_fires_each_models_schedule_with_its_input(self):
+        project, config = self.project_with_models()
+        at = (datetime.datetime.now(datetime.timezone.utc)
+              + datetime.timedelta(seconds=3)).replace(microsecond=0)
+        slot = at.strftime("%Y-%m-%dT%H:%M:%S")
+        config["schedules"] = {
+            "fraud-soon": {"expression": f"at({slot})", "model": "fraud"},
+            "creditcard-soon": {"expression": f"at({slot})", "model": "creditcard"},
+        }
+        (project / "autoretrain.json").write_text(json.dumps(config))
+        proc = self.serve(project, "--no-api")
+        self.wait_for_event(proc, "started")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.history(project, "fraud") and self.history(project, "creditcard"):
+                fraud, creditcard = self.history(project, "fraud"), self.history(project, "creditcard")
+                if fraud[0].get("status") == "SUCCEEDED" and creditcard[0].get("status") == "SUCCEEDED":
+                    break
+            time.sleep(0.3)
+        else:
+            self.fail(f"both models never retrained: {self.log_events(proc)}")
+        executions = json.loads(self.run_ok("executions", "list", "--project", project,
+                                            "--json").stdout)["executions"]
+        pipelines = sorted(e["stateMachineArn"].rsplit(":", 1)[1] for e in executions
+                           if "pipeline" in e["stateMachineArn"])
+        self.assertEqual(pipelines, ["creditcard-training-pipeline", "fraud-training-pipeline"])
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
