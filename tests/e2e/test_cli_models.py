@@ -1,13 +1,18 @@
 """End-to-end tests of many models in one project: each model names its decision file and
 pipeline in autoretrain.json, and the one shipped policy trigger runs for any of them, through
 `autoretrain check --model`, `check.model` and schedules that name a model, fired by one
-daemon. Each model gets its own verdicts, history and version numbers."""
+daemon. Each model gets its own verdicts, history and version numbers; versions continue
+without a gap after the daemon is killed and restarted; and the same definitions keep the
+history in DynamoDB (dynalite) when integrations.dynamodb says so."""
 
 import datetime
 import json
+import os
+import signal
 import time
 
-from test_cli_support import BUCKET, DECISION_KEY, FAST_PIPELINE, DaemonTestCase, autoretrain
+from test_cli_support import (BUCKET, DECISION_KEY, FAST_PIPELINE, DaemonTestCase, autoretrain,
+                              start_dynalite)
 
 TRIGGER = "creditcard-policy-retraining-trigger"
 ACCOUNT = "arn:aws:states:us-east-1:123456789012"
@@ -40,6 +45,25 @@ class ManyModelsTest(DaemonTestCase):
                 if model == "fraud" else project / "buckets" / BUCKET / DECISION_KEY)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"retraining_required,severity\n{row}\n")
+
+    def without_cooldown(self, project, config):
+        config["models"]["creditcard"]["policy"].update(cooldown_hours=0, max_retrainings=None)
+        (project / "autoretrain.json").write_text(json.dumps(config))
+
+    def at_slot(self, seconds):
+        at = (datetime.datetime.now(datetime.timezone.utc)
+              + datetime.timedelta(seconds=seconds)).replace(microsecond=0)
+        return f"at({at.strftime('%Y-%m-%dT%H:%M:%S')})"
+
+    def wait_for_versions(self, project, count, proc=None):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            done = [r for r in self.history(project, "creditcard") if r.get("status") == "SUCCEEDED"]
+            if len(done) >= count:
+                return done
+            time.sleep(0.3)
+        self.fail(f"never {count} retrainings: {self.history(project, 'creditcard')} "
+                  f"{self.log_events(proc) if proc else ''}")
 
     def history(self, project, model):
         out = self.run_ok("history", model, "--project", project, "--json").stdout
@@ -132,6 +156,57 @@ class ManyModelsTest(DaemonTestCase):
         pipelines = sorted(e["stateMachineArn"].rsplit(":", 1)[1] for e in executions
                            if "pipeline" in e["stateMachineArn"])
         self.assertEqual(pipelines, ["creditcard-training-pipeline", "fraud-training-pipeline"])
+
+    def test_versions_continue_without_gaps_across_a_daemon_restart(self):
+        project, config = self.project_with_models()
+        self.write_model_decision(project, "creditcard", "YES,HIGH")
+        config["schedules"] = {"first": {"expression": self.at_slot(3), "model": "creditcard"}}
+        self.without_cooldown(project, config)
+        proc = self.serve(project, "--no-api")
+        self.wait_for_versions(project, 1, proc)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        config["schedules"] = {"second": {"expression": self.at_slot(3), "model": "creditcard"}}
+        (project / "autoretrain.json").write_text(json.dumps(config))
+        again = self.serve(project, "--no-api")
+        done = self.wait_for_versions(project, 2, again)
+        self.assertEqual(sorted(r["version"] for r in done), [1, 2])
+
+    def test_the_same_trigger_keeps_its_history_and_versions_in_dynamodb(self):
+        import boto3
+        endpoint = start_dynalite(self)
+        client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1",
+                              aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+        table = "autoretrain-retraining-history"
+        client.create_table(  # as docs/retraining-policy.md gives it
+            TableName=table,
+            AttributeDefinitions=[{"AttributeName": "model", "AttributeType": "S"},
+                                  {"AttributeName": "sk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "model", "KeyType": "HASH"},
+                       {"AttributeName": "sk", "KeyType": "RANGE"}],
+            BillingMode="PAY_PER_REQUEST")
+        project, config = self.project_with_models()
+        self.write_model_decision(project, "creditcard", "YES,HIGH")
+        config["integrations"] = {"dynamodb": {"backend": "remote", "endpoint_url": endpoint}}
+        self.without_cooldown(project, config)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret")
+        for _ in range(2):
+            proc = autoretrain("check", "--project", project, "--json", env=env)
+            self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        items = client.query(TableName=table, KeyConditionExpression="model = :m",
+                             ExpressionAttributeValues={":m": {"S": "creditcard"}},
+                             ConsistentRead=True)["Items"]
+        counter = [i for i in items if i["sk"]["S"] == "#version"]
+        self.assertEqual(counter[0]["last_version"], {"N": "2"})
+        evaluations = [i for i in items if i["sk"]["S"] != "#version"]
+        self.assertEqual(sorted(i["version"]["N"] for i in evaluations), ["1", "2"])
+        self.assertEqual({i["status"]["S"] for i in evaluations}, {"SUCCEEDED"})
+        # `history` reads the same table from DynamoDB; the project's own store has none of it.
+        listed = autoretrain("history", "creditcard", "--project", project, "--json", env=env)
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        self.assertEqual(sorted(r["version"] for r in json.loads(listed.stdout)["records"]),
+                         [1, 2])
 
 
 if __name__ == "__main__":

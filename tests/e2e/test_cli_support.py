@@ -30,6 +30,37 @@ FAST_PIPELINE = {
 }
 
 
+DYNALITE = SOURCE_DIR / "tests" / "servers" / "node_modules" / "dynalite"
+
+
+def start_dynalite(test_case):
+    """Starts dynalite (npm, tests/servers) on a free 127.0.0.1 port, stopped at cleanup, and
+    returns its endpoint URL. Skips the test when node, dynalite or boto3 is missing (fails on
+    CI, where scripts/install-test-servers.sh installs them)."""
+    try:
+        import boto3  # noqa: F401  (the tests that need dynalite read it with boto3)
+        has_boto3 = True
+    except ImportError:  # pragma: no cover - scripts/install-deps.sh installs python3-boto3
+        has_boto3 = False
+    missing = [name for name, ok in (("node", shutil.which("node")),
+                                     (str(DYNALITE), DYNALITE.is_dir()),
+                                     ("boto3", has_boto3)) if not ok]
+    if missing:
+        message = "this test needs " + ", ".join(missing)
+        if os.environ.get("CI"):
+            test_case.fail(message)
+        raise unittest.SkipTest(message)
+    server = subprocess.Popen(
+        ["node", "-e",
+         "var s = require(process.argv[1])({createTableMs: 0});"
+         "s.listen(0, '127.0.0.1', function() { console.log(s.address().port) })",
+         str(DYNALITE)], stdout=subprocess.PIPE, text=True)
+    test_case.addCleanup(server.stdout.close)
+    test_case.addCleanup(server.wait)
+    test_case.addCleanup(server.kill)
+    return f"http://127.0.0.1:{server.stdout.readline().strip()}"
+
+
 def require_binary(test_case):
     if not BIN or not os.access(BIN, os.X_OK):
         raise unittest.SkipTest("AUTORETRAIN_BIN is not set to the built autoretrain binary")

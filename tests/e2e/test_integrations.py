@@ -12,14 +12,11 @@ boto3. Configuration mistakes fail with exit 2 and name the field.
 import http.server
 import json
 import os
-import shutil
-import subprocess
 import threading
 import unittest
 
-from test_cli_support import SOURCE_DIR, TempDirTestCase, autoretrain
+from test_cli_support import TempDirTestCase, autoretrain, start_dynalite
 
-DYNALITE = SOURCE_DIR / "tests" / "servers" / "node_modules" / "dynalite"
 TABLE = "retraining-history"
 TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:alerts"
 CONNECTION_ARN = "arn:aws:events:us-east-1:123456789012:connection/ops-api/1234"
@@ -248,22 +245,7 @@ class IntegrationsTest(TempDirTestCase):
             self.assertIn(expected, text)
 
     def test_remote_dynamodb_backend(self):
-        missing = [name for name, ok in (("node", shutil.which("node")),
-                                         (str(DYNALITE), DYNALITE.is_dir()),
-                                         ("boto3", boto3 is not None)) if not ok]
-        if missing:
-            message = "the remote DynamoDB test needs " + ", ".join(missing)
-            if os.environ.get("CI"):
-                self.fail(message)
-            raise unittest.SkipTest(message)
-        server = subprocess.Popen(
-            ["node", "-e",
-             "var s = require(process.argv[1])({createTableMs: 0});"
-             "s.listen(0, '127.0.0.1', function() { console.log(s.address().port) })",
-             str(DYNALITE)], stdout=subprocess.PIPE, text=True)
-        self.addCleanup(server.wait)
-        self.addCleanup(server.kill)
-        endpoint = f"http://127.0.0.1:{server.stdout.readline().strip()}"
+        endpoint = start_dynalite(self)
         self.env.update(AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret")
         client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1",
                               aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
