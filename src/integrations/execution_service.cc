@@ -95,7 +95,7 @@ Result<ExecutionLauncher::Started> ExecutionService::Accept(const StartRequest& 
       return Error{"StateMachineDoesNotExist", "State Machine Does Not Exist: '" +
                                                    std::string(request.state_machine_arn) + "'"};
     }
-    compiled = machine->second.compiled;
+    compiled = request.definition ? request.definition : machine->second.compiled;
     machine_name = machine->second.name;
     machine_arn = machine->first;
     std::string execution_arn = ExecutionArn(account_, machine_name, name);
@@ -125,7 +125,7 @@ Result<ExecutionLauncher::Started> ExecutionService::Accept(const StartRequest& 
   entry->execution = std::make_unique<engine::Execution>(executor_, *compiled, spec);
   const std::string execution_arn = entry->execution->result().execution_arn;
   if (recorder_ != nullptr) {
-    Status committed = recorder_->CommitStart(execution_arn);
+    Status committed = recorder_->CommitStart(execution_arn, request.definition_version);
     if (!committed.ok()) return committed.take_error();
   }
   Started started{execution_arn, entry->start_date};

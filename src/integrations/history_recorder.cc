@@ -100,19 +100,20 @@ void HistoryRecorder::RegisterStateMachine(const std::string& arn, const std::st
 }
 
 bool HistoryRecorder::AddStart(store::WriteBatch& batch, std::string_view execution_arn,
-                               const engine::HistoryEvent& started) {
+                               const engine::HistoryEvent& started, int64_t version) {
   std::optional<ExecutionNames> names = SplitExecutionArn(execution_arn);
   if (!names) {
     Fail(Error{"InvalidArn", "not an execution ARN: '" + std::string(execution_arn) + "'"});
     return false;
   }
   batch.StartExecution(
-      store::NewExecution{.arn = std::string(execution_arn),
-                          .state_machine_arn = names->state_machine_arn,
-                          .state_machine_version = VersionOf(names->state_machine_arn),
-                          .name = std::move(names->name),
-                          .input = DetailString(started, "input").value_or("{}"),
-                          .start_date = started.timestamp},
+      store::NewExecution{
+          .arn = std::string(execution_arn),
+          .state_machine_arn = names->state_machine_arn,
+          .state_machine_version = version != 0 ? version : VersionOf(names->state_machine_arn),
+          .name = std::move(names->name),
+          .input = DetailString(started, "input").value_or("{}"),
+          .start_date = started.timestamp},
       {started});
   return true;
 }
@@ -181,7 +182,7 @@ bool HistoryRecorder::OnCheckpoint(std::string_view execution_arn,
   return true;
 }
 
-Status HistoryRecorder::CommitStart(std::string_view execution_arn) {
+Status HistoryRecorder::CommitStart(std::string_view execution_arn, int64_t version) {
   if (failed()) return OkStatus();
   std::vector<engine::HistoryEvent> events;
   {
@@ -192,7 +193,7 @@ Status HistoryRecorder::CommitStart(std::string_view execution_arn) {
     it->second.erase(it->second.begin());
   }
   store::WriteBatch batch;
-  if (!AddStart(batch, execution_arn, events.front())) return OkStatus();
+  if (!AddStart(batch, execution_arn, events.front(), version)) return OkStatus();
   Status status = committer_.Write(std::move(batch));
   if (status.ok()) return status;
   if (status.error().error == "ExecutionAlreadyExists") {

@@ -118,6 +118,9 @@ TEST(OpenProjectStoreTest, AnOlderSchemaIsUpgradedWhenRead) {
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TABLE task_tokens; DROP TABLE activities; DROP TABLE dynamo_items; "
                          "DROP TABLE dynamo_tables; DROP TABLE resource_tags; "
+                         "DROP TABLE scheduler_schedules; DROP TABLE scheduler_groups; "
+                         "DROP TABLE published_versions; DROP TABLE published_version_counters; "
+                         "DROP TABLE state_machine_aliases; DROP TABLE execution_versions; "
                          "UPDATE schema_version SET version = 1;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);

@@ -24,8 +24,9 @@ Result<std::string> StateMachineNameOfArn(std::string_view arn) {
   std::string name = parsed->resource.substr(std::string_view("stateMachine:").size());
   if (name.empty()) return InvalidArn(arn, kExpected);
   if (name.find(':') != std::string::npos) {
-    return InvalidArn(
-        arn, std::string(kExpected) + ": state machine versions and aliases are not supported yet");
+    return InvalidArn(arn, std::string(kExpected) +
+                               ": this operation takes the state machine's own ARN, "
+                               "not a version or alias ARN");
   }
   return name;
 }

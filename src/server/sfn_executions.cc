@@ -5,6 +5,7 @@
 #include "server/json_protocol.h"
 #include "server/request_reader.h"
 #include "server/sfn_common.h"
+#include "server/sfn_versions.h"
 
 namespace autoretrain::server {
 namespace {
@@ -30,9 +31,9 @@ Result<json::Value> StepFunctionsService::StartExecution(const json::Object& inp
   std::optional<std::string> text = reader.String("input", false, 0, kMaxInputLength);
   reader.String("traceHeader", false, 0, kMaxTraceHeaderLength);
   if (Status valid = reader.Finish(); !valid.ok()) return valid.take_error();
-  if (Result<std::string> machine = StateMachineNameOfArn(*arn); !machine.ok()) {
-    return machine.take_error();
-  }
+  // A version or alias ARN runs that version's definition (sfn_versions.h).
+  Result<QualifiedStateMachineArn> qualified = ParseQualifiedStateMachineArn(*arn);
+  if (!qualified.ok()) return qualified.take_error();
   json::Value execution_input = json::Object{};
   if (text) {
     Result<json::Value> parsed = json::Parse(*text);
@@ -44,13 +45,30 @@ Result<json::Value> StepFunctionsService::StartExecution(const json::Object& inp
   }
   Result<store::Store*> store = Store();
   if (!store.ok()) return store.take_error();
-  if (Result<store::StateMachineRecord> machine = ActiveStateMachine(**store, *arn);
+  if (Result<store::StateMachineRecord> machine =
+          ActiveStateMachine(**store, qualified->machine_arn);
       !machine.ok()) {
     return machine.take_error();
   }
-  Result<integrations::ExecutionLauncher::Started> started = runtime_.executions().Start(
-      {.state_machine_arn = *arn, .input = std::move(execution_input), .name = name.value_or("")});
+  std::optional<StartTarget> target;
+  if (qualified->qualified()) {
+    Result<StartTarget> resolved = ResolveStartTarget(**store, *qualified);
+    if (!resolved.ok()) return resolved.take_error();
+    target = std::move(*resolved);
+  }
+  Result<integrations::ExecutionLauncher::Started> started =
+      runtime_.executions().Start({.state_machine_arn = qualified->machine_arn,
+                                   .input = std::move(execution_input),
+                                   .name = name.value_or(""),
+                                   .definition = target ? target->definition : nullptr,
+                                   .definition_version = target ? target->revision : 0});
   if (!started.ok()) return started.take_error();
+  if (target) {
+    if (Status recorded = (*store)->RecordExecutionVersion(started->execution_arn, target->version);
+        !recorded.ok()) {
+      return recorded.take_error();
+    }
+  }
   return Ok(json::Object{{"executionArn", started->execution_arn},
                          {"startDate", DateJson(started->start_date, kDates)}});
 }
@@ -59,14 +77,19 @@ Result<json::Value> StepFunctionsService::StartSyncExecution(const json::Object&
   RequestReader reader(input);
   std::optional<std::string> arn = reader.String("stateMachineArn", true, 1, kMaxArnLength);
   if (Status valid = reader.Finish(); !valid.ok()) return valid.take_error();
-  if (Result<std::string> machine = StateMachineNameOfArn(*arn); !machine.ok()) {
-    return machine.take_error();
-  }
+  Result<QualifiedStateMachineArn> qualified = ParseQualifiedStateMachineArn(*arn);
+  if (!qualified.ok()) return qualified.take_error();
   Result<store::Store*> store = Store();
   if (!store.ok()) return store.take_error();
-  if (Result<store::StateMachineRecord> machine = ActiveStateMachine(**store, *arn);
+  if (Result<store::StateMachineRecord> machine =
+          ActiveStateMachine(**store, qualified->machine_arn);
       !machine.ok()) {
     return machine.take_error();
+  }
+  if (qualified->qualified()) {
+    if (Result<StartTarget> resolved = ResolveStartTarget(**store, *qualified); !resolved.ok()) {
+      return resolved.take_error();
+    }
   }
   // As on AWS: synchronous executions exist for EXPRESS state machines only, and every state
   // machine autoretrain runs is STANDARD.
@@ -105,7 +128,11 @@ Result<json::Value> StepFunctionsService::DescribeExecution(const json::Object& 
   if (!store.ok()) return store.take_error();
   Result<store::ExecutionRecord> record = (*store)->DescribeExecution(*arn);
   if (!record.ok()) return record.take_error();
-  return DescribeExecutionJson(*record, kDates);
+  json::Value out = DescribeExecutionJson(*record, kDates);
+  if (Status version = AddExecutionVersion(**store, *record, out.as_object()); !version.ok()) {
+    return version.take_error();
+  }
+  return out;
 }
 
 Result<json::Value> StepFunctionsService::ListExecutions(const json::Object& input) {
@@ -186,6 +213,7 @@ Result<json::Value> StepFunctionsService::DescribeStateMachineForExecution(
   out["definition"] = version->definition;
   out["roleArn"] = version->role_arn;
   out["updateDate"] = DateJson(version->version_date, kDates);
+  out["revisionId"] = RevisionId(version->version);
   out["loggingConfiguration"] = json::Object{{"level", "OFF"}, {"includeExecutionData", false}};
   out["tracingConfiguration"] = json::Object{{"enabled", false}};
   return Ok(std::move(out));

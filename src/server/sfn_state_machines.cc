@@ -10,6 +10,7 @@
 #include "server/request_reader.h"
 #include "server/sfn_common.h"
 #include "server/sfn_tags.h"
+#include "server/sfn_versions.h"
 
 namespace autoretrain::server {
 namespace {
@@ -38,6 +39,16 @@ Error ProjectMachineError(const std::string& name, std::string_view action) {
                    " it there, not through the API"};
 }
 
+// AWS: a versionDescription only goes with publish: true.
+void CheckVersionDescription(RequestReader& reader, const std::optional<bool>& publish,
+                             const std::optional<std::string>& description) {
+  if (description && !publish.value_or(false)) {
+    reader.Violation("versionDescription", "'" + *description + "'",
+                     "versionDescription can only be set when publish is true: set publish "
+                     "to true, or leave versionDescription out");
+  }
+}
+
 }  // namespace
 
 Result<json::Value> StepFunctionsService::CreateStateMachine(const json::Object& input) {
@@ -48,13 +59,10 @@ Result<json::Value> StepFunctionsService::CreateStateMachine(const json::Object&
   std::optional<std::string> role_arn = reader.String("roleArn", true, 1, kMaxArnLength);
   std::optional<std::string> type = reader.Enum("type", false, {"STANDARD", "EXPRESS"});
   std::optional<bool> publish = reader.Boolean("publish");
-  reader.String("versionDescription", false, 0, 256);
+  std::optional<std::string> version_description =
+      reader.String("versionDescription", false, 0, 256);
+  CheckVersionDescription(reader, publish, version_description);
   std::vector<store::ResourceTag> tags = ReadTags(reader, false);
-  if (publish.value_or(false)) {
-    reader.Violation("publish", "true",
-                     "autoretrain does not publish state machine versions yet: leave publish "
-                     "unset or false");
-  }
   if (Status valid = reader.Finish(); !valid.ok()) return valid.take_error();
   if (std::optional<std::string> problem = integrations::ExecutionNameProblem(*name)) {
     return Error{"InvalidName", "Invalid Name: '" + *name + "': " + *problem};
@@ -88,8 +96,15 @@ Result<json::Value> StepFunctionsService::CreateStateMachine(const json::Object&
     const bool same_role = existing->role_arn == *role_arn ||
                            (existing->role_arn.empty() && project_machines_.contains(*name));
     if (existing->definition != *definition || !same_role) return created.take_error();
-    return Ok(json::Object{{"stateMachineArn", arn},
-                           {"creationDate", DateJson(existing->creation_date, kDates)}});
+    json::Object out{{"stateMachineArn", arn},
+                     {"creationDate", DateJson(existing->creation_date, kDates)}};
+    if (publish.value_or(false)) {
+      Result<store::PublishedVersion> version = (*store)->PublishStateMachineVersion(
+          arn, std::nullopt, version_description.value_or(""), clock_.Now());
+      if (!version.ok()) return version.take_error();
+      out["stateMachineVersionArn"] = version->Arn();
+    }
+    return Ok(std::move(out));
   }
   // Tags only when created (AWS ignores them when the same machine is created again).
   // A new machine starts with exactly the given tags (none left from an earlier one).
@@ -99,23 +114,61 @@ Result<json::Value> StepFunctionsService::CreateStateMachine(const json::Object&
     (void)(*store)->DeleteStateMachine(arn);  // all or nothing: no machine without its tags
     return tagged.take_error();
   }
+  json::Object out{{"stateMachineArn", arn},
+                   {"creationDate", DateJson(created->creation_date, kDates)}};
+  if (publish.value_or(false)) {
+    Result<store::PublishedVersion> version = (*store)->PublishStateMachineVersion(
+        arn, created->version, version_description.value_or(""), created->creation_date);
+    if (!version.ok()) {
+      (void)(*store)->DeleteStateMachine(arn);  // all or nothing, as with the tags
+      (void)(*store)->DeleteResourceTags(arn);
+      return version.take_error();
+    }
+    out["stateMachineVersionArn"] = version->Arn();
+  }
   runtime_.AddStateMachine(*name, std::move(*compiled), *definition);
-  return Ok(json::Object{{"stateMachineArn", arn},
-                         {"creationDate", DateJson(created->creation_date, kDates)}});
+  return Ok(std::move(out));
 }
 
 Result<json::Value> StepFunctionsService::DescribeStateMachine(const json::Object& input) {
   RequestReader reader(input);
   std::optional<std::string> arn = reader.String("stateMachineArn", true, 1, kMaxArnLength);
+  reader.Enum("includedData", false, {"ALL_DATA", "METADATA_ONLY"});
   if (Status valid = reader.Finish(); !valid.ok()) return valid.take_error();
-  if (Result<std::string> name = StateMachineNameOfArn(*arn); !name.ok()) {
-    return name.take_error();
+  Result<QualifiedStateMachineArn> qualified = ParseQualifiedStateMachineArn(*arn);
+  if (!qualified.ok()) return qualified.take_error();
+  if (qualified->alias) {
+    return Error{"InvalidArn", "Invalid Arn: '" + *arn +
+                                   "' is an alias ARN; DescribeStateMachine takes a state machine "
+                                   "or version ARN (DescribeStateMachineAlias describes aliases)"};
   }
   Result<store::Store*> store = Store();
   if (!store.ok()) return store.take_error();
-  Result<store::StateMachineRecord> record = (*store)->GetStateMachine(*arn);
+  if (!qualified->version) {
+    Result<store::StateMachineRecord> record = (*store)->GetStateMachine(*arn);
+    if (!record.ok()) return record.take_error();
+    json::Value out = DescribeStateMachineJson(*record, kDates);
+    out.as_object()["revisionId"] = RevisionId(record->version);
+    return out;
+  }
+  // A version: its definition, dated when it was published.
+  Result<store::PublishedVersion> version =
+      (*store)->GetPublishedVersion(qualified->machine_arn, *qualified->version);
+  if (!version.ok()) {
+    if (version.error().error != "ResourceNotFound") return version.take_error();
+    return Error{"StateMachineDoesNotExist", "State Machine Does Not Exist: '" + *arn + "'"};
+  }
+  Result<store::StateMachineRecord> record =
+      (*store)->GetStateMachineVersion(qualified->machine_arn, version->revision);
   if (!record.ok()) return record.take_error();
-  return DescribeStateMachineJson(*record, kDates);
+  record->creation_date = version->creation_date;
+  json::Value out = DescribeStateMachineJson(*record, kDates);
+  json::Object& object = out.as_object();
+  object["stateMachineArn"] = version->Arn();
+  object["status"] = "ACTIVE";
+  object["revisionId"] = RevisionId(version->revision);
+  if (!version->description.empty()) object["description"] = version->description;
+  return out;
 }
 
 Result<json::Value> StepFunctionsService::ListStateMachines(const json::Object& input) {
@@ -138,12 +191,9 @@ Result<json::Value> StepFunctionsService::UpdateStateMachine(const json::Object&
       reader.String("definition", false, 1, kMaxDefinitionLength);
   std::optional<std::string> role_arn = reader.String("roleArn", false, 1, kMaxArnLength);
   std::optional<bool> publish = reader.Boolean("publish");
-  reader.String("versionDescription", false, 0, 256);
-  if (publish.value_or(false)) {
-    reader.Violation("publish", "true",
-                     "autoretrain does not publish state machine versions yet: leave publish "
-                     "unset or false");
-  }
+  std::optional<std::string> version_description =
+      reader.String("versionDescription", false, 0, 256);
+  CheckVersionDescription(reader, publish, version_description);
   if (Status valid = reader.Finish(); !valid.ok()) return valid.take_error();
   Result<std::string> name = StateMachineNameOfArn(*arn);
   if (!name.ok()) return name.take_error();
@@ -176,7 +226,15 @@ Result<json::Value> StepFunctionsService::UpdateStateMachine(const json::Object&
       *arn, definition.value_or(current->definition), role_arn.value_or(""), clock_.Now());
   if (!updated.ok()) return updated.take_error();
   if (compiled) runtime_.AddStateMachine(*name, std::move(compiled), updated->definition);
-  return Ok(json::Object{{"updateDate", DateJson(updated->version_date, kDates)}});
+  json::Object out{{"updateDate", DateJson(updated->version_date, kDates)},
+                   {"revisionId", RevisionId(updated->version)}};
+  if (publish.value_or(false)) {
+    Result<store::PublishedVersion> version = (*store)->PublishStateMachineVersion(
+        *arn, updated->version, version_description.value_or(""), clock_.Now());
+    if (!version.ok()) return version.take_error();
+    out["stateMachineVersionArn"] = version->Arn();
+  }
+  return Ok(std::move(out));
 }
 
 Result<json::Value> StepFunctionsService::DeleteStateMachine(const json::Object& input) {
@@ -189,6 +247,10 @@ Result<json::Value> StepFunctionsService::DeleteStateMachine(const json::Object&
   Result<store::Store*> store = Store();
   if (!store.ok()) return store.take_error();
   std::lock_guard lock(machines_mu_);
+  // Its versions and aliases go with it (AWS); its executions keep their definitions.
+  if (Status versions = (*store)->DeleteVersionsAndAliases(*arn); !versions.ok()) {
+    return versions.take_error();
+  }
   Status deleted = (*store)->DeleteStateMachine(*arn);
   // AWS answers a delete of a machine that does not exist (any more) with success.
   if (!deleted.ok() && deleted.error().error != "StateMachineDoesNotExist") {

@@ -100,6 +100,14 @@ StepFunctionsService::Operations() {
       {"TagResource", &S::TagResource},
       {"UntagResource", &S::UntagResource},
       {"ListTagsForResource", &S::ListTagsForResource},
+      {"PublishStateMachineVersion", &S::PublishStateMachineVersion},
+      {"ListStateMachineVersions", &S::ListStateMachineVersions},
+      {"DeleteStateMachineVersion", &S::DeleteStateMachineVersion},
+      {"CreateStateMachineAlias", &S::CreateStateMachineAlias},
+      {"DescribeStateMachineAlias", &S::DescribeStateMachineAlias},
+      {"UpdateStateMachineAlias", &S::UpdateStateMachineAlias},
+      {"DeleteStateMachineAlias", &S::DeleteStateMachineAlias},
+      {"ListStateMachineAliases", &S::ListStateMachineAliases},
   };
   return kOperations;
 }

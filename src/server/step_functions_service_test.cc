@@ -121,7 +121,8 @@ TEST_F(StepFunctionsServiceTest, CreateValidatesLikeAws) {
   EXPECT_EQ(create("ok", kPass, kRole, R"({"type":"OTHER"})"), kValidationException);
   EXPECT_EQ(create("ok", kPass, kRole, R"({"tags":[{"key":"aws:k","value":"v"}]})"),
             kValidationException);
-  EXPECT_EQ(create("ok", kPass, kRole, R"({"publish":true})"), kValidationException);
+  // A versionDescription only goes with publish: true (versions: sfn_versions_test.cc).
+  EXPECT_EQ(create("ok", kPass, kRole, R"({"versionDescription":"v"})"), kValidationException);
   EXPECT_EQ(create("ok", kPass, kRole, R"({"tags":[]})"), "OK");
   Result<json::Value> bad = service_->Invoke(
       "CreateStateMachine",

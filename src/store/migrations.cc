@@ -111,6 +111,48 @@ CREATE TABLE resource_tags (
   value TEXT NOT NULL,
   PRIMARY KEY (resource_arn, key)) WITHOUT ROWID;
 )sql",
+    // 6: published state machine versions (user-visible numbers pointing at a definition
+    // version), the highest number ever published per machine (numbers are never reused),
+    // aliases routing to one or two versions, and the version an execution was started with.
+    R"sql(
+CREATE TABLE published_versions (
+  state_machine_id INTEGER NOT NULL REFERENCES state_machines(id) ON DELETE CASCADE,
+  number INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  description TEXT NOT NULL,
+  creation_ms INTEGER NOT NULL,
+  PRIMARY KEY (state_machine_id, number)) WITHOUT ROWID;
+CREATE TABLE published_version_counters (
+  state_machine_id INTEGER PRIMARY KEY REFERENCES state_machines(id) ON DELETE CASCADE,
+  last_number INTEGER NOT NULL);
+CREATE TABLE state_machine_aliases (
+  state_machine_id INTEGER NOT NULL REFERENCES state_machines(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  version1 INTEGER NOT NULL,
+  weight1 INTEGER NOT NULL,
+  version2 INTEGER,
+  weight2 INTEGER,
+  creation_ms INTEGER NOT NULL,
+  update_ms INTEGER NOT NULL,
+  PRIMARY KEY (state_machine_id, name)) WITHOUT ROWID;
+CREATE TABLE execution_versions (
+  execution_id INTEGER PRIMARY KEY REFERENCES executions(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  alias TEXT);
+)sql",
+    // 7: EventBridge Scheduler schedule groups and schedules created through the API, each as
+    // its JSON document.
+    R"sql(
+CREATE TABLE scheduler_groups (
+  name TEXT PRIMARY KEY,
+  document TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE scheduler_schedules (
+  group_name TEXT NOT NULL,
+  name TEXT NOT NULL,
+  document TEXT NOT NULL,
+  PRIMARY KEY (group_name, name)) WITHOUT ROWID;
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
 

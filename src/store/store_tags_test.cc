@@ -70,7 +70,7 @@ TEST(StoreTagsTest, TagsSurviveReopeningTheFile) {
   {
     auto store = Store::Open(dir.File("db.sqlite"));
     ASSERT_TRUE(store.ok()) << store.error().cause;
-    EXPECT_EQ((*store)->SchemaVersion().value(), 5);
+    EXPECT_EQ((*store)->SchemaVersion().value(), kSchemaVersion);
     ASSERT_TRUE((*store)->TagResource(kArn, {{"team", "ml"}}).ok());
   }
   auto store = Store::Open(dir.File("db.sqlite"));

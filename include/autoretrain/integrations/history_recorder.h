@@ -67,7 +67,9 @@ class HistoryRecorder final : public engine::Observer {
   // Writes the held ExecutionStarted of `execution_arn` and blocks until it is durable. OK when
   // written, or when recording has stopped after a store failure (the execution runs in
   // memory); ExecutionAlreadyExists when the store already has that ARN or name.
-  Status CommitStart(std::string_view execution_arn);
+  // `version` (when not 0) is the definition version the execution runs, instead of the
+  // machine's current one.
+  Status CommitStart(std::string_view execution_arn, int64_t version = 0);
 
   // Blocks until every event seen so far is committed or has failed.
   void Flush();
@@ -86,7 +88,7 @@ class HistoryRecorder final : public engine::Observer {
   std::vector<engine::HistoryEvent> TakePending(std::string_view execution_arn, bool last);
   // A StartExecution operation for a held ExecutionStarted event.
   bool AddStart(store::WriteBatch& batch, std::string_view execution_arn,
-                const engine::HistoryEvent& started);
+                const engine::HistoryEvent& started, int64_t version = 0);
 
   store::Store& store_;
   const std::string database_;

@@ -47,6 +47,11 @@ class ExecutionLauncher {
     // The name was derived from the calling task (no "Name" parameter): an execution that
     // already has it was started by an earlier run of the same task and is returned as is.
     bool derived_name = false;
+    // When set, the execution runs this definition (a published version's, for StartExecution
+    // with a version or alias ARN) instead of the machine's current one, and the store records
+    // it as running definition version `definition_version`.
+    std::shared_ptr<const asl::StateMachine> definition = nullptr;
+    int64_t definition_version = 0;
   };
   struct Started {
     std::string execution_arn;

@@ -98,6 +98,15 @@ class StepFunctionsService final : public JsonService {
   Result<json::Value> TagResource(const json::Object& input);
   Result<json::Value> UntagResource(const json::Object& input);
   Result<json::Value> ListTagsForResource(const json::Object& input);
+  // Published versions and aliases (sfn_versions.cc).
+  Result<json::Value> PublishStateMachineVersion(const json::Object& input);
+  Result<json::Value> ListStateMachineVersions(const json::Object& input);
+  Result<json::Value> DeleteStateMachineVersion(const json::Object& input);
+  Result<json::Value> CreateStateMachineAlias(const json::Object& input);
+  Result<json::Value> DescribeStateMachineAlias(const json::Object& input);
+  Result<json::Value> UpdateStateMachineAlias(const json::Object& input);
+  Result<json::Value> DeleteStateMachineAlias(const json::Object& input);
+  Result<json::Value> ListStateMachineAliases(const json::Object& input);
   // TestState (sfn_test_state.cc): runs one state with the runtime's task router.
   Result<json::Value> TestState(const json::Object& input);
 

@@ -48,7 +48,9 @@ inline constexpr char kStoreUninitialized[] = "StoreUninitialized";
 inline constexpr char kStoreSchemaTooNew[] = "StoreSchemaTooNew";
 
 // The schema version this build creates and understands.
-inline constexpr int kSchemaVersion = 5;  // 4: DynamoDB tables; 5: resource tags
+inline constexpr int kSchemaVersion = 7;  // 4: DynamoDB tables; 5: resource tags
+// 6: published versions and aliases
+// 7: EventBridge Scheduler schedules
 
 // Resource tags: one tag of a state machine or activity (AWS's Tag shape).
 struct ResourceTag {
@@ -58,6 +60,53 @@ struct ResourceTag {
 };
 // AWS's limit of tags per resource (TooManyTags beyond it).
 inline constexpr size_t kMaxTagsPerResource = 50;
+
+// A Scheduler API schedule group or schedule as stored (Store's *Scheduler* methods).
+struct SchedulerGroupRecord {
+  std::string name;
+  std::string document;  // JSON text
+};
+struct SchedulerScheduleRecord {
+  std::string group;
+  std::string name;
+  std::string document;  // JSON text
+};
+
+// Published versions and aliases (store_versions.cc): the user-visible version numbers of
+// PublishStateMachineVersion, each pointing at one definition revision (the internal versions
+// above), and aliases routing executions to one or two of them.
+struct PublishedVersion {
+  std::string state_machine_arn;
+  int64_t number = 0;    // 1, 2, ... per state machine, never reused
+  int64_t revision = 0;  // the definition version (StateMachineRecord::version) it runs
+  std::string description;
+  TimePoint creation_date;
+  // arn:...:stateMachine:NAME:NUMBER
+  std::string Arn() const { return state_machine_arn + ":" + std::to_string(number); }
+};
+struct AliasRoute {
+  int64_t version = 0;  // a PublishedVersion::number
+  int64_t weight = 0;   // percent
+  bool operator==(const AliasRoute&) const = default;
+};
+struct StateMachineAlias {
+  std::string state_machine_arn;
+  std::string name;
+  std::string description;
+  std::vector<AliasRoute> routes;  // 1 or 2, weights summing to 100
+  TimePoint creation_date;
+  TimePoint update_date;
+  // arn:...:stateMachine:NAME:ALIAS
+  std::string Arn() const { return state_machine_arn + ":" + name; }
+};
+// Which published version (and through which alias) an execution was started with.
+struct ExecutionVersion {
+  int64_t version = 0;
+  std::optional<std::string> alias;
+};
+// AWS's quotas: versions and aliases per state machine (ServiceQuotaExceededException beyond).
+inline constexpr int64_t kMaxPublishedVersions = 1000;
+inline constexpr int64_t kMaxAliases = 100;
 
 class Database;  // the SQLite connection (internal: src/store/database.h)
 
@@ -199,6 +248,79 @@ class Store {
   Result<std::vector<ResourceTag>> ListResourceTags(const std::string& resource_arn);
   // Removes every tag of the resource (when it is deleted).
   Status DeleteResourceTags(const std::string& resource_arn);
+
+  // EventBridge Scheduler schedules (store_schedules.cc): the schedule groups and schedules
+  // created through the Scheduler API, each stored as its document (JSON text the server
+  // layer writes and reads; the store does not look inside). Keyed by group and name.
+
+  // Creates group `name`. ConflictException, naming it, when it exists.
+  Status CreateSchedulerGroup(const std::string& name, const std::string& document);
+  // The group's document, or nullopt when there is no such group.
+  Result<std::optional<std::string>> GetSchedulerGroup(const std::string& name);
+  // Every group in name order.
+  Result<std::vector<SchedulerGroupRecord>> ListSchedulerGroups();
+  // Deletes the group and every schedule in it, in one transaction.
+  // ResourceNotFoundException, naming it, when there is no such group.
+  Status DeleteSchedulerGroup(const std::string& name);
+  // Creates the schedule. ConflictException when the group already has one of that name.
+  Status CreateSchedulerSchedule(const SchedulerScheduleRecord& schedule);
+  // Replaces the document of an existing schedule. ResourceNotFoundException when unknown.
+  Status ReplaceSchedulerSchedule(const SchedulerScheduleRecord& schedule);
+  // The schedule's document, or nullopt when unknown.
+  Result<std::optional<std::string>> GetSchedulerSchedule(const std::string& group,
+                                                          const std::string& name);
+  // Every schedule, by group then name.
+  Result<std::vector<SchedulerScheduleRecord>> ListSchedulerSchedules();
+  // Deletes the schedule. ResourceNotFoundException when unknown.
+  Status DeleteSchedulerSchedule(const std::string& group, const std::string& name);
+
+  // ---- Published versions and aliases (store_versions.cc) ----
+
+  // Publishes the current revision of the ACTIVE machine `arn` as a new version numbered one
+  // past the highest ever published (numbers are never reused), or returns the version that
+  // already publishes that revision (AWS's idempotency; its description is kept).
+  // StateMachineDoesNotExist (unknown or being deleted); ConflictException when
+  // `expected_revision` is set and is not the current revision; ServiceQuotaExceededException
+  // when the machine already has kMaxPublishedVersions versions.
+  Result<PublishedVersion> PublishStateMachineVersion(const std::string& arn,
+                                                      std::optional<int64_t> expected_revision,
+                                                      const std::string& description,
+                                                      TimePoint now);
+  // Version `number` of `arn`. ResourceNotFound when there is none.
+  Result<PublishedVersion> GetPublishedVersion(const std::string& arn, int64_t number);
+  // The versions of `arn`, newest first. StateMachineDoesNotExist, InvalidToken,
+  // ValidationException (maxResults).
+  Result<Page<PublishedVersion>> ListPublishedVersions(const std::string& arn,
+                                                       const PageRequest& request);
+  // Deletes version `number` (OK when there is none, as AWS). ConflictException, naming the
+  // alias, when an alias routes to it.
+  Status DeletePublishedVersion(const std::string& arn, int64_t number);
+  // Creates alias `alias.name` of `alias.state_machine_arn` (creation_date and update_date
+  // from `alias.creation_date`). Creating the same alias again (same description and routes)
+  // returns the existing one. StateMachineDoesNotExist; ResourceNotFound when a routed version
+  // does not exist; ConflictException when an alias of that name exists with another
+  // configuration; ServiceQuotaExceededException beyond kMaxAliases.
+  Result<StateMachineAlias> CreateAlias(const StateMachineAlias& alias);
+  // The alias `name` of `arn`. ResourceNotFound when there is none.
+  Result<StateMachineAlias> GetAlias(const std::string& arn, const std::string& name);
+  // Replaces the description and/or routes that are set; update_date becomes `now`.
+  // ResourceNotFound for an unknown alias or routed version.
+  Result<StateMachineAlias> UpdateAlias(const std::string& arn, const std::string& name,
+                                        const std::optional<std::string>& description,
+                                        const std::optional<std::vector<AliasRoute>>& routes,
+                                        TimePoint now);
+  // Deletes the alias (OK when there is none).
+  Status DeleteAlias(const std::string& arn, const std::string& name);
+  // The aliases of `arn` in name order. StateMachineDoesNotExist, InvalidToken,
+  // ValidationException (maxResults).
+  Result<Page<StateMachineAlias>> ListAliases(const std::string& arn, const PageRequest& request);
+  // Deletes every version and alias of `arn` (when the machine is deleted).
+  Status DeleteVersionsAndAliases(const std::string& arn);
+  // Records that the stored execution `execution_arn` was started with `version` (kept as it
+  // is when already recorded). ExecutionDoesNotExist.
+  Status RecordExecutionVersion(const std::string& execution_arn, const ExecutionVersion& version);
+  // What RecordExecutionVersion recorded, or nullopt (started with the machine's own ARN).
+  Result<std::optional<ExecutionVersion>> GetExecutionVersion(const std::string& execution_arn);
 
   // ---- Task tokens of callback tasks (task_tokens.cc) ----
 
