@@ -189,10 +189,18 @@ Status ScheduleRunner::Add(const std::string& name, const ScheduleConfig& config
   Result<scheduler::TimeZone> zone = scheduler::TimeZone::Load(config.timezone);
   if (!zone.ok()) return zone.take_error();
   if (!config.enabled) return OkStatus();
+  Insert(name, config, std::move(expression).value(), std::move(zone).value(), state_machine_arn,
+         /*catch_up=*/true);
+  return OkStatus();
+}
+
+void ScheduleRunner::Insert(const std::string& name, const ScheduleConfig& config,
+                            scheduler::ScheduleExpression expression, scheduler::TimeZone zone,
+                            const std::string& state_machine_arn, bool catch_up) {
   schedules_.push_back(Schedule{.name = name,
                                 .config = config,
-                                .expression = std::move(expression).value(),
-                                .zone = std::move(zone).value(),
+                                .expression = std::move(expression),
+                                .zone = std::move(zone),
                                 .arn = state_machine_arn,
                                 .last_execution = ""});
   const size_t index = schedules_.size() - 1;
@@ -207,14 +215,60 @@ Status ScheduleRunner::Add(const std::string& name, const ScheduleConfig& config
     if (at > now) heap_.push(Due{at, index, *slot, 1, at});
   }
   if (slot) heap_.push(Due{*slot, index, *slot, 0, {}});
-  if (last_alive_) CatchUp(index, *last_alive_, now, std::nullopt);
+  if (catch_up && last_alive_) CatchUp(index, *last_alive_, now, std::nullopt);
   if (config.overlap != ScheduleConfig::Overlap::kAllow) {
     if (std::optional<TimePoint> latest = LatestSlotAtOrBefore(schedule, now)) {
       schedules_[index].last_execution =
           ExecutionArnOf(state_machine_arn, ExecutionName(name, *latest)).value_or("");
     }
   }
+}
+
+bool ScheduleRunner::MarkRemoved(const std::string& name) {
+  bool found = false;
+  for (Schedule& schedule : schedules_) {
+    if (!schedule.removed && schedule.name == name) schedule.removed = found = true;
+  }
+  return found;
+}
+
+Status ScheduleRunner::Put(const std::string& name, const ScheduleConfig& config,
+                           const std::string& state_machine_arn) {
+  Result<scheduler::ScheduleExpression> expression =
+      scheduler::ParseScheduleExpression(config.expression);
+  if (!expression.ok()) return expression.take_error();
+  Result<scheduler::TimeZone> zone = scheduler::TimeZone::Load(config.timezone);
+  if (!zone.ok()) return zone.take_error();
+  std::lock_guard<std::mutex> lock(mu_);
+  changes_.push_back(Change{name, config, state_machine_arn});
+  cv_.notify_all();
   return OkStatus();
+}
+
+void ScheduleRunner::Remove(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  changes_.push_back(Change{name, std::nullopt, ""});
+  cv_.notify_all();
+}
+
+size_t ScheduleRunner::ApplyChanges() {
+  std::vector<Change> changes;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    changes.swap(changes_);
+  }
+  for (const Change& change : changes) {
+    MarkRemoved(change.name);
+    if (!change.config || !change.config->enabled) continue;
+    // Put parsed both already; they parse the same way again.
+    Result<scheduler::ScheduleExpression> expression =
+        scheduler::ParseScheduleExpression(change.config->expression);
+    Result<scheduler::TimeZone> zone = scheduler::TimeZone::Load(change.config->timezone);
+    if (!expression.ok() || !zone.ok()) continue;
+    Insert(change.name, *change.config, std::move(expression).value(), std::move(zone).value(),
+           change.arn, /*catch_up=*/false);
+  }
+  return changes.size();
 }
 
 void ScheduleRunner::CatchUp(size_t index, TimePoint from, TimePoint now,
@@ -390,12 +444,15 @@ std::optional<TimePoint> ScheduleRunner::FireDue() {
   while (!heap_.empty() && heap_.top().at <= now) {
     Due due = heap_.top();
     heap_.pop();
+    if (schedules_[due.schedule].removed) continue;
     if (due.attempt == 0) {
       Advance(due, now);
     } else {
       Attempt(due);
     }
   }
+  // Entries of removed schedules are dropped when they surface, not counted as work to come.
+  while (!heap_.empty() && schedules_[heap_.top().schedule].removed) heap_.pop();
   if (heap_.empty()) return std::nullopt;
   return heap_.top().at;
 }
@@ -404,7 +461,7 @@ std::vector<std::pair<std::string, TimePoint>> ScheduleRunner::Upcoming() const 
   auto copy = heap_;
   std::vector<std::pair<std::string, TimePoint>> out;
   for (; !copy.empty(); copy.pop()) {
-    if (copy.top().attempt == 0)
+    if (copy.top().attempt == 0 && !schedules_[copy.top().schedule].removed)
       out.emplace_back(schedules_[copy.top().schedule].name, copy.top().at);
   }
   return out;
@@ -413,7 +470,7 @@ std::vector<std::pair<std::string, TimePoint>> ScheduleRunner::Upcoming() const 
 std::vector<std::string> ScheduleRunner::Names() const {
   std::vector<std::string> names;
   for (const Schedule& schedule : schedules_) {
-    if (!schedule.deleted) names.push_back(schedule.name);
+    if (!schedule.deleted && !schedule.removed) names.push_back(schedule.name);
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -425,6 +482,7 @@ void ScheduleRunner::Run(std::function<void(const Error&)> on_heartbeat_error) {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopped_) {
     lock.unlock();
+    ApplyChanges();
     std::optional<TimePoint> next = FireDue();
     const TimePoint now = clock_.Now();
     if (!files_.state_path.empty() && (!heartbeat_due || *heartbeat_due <= now)) {
@@ -435,6 +493,7 @@ void ScheduleRunner::Run(std::function<void(const Error&)> on_heartbeat_error) {
     if (heartbeat_due && (!next || *heartbeat_due < *next)) next = heartbeat_due;
     lock.lock();
     if (stopped_) break;
+    if (!changes_.empty()) continue;  // queued while firing: apply them first
     if (next) {
       clock_.WaitUntil(lock, cv_, *next);
     } else {

@@ -456,5 +456,128 @@ TEST(ScheduleRunnerTest, RunFiresOnTheSystemClockAndStops) {
   EXPECT_EQ(launcher.starts.size(), 1u);
 }
 
+TEST(ScheduleRunnerChangesTest, PutAddsAndReplacesRemoveRemoves) {
+  ManualClock clock(At("2026-11-26T08:29:41Z"));
+  FakeLauncher launcher;
+  ScheduleRunner runner(clock, launcher);
+  ScheduleConfig hourly = Config("rate(1 hour)");
+  hourly.input = json::Object{{"v", 1}};
+  ASSERT_TRUE(runner.Put("api", hourly, "arn:sm").ok());
+  EXPECT_TRUE(runner.Names().empty());  // queued, not applied yet
+  EXPECT_EQ(runner.ApplyChanges(), 1u);
+  EXPECT_EQ(runner.Names(), std::vector<std::string>{"api"});
+  clock.SleepUntil(At("2026-11-26T09:00:00Z"));
+  EXPECT_EQ(runner.FireDue(), At("2026-11-26T10:00:00Z"));
+  ASSERT_EQ(launcher.starts.size(), 1u);
+  EXPECT_EQ(launcher.starts[0], "arn:sm api-20261126T090000Z {\"v\":1}");
+
+  // Replaced: the new expression, target and input; the old cursor is dropped.
+  ScheduleConfig every = Config("rate(15 minutes)");
+  every.input = json::Object{{"v", 2}};
+  ASSERT_TRUE(runner.Put("api", every, "arn:sm2").ok());
+  EXPECT_EQ(runner.ApplyChanges(), 1u);
+  EXPECT_EQ(runner.Names(), std::vector<std::string>{"api"});
+  auto upcoming = runner.Upcoming();
+  ASSERT_EQ(upcoming.size(), 1u);
+  EXPECT_EQ(upcoming[0].second, At("2026-11-26T09:15:00Z"));
+  clock.SleepUntil(At("2026-11-26T10:00:00Z"));
+  runner.FireDue();
+  // 09:15 fires (late, as a suspended process would), then 10:00 at its time; the old 10:00
+  // cursor of the hourly version does not fire a second start.
+  clock.SleepUntil(At("2026-11-26T10:00:00Z"));
+  runner.FireDue();
+  std::vector<std::string> expected = {"arn:sm api-20261126T090000Z {\"v\":1}",
+                                       "arn:sm2 api-20261126T091500Z {\"v\":2}"};
+  EXPECT_EQ(launcher.starts, expected);
+
+  runner.Remove("api");
+  runner.Remove("unknown");  // nothing to remove: no error
+  EXPECT_EQ(runner.ApplyChanges(), 2u);
+  EXPECT_TRUE(runner.Names().empty());
+  EXPECT_TRUE(runner.Upcoming().empty());
+  EXPECT_EQ(runner.FireDue(), std::nullopt);
+  clock.SleepUntil(At("2026-11-26T12:00:00Z"));
+  runner.FireDue();
+  EXPECT_EQ(launcher.starts.size(), 2u);
+}
+
+TEST(ScheduleRunnerChangesTest, ReplacingDoesNotFireAFiredSlotAgain) {
+  ManualClock clock(At("2026-11-26T08:59:00Z"));
+  FakeLauncher launcher;
+  std::vector<FiredSlot> fired;
+  ScheduleRunner runner(clock, launcher, [&](const FiredSlot& f) { fired.push_back(f); });
+  ScheduleConfig flexible = Config("rate(1 hour)");
+  flexible.flexible_window_minutes = 30;
+  ASSERT_TRUE(runner.Add("s", flexible, "arn:sm").ok());
+  const TimePoint fire_at =
+      At("2026-11-26T09:00:00Z") + FlexibleDelay("s", At("2026-11-26T09:00:00Z"), minutes(30));
+  clock.SleepUntil(fire_at);
+  runner.FireDue();
+  runner.FireDue();
+  ASSERT_EQ(launcher.starts.size(), 1u);
+  // Replaced inside the window: the 09:00 slot is queued again at the same fire time (already
+  // past), and its start finds the execution: already fired, no second start.
+  ASSERT_TRUE(runner.Put("s", flexible, "arn:sm").ok());
+  runner.ApplyChanges();
+  clock.SleepUntil(fire_at + minutes(1));
+  runner.FireDue();
+  EXPECT_EQ(launcher.starts.size(), 1u);
+}
+
+TEST(ScheduleRunnerChangesTest, InvalidPutsQueueNothingAndDisabledRemoves) {
+  ManualClock clock(At("2026-11-26T08:00:00Z"));
+  FakeLauncher launcher;
+  ScheduleRunner runner(clock, launcher);
+  Status bad = runner.Put("x", Config("rate(1 hours)"), "arn:sm");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().error, "InvalidScheduleExpression");
+  ScheduleConfig zone = Config("rate(1 hour)");
+  zone.timezone = "Mars/Olympus";
+  bad = runner.Put("x", zone, "arn:sm");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().error, "InvalidTimeZone");
+  EXPECT_EQ(runner.ApplyChanges(), 0u);
+
+  ASSERT_TRUE(runner.Put("x", Config("rate(1 hour)"), "arn:sm").ok());
+  runner.ApplyChanges();
+  ScheduleConfig off = Config("rate(1 hour)");
+  off.enabled = false;
+  ASSERT_TRUE(runner.Put("x", off, "arn:sm").ok());
+  runner.ApplyChanges();
+  EXPECT_TRUE(runner.Names().empty());
+  clock.SleepUntil(At("2026-11-26T10:00:00Z"));
+  EXPECT_EQ(runner.FireDue(), std::nullopt);
+  EXPECT_TRUE(launcher.starts.empty());
+}
+
+TEST(ScheduleRunnerChangesTest, PutWakesRunAtOnce) {
+  SystemClock clock;
+  FakeLauncher launcher;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> fired;
+  ScheduleRunner runner(clock, launcher, [&](const FiredSlot& f) {
+    std::lock_guard<std::mutex> lock(mu);
+    fired.push_back(f.schedule);
+    cv.notify_all();
+  });
+  ASSERT_TRUE(runner.Add("later", Config("rate(1 day)"), "arn:sm").ok());
+  std::thread thread([&] { runner.Run(); });
+  std::this_thread::sleep_for(milliseconds(100));  // Run now sleeps until tomorrow
+  auto slot = std::chrono::ceil<seconds>(clock.Now() + milliseconds(200));
+  std::string iso = FormatIso8601(TimePoint(slot));
+  ASSERT_TRUE(runner.Put("soon", Config("at(" + iso.substr(0, 19) + ")"), "arn:sm").ok());
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    EXPECT_TRUE(cv.wait_for(lock, seconds(5), [&] { return !fired.empty(); }));
+    EXPECT_EQ(fired, std::vector<std::string>{"soon"});
+  }
+  EXPECT_GE(clock.Now(), TimePoint(slot));
+  runner.Stop();
+  thread.join();
+  ASSERT_EQ(launcher.starts.size(), 1u);
+  EXPECT_TRUE(launcher.starts[0].starts_with("arn:sm soon-"));
+}
+
 }  // namespace
 }  // namespace autoretrain::retrain

@@ -34,8 +34,13 @@
 // The enabled schedules sit in a min-heap by next fire time: finding the next due one never
 // scans them all. The runner reads the time and sleeps only through its Clock.
 //
-// Thread-safety: Add, FireDue, Upcoming and Names are for the thread that calls Run (or for
-// tests, without Run); Stop may be called from any thread.
+// Schedules can change while Run runs (the Scheduler API's CreateSchedule, UpdateSchedule and
+// DeleteSchedule): Put and Remove queue the change and wake Run, which applies queued changes
+// (ApplyChanges) before it next fires anything. A replaced schedule keeps its name, so its slots
+// keep their execution names and a slot that already fired does not fire again.
+//
+// Thread-safety: Add, ApplyChanges, FireDue, Upcoming and Names are for the thread that calls
+// Run (or for tests, without Run); Put, Remove and Stop may be called from any thread.
 #ifndef AUTORETRAIN_RETRAIN_SCHEDULE_RUNNER_H_
 #define AUTORETRAIN_RETRAIN_SCHEDULE_RUNNER_H_
 
@@ -142,6 +147,18 @@ class ScheduleRunner {
   Status Add(const std::string& name, const ScheduleConfig& config,
              const std::string& state_machine_arn);
 
+  // Queues adding schedule `name`, or replacing the schedule of that name (then its queued
+  // slots and retries are dropped and its slots are counted afresh from Now(), without
+  // catching up missed ones), and wakes Run. A disabled `config` removes the schedule. Fails,
+  // queueing nothing, with InvalidScheduleExpression or InvalidTimeZone. Any thread.
+  Status Put(const std::string& name, const ScheduleConfig& config,
+             const std::string& state_machine_arn);
+  // Queues removing schedule `name` (with its queued slots, retries and held slot; nothing
+  // when there is none) and wakes Run. Any thread.
+  void Remove(const std::string& name);
+  // Applies the changes Put and Remove queued, in order; returns how many. Run calls it.
+  size_t ApplyChanges();
+
   // Fires every schedule whose next fire time (slot + flexible delay) is due (at or before
   // Now()), and every retry that is due. A schedule that missed several slots while the
   // process ran but could not fire (it was suspended) fires once, for the first of them; its
@@ -172,6 +189,13 @@ class ScheduleRunner {
     // The execution the latest slot started (or found already started): overlap's "previous".
     std::string last_execution;
     bool holding = false;  // BUFFER_ONE holds a slot
+    bool removed = false;  // replaced or removed (Put, Remove): its queued entries are dropped
+  };
+  // A change Put or Remove queued (config unset: remove).
+  struct Change {
+    std::string name;
+    std::optional<ScheduleConfig> config;
+    std::string arn;
   };
   static constexpr int kHeld = -1;  // Due::attempt of a slot BUFFER_ONE holds
   // A schedule's cursor (attempt 0: its next slot, due at the slot's time) or one attempt to
@@ -192,6 +216,12 @@ class ScheduleRunner {
     }
   };
 
+  // Add's work for parsed values; `catch_up`: apply the missed_slots policy.
+  void Insert(const std::string& name, const ScheduleConfig& config,
+              scheduler::ScheduleExpression expression, scheduler::TimeZone zone,
+              const std::string& state_machine_arn, bool catch_up);
+  // Marks the live schedule called `name` removed; false when there is none.
+  bool MarkRemoved(const std::string& name);
   std::optional<TimePoint> NextSlot(const Schedule& schedule, TimePoint after) const;
   // The latest slot at or before `t`, looking back at most about ten years.
   std::optional<TimePoint> LatestSlotAtOrBefore(const Schedule& schedule, TimePoint t) const;
@@ -221,7 +251,8 @@ class ScheduleRunner {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  bool stopped_ = false;  // guarded by mu_
+  bool stopped_ = false;         // guarded by mu_
+  std::vector<Change> changes_;  // guarded by mu_
 };
 
 }  // namespace autoretrain::retrain
