@@ -10,6 +10,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # Real AWS clients for the API tests: the AWS CLI and boto3 (run with /usr/bin/python3).
   awscli python3-boto3
+  # The browser the console's browser test drives (tests/console).
+  chromium
 )
 
 missing=()

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -163,6 +164,11 @@ Result<HttpResponse> HttpClient::SendOnce(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, nullptr);
+  // AWS_CA_BUNDLE, as the AWS SDKs read it: the CA certificates where libcurl's built-in path
+  // does not exist (a Debian-built binary on Amazon Linux, docs/deploy.md).
+  if (const char* ca_bundle = std::getenv("AWS_CA_BUNDLE"); ca_bundle != nullptr && *ca_bundle) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, ca_bundle);
+  }
   if (request.method == "HEAD") {
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else {

@@ -8,8 +8,10 @@
 #include "cli/approval_command.h"
 #include "cli/check_command.h"
 #include "cli/executions_command.h"
+#include "cli/export_command.h"
 #include "cli/history_command.h"
 #include "cli/init_command.h"
+#include "cli/lambda_command.h"
 #include "cli/output.h"
 #include "cli/run_command.h"
 #include "cli/schedules_command.h"
@@ -42,7 +44,7 @@ int ReportParseError(const CLI::App& app, const CLI::ParseError& e, int argc, ch
   if (sub.empty() && !first.empty() && first[0] != '-' && !known) {
     PrintError("unknown command '" + first +
                "'; the commands are: init, run, check, validate, executions, schedules, serve, "
-               "task, activities, history, approve, reject");
+               "task, activities, history, approve, reject, export, lambda");
   } else if (sub.empty() && !first.empty() && first[0] == '-') {
     PrintError("unknown option '" + first + "'; options go after the command");
   } else {
@@ -76,6 +78,8 @@ int Main(int argc, char** argv) {
   ValidateOptions validate;
   HistoryOptions history;
   ApprovalOptions approval;
+  ExportOptions export_options;
+  LambdaOptions lambda;
   CLI::App* init_cmd = AddInitCommand(app, &init);
   CLI::App* run_cmd = AddRunCommand(app, &run);
   CLI::App* check_cmd = AddCheckCommand(app, &check);
@@ -88,6 +92,8 @@ int Main(int argc, char** argv) {
   CLI::App* history_cmd = AddHistoryCommand(app, &history);
   CLI::App* approve_cmd = AddApprovalCommand(app, &approval, /*approve=*/true);
   CLI::App* reject_cmd = AddApprovalCommand(app, &approval, /*approve=*/false);
+  CLI::App* export_cmd = AddExportCommand(app, &export_options);
+  CLI::App* lambda_cmd = AddLambdaCommand(app, &lambda);
 
   try {
     app.parse(argc, argv);
@@ -112,6 +118,8 @@ int Main(int argc, char** argv) {
   if (history_cmd->parsed()) return HistoryCommand(history);
   if (approve_cmd->parsed()) return ApprovalCommand(approval, /*approve=*/true);
   if (reject_cmd->parsed()) return ApprovalCommand(approval, /*approve=*/false);
+  if (export_cmd->parsed()) return ExportCommand(export_options);
+  if (lambda_cmd->parsed()) return LambdaCommand(lambda);
   return kExitInvalid;  // unreachable: require_subcommand(1)
 }
 

@@ -29,6 +29,8 @@
 #include "autoretrain/server/step_functions_service.h"
 #include "cli/output.h"
 #include "cli/project_option.h"
+#include "server/console_service.h"    // Console
+#include "server/scheduler_service.h"  // EventBridge Scheduler API
 
 namespace autoretrain::cli {
 namespace {
@@ -144,6 +146,7 @@ class FinishObserver final : public engine::Observer {
 // pipeline and the server. Destroy before the runtime.
 struct Api {
   std::unique_ptr<server::StepFunctionsService> service;
+  std::unique_ptr<server::ConsoleService> console;  // Console: the web console (/console/)
   std::unique_ptr<server::ApiHandler> handler;
   std::unique_ptr<server::HttpServer> server;
 };
@@ -155,6 +158,9 @@ struct ApiSettings {
   server::Metrics* metrics = nullptr;
   engine::TaskHandler* task_handler = nullptr;  // the runtime's task router, for TestState
   int activity_poll_seconds = 60;
+  server::PathService* scheduler = nullptr;  // EventBridge Scheduler API (null: not served)
+  // Console: the keys its sign-in accepts (nullopt: no sign-in, loopback only).
+  std::optional<std::vector<server::AccessKey>> console_keys;
 };
 
 // Starts the API on settings.address over `runtime`; state machines created through the API
@@ -183,6 +189,25 @@ Result<Api> StartApi(const ApiSettings& settings, const retrain::ProjectConfig& 
       },
       settings.metrics);
   api.handler->AddJsonService(server::kStepFunctionsTargetPrefix, api.service.get());
+  // EventBridge Scheduler API: it checks signatures itself (signing name "scheduler").
+  if (settings.scheduler != nullptr) {
+    api.handler->AddPathService(server::kSchedulesPath, settings.scheduler, false);
+    api.handler->AddPathService(server::kScheduleGroupsPath, settings.scheduler, false);
+  }
+  // Console: the web console at /console/ checks its own sign-in (docs/console.md).
+  server::StepFunctionsService* sfn = api.service.get();
+  api.console = std::make_unique<server::ConsoleService>(
+      server::ConsoleSources{
+          .step_functions =
+              [sfn](const std::string& operation, const json::Object& input) {
+                return sfn->Invoke(operation, input);
+              },
+          .project = &config,
+          .dynamodb = runtime.dynamodb(),
+          .store = runtime.history_store(),
+          .arn_of = [&runtime](std::string_view name) { return runtime.ArnOf(name); }},
+      settings.console_keys, clock);
+  api.handler->AddPathService(server::kConsolePath, api.console.get(), /*authenticate=*/false);
   server::HttpServerOptions options;
   options.host = address.host;
   options.port = address.port;
@@ -202,9 +227,10 @@ std::string SignalName(int sig) {
 CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
   CLI::App* cmd = app.add_subcommand(
       "serve",
-      "Run the project as a daemon: resume interrupted executions, fire the project's schedules, "
-      "serve the AWS Step Functions API, log one JSON line per event to stderr; stop cleanly on "
-      "SIGTERM or SIGINT.");
+      "Run the project as a daemon: resume interrupted executions, fire the project's schedules "
+      "(and those created through the EventBridge Scheduler API), serve the AWS Step Functions "
+      "and EventBridge Scheduler APIs and the web console, log one JSON line per event to "
+      "stderr; stop cleanly on SIGTERM or SIGINT.");
   AddProjectOption(cmd, &options->project);
   cmd->add_option("--shutdown-timeout", options->shutdown_timeout_seconds,
                   "On SIGTERM/SIGINT, wait this long for running executions (default 30); those "
@@ -215,7 +241,9 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
       cmd->add_option(
              "--listen", options->listen,
              "Serve the AWS-compatible Step Functions API (aws stepfunctions ... "
-             "--endpoint-url http://HOST:PORT; docs/api.md) on HOST:PORT (default "
+             "--endpoint-url http://HOST:PORT), the EventBridge Scheduler API (aws scheduler "
+             "...; docs/api.md) and the web console (http://HOST:PORT/console/; "
+             "docs/console.md) on HOST:PORT (default "
              "127.0.0.1:8083; port 0: any free port, logged in the \"started\" line). Other "
              "than loopback addresses need --credentials-file")
           ->type_name("HOST:PORT");
@@ -225,8 +253,8 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
              "Require every API request to be signed (AWS Signature Version 4, as the AWS "
              "CLI and SDKs sign) with an access key of PATH, a file in the AWS credentials "
              "format ([NAME] sections with aws_access_key_id and aws_secret_access_key); "
-             "unsigned or wrongly signed requests are refused. Needed to --listen on a "
-             "non-loopback address")
+             "unsigned or wrongly signed requests are refused, and the console asks for one of "
+             "these keys to sign in. Needed to --listen on a non-loopback address")
           ->type_name("PATH");
   cmd->add_option("--activity-poll-seconds", options->activity_poll_seconds,
                   "How long GetActivityTask waits for a task before answering {} (default 60, "
@@ -327,9 +355,12 @@ int ServeCommand(const ServeOptions& options) {
   }
 
   SystemClock clock;
+  std::atomic<server::SchedulerService*> scheduler_api{nullptr};  // EventBridge Scheduler API
   retrain::ScheduleRunner runner(
       clock, runtime->executions(),
-      [&log, &metrics](const retrain::FiredSlot& fired) {
+      [&log, &metrics, &scheduler_api](const retrain::FiredSlot& fired) {
+        // EventBridge Scheduler API: ActionAfterCompletion DELETE deletes a stored schedule.
+        if (server::SchedulerService* api = scheduler_api.load()) api->OnFired(fired);
         metrics.ScheduleFired(fired.schedule, fired.error                   ? "failed"
                                               : fired.execution_arn.empty() ? "skipped"
                                                                             : "started");
@@ -362,14 +393,48 @@ int ServeCommand(const ServeOptions& options) {
       return kExitInvalid;
     }
   }
+  // EventBridge Scheduler API: schedules created through it are stored and fire here too.
+  std::unique_ptr<store::Store> scheduler_memory;  // holds them when the project has no store
+  store::Store* scheduler_store = runtime->history_store();
+  if (scheduler_store == nullptr) {
+    Result<std::unique_ptr<store::Store>> memory = store::Store::OpenInMemory();
+    if (!memory.ok()) {
+      PrintError(memory.error().cause);
+      return kExitFailed;
+    }
+    scheduler_memory = std::move(memory).value();
+    scheduler_store = scheduler_memory.get();
+  }
+  std::vector<server::SchedulerService::ProjectSchedule> project_schedules;
+  for (const auto& [name, schedule] : config->schedules) {
+    project_schedules.push_back({name, schedule, runtime->ArnOf(schedule.state_machine)});
+  }
+  server::Authenticator scheduler_authenticate;
+  if (access_keys) {
+    scheduler_authenticate =
+        server::SigV4Authenticator(*access_keys, "scheduler", config->account.account, clock);
+  }
+  server::SchedulerService scheduler(*scheduler_store, runner, runtime->account(),
+                                     std::move(project_schedules), clock,
+                                     std::move(scheduler_authenticate));
+  if (Result<std::vector<std::string>> loaded = scheduler.Start(); !loaded.ok()) {
+    PrintError("the Scheduler API's schedules cannot be read: " + loaded.error().cause);
+    return ExitCodeFor(loaded.error());
+  } else {
+    for (const std::string& problem : *loaded) warn(problem);
+  }
+  scheduler_api.store(&scheduler);
   Api api;
   if (listen) {
     ApiSettings settings{.address = *listen,
                          .authenticate = {},
                          .metrics = &metrics,
                          .task_handler = router,
-                         .activity_poll_seconds = options.activity_poll_seconds};
+                         .activity_poll_seconds = options.activity_poll_seconds,
+                         .console_keys = std::nullopt};
+    settings.scheduler = &scheduler;  // EventBridge Scheduler API
     if (access_keys) {
+      settings.console_keys = *access_keys;  // Console
       settings.authenticate = server::SigV4Authenticator(std::move(*access_keys), "states",
                                                          config->account.account, clock);
     }
@@ -393,6 +458,7 @@ int ServeCommand(const ServeOptions& options) {
     started["api"] = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
                      ":" + std::to_string(api.server->port());
     started["authentication"] = options.credentials_file.empty() ? "none" : "sigv4";
+    started["console"] = std::string(started["api"].as_string()) + "/console/";  // Console
   }
   log.Write("info", "started", std::move(started));
 
