@@ -623,10 +623,11 @@ TEST_F(ProjectConfigTest, ModelTargetsReportWhatIsMissing) {
     EXPECT_NE(cause.find(expected), std::string::npos) << expected << "\nin:\n" << cause;
   }
   // The trigger must be a project state machine.
-  EXPECT_NE(Problems(R"json({"models": {"m": {}}, "check": {"model": "m"}})json")
-                .find("check.model: the retraining trigger 'creditcard-policy-retraining-trigger' is "
-                      "not one of the configured state_machines"),
-            std::string::npos);
+  EXPECT_NE(
+      Problems(R"json({"models": {"m": {}}, "check": {"model": "m"}})json")
+          .find("check.model: the retraining trigger 'creditcard-policy-retraining-trigger' is "
+                "not one of the configured state_machines"),
+      std::string::npos);
 }
 
 }  // namespace
