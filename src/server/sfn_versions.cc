@@ -123,6 +123,42 @@ Status CheckRoutesBelongTo(const std::vector<RouteRequest>& routes,
   return OkStatus();
 }
 
+// The request of ListStateMachineVersions and ListStateMachineAliases: a machine's own ARN and
+// a page.
+struct MachinePageRequest {
+  std::string arn;
+  store::PageRequest page;
+};
+
+Result<MachinePageRequest> ReadMachinePageRequest(const json::Object& input) {
+  RequestReader reader(input);
+  std::optional<std::string> arn = reader.String("stateMachineArn", true, 1, kMaxArnLength);
+  std::optional<int64_t> max_results = reader.Integer("maxResults", 0, kMaxPageSize);
+  std::optional<std::string> token = reader.String("nextToken", false, 1, kMaxPageTokenLength);
+  if (Status valid = reader.Finish(); !valid.ok()) return valid.take_error();
+  Result<QualifiedStateMachineArn> machine = MachineArn(*arn);
+  if (!machine.ok()) return machine.take_error();
+  MachinePageRequest request;
+  request.arn = *arn;
+  request.page.max_results = static_cast<int>(max_results.value_or(0));
+  request.page.next_token = token.value_or("");
+  return request;
+}
+
+// {list_key: [{arn_key: ARN, "creationDate"}], "nextToken"} for a page of versions or aliases.
+template <class Record>
+json::Value ArnPageJson(const store::Page<Record>& page, const char* list_key,
+                        const char* arn_key) {
+  json::Array items;
+  for (const Record& record : page.items) {
+    items.push_back(json::Object{{arn_key, record.Arn()},
+                                 {"creationDate", DateJson(record.creation_date, kDates)}});
+  }
+  json::Object out{{list_key, std::move(items)}};
+  if (!page.next_token.empty()) out["nextToken"] = page.next_token;
+  return out;
+}
+
 }  // namespace
 
 Result<QualifiedStateMachineArn> ParseQualifiedStateMachineArn(std::string_view arn) {
@@ -370,27 +406,14 @@ Result<json::Value> StepFunctionsService::PublishStateMachineVersion(const json:
 }
 
 Result<json::Value> StepFunctionsService::ListStateMachineVersions(const json::Object& input) {
-  RequestReader reader(input);
-  std::optional<std::string> arn = reader.String("stateMachineArn", true, 1, kMaxArnLength);
-  std::optional<int64_t> max_results = reader.Integer("maxResults", 0, kMaxPageSize);
-  std::optional<std::string> token = reader.String("nextToken", false, 1, kMaxPageTokenLength);
-  if (Status valid = reader.Finish(); !valid.ok()) return valid.take_error();
-  Result<QualifiedStateMachineArn> machine = MachineArn(*arn);
-  if (!machine.ok()) return machine.take_error();
+  Result<MachinePageRequest> request = ReadMachinePageRequest(input);
+  if (!request.ok()) return request.take_error();
   Result<store::Store*> store = Store();
   if (!store.ok()) return store.take_error();
-  Result<store::Page<store::PublishedVersion>> page = (*store)->ListPublishedVersions(
-      *arn,
-      {.max_results = static_cast<int>(max_results.value_or(0)), .next_token = token.value_or("")});
+  Result<store::Page<store::PublishedVersion>> page =
+      (*store)->ListPublishedVersions(request->arn, request->page);
   if (!page.ok()) return page.take_error();
-  json::Array versions;
-  for (const store::PublishedVersion& version : page->items) {
-    versions.push_back(json::Object{{"stateMachineVersionArn", version.Arn()},
-                                    {"creationDate", DateJson(version.creation_date, kDates)}});
-  }
-  json::Object out{{"stateMachineVersions", std::move(versions)}};
-  if (!page->next_token.empty()) out["nextToken"] = page->next_token;
-  return Ok(std::move(out));
+  return ArnPageJson(*page, "stateMachineVersions", "stateMachineVersionArn");
 }
 
 Result<json::Value> StepFunctionsService::DeleteStateMachineVersion(const json::Object& input) {
@@ -508,27 +531,14 @@ Result<json::Value> StepFunctionsService::DeleteStateMachineAlias(const json::Ob
 }
 
 Result<json::Value> StepFunctionsService::ListStateMachineAliases(const json::Object& input) {
-  RequestReader reader(input);
-  std::optional<std::string> arn = reader.String("stateMachineArn", true, 1, kMaxArnLength);
-  std::optional<int64_t> max_results = reader.Integer("maxResults", 0, kMaxPageSize);
-  std::optional<std::string> token = reader.String("nextToken", false, 1, kMaxPageTokenLength);
-  if (Status valid = reader.Finish(); !valid.ok()) return valid.take_error();
-  Result<QualifiedStateMachineArn> machine = MachineArn(*arn);
-  if (!machine.ok()) return machine.take_error();
+  Result<MachinePageRequest> request = ReadMachinePageRequest(input);
+  if (!request.ok()) return request.take_error();
   Result<store::Store*> store = Store();
   if (!store.ok()) return store.take_error();
-  Result<store::Page<store::StateMachineAlias>> page = (*store)->ListAliases(
-      *arn,
-      {.max_results = static_cast<int>(max_results.value_or(0)), .next_token = token.value_or("")});
+  Result<store::Page<store::StateMachineAlias>> page =
+      (*store)->ListAliases(request->arn, request->page);
   if (!page.ok()) return page.take_error();
-  json::Array aliases;
-  for (const store::StateMachineAlias& alias : page->items) {
-    aliases.push_back(json::Object{{"stateMachineAliasArn", alias.Arn()},
-                                   {"creationDate", DateJson(alias.creation_date, kDates)}});
-  }
-  json::Object out{{"stateMachineAliases", std::move(aliases)}};
-  if (!page->next_token.empty()) out["nextToken"] = page->next_token;
-  return Ok(std::move(out));
+  return ArnPageJson(*page, "stateMachineAliases", "stateMachineAliasArn");
 }
 
 }  // namespace autoretrain::server
