@@ -101,6 +101,41 @@ bool ValidPrefix(std::string_view prefix) {
   return true;
 }
 
+// NamePrefix, MaxResults and NextToken of ListSchedules and ListScheduleGroups.
+struct ListPage {
+  std::optional<std::string> prefix;
+  int max_results = kMaxResults;
+  std::string after;  // the key the page continues after ("": from the start)
+};
+
+Result<ListPage> ReadListPage(std::optional<std::string> prefix,
+                              std::optional<std::string> max_results,
+                              std::optional<std::string> token) {
+  ListPage page;
+  if (prefix && !ValidPrefix(*prefix)) {
+    return Invalid("NamePrefix '" + *prefix +
+                   "' is not valid: 1 to 64 characters, a letter first, then 0-9, a-z, A-Z, '-' "
+                   "and '_'");
+  }
+  page.prefix = std::move(prefix);
+  if (max_results) {
+    const bool digits = !max_results->empty() && max_results->size() <= 4 &&
+                        std::all_of(max_results->begin(), max_results->end(),
+                                    [](char c) { return c >= '0' && c <= '9'; });
+    page.max_results = digits ? std::stoi(*max_results) : 0;
+    if (page.max_results < 1 || page.max_results > kMaxResults) {
+      return Invalid("MaxResults '" + *max_results +
+                     "' is not valid: a whole number from 1 to 100");
+    }
+  }
+  if (token) {
+    Result<std::string> key = TokenKey(*token);
+    if (!key.ok()) return key.take_error();
+    page.after = *key;
+  }
+  return page;
+}
+
 std::string StringOf(const json::Object& object, std::string_view key) {
   const json::Value* value = object.if_contains(key);
   return value != nullptr && value->is_string() ? std::string(value->as_string()) : "";
@@ -454,31 +489,15 @@ Result<json::Object> SchedulerService::ListSchedules(const Call& call) {
     if (auto problem = NameProblem("ScheduleGroup", *group)) return Invalid(*problem);
     if (Status exists = GroupExists(*group); !exists.ok()) return exists.take_error();
   }
-  std::optional<std::string> prefix = call.Query("NamePrefix");
-  if (prefix && !ValidPrefix(*prefix)) {
-    return Invalid("NamePrefix '" + *prefix +
-                   "' is not valid: 1 to 64 characters, a letter first, then 0-9, a-z, A-Z, '-' "
-                   "and '_'");
-  }
+  Result<ListPage> page =
+      ReadListPage(call.Query("NamePrefix"), call.Query("MaxResults"), call.Query("NextToken"));
+  if (!page.ok()) return page.take_error();
+  const std::optional<std::string>& prefix = page->prefix;
+  const int max_results = page->max_results;
+  const std::string& after = page->after;
   std::optional<std::string> state = call.Query("State");
   if (state && *state != "ENABLED" && *state != "DISABLED") {
     return Invalid("State '" + *state + "' is not valid: ENABLED or DISABLED");
-  }
-  int max_results = kMaxResults;
-  if (std::optional<std::string> given = call.Query("MaxResults")) {
-    const bool digits =
-        !given->empty() && given->size() <= 4 &&
-        std::all_of(given->begin(), given->end(), [](char c) { return c >= '0' && c <= '9'; });
-    max_results = digits ? std::stoi(*given) : 0;
-    if (max_results < 1 || max_results > kMaxResults) {
-      return Invalid("MaxResults '" + *given + "' is not valid: a whole number from 1 to 100");
-    }
-  }
-  std::string after;
-  if (std::optional<std::string> token = call.Query("NextToken")) {
-    Result<std::string> key = TokenKey(*token);
-    if (!key.ok()) return key.take_error();
-    after = *key;
   }
   // Every schedule, keyed "GROUP/NAME": the project's, then the stored ones.
   std::map<std::string, json::Object> all;
@@ -603,28 +622,12 @@ Result<json::Object> SchedulerService::DeleteScheduleGroup(const Call& call) {
 }
 
 Result<json::Object> SchedulerService::ListScheduleGroups(const Call& call) {
-  std::optional<std::string> prefix = call.Query("NamePrefix");
-  if (prefix && !ValidPrefix(*prefix)) {
-    return Invalid("NamePrefix '" + *prefix +
-                   "' is not valid: 1 to 64 characters, a letter first, then 0-9, a-z, A-Z, '-' "
-                   "and '_'");
-  }
-  int max_results = kMaxResults;
-  if (std::optional<std::string> given = call.Query("MaxResults")) {
-    const bool digits =
-        !given->empty() && given->size() <= 4 &&
-        std::all_of(given->begin(), given->end(), [](char c) { return c >= '0' && c <= '9'; });
-    max_results = digits ? std::stoi(*given) : 0;
-    if (max_results < 1 || max_results > kMaxResults) {
-      return Invalid("MaxResults '" + *given + "' is not valid: a whole number from 1 to 100");
-    }
-  }
-  std::string after;
-  if (std::optional<std::string> token = call.Query("NextToken")) {
-    Result<std::string> key = TokenKey(*token);
-    if (!key.ok()) return key.take_error();
-    after = *key;
-  }
+  Result<ListPage> page =
+      ReadListPage(call.Query("NamePrefix"), call.Query("MaxResults"), call.Query("NextToken"));
+  if (!page.ok()) return page.take_error();
+  const std::optional<std::string>& prefix = page->prefix;
+  const int max_results = page->max_results;
+  const std::string& after = page->after;
   Result<std::vector<store::SchedulerGroupRecord>> groups = store_.ListSchedulerGroups();
   if (!groups.ok()) return groups.take_error();
   json::Array out;
