@@ -263,4 +263,40 @@ PolicyVerdict EvaluatePolicy(const ModelPolicy& policy, const PolicyInput& input
   return out;
 }
 
+PolicyVerdict ResumeQueued(const ModelPolicy& policy, PolicyVerdict queued,
+                           std::chrono::milliseconds waited) {
+  PolicyVerdict out = std::move(queued);
+  out.queued_behind.reset();
+  RuleResult running{
+      "running", Outcome::kPass,
+      "running: the retraining it was queued behind ended; queued for " + FormatDuration(waited)};
+  if (waited >= hours(policy.running_timeout_hours)) {
+    running.outcome = Outcome::kBlock;
+    running.message = "running: queued for " + FormatDuration(waited) +
+                      ", past running_timeout_hours " + Hours(policy.running_timeout_hours) +
+                      " (the retraining ahead of it never reported its end): skip";
+  }
+  auto same_rule = [&](const RuleResult& r) { return r.rule == running.rule; };
+  if (auto it = std::find_if(out.reasons.begin(), out.reasons.end(), same_rule);
+      it != out.reasons.end()) {
+    *it = running;
+  } else {
+    out.reasons.push_back(running);
+  }
+  if (running.outcome == Outcome::kBlock) {
+    out.verdict = Verdict::kSkip;
+    out.summary = running.message;
+  } else if (policy.approval.required) {
+    const RuleResult approval = ApprovalRule(policy);
+    auto same = [&](const RuleResult& r) { return r.rule == approval.rule; };
+    std::replace_if(out.reasons.begin(), out.reasons.end(), same, approval);
+    out.verdict = Verdict::kNeedsApproval;
+    out.summary = approval.message;
+  } else {
+    out.verdict = Verdict::kRetrain;
+    out.summary = "retrain: started when the retraining it was queued behind ended";
+  }
+  return out;
+}
+
 }  // namespace autoretrain::retrain

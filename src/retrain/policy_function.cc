@@ -136,6 +136,9 @@ class PolicyFunction final : public integrations::Function {
                               "\" (models with a policy: " + (known.empty() ? "none" : known) +
                               "): add it to autoretrain.json's models");
     }
+    if (const json::Value* queued = e.if_contains("queued_sk")) {
+      return ResumeQueuedEvaluation(name, *policy, *queued);
+    }
     const json::Value* decision = e.if_contains("decision");
     if (decision == nullptr) {
       return BadRequest(
@@ -170,40 +173,8 @@ class PolicyFunction final : public integrations::Function {
     record.model = name;
     record.evaluated_at = now;
     record.verdict = EvaluatePolicy(*policy, input);
-    switch (record.verdict.verdict) {
-      case Verdict::kRetrain:
-        // Recorded as running from now, so that an evaluation racing this one sees it; the
-        // state machine adds the version, execution ARN and start time when it starts.
-        record.status = RetrainingStatus::kRunning;
-        record.started_at = now;
-        break;
-      case Verdict::kQueue:
-        record.status = RetrainingStatus::kQueued;
-        break;
-      case Verdict::kNeedsApproval:
-        record.status = RetrainingStatus::kPendingApproval;
-        break;
-      case Verdict::kSkip:
-        break;
-    }
-    json::Value out = VerdictToJson(record.verdict);
-    json::Object& result = out.get_object();
-    json::Object head{{"model", name},
-                      {"evaluated_at", FormatIso8601(now)},
-                      {"evaluation_id", record.evaluation_id},
-                      {"retrain", record.verdict.verdict == Verdict::kRetrain}};
-    for (auto& entry : result) head[entry.key()] = std::move(entry.value());
-    if (record.verdict.verdict == Verdict::kNeedsApproval) {
-      head["approval"] = json::Object{
-          {"timeout_hours", policy->approval.timeout_hours},
-          // For a waiting Task's TimeoutSecondsPath.
-          {"timeout_seconds", policy->approval.timeout_hours * 3600},
-          {"on_timeout",
-           policy->approval.on_timeout == ApprovalDefault::kApprove ? "approve" : "reject"}};
-    }
-    head["history_records"] = static_cast<int64_t>(history->size());
-    head["item"] = RecordToItem(record);
-    return json::Value(std::move(head));
+    SetStatusFromVerdict(&record, now);
+    return Output(record, *policy, history->size());
   }
 
  private:
@@ -211,6 +182,101 @@ class PolicyFunction final : public integrations::Function {
     auto it = config_.models.find(model);
     if (it != config_.models.end()) return &it->second;
     return config_.fallback ? &*config_.fallback : nullptr;
+  }
+
+  // The retraining a verdict asks for, as the ledger records it until the state machine
+  // updates it.
+  static void SetStatusFromVerdict(RetrainingRecord* record, TimePoint now) {
+    switch (record->verdict.verdict) {
+      case Verdict::kRetrain:
+        // Recorded as running from now, so that an evaluation racing this one sees it; the
+        // state machine adds the version, execution ARN and start time when it starts.
+        record->status = RetrainingStatus::kRunning;
+        record->started_at = now;
+        break;
+      case Verdict::kQueue:
+        record->status = RetrainingStatus::kQueued;
+        break;
+      case Verdict::kNeedsApproval:
+        record->status = RetrainingStatus::kPendingApproval;
+        break;
+      case Verdict::kSkip:
+        record->status.reset();
+        break;
+    }
+  }
+
+  // A queued evaluation, claimed by the trigger execution whose retraining it waited for
+  // (docs/retraining-policy.md#queued-retrainings): read back from the ledger and given its
+  // verdict now (ResumeQueued), keeping its decision, evaluation time and key.
+  Result<json::Value> ResumeQueuedEvaluation(const std::string& model, const ModelPolicy& policy,
+                                             const json::Value& sk) {
+    if (!sk.is_string() || sk.get_string().empty()) {
+      return BadRequest(
+          "the event field \"queued_sk\" must be the sort key of a queued evaluation (a "
+          "non-empty string), got " +
+          json::Serialize(sk).substr(0, 100));
+    }
+    const std::string key(sk.get_string());
+    json::Value request = json::Object{
+        {"TableName", config_.table},
+        {"Key", json::Object{{std::string(kModelAttribute), json::Object{{"S", model}}},
+                             {std::string(kSortKeyAttribute), json::Object{{"S", key}}}}},
+        {"ConsistentRead", true}};
+    Result<json::Value> got = db_.Call("GetItem", request);
+    if (!got.ok()) return integrations::FunctionError(got.error().error, got.error().cause);
+    const json::Value* item = got->is_object() ? got->get_object().if_contains("Item") : nullptr;
+    if (item == nullptr) {
+      return integrations::FunctionError("QueuedEvaluationNotFound",
+                                         "no evaluation \"" + key + "\" of model \"" + model +
+                                             "\" in the table " + config_.table +
+                                             ": pass the sort key the queue pointer held");
+    }
+    Result<RetrainingRecord> record = RecordFromItem(*item);
+    if (!record.ok())
+      return integrations::FunctionError(record.error().error, record.error().cause);
+    if (record->status != RetrainingStatus::kQueued) {
+      return integrations::FunctionError(
+          "NotQueued", "the evaluation \"" + key + "\" of model \"" + model + "\" is " +
+                           (record->status ? std::string(StatusName(*record->status)) : "a skip") +
+                           ", not QUEUED: it was started or settled already");
+    }
+    const TimePoint now = clock_.Now();
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+        now - std::min(record->evaluated_at, now));
+    record->verdict = ResumeQueued(policy, std::move(record->verdict), waited);
+    SetStatusFromVerdict(&*record, now);
+    return Output(*record, policy, 0);
+  }
+
+  // The function's result for `record` (the head fields, the verdict, the ledger item).
+  static json::Value Output(const RetrainingRecord& record, const ModelPolicy& policy,
+                            size_t history_records) {
+    json::Value out = VerdictToJson(record.verdict);
+    json::Object& result = out.get_object();
+    json::Object head{{"model", record.model},
+                      {"evaluated_at", FormatIso8601(record.evaluated_at)},
+                      {"evaluation_id", record.evaluation_id},
+                      {"decision", record.decision},
+                      {"retrain", record.verdict.verdict == Verdict::kRetrain}};
+    for (auto& entry : result) head[entry.key()] = std::move(entry.value());
+    if (record.verdict.verdict == Verdict::kNeedsApproval) {
+      head["approval"] = json::Object{
+          {"timeout_hours", policy.approval.timeout_hours},
+          // For a waiting Task's TimeoutSecondsPath.
+          {"timeout_seconds", policy.approval.timeout_hours * 3600},
+          {"on_timeout",
+           policy.approval.on_timeout == ApprovalDefault::kApprove ? "approve" : "reject"}};
+    }
+    if (record.verdict.verdict == Verdict::kQueue) {
+      // The trigger's queue pointer may replace a queued evaluation whose key sorts before
+      // this (evaluated running_timeout_hours ago or earlier): the policy no longer counts it.
+      head["queued_stale_before"] =
+          FormatIso8601(record.evaluated_at - std::chrono::hours(policy.running_timeout_hours));
+    }
+    head["history_records"] = static_cast<int64_t>(history_records);
+    head["item"] = RecordToItem(record);
+    return json::Value(std::move(head));
   }
 
   integrations::DynamoDb& db_;

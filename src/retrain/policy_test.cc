@@ -275,6 +275,35 @@ TEST(PolicyTest, WhileRunningSkipOrQueue) {
             "queued: skip");
 }
 
+TEST(PolicyTest, AQueuedEvaluationResumesWithoutTheRulesAgain) {
+  ModelPolicy policy;
+  policy.cooldown_hours = 0;
+  policy.while_running = WhileRunning::kQueue;
+  const PolicyVerdict queued =
+      EvaluatePolicy(policy, Yes(Severity::kHigh, {Started(6, Status::kRunning, hours(2))}));
+  ASSERT_EQ(queued.verdict, Verdict::kQueue);
+
+  PolicyVerdict v = ResumeQueued(policy, queued, hours(3));
+  EXPECT_EQ(v.verdict, Verdict::kRetrain);
+  EXPECT_FALSE(v.queued_behind.has_value());
+  EXPECT_EQ(v.reasons.size(), queued.reasons.size());
+  EXPECT_EQ(Rule(v, "running").outcome, Outcome::kPass);
+  EXPECT_EQ(Rule(v, "running").message,
+            "running: the retraining it was queued behind ended; queued for 3h");
+  EXPECT_EQ(Rule(v, "cooldown"), Rule(queued, "cooldown"));  // not evaluated again
+
+  policy.approval.required = true;
+  v = ResumeQueued(policy, queued, hours(3));
+  EXPECT_EQ(v.verdict, Verdict::kNeedsApproval);
+  EXPECT_EQ(Rule(v, "approval").outcome, Outcome::kNeedsApproval);
+  EXPECT_EQ(v.summary, Rule(v, "approval").message);
+
+  v = ResumeQueued(policy, queued, hours(policy.running_timeout_hours));
+  EXPECT_EQ(v.verdict, Verdict::kSkip);
+  EXPECT_EQ(Rule(v, "running").outcome, Outcome::kBlock);
+  EXPECT_NE(v.summary.find("past running_timeout_hours"), std::string::npos) << v.summary;
+}
+
 TEST(PolicyTest, TheCooldownOfTheRunningRetrainingWinsOverQueueingUnlessOverridden) {
   ModelPolicy policy;
   policy.while_running = WhileRunning::kQueue;

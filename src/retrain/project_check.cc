@@ -21,7 +21,8 @@ std::optional<std::string> DecisionIn(const json::Value& result) {
   return std::string(decision->as_string());
 }
 
-// Watches one execution's history for the decision and the branch taken after a Choice state.
+// Watches one execution's history for the decision and the branch taken after the first Choice
+// state that follows it (the policy trigger has Choices before and after that one).
 class CheckObserver final : public engine::Observer {
  public:
   explicit CheckObserver(std::string execution_arn) : execution_arn_(std::move(execution_arn)) {}
@@ -45,7 +46,7 @@ class CheckObserver final : public engine::Observer {
         }
       }
     } else if (event.type == "ChoiceStateExited") {
-      after_choice_ = true;
+      after_choice_ = decision_.has_value() && !branch_.has_value();
     } else if (after_choice_ && EndsWith(event.type, "StateEntered")) {
       after_choice_ = false;
       const json::Value* name = details.if_contains("name");

@@ -172,6 +172,34 @@ class ManyModelsTest(DaemonTestCase):
         done = self.wait_for_versions(project, 2, again)
         self.assertEqual(sorted(r["version"] for r in done), [1, 2])
 
+    def test_a_decision_queued_behind_a_running_retraining_starts_when_it_ends(self):
+        project, config = self.project_with_models()
+        self.write_model_decision(project, "creditcard", "YES,HIGH")
+        # A pipeline that takes a few seconds, so that the second schedule fires while it runs.
+        (project / "state_machines" / "training_pipeline.asl.json").write_text(json.dumps({
+            "StartAt": "Train", "States": {"Train": {"Type": "Wait", "Seconds": 5, "End": True}}}))
+        config["models"]["creditcard"]["policy"]["while_running"] = "queue"
+        config["schedules"] = {"first": {"expression": self.at_slot(3), "model": "creditcard"},
+                               "second": {"expression": self.at_slot(5), "model": "creditcard"}}
+        self.without_cooldown(project, config)
+        proc = self.serve(project, "--no-api")
+        done = self.wait_for_versions(project, 2, proc)
+        records = self.history(project, "creditcard")
+        self.assertEqual(len(records), 2, records)
+        first, second = sorted(records, key=lambda r: r["version"])
+        self.assertEqual((first["version"], second["version"]), (1, 2))
+        self.assertEqual(second["verdict"], "RETRAIN")
+        self.assertIn("queued behind ended", second["summary"])
+        queued = next(r for r in second["reasons"] if r["rule"] == "running")
+        self.assertEqual(queued["outcome"], "PASS")
+        # v2 started after v1 ended: it waited in the queue, not beside it.
+        self.assertGreaterEqual(second["started_at"], first["finished_at"])
+        self.assertEqual({r["status"] for r in done}, {"SUCCEEDED"})
+        executions = json.loads(self.run_ok("executions", "list", "--project", project,
+                                            "--json").stdout)["executions"]
+        triggers = [e for e in executions if e["stateMachineArn"].endswith(":" + TRIGGER)]
+        self.assertEqual(len(triggers), 3, triggers)  # two schedules and the queued start
+
     def test_the_same_trigger_keeps_its_history_and_versions_in_dynamodb(self):
         import boto3
         endpoint = start_dynalite(self)

@@ -168,6 +168,15 @@ struct PolicyVerdict {
 // count as `now`. Never fails.
 PolicyVerdict EvaluatePolicy(const ModelPolicy& policy, const PolicyInput& input);
 
+// The verdict of a queued evaluation (`queued`, verdict QUEUE) once the retraining it waited
+// for has ended, `waited` after it was evaluated. The rules are not applied again: the cooldown
+// and the cap counted it when it was queued. Its running rule now passes and it retrains, or
+// asks for approval first when `policy` requires it (NEEDS_APPROVAL); after waiting
+// running_timeout_hours or more it is SKIP instead (the retraining ahead of it never
+// reported its end). Never fails.
+PolicyVerdict ResumeQueued(const ModelPolicy& policy, PolicyVerdict queued,
+                           std::chrono::milliseconds waited);
+
 // {"verdict": "SKIP", "summary": "...", "reasons": [{"rule", "outcome", "message"}...],
 //  "queued_behind": 3 (QUEUE only)}.
 json::Value VerdictToJson(const PolicyVerdict& verdict);

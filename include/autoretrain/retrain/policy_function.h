@@ -3,16 +3,22 @@
 // (docs/retraining-policy.md#the-function).
 //
 // Event: {"model": "fraud", "decision": <check_retraining_decision's result>,
-//         "evaluation_id": "<optional; the trigger execution's name>"}.
-// Result: {"model", "evaluated_at", "evaluation_id", "verdict", "retrain" (verdict is
-// RETRAIN), "summary", "reasons", "queued_behind" (QUEUE), "approval" (NEEDS_APPROVAL:
-// {"timeout_hours", "timeout_seconds", "on_timeout"}), "history_records" (how many were read),
-// "item" (the evaluation's ledger record as a DynamoDB item, for a dynamodb:putItem task)}. Errors
-// (function errors, as Lambda reports them):
+//         "evaluation_id": "<optional; the trigger execution's name>"}, or, to start a queued
+//         retraining, {"model": "fraud", "queued_sk": "<the queued evaluation's sort key>"}:
+//         its record is read back and given its verdict now (ResumeQueued in policy.h).
+// Result: {"model", "evaluated_at", "evaluation_id", "decision" ("YES"/"NO"), "verdict",
+// "retrain" (verdict is RETRAIN), "summary", "reasons", "queued_behind" and "queued_stale_before"
+// (QUEUE: the sort keys of queued evaluations past running_timeout_hours sort before it),
+// "approval" (NEEDS_APPROVAL: {"timeout_hours", "timeout_seconds", "on_timeout"}),
+// "history_records" (how many were read; 0 for a queued one), "item" (the evaluation's ledger
+// record as a DynamoDB item, for a dynamodb:putItem task)}. Errors (function errors, as Lambda
+// reports them):
 //   InvalidPolicyRequest  the event is not an object, "model" is not a non-empty string of at
 //                         most 256 characters, "decision" is missing or not the decision
 //                         function's result, "evaluation_id" is not of its form
 //   UnknownModel          no policy for the model and no fallback policy configured
+//   QueuedEvaluationNotFound  "queued_sk" names no record of the model
+//   NotQueued             the record "queued_sk" names is not QUEUED (started or settled)
 //   the DynamoDb's errors (ResourceNotFoundException, ...) and CorruptHistoryItem, when the
 //                         history cannot be read: the policy is never applied to a history
 //                         it could not read

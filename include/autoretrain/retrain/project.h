@@ -472,7 +472,7 @@ Result<std::unique_ptr<integrations::ObjectStore>> MakeProjectObjectStore(
 // What one retraining check did.
 struct CheckReport {
   std::optional<std::string> decision;  // the decision function's retraining_required
-  std::optional<std::string> branch;    // the state entered after the Choice state
+  std::optional<std::string> branch;  // the state entered after the first Choice after the decision
   engine::ExecutionResult trigger;
   std::optional<engine::ExecutionResult> pipeline;  // the execution the trigger started
 
