@@ -11,6 +11,7 @@
 #include "cli/export_command.h"
 #include "cli/history_command.h"
 #include "cli/init_command.h"
+#include "cli/invoke_command.h"
 #include "cli/lambda_command.h"
 #include "cli/output.h"
 #include "cli/run_command.h"
@@ -80,6 +81,7 @@ int Main(int argc, char** argv) {
   ApprovalOptions approval;
   ExportOptions export_options;
   LambdaOptions lambda;
+  InvokeOptions invoke;
   CLI::App* init_cmd = AddInitCommand(app, &init);
   CLI::App* run_cmd = AddRunCommand(app, &run);
   CLI::App* check_cmd = AddCheckCommand(app, &check);
@@ -94,6 +96,7 @@ int Main(int argc, char** argv) {
   CLI::App* reject_cmd = AddApprovalCommand(app, &approval, /*approve=*/false);
   CLI::App* export_cmd = AddExportCommand(app, &export_options);
   CLI::App* lambda_cmd = AddLambdaCommand(app, &lambda);
+  CLI::App* invoke_cmd = AddInvokeCommand(app, &invoke);
 
   try {
     app.parse(argc, argv);
@@ -120,6 +123,7 @@ int Main(int argc, char** argv) {
   if (reject_cmd->parsed()) return ApprovalCommand(approval, /*approve=*/false);
   if (export_cmd->parsed()) return ExportCommand(export_options);
   if (lambda_cmd->parsed()) return LambdaCommand(lambda);
+  if (invoke_cmd->parsed()) return InvokeCommand(invoke);
   return kExitInvalid;  // unreachable: require_subcommand(1)
 }
 
