@@ -2,8 +2,17 @@
 // calls that change something carry the CSRF token the session gave.
 
 let csrf = "";
+let sessionAnswer = null;
 
 export function setCsrf(token) { csrf = token || ""; }
+
+// GET session, asked once (again after a failure): {authRequired, signedIn, csrf?,
+// accessKeyId?}. Keeps its CSRF token.
+export function loadSession() {
+  sessionAnswer ||= get("session").then((session) => { setCsrf(session.csrf); return session; },
+    (error) => { sessionAnswer = null; throw error; });
+  return sessionAnswer;
+}
 
 // Thrown for a non-2xx answer: {status, error, message} from the server's JSON.
 export class ApiError extends Error {
@@ -39,4 +48,8 @@ export const get = (route, params) => {
     Object.entries(params).filter(([, v]) => v !== undefined && v !== "")).toString() : "";
   return call("GET", route + query);
 };
-export const post = (route, body) => call("POST", route, body || {});
+// A change: sent once the session's CSRF token is known (sign-in needs none).
+export const post = async (route, body) => {
+  if (route !== "sign-in") await loadSession().catch(() => {});
+  return call("POST", route, body || {});
+};

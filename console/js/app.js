@@ -1,26 +1,28 @@
 // The console's entry: the session (sign-in form when the server has credentials), the
 // hash router (#/executions, #/execution/ARN, #/state-machines, #/state-machine/ARN,
 // #/retraining, #/schedules) and the page lifecycle (a page's timers stop when another opens).
-import { get, post, setCsrf } from "./api.js";
+// A page's module is loaded when it first opens. The first page asks for its data while the
+// session is being asked for: without a session that call is refused (401), which shows the
+// sign-in form, so nothing waits for the session (docs/console.md#the-first-page).
+import { post, setCsrf, loadSession } from "./api.js";
 import { h, errorBox } from "./dom.js";
-import { executionsPage } from "./pages/executions.js";
-import { executionPage } from "./pages/execution.js";
-import { stateMachinesPage, stateMachinePage } from "./pages/state_machines.js";
-import { retrainingPage } from "./pages/retraining.js";
-import { schedulesPage } from "./pages/schedules.js";
 
 const main = document.getElementById("main");
 let current = null;  // {stop()} of the open page
-let session = null;
+let session = null;  // null until known
 let firstRender = true;
+const RETRY_MS = 5000;  // a page that failed to load tries again after this
 
+// [path pattern, nav entry, the page's module, its page(module, match) -> (ctx) => element].
 const ROUTES = [
-  [/^\/executions$/, "executions", () => executionsPage()],
-  [/^\/execution\/(.+)$/, "executions", (m) => executionPage(decodeURIComponent(m[1]))],
-  [/^\/state-machines$/, "state-machines", () => stateMachinesPage()],
-  [/^\/state-machine\/(.+)$/, "state-machines", (m) => stateMachinePage(decodeURIComponent(m[1]))],
-  [/^\/retraining$/, "retraining", () => retrainingPage()],
-  [/^\/schedules$/, "schedules", () => schedulesPage()],
+  [/^\/executions$/, "executions", () => import("./pages/executions.js"), (p) => p.executionsPage()],
+  [/^\/execution\/(.+)$/, "executions", () => import("./pages/execution.js"),
+    (p, m) => p.executionPage(decodeURIComponent(m[1]))],
+  [/^\/state-machines$/, "state-machines", () => import("./pages/state_machines.js"), (p) => p.stateMachinesPage()],
+  [/^\/state-machine\/(.+)$/, "state-machines", () => import("./pages/state_machines.js"),
+    (p, m) => p.stateMachinePage(decodeURIComponent(m[1]))],
+  [/^\/retraining$/, "retraining", () => import("./pages/retraining.js"), (p) => p.retrainingPage()],
+  [/^\/schedules$/, "schedules", () => import("./pages/schedules.js"), (p) => p.schedulesPage()],
 ];
 
 // The open page's context: whether it is still the open page, and its timers.
@@ -32,22 +34,25 @@ export class PageContext {
 
 async function route() {
   if (current) current.stop();
-  if (!session || (session.authRequired && !session.signedIn)) return showSignIn();
+  if (session && session.authRequired && !session.signedIn) return showSignIn();
   const path = location.hash.replace(/^#/, "") || "/executions";
-  for (const [pattern, nav, page] of ROUTES) {
+  for (const [pattern, nav, load, page] of ROUTES) {
     const m = path.match(pattern);
     if (!m) continue;
-    for (const a of document.querySelectorAll("#nav a")) {
-      a.classList.toggle("active", a.dataset.page === nav);
-    }
+    markNav(nav);
     const ctx = new PageContext();
     current = ctx;
     try {
-      const content = await page(m)(ctx);
+      const content = await page(await load(), m)(ctx);
       if (!ctx.alive) return;
       main.replaceChildren(content);
     } catch (error) {
-      if (ctx.alive && error.status !== 401) main.replaceChildren(errorBox(error));
+      // Refused for want of a session: the sign-in form is shown. Anything else: the error,
+      // and when it may pass (the daemon restarting, a server error) another try in a while.
+      if (ctx.alive && error.status !== 401) {
+        main.replaceChildren(errorBox(error));
+        if (!(error.status >= 400 && error.status < 500)) setTimeout(() => { if (ctx.alive) route(); }, RETRY_MS);
+      }
     }
     if (firstRender) {
       firstRender = false;
@@ -57,6 +62,11 @@ async function route() {
     return;
   }
   location.hash = "#/executions";
+}
+
+// Highlights the navigation entry `page` (none: null).
+function markNav(page) {
+  for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("active", a.dataset.page === page);
 }
 
 function showWho() {
@@ -100,19 +110,12 @@ function showSignIn() {
   h("label", {}, "Secret access key", secret),
   h("button.primary", { type: "submit" }, "Sign in"),
   message);
+  markNav(null);
   main.replaceChildren(form);
   id.focus();
 }
 
-async function start() {
-  try {
-    session = await get("session");
-    setCsrf(session.csrf);
-  } catch (error) {
-    main.replaceChildren(errorBox(error));
-    return;
-  }
-  showWho();
+function start() {
   window.addEventListener("hashchange", route);
   window.addEventListener("signin", () => {
     session = { authRequired: true, signedIn: false };
@@ -120,6 +123,11 @@ async function start() {
     showWho();
     showSignIn();
   });
+  // A failure is the page's to show: its own call fails too, and POSTs ask again.
+  loadSession().then((answer) => {
+    session ||= answer;  // unless a refused call or a sign-in told first
+    showWho();
+  }, () => {});
   route();
 }
 

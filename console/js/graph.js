@@ -1,10 +1,16 @@
 // The definition of a state machine drawn as a graph (SVG), laid out here: states in layers
 // top to bottom by their distance from StartAt, Parallel and Map states as containers with
 // their branches laid out inside, Choice edges labelled with their rule, Catch edges dashed.
-// Optionally each state is coloured by what happened to it (statuses from history.js).
+// Edge labels never overlap each other, states or child links (placeLabels). Optionally each
+// state is coloured by what happened to it (statuses from history.js).
 import { svg } from "./dom.js";
 
 const NODE_W = 200, NODE_H = 44, GAP_X = 28, GAP_Y = 58, PAD = 16, HEAD = 30, CIRCLE = 14;
+// Edge labels: their line height, the longest text drawn (the whole rule is in a tooltip), and
+// the font of `svg.graph .edge-label` in console.css (for measuring).
+const LABEL_H = 14, LABEL_CHARS = 42, LABEL_FONT_PX = 11;
+// The room on the right of a layout for the edges that go back up, and their labels.
+const BACK_W = 140;
 
 const OPERATORS = {
   StringEquals: "==", NumericEquals: "==", BooleanEquals: "==", TimestampEquals: "==",
@@ -98,45 +104,136 @@ function layout(machine) {
   const end = { name: "#end", type: "End", w: CIRCLE * 2, h: CIRCLE * 2, level: maxLevel + 1 };
   rows[0] = [start];
   rows[maxLevel + 1] = [end];
+  const edges = [];
+  if (states[machine.StartAt]) edges.push({ from: start, to: nodes.get(machine.StartAt), kind: "next", label: "" });
+  for (const n of nodes.values()) {
+    for (const t of transitions(n.state)) {
+      if (nodes.has(t.to)) edges.push({ from: n, to: nodes.get(t.to), kind: t.kind, label: t.label, text: shorten(t.label) });
+    }
+    if (isEnd(n.state)) edges.push({ from: n, to: end, kind: "next", label: "" });
+  }
+  // The gap below a row holds the labels of the edges that leave it downwards: a line each
+  // and two to spare (for a child link), though placeLabels shares lines where it can.
+  const labelsBelow = [];
+  for (const e of edges) {
+    if (e.label && e.to.level > e.from.level) labelsBelow[e.from.level] = (labelsBelow[e.from.level] || 0) + 1;
+  }
   let width = 0;
   for (const row of rows) {
     if (!row) continue;
     width = Math.max(width, row.reduce((s, n) => s + n.w, 0) + GAP_X * (row.length - 1));
   }
-  width += 2 * PAD + 140;  // room on the right for edges that go back up
+  width += 2 * PAD + BACK_W;
+  const gaps = [];  // [{top, bottom}] of the gap below each row, by level
   let y = PAD;
-  for (const row of rows) {
-    if (!row) continue;
+  rows.forEach((row, r) => {
+    if (!row) return;
     const rowW = row.reduce((s, n) => s + n.w, 0) + GAP_X * (row.length - 1);
     const rowH = Math.max(...row.map((n) => n.h));
-    let x = PAD + (width - 140 - 2 * PAD - rowW) / 2;
+    let x = PAD + (width - BACK_W - 2 * PAD - rowW) / 2;
     for (const n of row) { n.x = x; n.y = y + (rowH - n.h) / 2; x += n.w + GAP_X; }
-    y += rowH + GAP_Y;
-  }
-  const all = [start, ...nodes.values(), end];
-  const edges = [];
-  if (states[machine.StartAt]) edges.push({ from: start, to: nodes.get(machine.StartAt), kind: "next", label: "" });
-  for (const n of nodes.values()) {
-    for (const t of transitions(n.state)) {
-      if (nodes.has(t.to)) edges.push({ from: n, to: nodes.get(t.to), kind: t.kind, label: t.label });
-    }
-    if (isEnd(n.state)) edges.push({ from: n, to: end, kind: "next", label: "" });
-  }
-  return { w: width, h: y - GAP_Y + PAD, nodes: all, edges };
+    const gap = Math.max(GAP_Y, LABEL_H * ((labelsBelow[r] || 0) + 3));
+    gaps[r] = { top: y + rowH, bottom: y + rowH + gap };
+    y += rowH + gap;
+  });
+  return { w: width, h: gaps[maxLevel + 1].top + PAD, nodes: [start, ...nodes.values(), end], edges, gaps };
 }
 
-function edgePath(e, rightX) {
-  const x1 = e.from.x + e.from.w / 2, y1 = e.from.y + e.from.h;
-  const x2 = e.to.x + e.to.w / 2, y2 = e.to.y;
+// The geometry of an edge in a layout `w` wide: its path, and for a downward edge the cubic
+// curve's control points (the label follows the curve), for one going back up the x of its
+// loop's rightmost point, just right of the states (its label goes right of that).
+function edgeShape(e, w) {
   if (e.to.level <= e.from.level) {  // back up: around the right side
     const sx = e.from.x + e.from.w, sy = e.from.y + e.from.h / 2;
     const tx = e.to.x + e.to.w, ty = e.to.y + e.to.h / 2;
-    const ox = rightX - 20;
-    return { d: `M${sx},${sy} C${ox},${sy} ${ox},${ty} ${tx},${ty}`, lx: ox - 10, ly: (sy + ty) / 2 };
+    const loopX = w - BACK_W - PAD + 20;
+    const ox = (8 * loopX - sx - tx) / 6;  // the curve's x at its middle (t = 1/2) is loopX
+    return { d: `M${sx},${sy} C${ox},${sy} ${ox},${ty} ${tx},${ty}`, loopX, midY: (sy + ty) / 2 };
   }
+  const x1 = e.from.x + e.from.w / 2, y1 = e.from.y + e.from.h;
+  const x2 = e.to.x + e.to.w / 2, y2 = e.to.y;
   const my = (y1 + y2) / 2;
-  // Labels sit just above the target, where edges out of one Choice state are apart.
-  return { d: `M${x1},${y1} C${x1},${my} ${x2},${my} ${x2},${y2}`, lx: x2, ly: y2 - 10, middle: true };
+  return { d: `M${x1},${y1} C${x1},${my} ${x2},${my} ${x2},${y2}`, curve: [x1, y1, x2, y2, my] };
+}
+
+// The x where a downward edge's curve crosses height y (the curve's y grows with t).
+function curveXAt([x1, y1, x2, y2, my], y) {
+  const at = (a, b, c, d, t) => (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t ** 2 * c + t ** 3 * d;
+  let lo = 0, hi = 1;
+  for (let i = 0; i < 30; ++i) {
+    const t = (lo + hi) / 2;
+    if (at(y1, my, my, y2, t) < y) lo = t; else hi = t;
+  }
+  return at(x1, x1, x2, x2, (lo + hi) / 2);
+}
+
+let measureContext = null;
+// The width of `text` in the edge labels' font.
+function textWidth(text) {
+  if (!measureContext) {
+    measureContext = document.createElement("canvas").getContext("2d");
+    measureContext.font = `${LABEL_FONT_PX}px ${getComputedStyle(document.body).fontFamily}`;
+  }
+  return measureContext.measureText(text).width;
+}
+
+// A label as drawn: at most LABEL_CHARS characters and, given `width`, as many as fit in it.
+function shorten(label, width) {
+  let text = label.length > LABEL_CHARS ? label.slice(0, LABEL_CHARS - 1) + "…" : label;
+  while (width !== undefined && text.length > 2 && textWidth(text) > width) text = text.slice(0, -2) + "…";
+  return text;
+}
+
+const overlaps = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+
+// Where each labelled edge of `g` puts its label: {text, x, y (baseline), anchor} by edge, so
+// that no two labels overlap and none covers a state or a child link (`linked`: names of states
+// that carry one under them). A downward edge's label sits on its curve, in the gap below its
+// source's row, on the lowest line where it collides with nothing; that gap has a line per
+// label, so there is always one. A label of an edge going back up sits right of its loop, as
+// close to its middle as it can, shortened to fit in the room left there.
+function placeLabels(g, linked) {
+  const taken = [];
+  for (const n of g.nodes) {
+    taken.push({ x1: n.x, x2: n.x + n.w, y1: n.y, y2: n.y + n.h });
+    if (linked.has(n.name)) taken.push({ x1: n.x, x2: n.x + NODE_W, y1: n.y + n.h, y2: n.y + n.h + LABEL_H + 4 });
+  }
+  const free = (box) => box.x1 >= 0 && box.x2 <= g.w && !taken.some((t) => overlaps(t, box));
+  const placed = new Map();
+  const labelled = g.edges.filter((e) => e.label);
+  const down = labelled.filter((e) => e.to.level > e.from.level);
+  const back = labelled.filter((e) => e.to.level <= e.from.level);
+  for (const e of down) {
+    const shape = edgeShape(e, g.w);
+    const gap = g.gaps[e.from.level];
+    const w = textWidth(e.text) + 4;
+    let best = null;
+    for (let base = gap.bottom - 6; base - LABEL_H + 2 >= gap.top; base -= LABEL_H) {
+      const cx = Math.min(Math.max(curveXAt(shape.curve, base - LABEL_H / 2), w / 2 + 2), g.w - w / 2 - 2);
+      const box = { x1: cx - w / 2, x2: cx + w / 2, y1: base - LABEL_H + 2, y2: base + 3 };
+      best ||= { text: e.text, x: cx, y: base, anchor: "middle", box };
+      if (free(box)) { best = { text: e.text, x: cx, y: base, anchor: "middle", box }; break; }
+    }
+    taken.push(best.box);
+    placed.set(e, best);
+  }
+  for (const e of back) {
+    const shape = edgeShape(e, g.w);
+    const x1 = shape.loopX + 4;
+    const text = shorten(e.label, g.w - x1 - 8);
+    const w = textWidth(text) + 4;
+    let best = null;
+    for (let step = 0; step < 2 * g.h / LABEL_H && !best; ++step) {
+      const dy = (step % 2 ? -1 : 1) * Math.ceil(step / 2) * LABEL_H;
+      const base = shape.midY + dy;
+      const box = { x1, x2: x1 + w, y1: base - LABEL_H + 2, y2: base + 3 };
+      if (box.y1 >= 0 && box.y2 <= g.h && free(box)) best = { text, x: x1 + 2, y: base, anchor: "start", box };
+    }
+    best ||= { text, x: x1 + 2, y: shape.midY, anchor: "start", box: null };
+    if (best.box) taken.push(best.box);
+    placed.set(e, best);
+  }
+  return placed;
 }
 
 // Draws `g` (a layout) into the SVG group `parent` at (ox, oy).
@@ -145,19 +242,19 @@ function draw(parent, g, ox, oy, opts) {
   parent.append(group);
   const edgeLayer = svg("g", { class: "edges" });
   const nodeLayer = svg("g", { class: "nodes" });
-  group.append(edgeLayer, nodeLayer);
+  const labelLayer = svg("g", { class: "labels" });
+  group.append(edgeLayer, nodeLayer, labelLayer);
+  const labels = placeLabels(g, new Set(opts.childLinks ? opts.childLinks.keys() : []));
   for (const e of g.edges) {
-    const p = edgePath(e, g.w);
     const taken = opts.taken && opts.taken(e.from.name, e.to.name);
     edgeLayer.append(svg("path", {
-      d: p.d, class: `edge e-${e.kind}${taken ? " taken" : ""}`, "marker-end": "url(#arrow)",
+      d: edgeShape(e, g.w).d, class: `edge e-${e.kind}${taken ? " taken" : ""}`, "marker-end": "url(#arrow)",
       "data-from": e.from.name, "data-to": e.to.name,
     }));
-    if (e.label) {
-      const text = e.label.length > 42 ? e.label.slice(0, 41) + "…" : e.label;
-      edgeLayer.append(svg("text", { x: p.middle ? p.lx : p.lx + 4, y: p.ly - 3, class: `edge-label l-${e.kind}`,
-        "text-anchor": p.middle ? "middle" : null,
-        "data-from": e.from.name, "data-to": e.to.name }, svg("title", {}, e.label), text));
+    const at = labels.get(e);
+    if (at) {
+      labelLayer.append(svg("text", { x: at.x, y: at.y, class: `edge-label l-${e.kind}`, "text-anchor": at.anchor,
+        "data-from": e.from.name, "data-to": e.to.name }, svg("title", {}, e.label), at.text));
     }
   }
   for (const n of g.nodes) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 
 #include "autoretrain/retrain/approval_function.h"
 #include "autoretrain/retrain/retraining_history.h"
@@ -36,6 +37,13 @@ double NumberField(const json::Value& object, std::string_view key) {
   if (value->is_double()) return value->as_double();
   if (value->is_int64()) return static_cast<double>(value->as_int64());
   return 0;
+}
+
+// An API date (epoch seconds) of `execution`; nullopt when absent.
+std::optional<TimePoint> DateField(const json::Value& execution, std::string_view key) {
+  const double seconds = NumberField(execution, key);
+  if (seconds <= 0) return std::nullopt;
+  return TimePoint(std::chrono::milliseconds(std::llround(seconds * 1000)));
 }
 
 json::Value Optional(const std::optional<TimePoint>& t) {
@@ -244,8 +252,9 @@ Result<json::Value> ConsoleService::Retraining() {
       entry["error"] = records.error().error + ": " + records.error().cause;
     } else {
       json::Array drawn;
-      for (const retrain::RetrainingRecord& record : *records) {
+      for (retrain::RetrainingRecord& record : *records) {
         if (drawn.size() == kMaxTimelineRecords) break;
+        AddPipelineTimes(record);
         drawn.push_back(RecordJson(record));
       }
       entry["records"] = std::move(drawn);  // latest first
@@ -262,6 +271,15 @@ Result<json::Value> ConsoleService::Retraining() {
     models.push_back(std::move(entry));
   }
   return json::Value(json::Object{{"models", std::move(models)}});
+}
+
+void ConsoleService::AddPipelineTimes(retrain::RetrainingRecord& record) {
+  if (record.started_at || record.execution_arn.empty()) return;
+  Result<json::Value> execution =
+      Sfn("DescribeExecution", json::Object{{"executionArn", record.execution_arn}});
+  if (!execution.ok()) return;  // purged, or run elsewhere: no duration to show
+  record.started_at = DateField(*execution, "startDate");
+  if (!record.finished_at) record.finished_at = DateField(*execution, "stopDate");
 }
 
 Result<json::Value> ConsoleService::Stop(const json::Object& body) {

@@ -10,9 +10,16 @@ namespace autoretrain::server {
 namespace {
 
 constexpr std::string_view kApiPrefix = "/console/api/";
+// Where the files of one version are served: "/console/v/<version>/<file>".
+constexpr std::string_view kVersionedPrefix = "v/";
+// Files under this build's version never change: browsers keep them without asking again.
+constexpr std::string_view kCacheForever = "public, max-age=31536000, immutable";
+// Anything else (the page, files under another version) is asked for again each time.
+constexpr std::string_view kCacheNever = "no-store";
 
 // Every console response forbids framing and sniffing, and allows only the console's own
-// files: no external URL can be loaded even if one slipped into a page.
+// files: no external URL can be loaded even if one slipped into a page. Responses are not
+// kept by browsers unless they say otherwise.
 void AddSecurityHeaders(HttpResponse& response) {
   response.headers.emplace_back("Content-Security-Policy",
                                 "default-src 'self'; img-src 'self' data:; style-src 'self'; "
@@ -20,7 +27,10 @@ void AddSecurityHeaders(HttpResponse& response) {
                                 "base-uri 'none'; form-action 'self'");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
-  response.headers.emplace_back("Cache-Control", "no-store");
+  for (const auto& [name, value] : response.headers) {
+    if (HeaderNameEquals(name, "Cache-Control")) return;
+  }
+  response.headers.emplace_back("Cache-Control", kCacheNever);
 }
 
 HttpResponse JsonOk(const json::Value& body) {
@@ -69,21 +79,6 @@ int StatusOf(const Error& error) {
 }
 
 }  // namespace
-
-std::string_view ConsoleContentType(std::string_view path) {
-  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-      {".html", "text/html; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},
-      {".js", "text/javascript; charset=utf-8"},
-      {".svg", "image/svg+xml"},
-      {".json", "application/json"},
-      {".ico", "image/x-icon"},
-      {".txt", "text/plain; charset=utf-8"}};
-  for (const auto& [extension, type] : kTypes) {
-    if (path.ends_with(extension)) return type;
-  }
-  return "application/octet-stream";
-}
 
 std::map<std::string, std::string, std::less<>> ParseConsoleQuery(std::string_view query) {
   std::map<std::string, std::string, std::less<>> parameters;
@@ -134,12 +129,21 @@ HttpResponse ConsoleService::Asset(const HttpRequest& request) const {
     return response;
   }
   std::string_view file = std::string_view(request.path).substr(sizeof kConsolePath);  // past '/'
+  std::string_view cache = kCacheNever;
+  if (const size_t slash = file.find('/', kVersionedPrefix.size());
+      file.starts_with(kVersionedPrefix) && slash != std::string_view::npos) {
+    if (file.substr(kVersionedPrefix.size(), slash - kVersionedPrefix.size()) ==
+        ConsoleAssetsVersion()) {
+      cache = kCacheForever;
+    }
+    file.remove_prefix(slash + 1);
+  }
   if (file.empty()) file = "index.html";
-  for (const retrain::EmbeddedFile& asset : ConsoleAssetFiles()) {
-    if (asset.path != file) continue;
+  if (std::optional<std::string_view> contents = ConsoleAsset(file)) {
     HttpResponse response;
     response.content_type = std::string(ConsoleContentType(file));
-    response.body = std::string(asset.contents);
+    response.headers.emplace_back("Cache-Control", cache);
+    response.body = std::string(*contents);
     return response;
   }
   return ConsoleError(404, "NotFound",

@@ -2,7 +2,8 @@
 // everything under /console:
 //
 //   GET  /console               -> 301 to /console/
-//   GET  /console/ and assets   -> the embedded page, styles and modules (console_assets.h)
+//   GET  /console/ and assets   -> the embedded page, styles and modules (console_assets.h);
+//                                  under /console/v/<this build's version>/ cached for good
 //   GET  /console/api/session   -> {"authRequired", "signedIn", "csrf"?, "accessKeyId"?}
 //   POST /console/api/sign-in   -> checks {"accessKeyId", "secretAccessKey"}, sets the cookie
 //   POST /console/api/sign-out  -> ends the session
@@ -30,6 +31,7 @@
 #include "autoretrain/integrations/dynamodb.h"
 #include "autoretrain/json/json.h"
 #include "autoretrain/retrain/project.h"
+#include "autoretrain/retrain/retraining_history.h"
 #include "autoretrain/server/api_handler.h"
 #include "autoretrain/server/authentication.h"
 #include "autoretrain/store/store.h"
@@ -74,6 +76,10 @@ class ConsoleService final : public PathService {
   Result<json::Value> ExecutionDetail(const Query& query);
   Result<json::Value> Schedules();
   Result<json::Value> Retraining();
+  // Gives `record` its pipeline's start (and end, if missing) from the pipeline execution it
+  // names when the ledger has no start time: ledgers of policy triggers that did not record
+  // one when an approved retraining started. Leaves it unchanged when the execution is unknown.
+  void AddPipelineTimes(retrain::RetrainingRecord& record);
   Result<json::Value> Stop(const json::Object& body);
   Result<json::Value> Answer(const json::Object& body, bool approve, const std::string& by);
   // A Step Functions operation, or an error when the console has none.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <thread>
 
@@ -171,6 +172,30 @@ TEST_F(ConsoleServiceTest, ServesTheEmbeddedPageAndItsFiles) {
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(ErrorOf(missing), "NotFound");
   EXPECT_EQ(Send("POST", "/console/").status, 405);
+}
+
+TEST_F(ConsoleServiceTest, FilesUnderThisBuildsVersionAreKeptTheRestAskedForAgain) {
+  Console();
+  const std::string& version = ConsoleAssetsVersion();
+  ASSERT_EQ(version.size(), 16u);
+  HttpResponse page = Send("GET", "/console/");
+  EXPECT_EQ(HeaderOf(page, "Cache-Control"), "no-store");
+  EXPECT_NE(page.body.find("src=\"v/" + version + "/js/app.js\""), std::string::npos);
+  EXPECT_NE(page.body.find("href=\"v/" + version + "/console.css\""), std::string::npos);
+  EXPECT_EQ(page.body.find("ASSETS_VERSION"), std::string::npos) << "every marker is replaced";
+
+  HttpResponse kept = Send("GET", "/console/v/" + version + "/js/pages/retraining.js");
+  EXPECT_EQ(kept.status, 200);
+  EXPECT_EQ(kept.content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(HeaderOf(kept, "Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(kept.body, Send("GET", "/console/js/pages/retraining.js").body);
+  EXPECT_EQ(HeaderOf(Send("GET", "/console/js/pages/retraining.js"), "Cache-Control"), "no-store");
+  // A page of an older build still gets the files, but nothing it may keep.
+  HttpResponse older = Send("GET", "/console/v/0123456789abcdef/console.css");
+  EXPECT_EQ(older.status, 200);
+  EXPECT_EQ(HeaderOf(older, "Cache-Control"), "no-store");
+  EXPECT_EQ(Send("GET", "/console/v/" + version + "/nope.js").status, 404);
+  EXPECT_EQ(HeaderOf(Send("GET", "/console/api/session"), "Cache-Control"), "no-store");
 }
 
 TEST_F(ConsoleServiceTest, NoAssetReferencesAnExternalUrl) {
@@ -436,6 +461,50 @@ TEST_F(ConsoleServiceTest, RetrainingTimelineAndApprovingAPendingRetraining) {
   Json(Send("POST", "/console/api/stop", json::Serialize(json::Object{{"executionArn", execution}}),
             {{"X-Console-Csrf", csrf}}));
   EXPECT_EQ(WaitForStatus(execution), "ABORTED");
+}
+
+TEST_F(ConsoleServiceTest, ARetrainingWithoutStartTimeTakesItsPipelinesTimes) {
+  Console();
+  ASSERT_TRUE(db_->Call("CreateTable", retrain::HistoryTableDefinition(kTable)).ok());
+  const std::string pipeline = Start(Create("pipeline", kPass), "v1");
+  ASSERT_EQ(WaitForStatus(pipeline), "SUCCEEDED");
+  json::Value described =
+      sfn_->Invoke("DescribeExecution", json::Object{{"executionArn", pipeline}}).value();
+  // An approved retraining as policy triggers recorded it before they wrote started_at.
+  retrain::RetrainingRecord approved;
+  approved.model = "creditcard";
+  approved.evaluated_at = clock_.Now() - std::chrono::hours(1);
+  approved.evaluation_id = "check-1";
+  approved.decision = "YES";
+  approved.verdict.verdict = retrain::Verdict::kNeedsApproval;
+  approved.version = 1;
+  approved.status = retrain::RetrainingStatus::kSucceeded;
+  approved.execution_arn = pipeline;
+  retrain::RetrainingRecord unknown = approved;
+  unknown.evaluation_id = "check-0";
+  unknown.evaluated_at -= std::chrono::hours(1);
+  unknown.execution_arn = "arn:aws:states:us-east-1:123456789012:execution:pipeline:purged";
+  for (const retrain::RetrainingRecord* record : {&approved, &unknown}) {
+    ASSERT_TRUE(db_->Call("PutItem", json::Object{{"TableName", kTable},
+                                                  {"Item", retrain::RecordToItem(*record)}})
+                    .ok());
+  }
+
+  json::Value body = Json(Send("GET", "/console/api/retraining"));
+  const json::Array& records = body.at("models").as_array()[0].at("records").as_array();
+  ASSERT_EQ(records.size(), 2u);
+  TimePoint started, finished;
+  ASSERT_TRUE(ParseIso8601(std::string(records[0].at("startedAt").as_string()), &started));
+  ASSERT_TRUE(ParseIso8601(std::string(records[0].at("finishedAt").as_string()), &finished));
+  EXPECT_EQ(started.time_since_epoch().count(),
+            std::llround(described.at("startDate").to_number<double>() * 1000));
+  EXPECT_EQ(finished.time_since_epoch().count(),
+            std::llround(described.at("stopDate").to_number<double>() * 1000));
+  EXPECT_DOUBLE_EQ(records[0].at("durationSeconds").to_number<double>(),
+                   std::chrono::duration<double>(finished - started).count());
+  // An execution the service does not know leaves the record as it is.
+  EXPECT_TRUE(records[1].at("startedAt").is_null());
+  EXPECT_TRUE(records[1].at("durationSeconds").is_null());
 }
 
 TEST(ConsoleQueryTest, DecodesParameters) {

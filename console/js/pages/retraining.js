@@ -1,7 +1,7 @@
 // Retraining: per model, a timeline chart of the evaluated decisions (by severity, coloured by
-// the policy's verdict) and of the retrainings they started (bars from start to end, coloured
-// by the pipeline's status, labelled with the version), the records as a table, and the
-// retraining waiting for approval with Approve and Reject buttons.
+// the policy's verdict) and of the retrainings they started (bars from the pipeline's start to
+// its end, coloured by its status, labelled with the version and the duration), the records as
+// a table, and the retraining waiting for approval with Approve and Reject buttons.
 import { get, post } from "../api.js";
 import { h, svg, formatDate, formatDuration, statusBadge, errorBox, arnName } from "../dom.js";
 
@@ -58,7 +58,9 @@ function pendingView(model, reload) {
 const VERDICT_CLASS = { RETRAIN: "v-retrain", SKIP: "v-skip", QUEUE: "v-queue", NEEDS_APPROVAL: "v-approval" };
 
 function timeline(records) {
-  const W = 900, H = 230, L = 80, R = 20, laneTop = 20, laneStep = 22, barY = 150;
+  // As wide as the window allows (up to 900), so that its text keeps its size on a phone.
+  const W = Math.max(340, Math.min(900, window.innerWidth - 60));
+  const H = 230, L = 80, R = 20, laneTop = 20, laneStep = 22, barY = 150;
   const times = [];
   for (const r of records) {
     times.push(Date.parse(r.evaluatedAt));
@@ -78,10 +80,16 @@ function timeline(records) {
       svg("text", { x: L - 8, y: y + 4, class: "axis-label", "text-anchor": "end" }, s));
   });
   chart.append(svg("text", { x: L - 8, y: barY + 14, class: "axis-label", "text-anchor": "end" }, "retraining"));
-  for (let i = 0; i <= 4; ++i) {
-    const t = t0 + ((t1 - t0) * i) / 4;
-    chart.append(svg("text", { x: x(t), y: H - 8, class: "axis-label", "text-anchor": "middle" },
-      formatDate(new Date(t).toISOString()).slice(0, 16)));
+  // Ticks: the time of day when the chart spans less than a day, else the date too.
+  const tick = (t) => {
+    const text = formatDate(new Date(t).toISOString());
+    return t1 - t0 < 86400000 ? text.slice(11) : text.slice(0, 16);
+  };
+  const ticks = W < 600 ? 2 : 4;
+  for (let i = 0; i <= ticks; ++i) {
+    const t = t0 + ((t1 - t0) * i) / ticks;
+    chart.append(svg("text", { x: x(t), y: H - 8, class: "axis-label",
+      "text-anchor": i === 0 ? "start" : i === ticks ? "end" : "middle" }, tick(t)));
   }
   for (const r of records) {
     const sev = SEVERITIES.indexOf(r.severity || "NONE");
@@ -98,12 +106,17 @@ function timeline(records) {
       chart.append(svg("line", { x1: cx, x2: xs + 3, y1: y, y2: barY, class: "link-line" }),
         svg("rect", { x: xs, y: barY, width, height: 20, rx: 3, class: "bar b-" + String(r.status || "").toLowerCase() },
           svg("title", {}, `v${r.version ?? "?"} ${r.status} ${formatDuration(r.durationSeconds)}`)),
-        svg("text", { x: xs + 2, y: barY + 34, class: "bar-label" }, r.version ? "v" + r.version : ""));
+        // Near the right edge the label ends at the edge instead of starting at the bar.
+        svg("text", { x: xs > W - R - 90 ? W - 2 : xs + 2, y: barY + 34, class: "bar-label",
+          "text-anchor": xs > W - R - 90 ? "end" : "start" },
+        [r.version ? "v" + r.version : "", formatDuration(r.durationSeconds)].filter(Boolean).join(" · ")));
     }
   }
   const legend = h("ul.legend", {}, [["v-retrain", "RETRAIN"], ["v-skip", "SKIP"], ["v-queue", "QUEUE"],
     ["v-approval", "NEEDS_APPROVAL"]].map(([c, l]) => h("li", {}, h("span.dot." + c), l)),
-  h("li", {}, h("span.dot.hollow"), "decision NO"));
+  h("li", {}, h("span.dot.hollow"), "decision NO"),
+  [["b-succeeded", "pipeline succeeded"], ["b-failed", "failed or rejected"], ["b-running", "running"],
+    ["b-queued", "queued or awaiting approval"]].map(([c, l]) => h("li", {}, h("span.bar-swatch." + c), l)));
   return h("div.chart", {}, chart, legend);
 }
 
