@@ -32,7 +32,7 @@ format:
 # Benchmarks build into the Release folder: build/release/bench/engine_bench (see BENCHMARKS.md).
 bench: deps
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DAUTORETRAIN_BENCH=ON >/dev/null
-	cmake --build build/release -j $(JOBS) --target engine_bench store_bench durable_bench schedule_bench jsonata_bench autoretrain
+	cmake --build build/release -j $(JOBS) --target engine_bench store_bench durable_bench schedule_bench jsonata_bench api_load_bench autoretrain
 
 deps:
 	@scripts/install-deps.sh

@@ -261,6 +261,12 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
                   "as AWS)")
       ->check(CLI::Range(0, 60))
       ->type_name("SECONDS");
+  cmd->add_flag("--in-memory", options->in_memory,
+                "Keep the store in memory instead of DATA_DIR/autoretrain.db: executions and "
+                "their histories, state machines and schedules created through the APIs and "
+                "the local DynamoDB tables last only as long as the process; nothing is resumed "
+                "at start and the project is not locked (for trying the API out, tests and "
+                "benchmarks)");
   cmd->add_flag("--no-api", options->no_api,
                 "Do not serve the HTTP API (resume executions and fire schedules only)")
       ->excludes(listen)
@@ -343,7 +349,8 @@ int ServeCommand(const ServeOptions& options) {
             return nullptr;
           },
           .lock_timeout = std::chrono::milliseconds(0),
-          .keep_finished = false});
+          .keep_finished = false,
+          .in_memory_store = options.in_memory});
   if (!opened.ok()) {
     PrintError(opened.error().cause);
     return ExitCodeFor(opened.error());

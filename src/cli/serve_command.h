@@ -27,6 +27,8 @@ struct ServeOptions {
   std::string credentials_file;
   // --activity-poll-seconds: how long GetActivityTask waits for a task (AWS: 60).
   int activity_poll_seconds = 60;
+  // --in-memory: the store lives in memory instead of data_dir's database.
+  bool in_memory = false;
 };
 
 // Adds the subcommand to `app`, parsing into *options (which must outlive `app`).

@@ -119,7 +119,13 @@ Result<std::unique_ptr<LocalRuntime>> LocalRuntime::ForProject(const ProjectConf
                                                                integrations::WarningSink warn,
                                                                const RuntimeOptions& options) {
   HistorySink history;
-  if (!config.data_dir.empty()) {
+  if (options.in_memory_store) {
+    Result<std::unique_ptr<store::Store>> memory = store::Store::OpenInMemory();
+    if (!memory.ok()) return memory.take_error();
+    history.store = std::move(memory).value();
+    history.database = ":memory:";
+    history.warn = std::move(warn);
+  } else if (!config.data_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(config.data_dir, ec);
     Result<std::unique_ptr<ProjectLock>> lock =

@@ -350,6 +350,10 @@ struct RuntimeOptions {
   // Keep finished executions' results for executions().Find (off for a long-running daemon,
   // whose memory must stay flat; results are in the store).
   bool keep_finished = true;
+  // Keep the store in memory (Store::OpenInMemory) instead of data_dir's database: state
+  // machines, executions and histories last as long as the runtime; no ProjectLock is taken
+  // and nothing is resumed (`serve --in-memory`).
+  bool in_memory_store = false;
 };
 
 // Everything needed to run state machines locally: the object store, the function registry
@@ -367,12 +371,12 @@ class LocalRuntime {
   ~LocalRuntime();  // waits for running executions, then for their history to be committed
 
   // A runtime with the project's functions and state machines, recording history in the
-  // project's store when it has a data_dir (a store failure is reported through `warn` and
-  // never fails a run). With a data_dir it first takes the ProjectLock (waiting up to
-  // options.lock_timeout; 0: fail at once). Fails when a definition does not compile (Error
-  // as LoadDefinition's) or with ProjectBusy. Then it resumes every execution an interrupted
-  // process left RUNNING in the store (resumed() lists them); a store that cannot be read
-  // for that fails with its Store* error.
+  // project's store when it has a data_dir, or in memory with options.in_memory_store (a store
+  // failure is reported through `warn` and never fails a run). With the data_dir's store it
+  // first takes the ProjectLock (waiting up to options.lock_timeout; 0: fail at once). Fails
+  // when a definition does not compile (Error as LoadDefinition's) or with ProjectBusy. Then it
+  // resumes every execution an interrupted process left RUNNING in the store (resumed() lists
+  // them); a store that cannot be read for that fails with its Store* error.
   static Result<std::unique_ptr<LocalRuntime>> ForProject(const ProjectConfig& config,
                                                           engine::Observer* observer,
                                                           integrations::WarningSink warn = {},
