@@ -353,8 +353,7 @@ Result<std::unique_ptr<integrations::ServiceIntegration>> MakeLocalSnsIntegratio
                                       "'_', optionally ending in '.fifo'"};
     }
     Topic topic;
-    topic.arn = "arn:" + options.account.partition + ":sns:" + options.account.region + ":" +
-                options.account.account + ":" + config.name;
+    topic.arn = SnsTopicArn(options.account, config.name);
     topic.fifo = EndsWith(config.name, ".fifo");
     if (config.content_based_deduplication && !topic.fifo) {
       return Error{"ConfigError", where +

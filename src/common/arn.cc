@@ -42,6 +42,10 @@ std::string LambdaFunctionArn(const AccountContext& ctx, std::string_view name) 
   return MakeArn(ctx, "lambda", {"function:", name});
 }
 
+std::string SnsTopicArn(const AccountContext& ctx, std::string_view name) {
+  return MakeArn(ctx, "sns", {name});
+}
+
 std::optional<ParsedArn> ParseArn(std::string_view text) {
   std::array<std::string_view, 5> parts;
   size_t start = 0;

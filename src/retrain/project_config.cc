@@ -64,15 +64,18 @@ class ConfigParser {
     }
     if (const json::Value* v = obj->if_contains("state_machines")) ParseStateMachines(*v);
     if (const json::Value* v = obj->if_contains("functions")) ParseFunctions(*v);
-    // Models before check and schedules: those may name a model.
+    // Models, integrations and alerts before check and schedules: those may name a model, whose
+    // trigger input carries the alert topic (declared among the integrations' topics).
     ParseRetraining(fields_, obj->if_contains("models"), obj->if_contains("retraining"), out_);
-    if (const json::Value* v = obj->if_contains("check")) ParseCheck(*v);
-    if (const json::Value* v = obj->if_contains("schedules")) ParseSchedules(*v);
-    if (const json::Value* v = obj->if_contains("object_store")) ParseObjectStore(*v);
     if (const json::Value* v = obj->if_contains("integrations")) {
       ParseIntegrations(fields_, *v, &out_->integrations);
     }
-    if (const json::Value* v = obj->if_contains("alerts")) ParseAlerts(fields_, *v, &out_->alerts);
+    if (const json::Value* v = obj->if_contains("alerts")) {
+      ParseAlerts(fields_, *v, *out_, &out_->alerts);
+    }
+    if (const json::Value* v = obj->if_contains("check")) ParseCheck(*v);
+    if (const json::Value* v = obj->if_contains("schedules")) ParseSchedules(*v);
+    if (const json::Value* v = obj->if_contains("object_store")) ParseObjectStore(*v);
   }
 
   std::vector<std::string> TakeProblems() { return fields_.TakeProblems(); }

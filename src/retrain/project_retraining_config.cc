@@ -85,10 +85,14 @@ Result<json::Value> ModelTriggerInput(const ProjectConfig& config, std::string_v
   }
   const DecisionLocation location =
       model->second.decision.value_or(DecisionLocation{fallback.bucket, fallback.key});
-  return json::Value(json::Object{
+  json::Value input = json::Object{
       {"model", std::string(name)},
       {"decision_location", json::Object{{"bucket", location.bucket}, {"key", location.key}}},
-      {"pipeline_arn", model->second.pipeline_arn}});
+      {"pipeline_arn", model->second.pipeline_arn}};
+  if (!config.alerts.sns_topic_arn.empty()) {
+    input.get_object()["alert_topic_arn"] = config.alerts.sns_topic_arn;
+  }
+  return input;
 }
 
 Result<std::string> RetrainingTrigger(const ProjectConfig& config) {
@@ -191,13 +195,31 @@ void ParseRetraining(FieldChecker& fields, const json::Value* models, const json
   }
 }
 
-void ParseAlerts(FieldChecker& fields, const json::Value& value, AlertsConfig* out) {
+void ParseAlerts(FieldChecker& fields, const json::Value& value, const ProjectConfig& project,
+                 AlertsConfig* out) {
   const json::Object* obj = fields.ExpectObject(
-      value, "alerts", "{\"slack\": [{\"webhook_url_env\": VAR}], \"console_url\": URL}");
+      value, "alerts",
+      "{\"slack\": [{\"webhook_url_env\": VAR}], \"sns_topic\": NAME, \"console_url\": URL}");
   if (obj == nullptr) return;
-  fields.RejectUnknown(*obj, "alerts", {"slack", "console_url"});
+  fields.RejectUnknown(*obj, "alerts", {"slack", "sns_topic", "console_url"});
   if (auto url = OptionalEndpointUrl(fields, *obj, "alerts", "console_url")) {
     out->console_url = *url;
+  }
+  if (auto topic = fields.OptionalString(*obj, "alerts", "sns_topic")) {
+    std::vector<std::string> declared;
+    for (const aws::LocalSnsTopic& t : project.integrations.sns_topics) declared.push_back(t.name);
+    const std::optional<ParsedArn> arn = ParseArn(*topic);
+    if (arn && arn->service == "sns" && !arn->resource.empty()) {
+      out->sns_topic_arn = *topic;
+    } else if (std::find(declared.begin(), declared.end(), *topic) != declared.end()) {
+      out->sns_topic_arn = SnsTopicArn(project.account, *topic);
+    } else {
+      fields.Problem("alerts.sns_topic",
+                     Quote(*topic) +
+                         " is neither a topic of integrations.sns.topics nor an SNS topic ARN "
+                         "(arn:aws:sns:REGION:ACCOUNT:NAME)" +
+                         DidYouMean(*topic, declared));
+    }
   }
   const json::Value* slack = obj->if_contains("slack");
   if (slack == nullptr) return;

@@ -30,7 +30,9 @@ void ResolveModelTarget(FieldChecker& fields, const ProjectConfig& project, cons
                         const std::string& model, std::string* state_machine, json::Value* input);
 
 // "alerts" (project_retraining_config.cc).
-void ParseAlerts(FieldChecker& fields, const json::Value& value, AlertsConfig* out);
+// After "integrations" and the account: "alerts.sns_topic" may name a declared topic.
+void ParseAlerts(FieldChecker& fields, const json::Value& value, const ProjectConfig& project,
+                 AlertsConfig* out);
 
 }  // namespace autoretrain::retrain
 

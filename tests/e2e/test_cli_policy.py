@@ -152,6 +152,41 @@ class PolicyTest(TempDirTestCase):
         checks = json.loads(autoretrain("validate", "--project", project, "--json").stdout)
         self.assertTrue(checks["passed"], checks)
 
+    def test_the_policy_template_publishes_to_the_alert_topic_before_the_pipeline(self):
+        project = self.tmp / "sns-project"
+        self.run_ok("init", project, "--template", "policy")
+        path = project / "autoretrain.json"
+        config = json.loads(path.read_text())
+        config["alerts"] = {"sns_topic": "alertz"}
+        config.setdefault("integrations", {})["sns"] = {"topics": [{"name": "alerts"}]}
+        path.write_text(json.dumps(config))
+        wrong = autoretrain("check", "--project", project)
+        self.assertEqual(wrong.returncode, 2, wrong.stderr)
+        self.assertIn("alerts.sns_topic: 'alertz' is neither a topic of integrations.sns.topics",
+                      wrong.stderr)
+        self.assertIn("did you mean 'alerts'", wrong.stderr)
+
+        config["alerts"] = {"sns_topic": "alerts"}
+        path.write_text(json.dumps(config))
+        report = json.loads(self.run_ok("check", "--project", project, "--json").stdout)
+        self.assertEqual(report["pipeline"]["status"], "SUCCEEDED", report)
+        topic = "arn:aws:sns:us-east-1:123456789012:alerts"
+        self.assertEqual(json.loads(report["trigger"]["input"])["alert_topic_arn"], topic)
+        lines = (project / "data" / "sns-messages.jsonl").read_text().splitlines()
+        self.assertEqual(len(lines), 1, lines)
+        published = json.loads(lines[0])
+        self.assertEqual(published["TopicArn"], topic)
+        message = json.loads(published["Message"])
+        self.assertEqual((message["model"], message["verdict"], message["decision"]),
+                         ("creditcard", "RETRAIN", "YES"))
+        self.assertEqual(message["execution_arn"], report["trigger"]["executionArn"])
+        # Published before the pipeline started: the trigger's history has it in that order.
+        events = json.loads(self.run_ok("executions", "history", report["trigger"]["executionArn"],
+                                        "--project", project, "--json").stdout)["events"]
+        entered = [e["stateEnteredEventDetails"]["name"] for e in events
+                   if e["type"] == "TaskStateEntered"]
+        self.assertLess(entered.index("PublishAlert"), entered.index("RunTrainingPipeline"))
+
     def start_check_waiting_for_approval(self, project):
         proc = subprocess.Popen([BIN, "check", "--project", str(project), "--json"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -193,6 +228,9 @@ class PolicyTest(TempDirTestCase):
         record = record["records"][0]
         self.assertEqual((record["verdict"], record["status"], record["version"]),
                          ("NEEDS_APPROVAL", "SUCCEEDED", 1))
+        # The pipeline is timed from when it started, after the approval, to its end.
+        self.assertLess(record["evaluated_at"], record["started_at"])
+        self.assertLessEqual(record["started_at"], record["finished_at"])
         # Answered once: nothing waits any more.
         again = autoretrain("approve", "creditcard", "--project", project)
         self.assertEqual(again.returncode, 2, again.stderr)

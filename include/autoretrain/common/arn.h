@@ -27,6 +27,8 @@ std::string ExecutionArn(const AccountContext& ctx, std::string_view state_machi
 std::string ActivityArn(const AccountContext& ctx, std::string_view name);
 // arn:aws:lambda:REGION:ACCOUNT:function:NAME
 std::string LambdaFunctionArn(const AccountContext& ctx, std::string_view name);
+// arn:aws:sns:REGION:ACCOUNT:NAME
+std::string SnsTopicArn(const AccountContext& ctx, std::string_view name);
 
 // The parts of an ARN: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (RESOURCE keeps its own
 // colons). Returns nullopt when `text` does not have the six colon-separated parts.

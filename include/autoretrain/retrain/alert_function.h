@@ -42,6 +42,10 @@ struct AlertsConfig {
   // "console_url": where the execution link points: CONSOLE_URL/executions/EXECUTION_ARN.
   // Empty: the alert has no link.
   std::string console_url;
+  // "sns_topic" (a topic of integrations.sns.topics, or an SNS topic ARN), as an ARN: not
+  // used by the function; the policy trigger's input carries it as "alert_topic_arn" and
+  // its PublishAlert state publishes there. Empty: no SNS alert.
+  std::string sns_topic_arn;
 };
 
 // The function; `env` gives the webhook URLs (must not be null).
