@@ -214,7 +214,7 @@ void ExecutionService::WorkerLoop() {
     } else {
       entry->phase = Phase::kWaiting;
       entry->wake_at = entry->execution->wake_at();
-      timers_.push(Timer{entry->wake_at, entry});
+      timers_.push(Timer{entry->wake_at, entry->execution->result().execution_arn});
       // The timer thread too starts with the first execution that waits.
       if (timer_thread_.joinable()) {
         timer_cv_.notify_one();
@@ -354,18 +354,22 @@ void ExecutionService::TimerLoop() {
       timer_cv_.wait(lock);
       continue;
     }
-    const Timer next = timers_.top();
+    const TimePoint at = timers_.top().at;
     const TimePoint now = executor_.clock().Now();
-    if (next.at > now) {
+    if (at > now) {
       // Capped, so a wall clock that jumps is read again now and then.
-      executor_.clock().WaitUntil(lock, timer_cv_,
-                                  std::min(next.at, now + std::chrono::seconds(1)));
+      executor_.clock().WaitUntil(lock, timer_cv_, std::min(at, now + std::chrono::seconds(1)));
       continue;
     }
+    const std::string execution_arn = timers_.top().execution_arn;
     timers_.pop();
-    // A stale timer: the entry was woken early (Stop) since it was queued.
-    if (next.entry->phase != Phase::kWaiting || next.entry->wake_at != next.at) continue;
-    Enqueue(next.entry);
+    // A stale timer: the entry was woken early (Stop, a .sync child's end) since it was queued,
+    // and may have finished and been dropped since.
+    auto found = entries_.find(execution_arn);
+    if (found == entries_.end()) continue;
+    Entry* entry = found->second.get();
+    if (entry->phase != Phase::kWaiting || entry->wake_at != at) continue;
+    Enqueue(entry);
   }
 }
 

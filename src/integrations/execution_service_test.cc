@@ -420,6 +420,26 @@ TEST(ExecutionServicePoolTest, StopEndsAWaitingExecutionAtOnce) {
             (Error{"ExecutionDoesNotExist", "Execution Does Not Exist: '" + unknown + "'"}));
 }
 
+// A timer outlives the wait it was queued for when the execution is woken early; the
+// execution may finish and (keep_finished off, as in the daemon) be dropped before the timer
+// comes due. The timer must then find nothing, not the freed entry (AddressSanitizer reported
+// a heap-use-after-free in the timer thread here).
+TEST(ExecutionServicePoolTest, AStaleTimerOfADroppedExecutionIsIgnored) {
+  Service service(nullptr, ExecutionServiceOptions{.workers = 2, .keep_finished = false});
+  std::string arn = service.Add("waits", kWaitOneSecondThenPass);
+  Result<ExecutionLauncher::Started> first = service.executions().Start({arn, J("{}"), "first"});
+  ASSERT_TRUE(first.ok()) << first.error().cause;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // parked in the timer queue
+  ASSERT_TRUE(service.executions().Stop(first->execution_arn, std::nullopt, std::nullopt).ok());
+  service.executions().WaitAll();
+  // Past the first one's timer: the timer thread pops it while this one waits.
+  Result<ExecutionLauncher::Started> second = service.executions().Start({arn, J("{}"), "second"});
+  ASSERT_TRUE(second.ok()) << second.error().cause;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  service.executions().WaitAll();
+  EXPECT_EQ(service.executions().running(), 0);
+}
+
 // Stop right after Start, while the worker may still be advancing the execution into its Wait
 // (with a file store the suspension's checkpoint commit takes an fsync, which widens that
 // window): every execution must still end promptly, not after its 60 s Wait. (A regression

@@ -132,9 +132,12 @@ class ExecutionService final : public ExecutionLauncher {
     TimePoint wake_at;
     std::optional<engine::ExecutionResult> result;
   };
+  // The entry is named by its execution ARN, not pointed to: a timer outlives the wait it was
+  // queued for when the entry is woken early (Stop, a .sync child ending) and may then be
+  // finished and dropped (keep_finished off) before the timer comes due.
   struct Timer {
     TimePoint at;
-    Entry* entry;
+    std::string execution_arn;
     bool operator>(const Timer& other) const { return at > other.at; }
   };
 
