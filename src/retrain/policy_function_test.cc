@@ -206,6 +206,41 @@ TEST_F(PolicyFunctionTest, ApprovalAndQueueAreRecordedAsWaiting) {
             "is already queued: skip");
 }
 
+TEST_F(PolicyFunctionTest, AQueuedEvaluationResumesOnceOrIsSkippedWhenItWaitedTooLong) {
+  ModelPolicy queueing;
+  queueing.cooldown_hours = 0;
+  queueing.while_running = WhileRunning::kQueue;
+  config_.models["q"] = queueing;
+  EvaluateAndRecord(R"({"model": "q", "decision": {"retraining_required": "YES"}})");
+  clock_.Advance(hours(1));
+  json::Value queued =
+      EvaluateAndRecord(R"({"model": "q", "decision": {"retraining_required": "YES"}})");
+  ASSERT_EQ(Str(queued, "verdict"), "QUEUE");
+  const std::string sk = Str(queued.get_object().at("item").get_object().at("sk"), "S");
+  const std::string resume = R"({"model": "q", "queued_sk": ")" + sk + R"("})";
+
+  // Past running_timeout_hours: skipped, and recorded without a status.
+  clock_.Advance(hours(queueing.running_timeout_hours));
+  Result<json::Value> late = Invoke(resume);
+  ASSERT_TRUE(late.ok()) << late.error().cause;
+  EXPECT_EQ(Str(*late, "verdict"), "SKIP");
+  EXPECT_FALSE(late->get_object().at("item").get_object().contains("status"));
+
+  clock_.Advance(-hours(queueing.running_timeout_hours - 1));
+  json::Value resumed = EvaluateAndRecord(resume);
+  EXPECT_EQ(Str(resumed, "verdict"), "RETRAIN");
+  EXPECT_EQ(Str(resumed, "decision"), "YES");
+  EXPECT_EQ(Str(resumed.get_object().at("item").get_object().at("sk"), "S"), sk);
+  EXPECT_EQ(Failure(resume).first, "NotQueued");  // recorded RUNNING now: never twice
+
+  EXPECT_EQ(Failure(R"({"model": "q", "queued_sk": "2026-11-30T00:00:00.000Z#none"})"),
+            (std::pair<std::string, std::string>(
+                "QueuedEvaluationNotFound",
+                "no evaluation \"2026-11-30T00:00:00.000Z#none\" of model \"q\" in the table " +
+                    std::string(kTable) + ": pass the sort key the queue pointer held")));
+  EXPECT_EQ(Failure(R"({"model": "q", "queued_sk": 3})").first, "InvalidPolicyRequest");
+}
+
 TEST_F(PolicyFunctionTest, UnknownModelsUseTheFallbackOrFail) {
   config_.models["fraud"] = ModelPolicy{};
   config_.models["churn"] = ModelPolicy{};
