@@ -9,10 +9,6 @@ namespace {
 
 json::Value S(std::string_view text) { return json::Object{{"S", text}}; }
 
-json::Value Key(std::string_view model, std::string_view sk) {
-  return json::Object{{kModelAttribute, S(model)}, {kSortKeyAttribute, S(sk)}};
-}
-
 // obj[name] as a non-empty string, or nullopt.
 std::optional<std::string> Text(const json::Object& obj, std::string_view name) {
   const json::Value* v = obj.if_contains(name);
@@ -47,7 +43,7 @@ class ApprovalFunction final : public integrations::Function {
     const std::string now = FormatIso8601(clock_.Now());
     json::Object request{
         {"TableName", table_},
-        {"Key", Key(*model, *sk)},
+        {"Key", LedgerKey(*model, *sk)},
         {"UpdateExpression",
          "SET #status = :pending, approval_token = :token, "
          "approval_requested_at = :now"},
@@ -124,7 +120,7 @@ Status RecordApprovalAnswer(integrations::DynamoDb& db, std::string_view table,
                             std::string_view reason) {
   json::Object request{
       {"TableName", table},
-      {"Key", Key(pending.model, pending.sk)},
+      {"Key", LedgerKey(pending.model, pending.sk)},
       {"UpdateExpression",
        "SET approval_answer = :answer, approved_by = :by, approval_reason = :reason "
        "REMOVE approval_token"},

@@ -219,10 +219,7 @@ class PolicyFunction final : public integrations::Function {
     }
     const std::string key(sk.get_string());
     json::Value request = json::Object{
-        {"TableName", config_.table},
-        {"Key", json::Object{{std::string(kModelAttribute), json::Object{{"S", model}}},
-                             {std::string(kSortKeyAttribute), json::Object{{"S", key}}}}},
-        {"ConsistentRead", true}};
+        {"TableName", config_.table}, {"Key", LedgerKey(model, key)}, {"ConsistentRead", true}};
     Result<json::Value> got = db_.Call("GetItem", request);
     if (!got.ok()) return integrations::FunctionError(got.error().error, got.error().cause);
     const json::Value* item = got->is_object() ? got->get_object().if_contains("Item") : nullptr;

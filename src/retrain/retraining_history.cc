@@ -153,6 +153,10 @@ void ReadReasons(ItemReader& reader, PolicyVerdict* verdict) {
 
 }  // namespace
 
+json::Value LedgerKey(std::string_view model, std::string_view sk) {
+  return json::Object{{kModelAttribute, S(model)}, {kSortKeyAttribute, S(sk)}};
+}
+
 std::string SortKey(TimePoint evaluated_at, std::string_view evaluation_id) {
   return FormatIso8601(evaluated_at) + "#" + std::string(evaluation_id);
 }
@@ -329,14 +333,13 @@ std::vector<PastRetraining> PastRetrainings(const std::vector<RetrainingRecord>&
 
 Result<int64_t> NextVersion(integrations::DynamoDb& db, std::string_view table,
                             std::string_view model) {
-  json::Value request = json::Object{
-      {"TableName", table},
-      {"Key",
-       json::Object{{kModelAttribute, S(model)}, {kSortKeyAttribute, S(kVersionCounterKey)}}},
-      {"UpdateExpression", "ADD #last :one"},
-      {"ExpressionAttributeNames", json::Object{{"#last", "last_version"}}},
-      {"ExpressionAttributeValues", json::Object{{":one", N(int64_t{1})}}},
-      {"ReturnValues", "UPDATED_NEW"}};
+  json::Value request =
+      json::Object{{"TableName", table},
+                   {"Key", LedgerKey(model, kVersionCounterKey)},
+                   {"UpdateExpression", "ADD #last :one"},
+                   {"ExpressionAttributeNames", json::Object{{"#last", "last_version"}}},
+                   {"ExpressionAttributeValues", json::Object{{":one", N(int64_t{1})}}},
+                   {"ReturnValues", "UPDATED_NEW"}};
   const std::string where = "taking the next version of model \"" + std::string(model) +
                             "\" in table \"" + std::string(table) + "\": ";
   Result<json::Value> response = db.Call("UpdateItem", request);

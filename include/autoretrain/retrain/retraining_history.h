@@ -64,6 +64,10 @@ struct RetrainingRecord {
   std::string execution_arn;               // the pipeline's execution ("": none yet)
 };
 
+// The key of model `model`'s item with sort key `sk`, {"model": {"S": ...}, "sk": {"S": ...}},
+// for GetItem, UpdateItem and DeleteItem requests.
+json::Value LedgerKey(std::string_view model, std::string_view sk);
+
 // "2026-11-30T03:00:00.000Z#<evaluation_id>": ISO 8601 UTC with milliseconds, so that the
 // string order is the time order.
 std::string SortKey(TimePoint evaluated_at, std::string_view evaluation_id);
