@@ -131,12 +131,20 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().async_wait(
         tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
           if (self->answered_ || ec == asio::error::operation_aborted) return;
-          char byte = 0;
-          beast::error_code peek_ec;
-          const size_t n = ec ? 0
-                              : self->stream_.socket().receive(asio::buffer(&byte, 1),
-                                                               tcp::socket::message_peek, peek_ec);
-          if (!ec && !peek_ec && n > 0) return;  // pipelined data: the client is still there
+          if (!ec) {
+            // The peek must not block: asio's wait can complete with nothing to read (a
+            // readiness edge left from the body's arrival), and a blocking receive would then
+            // hold this connection's strand, and the response, until the client sends again.
+            tcp::socket& socket = self->stream_.socket();
+            char byte = 0;
+            beast::error_code peek_ec;
+            socket.non_blocking(true, peek_ec);
+            const size_t n = peek_ec ? 0
+                                     : socket.receive(asio::buffer(&byte, 1),
+                                                      tcp::socket::message_peek, peek_ec);
+            if (peek_ec == asio::error::would_block) return self->WatchForClose();
+            if (!peek_ec && n > 0) return;  // pipelined data: the client is still there
+          }
           self->client_gone_->store(true);
           self->Close();
         });
