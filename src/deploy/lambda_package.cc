@@ -148,10 +148,10 @@ Result<PackageReport> PackageLambda(const std::string& binary,
     return Error{"GlibcTooNew",
                  newest_user + " needs glibc " + report.max_glibc + ", newer than the " +
                      std::string(kAl2023Glibc) +
-                     " of Lambda's provided.al2023 runtime, so it would not start there. Build "
-                     "autoretrain where glibc is 2.34 or older (an amazonlinux:2023 container), "
-                     "linking libstdc++ and libgcc statically (-DCMAKE_EXE_LINKER_FLAGS="
-                     "'-static-libstdc++ -static-libgcc') if that toolchain's are newer; see "
+                     " of Lambda's provided.al2023 runtime, so it would not start there. "
+                     "Package a Release build made with GCC (`make release`: it links "
+                     "libstdc++, libgcc and Boost.JSON in and needs glibc 2.34 at most), not a "
+                     "sanitizer build, or build where glibc is 2.34 or older; see "
                      "docs/deploy.md"};
   }
   std::error_code ec;
