@@ -78,12 +78,17 @@ Execution::Execution(const Executor& executor, const asl::StateMachine& machine,
                      const ExecutionSpec& spec)
     : Execution(executor, machine, spec,
                 spec.execution_name.empty() ? NewExecutionName() : spec.execution_name) {
-  parts_->history.RecordAt(
-      result_.start_date, "ExecutionStarted", "executionStartedEventDetails", [&] {
-        return json::Value(json::Object{{"input", json::Serialize(result_.input)},
-                                        {"inputDetails", NotTruncated()},
-                                        {"roleArn", role_arn_}});
-      });
+  parts_->history.RecordAt(result_.start_date, "ExecutionStarted", "executionStartedEventDetails",
+                           [&] {
+                             json::Object details{{"input", json::Serialize(result_.input)},
+                                                  {"inputDetails", NotTruncated()},
+                                                  {"roleArn", role_arn_}};
+                             if (!spec.alias_arn.empty())
+                               details["stateMachineAliasArn"] = spec.alias_arn;
+                             if (!spec.version_arn.empty())
+                               details["stateMachineVersionArn"] = spec.version_arn;
+                             return json::Value(std::move(details));
+                           });
   current_ = spec.input;
   index_ = machine.start_index;
 }

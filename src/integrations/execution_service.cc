@@ -120,6 +120,8 @@ Result<ExecutionLauncher::Started> ExecutionService::Accept(const StartRequest& 
   spec.state_machine_arn = machine_arn;
   spec.state_machine_name = machine_name;
   spec.execution_name = name;
+  spec.version_arn = request.version_arn;
+  spec.alias_arn = request.alias_arn;
   spec.input = request.input;
   spec.start_date = entry->start_date;
   entry->execution = std::make_unique<engine::Execution>(executor_, *compiled, spec);

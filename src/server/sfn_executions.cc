@@ -51,17 +51,23 @@ Result<json::Value> StepFunctionsService::StartExecution(const json::Object& inp
     return machine.take_error();
   }
   std::optional<StartTarget> target;
+  std::string version_arn;
+  std::string alias_arn;
   if (qualified->qualified()) {
     Result<StartTarget> resolved = ResolveStartTarget(**store, *qualified);
     if (!resolved.ok()) return resolved.take_error();
     target = std::move(*resolved);
+    version_arn = StartedVersionArn(qualified->machine_arn, target->version);
+    alias_arn = StartedAliasArn(qualified->machine_arn, target->version);
   }
   Result<integrations::ExecutionLauncher::Started> started =
       runtime_.executions().Start({.state_machine_arn = qualified->machine_arn,
                                    .input = std::move(execution_input),
                                    .name = name.value_or(""),
                                    .definition = target ? target->definition : nullptr,
-                                   .definition_version = target ? target->revision : 0});
+                                   .definition_version = target ? target->revision : 0,
+                                   .version_arn = version_arn,
+                                   .alias_arn = alias_arn});
   if (!started.ok()) return started.take_error();
   if (target) {
     if (Status recorded = (*store)->RecordExecutionVersion(started->execution_arn, target->version);
@@ -151,9 +157,9 @@ Result<json::Value> StepFunctionsService::ListExecutions(const json::Object& inp
                  "Must provide a StateMachine ARN or MapRun ARN (autoretrain lists the "
                  "executions of a state machine: give stateMachineArn)"};
   }
-  if (Result<std::string> machine = StateMachineNameOfArn(*arn); !machine.ok()) {
-    return machine.take_error();
-  }
+  // A version or alias ARN lists the executions associated with it (sfn_versions.h).
+  Result<QualifiedStateMachineArn> qualified = ParseQualifiedStateMachineArn(*arn);
+  if (!qualified.ok()) return qualified.take_error();
   std::optional<engine::ExecutionStatus> filter;
   if (status) {
     if (*status == "PENDING_REDRIVE") {  // autoretrain does not redrive: none is pending
@@ -168,11 +174,26 @@ Result<json::Value> StepFunctionsService::ListExecutions(const json::Object& inp
   }
   Result<store::Store*> store = Store();
   if (!store.ok()) return store.take_error();
+  store::ExecutionVersionFilter started_with;
+  if (qualified->qualified()) {
+    Result<store::ExecutionVersionFilter> version = ListFilterOf(**store, *qualified);
+    if (!version.ok()) return version.take_error();
+    started_with = std::move(*version);
+  }
   Result<store::Page<store::ExecutionRecord>> page = (*store)->ListExecutions(
-      *arn, filter,
-      {.max_results = static_cast<int>(max_results.value_or(0)), .next_token = token.value_or("")});
+      qualified->machine_arn, filter,
+      {.max_results = static_cast<int>(max_results.value_or(0)), .next_token = token.value_or("")},
+      started_with);
   if (!page.ok()) return page.take_error();
-  return ListExecutionsJson(*page, kDates);
+  json::Value out = ListExecutionsJson(*page, kDates);
+  json::Array& items = out.as_object()["executions"].as_array();
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (Status version = AddExecutionVersion(**store, page->items[i], items[i].as_object());
+        !version.ok()) {
+      return version.take_error();
+    }
+  }
+  return out;
 }
 
 Result<json::Value> StepFunctionsService::GetExecutionHistory(const json::Object& input) {

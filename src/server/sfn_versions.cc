@@ -364,16 +364,42 @@ Result<StartTarget> ResolveStartTarget(store::Store& store, const QualifiedState
   return target;
 }
 
+std::string StartedVersionArn(const std::string& machine_arn,
+                              const store::ExecutionVersion& started) {
+  return machine_arn + ":" + std::to_string(started.version);
+}
+
+std::string StartedAliasArn(const std::string& machine_arn,
+                            const store::ExecutionVersion& started) {
+  return started.alias ? machine_arn + ":" + *started.alias : "";
+}
+
 Status AddExecutionVersion(store::Store& store, const store::ExecutionRecord& record,
                            json::Object& out) {
   Result<std::optional<store::ExecutionVersion>> version = store.GetExecutionVersion(record.arn);
   if (!version.ok()) return version.take_error();
   if (!*version) return OkStatus();
-  out["stateMachineVersionArn"] =
-      record.state_machine_arn + ":" + std::to_string((*version)->version);
-  if ((*version)->alias)
-    out["stateMachineAliasArn"] = record.state_machine_arn + ":" + *(*version)->alias;
+  out["stateMachineVersionArn"] = StartedVersionArn(record.state_machine_arn, **version);
+  if ((*version)->alias) {
+    out["stateMachineAliasArn"] = StartedAliasArn(record.state_machine_arn, **version);
+  }
   return OkStatus();
+}
+
+Result<store::ExecutionVersionFilter> ListFilterOf(store::Store& store,
+                                                   const QualifiedStateMachineArn& arn) {
+  store::ExecutionVersionFilter filter;
+  if (arn.alias) {
+    Result<store::StateMachineAlias> alias = store.GetAlias(arn.machine_arn, *arn.alias);
+    if (!alias.ok()) return alias.take_error();
+    filter.alias = *arn.alias;
+  } else if (arn.version) {
+    Result<store::PublishedVersion> version =
+        store.GetPublishedVersion(arn.machine_arn, *arn.version);
+    if (!version.ok()) return version.take_error();
+    filter.version = *arn.version;
+  }
+  return filter;
 }
 
 // ---- Operations ----

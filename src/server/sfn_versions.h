@@ -73,10 +73,22 @@ struct StartTarget {
 // the version or alias does not exist (AWS's StartExecution error); the store's errors.
 Result<StartTarget> ResolveStartTarget(store::Store& store, const QualifiedStateMachineArn& arn);
 
-// Adds stateMachineVersionArn (and stateMachineAliasArn) to a DescribeExecution answer `out`
-// of the execution `record` when it was started with a version or alias. Store errors.
+// The version ARN and the alias ARN ("" when started with a version ARN) of an execution of
+// `machine_arn` started with `started`.
+std::string StartedVersionArn(const std::string& machine_arn,
+                              const store::ExecutionVersion& started);
+std::string StartedAliasArn(const std::string& machine_arn, const store::ExecutionVersion& started);
+
+// Adds stateMachineVersionArn (and stateMachineAliasArn) to a DescribeExecution answer, or a
+// ListExecutions item, `out` of the execution `record` when it was started with a version or
+// alias. Store errors.
 Status AddExecutionVersion(store::Store& store, const store::ExecutionRecord& record,
                            json::Object& out);
+
+// What ListExecutions lists for a version or alias ARN (AWS: the executions associated with
+// it). ResourceNotFound when the version or alias does not exist; the store's errors.
+Result<store::ExecutionVersionFilter> ListFilterOf(store::Store& store,
+                                                   const QualifiedStateMachineArn& arn);
 
 }  // namespace autoretrain::server
 

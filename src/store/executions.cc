@@ -43,6 +43,9 @@ constexpr char kSelectByName[] = EXECUTION_COLUMNS "WHERE state_machine_arn = ?1
 constexpr char kSelectRunning[] = EXECUTION_COLUMNS "WHERE status = 'RUNNING' ORDER BY id";
 constexpr char kSelectPage[] = EXECUTION_COLUMNS
     "WHERE state_machine_arn = ?1 AND (start_ms, id) < (?2, ?3) AND (?4 IS NULL OR status = ?4) "
+    "AND (?6 IS NULL AND ?7 IS NULL OR EXISTS (SELECT 1 FROM execution_versions v "
+    "WHERE v.execution_id = executions.id AND (?6 IS NULL OR v.version = ?6) "
+    "AND (?7 IS NULL OR v.alias = ?7))) "
     "ORDER BY start_ms DESC, id DESC LIMIT ?5";
 
 ExecutionRecord ReadRow(const Stmt& stmt) {
@@ -235,11 +238,14 @@ Result<ExecutionRecord> Store::StopExecution(const std::string& execution_arn,
 
 Result<Page<ExecutionRecord>> Store::ListExecutions(const std::string& state_machine_arn,
                                                     std::optional<engine::ExecutionStatus> status,
-                                                    const PageRequest& request) {
+                                                    const PageRequest& request,
+                                                    const ExecutionVersionFilter& started_with) {
   auto size = PageSize(request.max_results);
   if (!size.ok()) return size.take_error();
   const std::string query = "ListExecutions\n" + state_machine_arn + "\n" +
-                            (status ? engine::ExecutionStatusName(*status) : "");
+                            (status ? engine::ExecutionStatusName(*status) : "") + "\n" +
+                            (started_with.version ? std::to_string(*started_with.version) : "") +
+                            "\n" + started_with.alias.value_or("");
   // Newest first: the page starts below (start_ms, id) of the token.
   int64_t before_start = std::numeric_limits<int64_t>::max();
   int64_t before_id = std::numeric_limits<int64_t>::max();
@@ -271,6 +277,12 @@ Result<Page<ExecutionRecord>> Store::ListExecutions(const std::string& state_mac
     stmt->BindNull(4);
   }
   stmt->Bind(5, int64_t{*size} + 1);
+  if (started_with.version) {
+    stmt->Bind(6, *started_with.version);
+  } else {
+    stmt->BindNull(6);
+  }
+  stmt->Bind(7, started_with.alias);
   Page<ExecutionRecord> page;
   int64_t last_row_id = 0;
   int rc;

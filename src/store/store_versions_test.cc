@@ -206,6 +206,49 @@ TEST(StoreVersionsTest, RecordsTheVersionAnExecutionWasStartedWith) {
             "ExecutionDoesNotExist");
 }
 
+TEST(StoreVersionsTest, ListsTheExecutionsOfAVersionOrAnAliasAcrossPages) {
+  auto store = MemoryStoreWithMachine();
+  // e1..e6: e1 unqualified; e2, e4, e6 version 3 through "prod"; e3 version 3; e5 version 4.
+  for (int i = 1; i <= 6; ++i) {
+    const std::string name = "e" + std::to_string(i);
+    ASSERT_TRUE(store->StartExecution(Execution(name, 1000 + i), Events(1, 1)).ok());
+  }
+  for (const char* name : {"e2", "e4", "e6"}) {
+    ASSERT_TRUE(store->RecordExecutionVersion(Execution(name).arn, {3, "prod"}).ok());
+  }
+  ASSERT_TRUE(store->RecordExecutionVersion(Execution("e3").arn, {3, std::nullopt}).ok());
+  ASSERT_TRUE(store->RecordExecutionVersion(Execution("e5").arn, {4, std::nullopt}).ok());
+  auto names = [&](const ExecutionVersionFilter& filter) {
+    std::vector<std::string> out;
+    PageRequest request{.max_results = 2, .next_token = ""};
+    do {
+      auto page = store->ListExecutions(kMachineArn, std::nullopt, request, filter);
+      if (!page.ok()) return std::vector<std::string>{page.error().error};
+      for (const ExecutionRecord& record : page->items) out.push_back(record.name);
+      request.next_token = page->next_token;
+    } while (!request.next_token.empty());
+    return out;
+  };
+  EXPECT_EQ(names({}), (std::vector<std::string>{"e6", "e5", "e4", "e3", "e2", "e1"}));
+  EXPECT_EQ(names({.version = 3, .alias = std::nullopt}),
+            (std::vector<std::string>{"e6", "e4", "e3", "e2"}));
+  EXPECT_EQ(names({.version = std::nullopt, .alias = "prod"}),
+            (std::vector<std::string>{"e6", "e4", "e2"}));
+  EXPECT_EQ(names({.version = 4, .alias = std::nullopt}), (std::vector<std::string>{"e5"}));
+  EXPECT_TRUE(names({.version = 9, .alias = std::nullopt}).empty());
+  // A token is bound to its filter.
+  auto first =
+      store->ListExecutions(kMachineArn, std::nullopt, {.max_results = 1, .next_token = ""},
+                            {.version = 3, .alias = std::nullopt});
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(store
+                ->ListExecutions(kMachineArn, std::nullopt,
+                                 {.max_results = 1, .next_token = first->next_token}, {})
+                .error()
+                .error,
+            "InvalidToken");
+}
+
 TEST(StoreVersionsTest, VersionsAndAliasesSurviveReopening) {
   testing::TempDir dir;
   const std::string path = dir.File("versions.db");

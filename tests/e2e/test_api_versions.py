@@ -74,6 +74,10 @@ add_members("DescribeStateMachineOutput", revisionId="VxString", description="Vx
 add_members("DescribeExecutionOutput", stateMachineVersionArn="VxString",
             stateMachineAliasArn="VxString")
 add_members("DescribeStateMachineForExecutionOutput", revisionId="VxString")
+add_members("ExecutionListItem", stateMachineVersionArn="VxString",
+            stateMachineAliasArn="VxString")
+add_members("ExecutionStartedEventDetails", stateMachineVersionArn="VxString",
+            stateMachineAliasArn="VxString")
 operations = {
     "PublishStateMachineVersion": (
         {"stateMachineArn": "VxString", "revisionId": "VxString", "description": "VxString"},
@@ -254,6 +258,30 @@ class VersionsApiTest(ApiTestCase):
             self.assertEqual(run["stateMachineAliasArn"], alias)
             number = "1" if json.loads(run["output"]) == "one" else "2"
             self.assertEqual(run["stateMachineVersionArn"], f"{arn}:{number}")
+        # The version and alias an execution started with: in its first event and in
+        # ListExecutions, which lists an alias's or a version's executions when given its ARN.
+        history = self.boto_ok("get_execution_history", executionArn=runs[0]["executionArn"],
+                               maxResults=1)
+        started = history["events"][0]["executionStartedEventDetails"]
+        self.assertEqual(started["stateMachineAliasArn"], alias)
+        self.assertEqual(started["stateMachineVersionArn"], runs[0]["stateMachineVersionArn"])
+        self.run_all([arn])  # one more, started with the machine's own ARN
+        everything = self.boto_ok("list_executions", stateMachineArn=arn)["executions"]
+        self.assertEqual(len(everything), 41)
+        self.assertNotIn("stateMachineVersionArn", everything[0])  # the newest: unqualified
+        through_alias = self.boto_ok("list_executions", stateMachineArn=alias)["executions"]
+        self.assertEqual({e["executionArn"] for e in through_alias},
+                         {run["executionArn"] for run in runs})
+        for item in through_alias:
+            self.assertEqual(item["stateMachineAliasArn"], alias)
+            self.assertEqual(item["stateMachineArn"], arn)
+        of_version = self.boto_ok("list_executions", stateMachineArn=f"{arn}:1",
+                                  maxResults=5)["executions"]
+        self.assertEqual({e["stateMachineVersionArn"] for e in of_version}, {f"{arn}:1"})
+        self.assertEqual(len(of_version), min(5, [r["stateMachineVersionArn"] for r in runs]
+                                              .count(f"{arn}:1")))
+        unknown = self.error_of("list_executions", stateMachineArn=f"{arn}:other")
+        self.assertEqual(unknown["error"], "ResourceNotFound")
 
         routed = self.error_of("delete_state_machine_version", stateMachineVersionArn=f"{arn}:2")
         self.assertEqual(routed["error"], "ConflictException")

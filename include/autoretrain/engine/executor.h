@@ -30,6 +30,10 @@ struct ExecutionSpec {
   std::string state_machine_name;
   std::string execution_name;  // empty: a new UUID is generated
   std::string role_arn;        // may be empty
+  // The version and alias ARNs StartExecution was given (empty: the machine's own ARN), as
+  // the ExecutionStarted event reports them.
+  std::string version_arn;
+  std::string alias_arn;
   json::Value input = json::Object{};
   // When set, the execution's start date (what StartExecution already reported to the
   // caller); otherwise the clock's time when Run begins.

@@ -52,6 +52,9 @@ class ExecutionLauncher {
     // it as running definition version `definition_version`.
     std::shared_ptr<const asl::StateMachine> definition = nullptr;
     int64_t definition_version = 0;
+    // The version and alias ARNs started (ExecutionSpec's), for the ExecutionStarted event.
+    std::string_view version_arn = {};
+    std::string_view alias_arn = {};
   };
   struct Started {
     std::string execution_arn;

@@ -104,6 +104,13 @@ struct ExecutionVersion {
   int64_t version = 0;
   std::optional<std::string> alias;
 };
+// Which executions ListExecutions lists (a version or alias ARN given to AWS's ListExecutions):
+// those started with `version` (directly or through an alias), those started through `alias`;
+// every execution when both are unset.
+struct ExecutionVersionFilter {
+  std::optional<int64_t> version;
+  std::optional<std::string> alias;
+};
 // AWS's quotas: versions and aliases per state machine (ServiceQuotaExceededException beyond).
 inline constexpr int64_t kMaxPublishedVersions = 1000;
 inline constexpr int64_t kMaxAliases = 100;
@@ -172,11 +179,13 @@ class Store {
                                                        const std::string& name);
   // ExecutionDoesNotExist when unknown.
   Result<ExecutionRecord> DescribeExecution(const std::string& arn);
-  // Executions of a state machine, newest start first, optionally only those with `status`.
-  // StateMachineDoesNotExist, InvalidToken, ValidationException (maxResults).
+  // Executions of a state machine, newest start first, optionally only those with `status`
+  // and those `started_with` selects. StateMachineDoesNotExist, InvalidToken,
+  // ValidationException (maxResults).
   Result<Page<ExecutionRecord>> ListExecutions(const std::string& state_machine_arn,
                                                std::optional<engine::ExecutionStatus> status,
-                                               const PageRequest& request);
+                                               const PageRequest& request,
+                                               const ExecutionVersionFilter& started_with = {});
   // Every RUNNING execution, oldest first: what to resume at startup.
   Result<std::vector<ExecutionRecord>> ListRunningExecutions();
   // Commits one FinishExecution (see WriteBatch::FinishExecution).
