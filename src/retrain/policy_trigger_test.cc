@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "autoretrain/retrain/approval_function.h"
 #include "autoretrain/retrain/policy_function.h"
 #include "autoretrain/retrain/project.h"
+#include "autoretrain/retrain/retraining_history.h"
 #include "autoretrain/store/store.h"
 
 namespace autoretrain::retrain {
@@ -39,7 +41,8 @@ class NoAlert final : public integrations::Function {
 };
 
 // Keeps task tokens without ever answering them (nobody approves); records started executions,
-// which succeed at once. `on_start` (when set) runs inside each start, before it returns.
+// which succeed at once (fail, when `fail_children`). `on_start` (when set) runs inside each
+// start, before it returns.
 class Launcher final : public integrations::ExecutionLauncher {
  public:
   Result<Started> Start(const StartRequest& request) override {
@@ -52,6 +55,12 @@ class Launcher final : public integrations::ExecutionLauncher {
   Result<engine::ExecutionResult> Describe(std::string_view execution_arn) override {
     engine::ExecutionResult result;
     result.execution_arn = std::string(execution_arn);
+    if (fail_children) {
+      result.status = engine::ExecutionStatus::kFailed;
+      result.error = "TrainingDiverged";
+      result.cause = "loss is NaN";
+      return result;
+    }
     result.status = engine::ExecutionStatus::kSucceeded;
     result.output = json::Object{};
     return result;
@@ -74,6 +83,7 @@ class Launcher final : public integrations::ExecutionLauncher {
   std::vector<json::Value> inputs;
   std::map<std::string, store::TaskTokenRecord> tokens;
   std::function<void(const StartRequest&)> on_start;
+  bool fail_children = false;
 };
 
 constexpr char kPipeline[] = "arn:aws:states:us-east-1:123456789012:stateMachine:pipeline";
@@ -247,6 +257,25 @@ TEST(PolicyTriggerQueueTest, AQueuedRetrainingStartsWhenTheRunningOneEnds) {
   engine::ExecutionResult again = rig.Run("queued-again", queued_input);
   EXPECT_EQ(again.status, engine::ExecutionStatus::kFailed);
   EXPECT_EQ(again.error.value_or(""), "NotQueued");
+}
+
+// A pipeline that fails: the trigger fails with TrainingPipelineFailed, and the record keeps
+// the error it caught, from which the history reads the pipeline's execution.
+TEST(PolicyTriggerFailureTest, AFailedPipelineIsRecordedWithItsExecution) {
+  TriggerRig rig(R"({"models": {"m": {"policy": {"cooldown_hours": 0}}}})");
+  rig.launcher.fail_children = true;
+  engine::ExecutionResult result = rig.Run("fails");
+  EXPECT_EQ(result.status, engine::ExecutionStatus::kFailed);
+  EXPECT_EQ(result.error.value_or(""), "TrainingPipelineFailed") << result.cause.value_or("");
+  std::map<std::string, json::Object> items = rig.Items();
+  std::optional<RetrainingRecord> record;
+  for (const auto& [sk, item] : items) {
+    if (!sk.starts_with("#")) record = RecordFromItem(item).value();
+  }
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->status, RetrainingStatus::kFailed);
+  EXPECT_EQ(record->execution_arn, std::string(kPipeline) + ":run1");
+  EXPECT_NE(record->failure.find("TrainingDiverged"), std::string::npos) << record->failure;
 }
 
 INSTANTIATE_TEST_SUITE_P(OnTimeout, PolicyTriggerApprovalTest,

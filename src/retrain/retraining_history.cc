@@ -151,6 +151,20 @@ void ReadReasons(ItemReader& reader, PolicyVerdict* verdict) {
   }
 }
 
+// The ExecutionArn in the Cause of a caught error `failure` ({"Error", "Cause"} as JSON text):
+// a failed startExecution.sync's Cause is the child's DescribeExecution. "" when there is none
+// (the pipeline could not start, or the failure is not of that shape).
+std::string FailedPipelineArn(std::string_view failure) {
+  Result<json::Value> error = json::Parse(failure);
+  if (!error.ok() || !error->is_object()) return "";
+  const json::Value* cause = error->as_object().if_contains("Cause");
+  if (cause == nullptr || !cause->is_string()) return "";
+  Result<json::Value> described = json::Parse(cause->as_string());
+  if (!described.ok() || !described->is_object()) return "";
+  const json::Value* arn = described->as_object().if_contains("ExecutionArn");
+  return arn != nullptr && arn->is_string() ? std::string(arn->as_string()) : "";
+}
+
 }  // namespace
 
 json::Value LedgerKey(std::string_view model, std::string_view sk) {
@@ -195,6 +209,7 @@ json::Object RecordToItem(const RetrainingRecord& r) {
   if (r.started_at) item["started_at"] = Time(*r.started_at);
   if (r.finished_at) item["finished_at"] = Time(*r.finished_at);
   if (!r.execution_arn.empty()) item["execution_arn"] = S(r.execution_arn);
+  if (!r.failure.empty()) item["failure"] = S(r.failure);
   return item;
 }
 
@@ -257,6 +272,8 @@ Result<RetrainingRecord> RecordFromItem(const json::Value& value) {
   r.started_at = reader.Time("started_at");
   r.finished_at = reader.Time("finished_at");
   r.execution_arn = reader.String("execution_arn").value_or("");
+  r.failure = reader.String("failure").value_or("");
+  if (r.execution_arn.empty()) r.execution_arn = FailedPipelineArn(r.failure);
   if (!reader.problem().empty()) return corrupt(reader.problem());
   return r;
 }

@@ -121,6 +121,30 @@ TEST(RetrainingHistoryTest, ItemsReadBackToTheSameRecord) {
   EXPECT_EQ(back->fields.drift_score, 1e-7);
 }
 
+// A failed retraining: the trigger records the error it caught; the pipeline's execution is
+// read from its Cause (a failed startExecution.sync's Cause is the child's DescribeExecution).
+TEST(RetrainingHistoryTest, AFailedPipelinesExecutionComesFromTheCaughtError) {
+  const std::string child = "arn:aws:states:us-east-1:123456789012:execution:training-pipeline:r";
+  RetrainingRecord failed = FullRecord();
+  failed.status = RetrainingStatus::kFailed;
+  failed.execution_arn.clear();
+  failed.failure = json::Serialize(json::Object{
+      {"Error", "States.TaskFailed"},
+      {"Cause", json::Serialize(json::Object{{"ExecutionArn", child}, {"Status", "FAILED"}})}});
+  Result<RetrainingRecord> back = RecordFromItem(RecordToItem(failed));
+  ASSERT_TRUE(back.ok()) << back.error().cause;
+  EXPECT_EQ(back->failure, failed.failure);
+  EXPECT_EQ(back->execution_arn, child);
+
+  // The pipeline did not start: a plain-text Cause names no execution.
+  failed.failure = R"({"Error":"StepFunctions.StateMachineDoesNotExistException","Cause":"no"})";
+  back = RecordFromItem(RecordToItem(failed));
+  ASSERT_TRUE(back.ok()) << back.error().cause;
+  EXPECT_EQ(back->execution_arn, "");
+  failed.failure = "not json";
+  EXPECT_EQ(RecordFromItem(RecordToItem(failed)).value().execution_arn, "");
+}
+
 // The cause of RecordFromItem on FullRecord's item changed by `edit`.
 template <class Edit>
 std::string Corrupt(Edit edit) {

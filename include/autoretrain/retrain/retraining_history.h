@@ -62,6 +62,10 @@ struct RetrainingRecord {
   std::optional<TimePoint> started_at;     // when the pipeline started
   std::optional<TimePoint> finished_at;    // when it ended
   std::string execution_arn;               // the pipeline's execution ("": none yet)
+  // How the pipeline failed: the JSON text of the error the trigger caught ({"Error",
+  // "Cause"}; "": it did not fail). When the pipeline ran and failed, the Cause is its
+  // DescribeExecution, and execution_arn is read from it.
+  std::string failure;
 };
 
 // The key of model `model`'s item with sort key `sk`, {"model": {"S": ...}, "sk": {"S": ...}},
