@@ -65,6 +65,8 @@ class CommandFunction final : public Function {
     ProcessOptions options;
     options.argv = spec_.argv;
     options.working_dir = spec_.working_dir;
+    options.inherit = kInheritedEnvironment;
+    options.inherit.insert(options.inherit.end(), spec_.inherit.begin(), spec_.inherit.end());
     options.env = spec_.env;
     options.stdin_data = json::Serialize(event);
     options.timeout = std::chrono::seconds(std::max<int64_t>(limit, 1));

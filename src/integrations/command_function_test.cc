@@ -67,6 +67,32 @@ TEST_F(CommandFunctionTest, EnvironmentAndWorkingDirectory) {
   EXPECT_EQ(result->at("path_set"), json::Value(true));  // the inherited environment is kept
 }
 
+// Of our environment a command gets the default few (PATH, HOME, ...) and what its
+// specification names; nothing else, so that no credential reaches it unasked.
+TEST_F(CommandFunctionTest, OnlyTheNamedPartOfOurEnvironmentIsPassed) {
+  setenv("AUTORETRAIN_TEST_SECRET", "hunter2", 1);
+  setenv("AUTORETRAIN_TEST_PROFILE", "ml", 1);
+  setenv("AUTORETRAIN_TEST_REGION", "eu-west-1", 1);
+  auto seen = [](std::vector<std::string> inherit) {
+    CommandSpec spec;
+    spec.argv = {"sh", "-c",
+                 R"(printf '["%s","%s","%s","%s"]' "$AUTORETRAIN_TEST_SECRET" )"
+                 R"("$AUTORETRAIN_TEST_PROFILE" "$AUTORETRAIN_TEST_REGION" "$HOME")"};
+    spec.inherit = std::move(inherit);
+    Result<json::Value> result = MakeCommandFunction(spec)->Invoke(json::Object{});
+    return result.ok() ? json::Serialize(*result) : result.error().cause;
+  };
+  const std::string home = std::getenv("HOME") != nullptr ? std::getenv("HOME") : "";
+  EXPECT_EQ(seen({}), R"(["","","",")" + home + R"("])");
+  EXPECT_EQ(seen({"AUTORETRAIN_TEST_PROFILE"}), R"(["","ml","",")" + home + R"("])");
+  EXPECT_EQ(seen({"AUTORETRAIN_TEST_PRO*", "AUTORETRAIN_TEST_REGION"}),
+            R"(["","ml","eu-west-1",")" + home + R"("])");
+  EXPECT_EQ(seen({"*"}), R"(["hunter2","ml","eu-west-1",")" + home + R"("])");
+  unsetenv("AUTORETRAIN_TEST_SECRET");
+  unsetenv("AUTORETRAIN_TEST_PROFILE");
+  unsetenv("AUTORETRAIN_TEST_REGION");
+}
+
 TEST_F(CommandFunctionTest, ArgumentsArePassedAndPathIsSearched) {
   CommandSpec spec;
   spec.argv = {"sh", "-c", "printf '[\"%s\",\"%s\"]' \"$0\" \"$1\"", "first", "second arg"};

@@ -68,7 +68,16 @@ bool MakePipe(Fd* read_end, Fd* write_end) {
 
 void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
+// Whether `key` is one of `patterns` (a name, or a prefix ending in '*').
+bool Inherited(std::string_view key, const std::vector<std::string>& patterns) {
+  return std::any_of(patterns.begin(), patterns.end(), [key](std::string_view pattern) {
+    return pattern.ends_with('*') ? key.starts_with(pattern.substr(0, pattern.size() - 1))
+                                  : key == pattern;
+  });
+}
+
 std::vector<std::string> BuildEnvironment(
+    const std::vector<std::string>& inherit,
     const std::vector<std::pair<std::string, std::string>>& overrides) {
   std::vector<std::string> env;
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
@@ -76,7 +85,7 @@ std::vector<std::string> BuildEnvironment(
     std::string_view key = text.substr(0, text.find('='));
     bool replaced = std::any_of(overrides.begin(), overrides.end(),
                                 [&](const auto& kv) { return kv.first == key; });
-    if (!replaced) env.emplace_back(text);
+    if (!replaced && Inherited(key, inherit)) env.emplace_back(text);
   }
   for (const auto& [key, value] : overrides) env.push_back(key + "=" + value);
   return env;
@@ -148,7 +157,7 @@ Result<pid_t> Spawn(const ProcessOptions& options, const Fd& in, const Fd& out, 
 
   std::vector<std::string> args = options.argv;
   std::vector<char*> argv = CStrings(args);
-  std::vector<std::string> env_strings = BuildEnvironment(options.env);
+  std::vector<std::string> env_strings = BuildEnvironment(options.inherit, options.env);
   std::vector<char*> envp = CStrings(env_strings);
   pid_t pid = -1;
   int rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), envp.data());

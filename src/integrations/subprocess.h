@@ -26,7 +26,10 @@ namespace autoretrain::integrations {
 struct ProcessOptions {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH unless it contains a '/'
   std::string working_dir;        // empty: the current directory; relative argv[0] resolves here
-  std::vector<std::pair<std::string, std::string>> env;  // added to (or replacing in) ours
+  // The child's environment: those of our variables that `inherit` names (each entry a name,
+  // or a prefix ending in '*'), then `env` (replacing an inherited variable of its name).
+  std::vector<std::string> inherit;
+  std::vector<std::pair<std::string, std::string>> env;
   std::string stdin_data;
   std::chrono::milliseconds timeout{300'000};
   size_t max_stdout = 6 * 1024 * 1024;  // more than this ends the run (kOutputTooLarge)

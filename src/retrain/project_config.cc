@@ -1,6 +1,9 @@
 // Loading and validating autoretrain.json (see include/autoretrain/retrain/project.h and
 // docs/project.md). Every problem is collected, not just the first.
+#include <cerrno>
 #include <filesystem>
+#include <fstream>
+#include <system_error>
 
 #include "autoretrain/retrain/project.h"
 #include "autoretrain/scheduler/schedule.h"
@@ -182,7 +185,8 @@ class ConfigParser {
   }
 
   bool ParseCommand(const json::Object& fn, const std::string& path, FunctionConfig* config) {
-    fields_.RejectUnknown(fn, path, {"command", "timeout_seconds", "environment"});
+    fields_.RejectUnknown(fn, path,
+                          {"command", "timeout_seconds", "environment", "inherit_environment"});
     config->kind = FunctionConfig::Kind::kCommand;
     const json::Value& command = fn.at("command");
     if (!command.is_array() || command.as_array().empty()) {
@@ -223,7 +227,38 @@ class ConfigParser {
         }
       }
     }
+    if (const json::Value* inherit = fn.if_contains("inherit_environment")) {
+      ParseInheritEnvironment(*inherit, path + ".inherit_environment", *config);
+    }
     return ok;
+  }
+
+  // "inherit_environment": ["AWS_PROFILE", "AWS_*", ...]: names (or prefixes ending in '*') of
+  // the daemon's variables a command function gets besides the default few.
+  void ParseInheritEnvironment(const json::Value& value, const std::string& path,
+                               FunctionConfig& config) {
+    if (!value.is_array()) {
+      fields_.Problem(path,
+                      "expected an array of variable names (e.g. [\"AWS_PROFILE\", "
+                      "\"AWS_*\"]), got " +
+                          std::string(json::TypeName(value)));
+      return;
+    }
+    const json::Array& names = value.as_array();
+    for (size_t i = 0; i < names.size(); ++i) {
+      const std::string item_path = path + "[" + std::to_string(i) + "]";
+      const std::string_view name =
+          names[i].is_string() ? std::string_view(names[i].as_string()) : std::string_view();
+      const size_t star = name.find('*');
+      if (name.empty() || name.find('=') != std::string_view::npos ||
+          (star != std::string_view::npos && star != name.size() - 1)) {
+        fields_.Problem(item_path,
+                        "expected a variable name, or a prefix ending in '*' (\"AWS_*\"; \"*\" "
+                        "passes every variable), without '='");
+        continue;
+      }
+      config.inherit_environment.emplace_back(name);
+    }
   }
 
   // "object_store": {"type": "local"} or {"type": "s3", "region", "endpoint_url", "path_style"}.
@@ -532,6 +567,27 @@ Result<ProjectConfig> ParseProjectConfig(std::string_view text, const std::strin
     cause += file + ": " + p;
   }
   return Error{"InvalidProjectConfig", std::move(cause)};
+}
+
+Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Error{"FileNotReadable", "'" + path + "' is a directory"};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) {
+    return Error{"FileNotReadable",
+                 "cannot read '" + path + "': " + std::generic_category().message(errno)};
+  }
+  std::string data(max_bytes + 1, '\0');
+  in.read(data.data(), static_cast<std::streamsize>(data.size()));
+  if (in.bad()) return Error{"FileNotReadable", "cannot read '" + path + "'"};
+  data.resize(static_cast<size_t>(in.gcount()));
+  if (data.size() > max_bytes) {
+    return Error{"FileTooLarge",
+                 "'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes"};
+  }
+  return data;
 }
 
 Result<ProjectConfig> LoadProject(const std::string& dir) {

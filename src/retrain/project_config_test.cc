@@ -60,7 +60,7 @@ TEST_F(ProjectConfigTest, FullConfig) {
       "decide": {"builtin": "check_retraining_decision", "bucket": "b1", "key": "k/d.csv",
                  "max_bytes": 10, "max_age_hours": 36},
       "train": {"command": ["python3", "functions/train.py"], "timeout_seconds": 60,
-                "environment": {"MODE": "fast"}}},
+                "environment": {"MODE": "fast"}, "inherit_environment": ["AWS_PROFILE", "AWS_*"]}},
     "check": {"state_machine": "trigger", "input": {"x": 1}}})");
   ASSERT_TRUE(config.ok()) << config.error().cause;
   EXPECT_EQ(config->account.region, "eu-west-2");
@@ -81,6 +81,7 @@ TEST_F(ProjectConfigTest, FullConfig) {
   EXPECT_EQ(train.timeout_seconds, 60);
   ASSERT_EQ(train.environment.size(), 1u);
   EXPECT_EQ(train.environment[0].first, "MODE");
+  EXPECT_EQ(train.inherit_environment, (std::vector<std::string>{"AWS_PROFILE", "AWS_*"}));
   EXPECT_EQ(config->check_state_machine, "trigger");
   EXPECT_EQ(json::Serialize(config->check_input), R"({"x":1})");
 }
@@ -92,7 +93,8 @@ TEST_F(ProjectConfigTest, ReportsEveryProblemWithItsPath) {
                        "gone": {"definition": "sm/missing.json"}},
     "functions": {"f": {"command": []}, "g": {"builtin": "nope"},
                   "h": {"command": ["x"], "timeout_seconds": 0, "enviroment": {}},
-                  "i": {}},
+                  "i": {}, "j": {"command": ["x"], "inherit_environment": ["A=B", "*X", 3]},
+                  "k": {"command": ["x"], "inherit_environment": "AWS_*"}},
     "check": {"state_machine": "trigger"}})");
   for (const char* expected : {
            "autoretrain.json: regoin: unknown field (did you mean 'region'?)",
@@ -104,6 +106,10 @@ TEST_F(ProjectConfigTest, ReportsEveryProblemWithItsPath) {
            "functions.h.timeout_seconds: expected an integer from 1 to 604800, got 0",
            "functions.h.enviroment: unknown field (did you mean 'environment'?)",
            "functions.i: expected \"builtin\" or \"command\"",
+           "functions.j.inherit_environment[0]: expected a variable name",
+           "functions.j.inherit_environment[1]: expected a variable name",
+           "functions.j.inherit_environment[2]: expected a variable name",
+           "functions.k.inherit_environment: expected an array of variable names",
        }) {
     EXPECT_NE(cause.find(expected), std::string::npos) << expected << "\nin:\n" << cause;
   }

@@ -1,7 +1,5 @@
 // LocalRuntime: a project's functions and state machines wired to the engine (project.h).
-#include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 #include <variant>
 
@@ -9,27 +7,6 @@
 #include "autoretrain/retrain/project.h"
 
 namespace autoretrain::retrain {
-
-Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return Error{"FileNotReadable", "'" + path + "' is a directory"};
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in.is_open()) {
-    return Error{"FileNotReadable",
-                 "cannot read '" + path + "': " + std::generic_category().message(errno)};
-  }
-  std::string data(max_bytes + 1, '\0');
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  if (in.bad()) return Error{"FileNotReadable", "cannot read '" + path + "'"};
-  data.resize(static_cast<size_t>(in.gcount()));
-  if (data.size() > max_bytes) {
-    return Error{"FileTooLarge",
-                 "'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes"};
-  }
-  return data;
-}
 
 namespace {
 
@@ -170,6 +147,7 @@ void LocalRuntime::AddFunction(const std::string& name, const FunctionConfig& co
   integrations::CommandSpec spec;
   spec.argv = config.command;
   spec.working_dir = working_dir_;
+  spec.inherit = config.inherit_environment;
   spec.env = config.environment;
   spec.env.emplace_back("AUTORETRAIN_BUCKETS_DIR", buckets_dir_);
   spec.timeout_seconds = config.timeout_seconds;

@@ -78,9 +78,16 @@ class FunctionRegistry {
 struct CommandSpec {
   std::vector<std::string> argv;
   std::string working_dir;  // empty: the current directory
+  // The environment: kInheritedEnvironment and `inherit` (names, or prefixes ending in '*')
+  // of ours, then `env`. Nothing else of ours is passed: no credentials unless named.
+  std::vector<std::string> inherit;
   std::vector<std::pair<std::string, std::string>> env;
   int timeout_seconds = 300;
 };
+// What every command function gets of our environment: where programs are, the user, locale
+// and time zone, temporary folder, terminal. None of it is a secret.
+inline const std::vector<std::string> kInheritedEnvironment = {
+    "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "LC_*", "TZ", "TMPDIR", "TERM"};
 std::unique_ptr<Function> MakeCommandFunction(CommandSpec spec);
 
 }  // namespace autoretrain::integrations

@@ -77,10 +77,12 @@ struct FunctionConfig {
   // kBuiltin: the decision function, reading this location of the object store.
   DecisionConfig decision;
   // kCommand: argv (argv[0] is looked up in PATH; relative paths are relative to the project
-  // directory, which is also the working directory), timeout, extra environment.
+  // directory, which is also the working directory), timeout, extra environment, and which of
+  // the daemon's variables it gets besides integrations::kInheritedEnvironment.
   std::vector<std::string> command;
   int timeout_seconds = 300;
   std::vector<std::pair<std::string, std::string>> environment;
+  std::vector<std::string> inherit_environment;
 };
 
 // One entry of "schedules": fires `state_machine` with `input` at the slots of `expression`
