@@ -3,7 +3,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 MAKEFLAGS += --no-print-directory
 
-.PHONY: example release debug sanitize test test-release test-sanitize format bench clean deps
+.PHONY: example release debug sanitize test test-release test-sanitize fuzz format bench clean deps
 
 release: deps
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
@@ -17,8 +17,9 @@ sanitize: deps
 	cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Debug -DAUTORETRAIN_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build build/sanitize -j $(JOBS)
 
-# Every test, in the Release build and again under ASan+UBSan (what CI runs).
-test: test-release test-sanitize
+# Every test, in the Release build and again under ASan+UBSan, plus a short run of every fuzz
+# target (what CI runs).
+test: test-release fuzz test-sanitize
 
 test-release: release
 	cd build/release && ctest --output-on-failure -j $(JOBS)
@@ -26,8 +27,16 @@ test-release: release
 test-sanitize: sanitize
 	cd build/sanitize && ctest --output-on-failure -j $(JOBS)
 
+# The libFuzzer targets (docs/fuzzing.md), built with clang into build/fuzz, each run for
+# FUZZ_SECONDS on a copy of its committed corpus; fails naming the crashing input.
+FUZZ_SECONDS ?= 15
+fuzz: deps
+	cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ -DAUTORETRAIN_FUZZ=ON -DAUTORETRAIN_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	cmake --build build/fuzz -j $(JOBS) --target fuzzers
+	fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(JOBS)
+
 format:
-	find src include tests bench -path '*/node_modules' -prune -o \( -name '*.cc' -o -name '*.h' \) -print | xargs clang-format -i
+	find src include tests bench fuzz -path '*/node_modules' -prune -o \( -name '*.cc' -o -name '*.h' \) -print | xargs clang-format -i
 
 # Benchmarks build into the Release folder: build/release/bench/engine_bench (see BENCHMARKS.md).
 bench: deps

@@ -225,7 +225,8 @@ class Parser {
       const char c = text_[end];
       if (quote != 0) {
         if (c == '\\') {
-          ++end;
+          // Skips the escaped character; a backslash that ends the text escapes nothing.
+          if (end + 1 < text_.size()) ++end;
         } else if (c == quote) {
           quote = 0;
         }

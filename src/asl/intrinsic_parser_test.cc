@@ -2,6 +2,8 @@
 // messages of malformed calls.
 #include "intrinsic_parser.h"
 
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace autoretrain::asl {
@@ -79,6 +81,16 @@ TEST(IntrinsicParserTest, Malformed) {
   EXPECT_NE(ParseError("States.Array($.a[)").find("not a valid JSONPath"), std::string::npos);
   EXPECT_NE(ParseError("States.JsonToString('x')").find("must be a JSONPath"), std::string::npos);
   EXPECT_NE(ParseError("States.Array(1 2)").find("expected ',' or ')'"), std::string::npos);
+}
+
+// Found by fuzz/intrinsic_fuzz.cc: a backslash ending the text inside a quoted part of a path
+// argument made the parser read one byte past the text. The text is in a buffer of exactly its
+// size, so that AddressSanitizer sees such a read.
+TEST(IntrinsicParserTest, BackslashEndingAQuotedPath) {
+  const std::string_view call = R"(States.Array($['a\)";
+  const std::vector<char> exact(call.begin(), call.end());
+  EXPECT_NE(ParseError(std::string_view(exact.data(), exact.size())).find("not a valid JSONPath"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -16,7 +16,13 @@ struct JsonataTemplate::Node {
   std::vector<std::pair<std::string, Node>> members;  // kObject, in definition order
   std::vector<Node> items;                            // kArray
   bool literal_only = true;                           // no expression below
+
+  // Defined below, where Node is complete: clang with libstdc++ rejects the implicit one, which
+  // it instantiates while `members` still holds an incomplete pair.
+  Node();
 };
+
+JsonataTemplate::Node::Node() = default;
 
 namespace {
 

@@ -178,6 +178,35 @@ TEST(SerializeTest, StringEscapes) {
   EXPECT_EQ(Roundtrip(R"("\u00e9\ud83d\ude00")"), "\"\xc3\xa9\xf0\x9f\x98\x80\"");
 }
 
+// Found by fuzz/json_call_fuzz.cc: a request header that is not UTF-8, quoted in an error
+// message, made the API answer with a body that is not JSON. Every byte outside a valid UTF-8
+// sequence (stray continuation bytes, overlong forms, surrogates, truncated sequences, code
+// points past U+10FFFF) is printed as U+FFFD; valid sequences of every length are kept.
+TEST(SerializeTest, BytesThatAreNotUtf8BecomeReplacementCharacters) {
+  const std::string kReplacement = "\xef\xbf\xbd";
+  const std::pair<std::string, std::string> cases[] = {
+      {"a\xff"
+       "b",
+       "a" + kReplacement + "b"},
+      {"\x80", kReplacement},
+      {"\xc0\x80", kReplacement + kReplacement},
+      {"\xed\xa0\x80", kReplacement + kReplacement + kReplacement},
+      {"\xe2\x82", kReplacement + kReplacement},
+      {"\xf4\x90\x80\x80", kReplacement + kReplacement + kReplacement + kReplacement},
+      {"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf",
+       "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf"},
+  };
+  for (const auto& [bytes, printed] : cases) {
+    const Value value(Object{{bytes, bytes}});
+    const std::string text = Serialize(value);
+    EXPECT_EQ(text, "{\"" + printed + "\":\"" + printed + "\"}");
+    EXPECT_TRUE(Parse(text).ok()) << text;
+    EXPECT_EQ(SerializedSize(value), text.size());
+    EXPECT_TRUE(FitsInBytes(value, text.size()));
+    EXPECT_FALSE(FitsInBytes(value, text.size() - 1));
+  }
+}
+
 TEST(SerializeTest, KeysAreEscapedToo) {
   Object o;
   o["a\"b"] = 1;

@@ -82,8 +82,35 @@ void AppendInteger(Out& out, Int v) {
   out.append(buf, res.ptr);
 }
 
+// The length of the UTF-8 sequence (RFC 3629: no overlong forms, surrogates or code points
+// past U+10FFFF) that starts at s[i], a byte >= 0x80; 0 when none does.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const unsigned char lead = static_cast<unsigned char>(s[i]);
+  size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  }
+  if (length == 0 || s.size() - i < length) return 0;
+  for (size_t k = 1; k < length; ++k) {
+    const unsigned char c = static_cast<unsigned char>(s[i + k]);
+    if (c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xBF)) return 0;
+  }
+  return length;
+}
+
 // Appends `s` as a JSON string literal: quotes, backslashes and control characters escaped
-// (short forms where JSON has them, otherwise \u00xx), everything else (UTF-8) kept as is.
+// (short forms where JSON has them, otherwise \u00xx), UTF-8 kept as is, and each byte that is
+// not part of UTF-8 replaced by U+FFFD, so that the output is always JSON (strings that did not
+// come from parsed JSON, such as request headers, paths and file names, may hold any bytes).
 template <class Out>
 void AppendString(Out& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
@@ -91,6 +118,16 @@ void AppendString(Out& out, std::string_view s) {
   size_t run = 0;  // start of the pending run of characters that need no escaping
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      if (const size_t length = Utf8SequenceLength(s, i); length > 0) {
+        i += length - 1;
+        continue;
+      }
+      out.append(s.data() + run, i - run);
+      run = i + 1;
+      out += "\xEF\xBF\xBD";
+      continue;
+    }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run, i - run);
     run = i + 1;

@@ -26,6 +26,15 @@ std::optional<std::string_view> OptionalString(const Args& a, size_t i) {
   return std::nullopt;
 }
 
+// The picture string, argument `i` of `function`. An undefined argument passes the signature
+// check (undefined matches any parameter type) but leaves nothing to format with: T0410.
+std::string_view Picture(const Args& a, size_t i, const char* function) {
+  if (a.size() > i && a[i].is_string()) return a[i].str();
+  Throw("T0410", -1, function,
+        "Argument " + std::to_string(i + 1) + " of function \"" + function +
+            "\" is undefined: expected a picture string");
+}
+
 Value FnNow(Evaluator& ev, Args& a, const Value&, const FramePtr&) {
   return Value::String(
       Unwrap(FormatDateTime(ev.now_millis(), OptionalString(a, 0), OptionalString(a, 1))));
@@ -59,7 +68,7 @@ Value FnFormatNumber(Evaluator&, Args& a, const Value&, const FramePtr&) {
     options = &options_json.get_object();
   }
   NumberFormatOptions opts = Unwrap(NumberFormatOptionsFrom(options));
-  return Value::String(Unwrap(FormatNumber(a[0].number(), a[1].str(), opts)));
+  return Value::String(Unwrap(FormatNumber(a[0].number(), Picture(a, 1, "formatNumber"), opts)));
 }
 
 Value FnFormatBase(Evaluator&, Args& a, const Value&, const FramePtr&) {
@@ -71,12 +80,12 @@ Value FnFormatBase(Evaluator&, Args& a, const Value&, const FramePtr&) {
 
 Value FnFormatInteger(Evaluator&, Args& a, const Value&, const FramePtr&) {
   if (a[0].undefined()) return Value();
-  return Value::String(Unwrap(FormatInteger(a[0].number(), a[1].str())));
+  return Value::String(Unwrap(FormatInteger(a[0].number(), Picture(a, 1, "formatInteger"))));
 }
 
 Value FnParseInteger(Evaluator&, Args& a, const Value&, const FramePtr&) {
   if (a[0].undefined()) return Value();
-  std::optional<double> r = Unwrap(ParseInteger(a[0].str(), a[1].str()));
+  std::optional<double> r = Unwrap(ParseInteger(a[0].str(), Picture(a, 1, "parseInteger")));
   if (!r) return Value();
   return Value::Number(*r);
 }

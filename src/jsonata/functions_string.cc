@@ -141,6 +141,10 @@ Value FnTrim(Evaluator&, Args& a, const Value&, const FramePtr&) {
   return Str(out);
 }
 
+// The widest string $pad builds, in characters: like the range operator's 1e7 items, a bound that
+// keeps one call from taking gigabytes (jsonata-js fails with a JavaScript RangeError past 2^29).
+constexpr double kMaxPadWidth = 1e7;
+
 Value FnPad(Evaluator&, Args& a, const Value&, const FramePtr&) {
   if (a[0].undefined()) return Value();
   std::u32string s = ToCodePoints(a[0].str());
@@ -149,6 +153,11 @@ Value FnPad(Evaluator&, Args& a, const Value&, const FramePtr&) {
   if (pad.empty()) pad = U" ";
   double pad_len = std::fabs(width) - static_cast<double>(s.size());
   if (pad_len <= 0) return a[0];
+  if (!(std::fabs(width) <= kMaxPadWidth)) {
+    Throw("D1001", -1, "",
+          "Number out of range: the width of $pad (" + NumberToString(width) +
+              ") is larger than 1e7");
+  }
   size_t n = static_cast<size_t>(pad_len);
   std::u32string padding;
   while (padding.size() < n) padding += pad;

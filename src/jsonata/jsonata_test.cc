@@ -96,6 +96,34 @@ TEST(JsonataTest, ErrorsCarryCodesPositionsAndTokens) {
   EXPECT_EQ(Eval("1/0"), "error D1001");
 }
 
+// Found by fuzz/jsonata_fuzz.cc: an undefined picture (a path that selects nothing) passed the
+// signature check and was then read as a string, a null dereference.
+TEST(JsonataTest, UndefinedPictureIsAnError) {
+  EXPECT_EQ(Eval("$formatNumber(43, nothing)"), "error T0410");
+  EXPECT_EQ(Eval("$formatInteger(43, nothing)"), "error T0410");
+  EXPECT_EQ(Eval("$parseInteger('43', nothing)"), "error T0410");
+  EXPECT_EQ(Eval("$formatNumber(43, picture)", R"({"picture":"#0.0"})"), R"("43.0")");
+}
+
+// Found by fuzz/jsonata_fuzz.cc: a $pad width beyond what a size_t holds was converted to one
+// (undefined behaviour); widths above 1e7 characters are D1001 now.
+TEST(JsonataTest, PadWidthIsBounded) {
+  EXPECT_EQ(Eval("$pad('foo', 5, '#')"), R"("foo##")");
+  EXPECT_EQ(Eval("$pad('foo', -5, '#')"), R"("##foo")");
+  EXPECT_EQ(Eval("$pad('foo', -4444444444444444444444444444444444444444, '#')"), "error D1001");
+  EXPECT_EQ(Eval("$pad('foo', 10000001)"), "error D1001");
+}
+
+// Found by fuzz/definition_fuzz.cc: libstdc++'s regex compiler overflows a long on a
+// back-reference or repetition count of more than 18 digits; more than 9 is S0303 now.
+TEST(JsonataTest, RegexCountsAreBounded) {
+  EXPECT_EQ(Eval("/a\\5555555555555555555555/"), "error S0303");
+  EXPECT_EQ(Eval("/a{1,99999999999999999999}/"), "error S0303");
+  EXPECT_EQ(Eval("/a{99999999999999999999}/"), "error S0303");
+  EXPECT_EQ(Eval("$match('aaa', /a{2,3}/).match"), R"("aaa")");
+  EXPECT_EQ(Eval("$replace('abab', /(a)b\\1/, 'x')"), R"("xb")");
+}
+
 TEST(JsonataTest, BindingsAndHostFunctions) {
   Bindings b;
   b.SetValue("limit", J("10"));

@@ -30,7 +30,8 @@ inline constexpr int kMaxDepth = 512;
 // order, numbers as JavaScript prints them (integers without a fraction, doubles in the shortest
 // form that reads back identically: 1.5, 0.1, 100, 1e+21, 1e-7; NaN and infinities as null).
 // Strings escaped per RFC 8259 (quotes, backslashes, control characters; non-ASCII kept as
-// UTF-8). Never fails.
+// UTF-8; a byte that is not part of valid UTF-8 printed as U+FFFD, so the text is always JSON).
+// Never fails.
 std::string Serialize(const Value& value);
 
 // The size in bytes of Serialize(value), computed without building the string: what Step
