@@ -8,7 +8,8 @@ packages=(
   libboost-json1.81-dev libboost1.81-dev libcli11-dev libsqlite3-dev libssl-dev
   libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  # The fuzz targets (make fuzz): clang and its libFuzzer and sanitizer runtimes.
+  # The sanitizer build and its fuzz targets (make sanitize, make fuzz): clang and its
+  # libFuzzer and sanitizer runtimes.
   clang libclang-rt-14-dev
   # Real AWS clients for the API tests: the AWS CLI and boto3 (run with /usr/bin/python3).
   awscli python3-boto3

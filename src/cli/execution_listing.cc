@@ -54,7 +54,8 @@ Result<Cursors> DecodeCursors(const std::string& token,
   if (!text) return InvalidToken();
   Result<json::Value> parsed = json::Parse(*text);
   if (!parsed.ok() || !parsed->is_object()) return InvalidToken();
-  for (const auto& [name, cursor] : parsed->as_object()) {
+  for (const auto& [key, cursor] : parsed->as_object()) {
+    const std::string_view name = key;  // clang 14 cannot capture a structured binding
     auto machine = std::find_if(machines.begin(), machines.end(),
                                 [&](const auto& m) { return m.name == name; });
     if (machine == machines.end() || !cursor.is_string()) return InvalidToken();
