@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "autoretrain/common/clock.h"
+#include "autoretrain/common/secret_file.h"
 #include "autoretrain/engine/observer.h"
 #include "autoretrain/retrain/project.h"
 #include "autoretrain/retrain/schedule_runner.h"
@@ -161,6 +162,7 @@ struct ApiSettings {
   server::PathService* scheduler = nullptr;  // EventBridge Scheduler API (null: not served)
   // Console: the keys its sign-in accepts (nullopt: no sign-in, loopback only).
   std::optional<std::vector<server::AccessKey>> console_keys;
+  std::string metrics_token;  // "" none: GET /metrics is authenticated like the API
 };
 
 // Starts the API on settings.address over `runtime`; state machines created through the API
@@ -188,6 +190,7 @@ Result<Api> StartApi(const ApiSettings& settings, const retrain::ProjectConfig& 
         return json::Object{{"running_executions", runtime.executions().running()}};
       },
       settings.metrics);
+  if (!settings.metrics_token.empty()) api.handler->AcceptMetricsToken(settings.metrics_token);
   api.handler->AddJsonService(server::kStepFunctionsTargetPrefix, api.service.get());
   // EventBridge Scheduler API: it checks signatures itself (signing name "scheduler").
   if (settings.scheduler != nullptr) {
@@ -256,6 +259,15 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
              "unsigned or wrongly signed requests are refused, and the console asks for one of "
              "these keys to sign in. Needed to --listen on a non-loopback address")
           ->type_name("PATH");
+  CLI::Option* metrics_token =
+      cmd->add_option(
+             "--metrics-token-file", options->metrics_token_file,
+             "With --credentials-file, GET /metrics also accepts \"Authorization: Bearer "
+             "TOKEN\" with the token in PATH (16 to 1024 visible ASCII characters, e.g. from "
+             "`openssl rand -hex 32`): Prometheus's `authorization` scrape setting, since "
+             "Prometheus cannot sign requests")
+          ->needs(credentials)
+          ->type_name("PATH");
   cmd->add_option("--activity-poll-seconds", options->activity_poll_seconds,
                   "How long GetActivityTask waits for a task before answering {} (default 60, "
                   "as AWS)")
@@ -270,7 +282,8 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
   cmd->add_flag("--no-api", options->no_api,
                 "Do not serve the HTTP API (resume executions and fire schedules only)")
       ->excludes(listen)
-      ->excludes(credentials);
+      ->excludes(credentials)
+      ->excludes(metrics_token);
   cmd->footer(
       "Log lines: {\"time\", \"level\", \"event\": \"resumed\"|\"started\"|\"fired\"|"
       "\"execution_finished\"|\"stopping\"|\"stopped\"|\"warning\", ...}; \"started\" has "
@@ -279,9 +292,11 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
       "project (it fails at once, it does not wait), the store cannot be used or the API's "
       "address cannot be bound (in use), 2 the project or its configuration is invalid, or "
       "--listen is not a loopback HOST:PORT without --credentials-file, or the credentials "
-      "file is invalid.\n"
-      "GET /metrics serves Prometheus metrics (executions, API requests, schedule fires); "
-      "GET /healthz and /metrics need no signature.");
+      "file or the metrics token file is invalid.\n"
+      "GET /metrics serves Prometheus metrics (executions, API requests, schedule fires), "
+      "signed like the API when --credentials-file is given (or with the metrics token); "
+      "GET /healthz needs no signature. A credentials or token file that other users may "
+      "read gets a \"warning\" log line.");
   return cmd;
 }
 
@@ -309,6 +324,7 @@ int ServeCommand(const ServeOptions& options) {
     }
     listen = std::move(*parsed);
   }
+  EventLog log;
   std::optional<std::vector<server::AccessKey>> access_keys;
   if (!options.credentials_file.empty()) {
     Result<std::vector<server::AccessKey>> loaded =
@@ -319,12 +335,26 @@ int ServeCommand(const ServeOptions& options) {
     }
     access_keys = std::move(loaded).value();
   }
+  std::string metrics_token;
+  if (!options.metrics_token_file.empty()) {
+    Result<std::string> loaded = server::LoadMetricsToken(options.metrics_token_file);
+    if (!loaded.ok()) {
+      PrintError("--metrics-token-file: " + loaded.error().cause);
+      return kExitInvalid;
+    }
+    metrics_token = std::move(loaded).value();
+  }
+  for (const std::string& secrets : {options.credentials_file, options.metrics_token_file}) {
+    if (secrets.empty()) continue;
+    if (std::optional<std::string> exposed = ExposedSecretFileWarning(secrets)) {
+      log.Write("warn", "warning", json::Object{{"message", *exposed}});
+    }
+  }
   SignalPipe signals;  // before anything long: a signal during the resume is not lost
   if (!signals.ok()) {
     PrintError(std::string("cannot create the signal pipe: ") + std::strerror(errno));
     return kExitFailed;
   }
-  EventLog log;
   // Both outlive the runtime. `running` is read through the pointer once the runtime exists.
   std::atomic<retrain::LocalRuntime*> running_runtime{nullptr};
   server::Metrics metrics([&running_runtime] {
@@ -438,7 +468,8 @@ int ServeCommand(const ServeOptions& options) {
                          .metrics = &metrics,
                          .task_handler = router,
                          .activity_poll_seconds = options.activity_poll_seconds,
-                         .console_keys = std::nullopt};
+                         .console_keys = std::nullopt,
+                         .metrics_token = metrics_token};
     settings.scheduler = &scheduler;  // EventBridge Scheduler API
     if (access_keys) {
       settings.console_keys = *access_keys;  // Console

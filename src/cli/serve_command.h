@@ -25,6 +25,8 @@ struct ServeOptions {
   // --credentials-file: access keys (AWS shared-credentials format) whose SigV4 signatures the
   // API accepts; empty: no authentication (loopback only).
   std::string credentials_file;
+  // --metrics-token-file: a bearer token GET /metrics accepts instead of a signature.
+  std::string metrics_token_file;
   // --activity-poll-seconds: how long GetActivityTask waits for a task (AWS: 60).
   int activity_poll_seconds = 60;
   // --in-memory: the store lives in memory instead of data_dir's database.

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "autoretrain/aws/sigv4_verifier.h"
+#include "server/console_sessions.h"
 #include "server/json_protocol.h"
 
 namespace autoretrain::server {
@@ -53,11 +54,26 @@ HttpResponse ApiHandler::Reject(int status, std::string_view type, std::string_v
   return JsonErrorResponse(Error{std::string(type), std::string(message)}, status);
 }
 
+void ApiHandler::AcceptMetricsToken(std::string token) { metrics_token_ = std::move(token); }
+
+bool ApiHandler::CarriesMetricsToken(const HttpRequest& request) const {
+  constexpr std::string_view kBearer = "Bearer ";
+  const std::string_view authorization = request.Header("Authorization");
+  return !metrics_token_.empty() && authorization.starts_with(kBearer) &&
+         ConstantTimeEquals(authorization.substr(kBearer.size()), metrics_token_);
+}
+
 void ApiHandler::Handle(HttpRequest request, Responder respond) {
   if (request.path == "/metrics" && metrics_ != nullptr) {
     if (request.method != "GET") {
       return respond(Reject(405, "MethodNotAllowedException",
                             "/metrics answers GET only, not " + request.method));
+    }
+    if (!CarriesMetricsToken(request)) {
+      Caller caller;
+      if (std::optional<HttpResponse> refused = Authenticate(request, caller)) {
+        return respond(std::move(*refused));
+      }
     }
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace autoretrain::server {
 namespace {
@@ -26,11 +27,13 @@ class RecordingService : public PathService {
   std::string name_;
 };
 
-HttpResponse Send(ApiHandler& handler, const std::string& method, const std::string& path) {
+HttpResponse Send(ApiHandler& handler, const std::string& method, const std::string& path,
+                  const std::string& authorization = "") {
   HttpRequest request;
   request.method = method;
   request.path = path;
   request.target = path;
+  if (!authorization.empty()) request.headers.emplace_back("authorization", authorization);
   HttpResponse answer;
   handler.Handle(std::move(request), [&answer](HttpResponse response) { answer = response; });
   return answer;
@@ -71,6 +74,42 @@ TEST(ApiHandlerPathServicesTest, AuthenticatesUnlessRegisteredWithout) {
   accepting.AddPathService("/schedules", &authenticated);
   EXPECT_EQ(Send(accepting, "GET", "/schedules").status, 200);
   EXPECT_EQ(authenticated.seen_key, "KEYA");
+}
+
+Result<Caller> RefuseEveryone(const HttpRequest&) {
+  return Error{"MissingAuthenticationTokenException", "Missing Authentication Token"};
+}
+
+TEST(ApiHandlerMetricsTest, MetricsAreAuthenticatedLikeTheApiHealthIsNot) {
+  Metrics metrics;
+  ApiHandler handler(RefuseEveryone, {}, &metrics);
+  HttpResponse refused = Send(handler, "GET", "/metrics");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(refused.body.find("MissingAuthenticationToken"), std::string::npos);
+  EXPECT_EQ(Send(handler, "GET", "/healthz").status, 200);
+
+  ApiHandler accepting(OnlyKeyA, {}, &metrics);
+  HttpResponse served = Send(accepting, "GET", "/metrics");
+  EXPECT_EQ(served.status, 200);
+  EXPECT_NE(served.body.find("autoretrain_api_requests_total"), std::string::npos);
+}
+
+TEST(ApiHandlerMetricsTest, TheMetricsTokenStandsInForASignatureThereOnly) {
+  const std::string token = "0123456789abcdef0123";
+  Metrics metrics;
+  ApiHandler handler(RefuseEveryone, {}, &metrics);
+  EXPECT_EQ(Send(handler, "GET", "/metrics", "Bearer " + token).status, 403);  // none accepted
+  handler.AcceptMetricsToken(token);
+  EXPECT_EQ(Send(handler, "GET", "/metrics", "Bearer " + token).status, 200);
+  const std::vector<std::string> wrong_answers = {
+      "Bearer " + token + "0", "Bearer " + token.substr(1), "Bearer", "bearer " + token, token};
+  for (const std::string& wrong : wrong_answers) {
+    EXPECT_EQ(Send(handler, "GET", "/metrics", wrong).status, 403) << wrong;
+  }
+  RecordingService api("api");
+  handler.AddPathService("/schedules", &api);
+  EXPECT_EQ(Send(handler, "GET", "/schedules", "Bearer " + token).status, 403);
+  EXPECT_FALSE(api.seen_path.has_value());
 }
 
 }  // namespace

@@ -20,6 +20,30 @@ std::string Trim(std::string_view text) {
 
 }  // namespace
 
+Result<std::string> LoadMetricsToken(const std::string& path) {
+  constexpr size_t kMinimum = 16;
+  constexpr size_t kMaximum = 1024;
+  auto invalid = [&path](const std::string& what) {
+    return Error{"InvalidMetricsTokenFile",
+                 "metrics token file '" + path + "': " + what +
+                     " (give one random word, for example from `openssl rand -hex 32`)"};
+  };
+  std::ifstream file(path);
+  if (!file) return invalid("cannot be read");
+  std::string content(kMaximum + 3, '\0');
+  file.read(content.data(), static_cast<std::streamsize>(content.size()));
+  content.resize(static_cast<size_t>(file.gcount()));
+  const std::string token = Trim(content.size() > 0 && content.back() == '\n'
+                                     ? std::string_view(content).substr(0, content.size() - 1)
+                                     : std::string_view(content));
+  if (token.size() > kMaximum) return invalid("the token is longer than 1024 characters");
+  for (char c : token) {
+    if (c <= ' ' || c > '~') return invalid("the token has a space or a character outside ASCII");
+  }
+  if (token.size() < kMinimum) return invalid("the token is shorter than 16 characters");
+  return token;
+}
+
 Result<std::vector<AccessKey>> LoadAccessKeys(const std::string& path) {
   std::ifstream file(path);
   if (!file) {

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <utility>
+#include <vector>
 
 #include "autoretrain/aws/sigv4.h"
 #include "autoretrain/common/clock.h"
@@ -84,6 +86,39 @@ TEST_F(AuthenticationTest, RefusesBrokenFilesSayingWhere) {
   Result<std::vector<AccessKey>> missing = LoadAccessKeys("/nonexistent/credentials");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().error, "InvalidCredentialsFile");
+}
+
+TEST_F(AuthenticationTest, ReadsTheMetricsTokenWithoutItsSurroundingWhitespace) {
+  const std::string token = "3f9a0c1d5e7b2a4c6d8e0f1a2b3c4d5e";
+  for (const std::string& text : {token, token + "\n", "  " + token + " \r\n"}) {
+    Result<std::string> loaded = LoadMetricsToken(Write(text));
+    ASSERT_TRUE(loaded.ok()) << loaded.error().cause;
+    EXPECT_EQ(*loaded, token);
+  }
+}
+
+TEST_F(AuthenticationTest, RefusesMetricsTokensThatAreShortOrNotOneWordWithoutShowingThem) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "shorter than 16"},
+      {"short-token", "shorter than 16"},
+      {"two words are not a token", "has a space"},
+      {"line-one-of-a-token\nline-two-of-a-token\n", "has a space"},
+      {"t\xc3\xa9l\xc3\xa9phone-0123456789", "outside ASCII"},
+      {std::string(1025, 'a'), "longer than 1024"}};
+  for (const auto& [text, expected] : cases) {
+    Result<std::string> loaded = LoadMetricsToken(Write(text));
+    ASSERT_FALSE(loaded.ok()) << text;
+    EXPECT_EQ(loaded.error().error, "InvalidMetricsTokenFile");
+    EXPECT_NE(loaded.error().cause.find(expected), std::string::npos) << loaded.error().cause;
+    EXPECT_NE(loaded.error().cause.find(path_.string()), std::string::npos);
+    if (text.size() > 3) {
+      EXPECT_EQ(loaded.error().cause.find(text), std::string::npos);
+    }
+  }
+  std::filesystem::remove(path_);
+  Result<std::string> missing = LoadMetricsToken(path_.string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().cause.find("cannot be read"), std::string::npos);
 }
 
 TEST_F(AuthenticationTest, VerifiesSignatures) {

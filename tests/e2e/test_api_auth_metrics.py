@@ -1,12 +1,15 @@
 """End-to-end tests of `autoretrain serve --credentials-file` (SigV4 authentication of every
-API request, AWS's errors for unsigned, unknown-key and wrongly signed requests, non-loopback
-listening once authentication is on) and of GET /metrics (Prometheus text whose counters move
-with executions and requests) - docs/api.md."""
+API request and of /metrics, AWS's errors for unsigned, unknown-key and wrongly signed requests,
+non-loopback listening once authentication is on, the metrics token, warnings for secrets files
+other users may read) and of GET /metrics (Prometheus text whose counters move with executions
+and requests) - docs/api.md."""
 
 import json
+import os
 import re
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 from api_support import AWS_CLI, SYSTEM_PYTHON, ApiTestCase, client_env
@@ -29,6 +32,26 @@ except client.exceptions.ClientError as e:
                       "message": e.response["Error"].get("Message", ""),
                       "status": e.response["ResponseMetadata"]["HTTPStatusCode"]}))
 """
+
+# GETs argv[1] signed with key argv[2] and secret argv[3] (as `curl --aws-sigv4` would); prints
+# the body, or exits 1 with the HTTP status.
+SIGNED_GET_SCRIPT = r"""
+import sys, urllib.error, urllib.request
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+url, key, secret = sys.argv[1:4]
+request = AWSRequest(method="GET", url=url)
+SigV4Auth(Credentials(key, secret), "states", "eu-west-1").add_auth(request)
+try:
+    with urllib.request.urlopen(urllib.request.Request(url, headers=dict(request.headers.items())),
+                                timeout=30) as answer:
+        sys.stdout.write(answer.read().decode())
+except urllib.error.HTTPError as e:
+    sys.exit(f"HTTP {e.code}")
+"""
+
+METRICS_TOKEN = "9c1f4e2a7b3d5c6e8f0a1b2c3d4e5f60"
 
 CREDENTIALS = """# keys the test server accepts
 [default]
@@ -56,6 +79,7 @@ class AuthenticationTest(ApiTestCase):
         self.project = self.init_project(fast_pipeline=True)
         self.credentials = self.tmp / "api-credentials"
         self.credentials.write_text(CREDENTIALS)
+        os.chmod(self.credentials, 0o600)
 
     def start(self, *extra):
         self.proc = self.serve(self.project, "--credentials-file", str(self.credentials), *extra)
@@ -63,6 +87,23 @@ class AuthenticationTest(ApiTestCase):
         self.endpoint = started["api"]
         self.port = int(self.endpoint.rsplit(":", 1)[1])
         return started
+
+    def get_metrics(self, authorization=None):
+        """GET /metrics with the Authorization header given: the text, or the HTTP status."""
+        headers = {"Authorization": authorization} if authorization else {}
+        request = urllib.request.Request(self.endpoint + "/metrics", headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    def signed_get(self, path, key, secret):
+        proc = subprocess.run([SYSTEM_PYTHON, "-c", SIGNED_GET_SCRIPT, self.endpoint + path, key,
+                               secret], capture_output=True, text=True, env=client_env(),
+                              timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return proc.stdout
 
     def signed(self, key, secret):
         proc = subprocess.run([SYSTEM_PYTHON, "-c", SIGNED_SCRIPT, self.endpoint, key, secret],
@@ -99,18 +140,65 @@ class AuthenticationTest(ApiTestCase):
                        b"Connection: close\r\n\r\n{}")
         self.assertIn(b"HTTP/1.1 403", raw)
         self.assertIn(b"MissingAuthenticationTokenException", raw)
-        # Health and metrics need no signature (Prometheus does not sign).
+        # Health needs no signature (load balancers); metrics need one, as the API does.
         with urllib.request.urlopen(self.endpoint + "/healthz", timeout=10) as answer:
             self.assertEqual(json.loads(answer.read())["status"], "ok")
-        with urllib.request.urlopen(self.endpoint + "/metrics", timeout=10) as answer:
-            text = answer.read().decode()
+        self.assertEqual(self.get_metrics(), 403)
+        self.assertIn(b"MissingAuthenticationTokenException",
+                      self.raw(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+        text = self.signed_get("/metrics", "AKIDCI", "ci-secret")
         self.assertEqual(metric(text, "autoretrain_api_requests_total",
                                 operation="ListStateMachines", status="400"), 2)
         self.assertEqual(metric(text, "autoretrain_api_requests_total",
                                 operation="ListActivities", status="403"), 2)
-        # The secrets are never logged.
+        # The secrets are never logged; the file is its owner's only, so no warning either.
         log = "\n".join(json.dumps(e) for e in self.log_events(self.proc))
         self.assertNotIn("ci-secret", log)
+        self.assertNotIn('"warning"', log)
+
+    def test_metrics_take_the_token_and_exposed_secrets_files_are_warned_about(self):
+        token_file = self.tmp / "metrics-token"
+        token_file.write_text(METRICS_TOKEN + "\n")
+        os.chmod(self.credentials, 0o644)
+        os.chmod(token_file, 0o640)
+        self.start("--metrics-token-file", str(token_file))
+        warnings = [e["message"] for e in self.log_events(self.proc) if e["event"] == "warning"]
+        self.assertEqual(len(warnings), 2, warnings)
+        self.assertIn(f"'{self.credentials}' holds secrets but any user may read or change it "
+                      f"(mode 0644): allow its owner only, with `chmod 600 {self.credentials}`",
+                      warnings)
+        self.assertIn("its group may read or change it (mode 0640)", warnings[1])
+        self.assertNotIn(METRICS_TOKEN, "".join(warnings))
+        self.assertIn("autoretrain_api_requests_total",
+                      self.get_metrics("Bearer " + METRICS_TOKEN))
+        # Any other Authorization is checked as a signature: IncompleteSignatureException.
+        for wrong in ("Bearer " + METRICS_TOKEN[:-1], "Bearer", METRICS_TOKEN):
+            self.assertEqual(self.get_metrics(wrong), 400, wrong)
+        self.assertEqual(self.get_metrics(), 403)
+        # The token opens /metrics only.
+        request = urllib.request.Request(
+            self.endpoint + "/", data=b"{}", headers={
+                "Authorization": "Bearer " + METRICS_TOKEN,
+                "Content-Type": "application/x-amz-json-1.0",
+                "X-Amz-Target": "AWSStepFunctions.ListStateMachines"})
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        self.assertEqual(refused.exception.code, 400)  # IncompleteSignature, as AWS answers
+
+    def test_an_invalid_metrics_token_file_is_refused(self):
+        token_file = self.tmp / "metrics-token"
+        token_file.write_text("too short\n")
+        proc = autoretrain("serve", "--project", self.project, "--listen", "127.0.0.1:0",
+                           "--credentials-file", self.credentials, "--metrics-token-file",
+                           token_file, timeout=30)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn(f"--metrics-token-file: metrics token file '{token_file}': the token has a "
+                      "space", proc.stderr)
+        self.assertNotIn("too short", proc.stderr)
+        proc = autoretrain("serve", "--project", self.project, "--metrics-token-file",
+                           token_file, timeout=30)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("--credentials-file", proc.stderr)
 
     def test_non_loopback_addresses_are_allowed_with_authentication(self):
         started = self.start("--listen", "0.0.0.0:0")

@@ -1,7 +1,8 @@
 // ApiHandler: the request pipeline of `autoretrain serve`'s HTTP API, behind HttpServer.
 //
 //   GET /healthz                       -> 200 {"status": "ok", ...}
-//   GET /metrics                       -> 200 Prometheus text (metrics.h), when given Metrics
+//   GET /metrics                       -> (authenticate, or the metrics token) -> 200 Prometheus
+//                                         text (metrics.h), when given Metrics
 //   POST / with X-Amz-Target: P.Op     -> authenticate -> the JSON 1.0 service registered for
 //                                         prefix P (AWSStepFunctions) -> its response
 //   any method, path under a prefix    -> (authenticate, unless registered without) -> the
@@ -70,9 +71,10 @@ class PathService {
 class ApiHandler final : public HttpHandler {
  public:
   // `authenticate` empty: every request is from the anonymous caller. `health` (may be empty)
-  // adds fields to the /healthz body. `metrics` (may be null; must outlive the handler) counts
-  // every request by operation and status and is served at GET /metrics (which, like
-  // /healthz, needs no authentication: it carries no secrets, and Prometheus does not sign).
+  // adds fields to the /healthz body (which needs no authentication, for load balancers: give
+  // it nothing secret). `metrics` (may be null; must outlive the handler) counts every
+  // request by operation and status and is served at GET /metrics, authenticated like the API
+  // (it names state machines and shows the load) or with the metrics token.
   explicit ApiHandler(Authenticator authenticate = {}, std::function<json::Object()> health = {},
                       Metrics* metrics = nullptr);
 
@@ -86,6 +88,10 @@ class ApiHandler final : public HttpHandler {
   void AddPathService(const std::string& path_prefix, PathService* service,
                       bool authenticate = true);
 
+  // With authentication on, GET /metrics is also served to requests carrying
+  // "Authorization: Bearer `token`" (Prometheus's scrape setting; Prometheus cannot sign).
+  void AcceptMetricsToken(std::string token);
+
   void Handle(HttpRequest request, Responder respond) override;
   HttpResponse Reject(int status, std::string_view type, std::string_view message) override;
 
@@ -93,6 +99,7 @@ class ApiHandler final : public HttpHandler {
   Authenticator authenticate_;
   std::function<json::Object()> health_;
   Metrics* metrics_;
+  std::string metrics_token_;  // "" when none is accepted
   struct PathRoute {
     PathService* service;
     bool authenticate;
@@ -102,6 +109,8 @@ class ApiHandler final : public HttpHandler {
   // Sets `caller` to who sent `request` and returns nothing, or returns the AWS-shaped error
   // response to send instead.
   std::optional<HttpResponse> Authenticate(const HttpRequest& request, Caller& caller) const;
+  // Whether `request` carries the metrics token (never when none is accepted).
+  bool CarriesMetricsToken(const HttpRequest& request) const;
 
   std::map<std::string, JsonService*, std::less<>> services_;
   std::map<std::string, PathRoute, std::less<>> path_routes_;

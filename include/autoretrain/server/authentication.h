@@ -6,8 +6,8 @@
 // UnrecognizedClientException 400, InvalidSignatureException 400, IncompleteSignatureException
 // 400), with AWS's messages; secrets never appear in messages or logs.
 //
-// Thread-safety: LoadAccessKeys is a pure function over a file; the Authenticator it builds may
-// be called from many threads at once.
+// Thread-safety: LoadAccessKeys and LoadMetricsToken are pure functions over a file; the
+// Authenticator it builds may be called from many threads at once.
 #ifndef AUTORETRAIN_SERVER_AUTHENTICATION_H_
 #define AUTORETRAIN_SERVER_AUTHENTICATION_H_
 
@@ -35,6 +35,12 @@ struct AccessKey {
 // file cannot be read, a section lacks its secret, a key id appears twice, or no key is
 // defined.
 Result<std::vector<AccessKey>> LoadAccessKeys(const std::string& path);
+
+// Reads the bearer token GET /metrics accepts instead of a signature (serve
+// --metrics-token-file, for Prometheus, which cannot sign): the file's content without the
+// surrounding whitespace, 16 to 1024 visible ASCII characters. Fails with
+// Error{"InvalidMetricsTokenFile", cause naming the file and what is wrong, never the content}.
+Result<std::string> LoadMetricsToken(const std::string& path);
 
 // An Authenticator accepting requests signed (SigV4, Authorization header or presigned query)
 // with one of `keys` for service `service` ("states"), any region, within AWS's 5 minutes of
