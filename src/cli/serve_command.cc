@@ -196,6 +196,7 @@ Result<Api> StartApi(const ApiSettings& settings, const retrain::ProjectConfig& 
   if (settings.scheduler != nullptr) {
     api.handler->AddPathService(server::kSchedulesPath, settings.scheduler, false);
     api.handler->AddPathService(server::kScheduleGroupsPath, settings.scheduler, false);
+    api.handler->AddPathService(server::kSchedulerTagsPath, settings.scheduler, false);
   }
   // Console: the web console at /console/ checks its own sign-in (docs/console.md).
   server::StepFunctionsService* sfn = api.service.get();

@@ -262,6 +262,32 @@ std::string GroupArn(const AccountContext& account, std::string_view group) {
          ":schedule-group/" + std::string(group);
 }
 
+Result<std::vector<store::ResourceTag>> ReadSchedulerTags(const json::Value& tags) {
+  constexpr size_t kMaxTagsPerRequest = 200;
+  if (!tags.is_array() || tags.as_array().size() > kMaxTagsPerRequest) {
+    return Error{"ValidationException",
+                 "Tags must be a list of at most 200 {\"Key\", \"Value\"} objects"};
+  }
+  std::vector<store::ResourceTag> read;
+  for (const json::Value& tag : tags.as_array()) {
+    const json::Object* object = tag.if_object();
+    const json::Value* key = object != nullptr ? object->if_contains("Key") : nullptr;
+    const json::Value* value = object != nullptr ? object->if_contains("Value") : nullptr;
+    const bool valid = key != nullptr && value != nullptr && object->size() == 2 &&
+                       key->is_string() && value->is_string() && !key->as_string().empty() &&
+                       key->as_string().size() <= 128 && !value->as_string().empty() &&
+                       value->as_string().size() <= 256;
+    if (!valid) {
+      return Error{"ValidationException",
+                   "each tag must be {\"Key\": 1-128 characters, \"Value\": 1-256 characters}; "
+                   "found " +
+                       json::Serialize(tag)};
+    }
+    read.push_back({std::string(key->as_string()), std::string(value->as_string())});
+  }
+  return read;
+}
+
 std::string RunnerName(std::string_view group, std::string_view name) {
   if (group == kDefaultGroup) return std::string(name);
   return std::string(name) + "@" + std::string(group);

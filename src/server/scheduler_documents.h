@@ -12,12 +12,14 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "autoretrain/common/arn.h"
 #include "autoretrain/common/clock.h"
 #include "autoretrain/common/result.h"
 #include "autoretrain/json/json.h"
 #include "autoretrain/retrain/project.h"
+#include "autoretrain/store/store.h"
 
 namespace autoretrain::server::scheduler_api {
 
@@ -36,6 +38,11 @@ std::optional<std::string> ClientTokenProblem(std::string_view value);
 std::string ScheduleArn(const AccountContext& account, std::string_view group,
                         std::string_view name);
 std::string GroupArn(const AccountContext& account, std::string_view group);
+
+// The tags of CreateScheduleGroup's and TagResource's "Tags": a list of at most 200
+// {"Key": 1-128 characters, "Value": 1-256 characters} objects. ValidationException otherwise,
+// naming the first wrong one.
+Result<std::vector<store::ResourceTag>> ReadSchedulerTags(const json::Value& tags);
 
 // The name the ScheduleRunner knows a schedule by, which its executions are named after:
 // NAME in the default group (as a project's schedules are named), NAME@GROUP in another.

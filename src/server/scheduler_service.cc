@@ -158,19 +158,11 @@ json::Value DateNow(Clock& clock) {
 
 }  // namespace
 
-struct SchedulerService::Call {
-  std::string method;
-  std::string name;  // the {Name} of the path ("" for the list operations)
-  std::map<std::string, std::string> query;
-  json::Object body;
-
-  // The query parameter, or nullopt.
-  std::optional<std::string> Query(const std::string& key) const {
-    auto it = query.find(key);
-    if (it == query.end()) return std::nullopt;
-    return it->second;
-  }
-};
+std::optional<std::string> SchedulerService::Call::Query(const std::string& key) const {
+  auto it = query.find(key);
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
 
 SchedulerService::SchedulerService(store::Store& store, retrain::ScheduleRunner& runner,
                                    AccountContext account,
@@ -193,7 +185,8 @@ Result<std::vector<std::string>> SchedulerService::Start() {
                      {"State", "ACTIVE"},
                      {"CreationDate", DateNow(clock_)},
                      {"LastModificationDate", DateNow(clock_)}};
-    Status created = store_.CreateSchedulerGroup(kDefaultGroup, json::Serialize(doc));
+    Status created = store_.CreateSchedulerGroup(kDefaultGroup, json::Serialize(doc),
+                                                 GroupArn(account_, kDefaultGroup), {});
     if (!created.ok() && created.error().error != "ConflictException") return created.error();
   }
   Result<std::vector<store::SchedulerScheduleRecord>> stored = store_.ListSchedulerSchedules();
@@ -247,14 +240,16 @@ HttpResponse SchedulerService::Invoke(const HttpRequest& request) {
   using Operation = Result<json::Object> (SchedulerService::*)(const Call&);
   Operation operation = nullptr;
   std::string_view path = request.path;
+  // `slashes`: the {Name} may hold '/' (an ARN an SDK did not %-encode).
   auto route = [&](std::string_view prefix, Operation list, Operation create, Operation get,
-                   Operation update, Operation remove) -> bool {
+                   Operation update, Operation remove, bool slashes = false) -> bool {
     if (path == prefix) {
       if (request.method == "GET") operation = list;
       return true;
     }
     if (!path.starts_with(prefix) || path.size() <= prefix.size() + 1 ||
-        path[prefix.size()] != '/' || path.find('/', prefix.size() + 1) != std::string_view::npos) {
+        path[prefix.size()] != '/' ||
+        (!slashes && path.find('/', prefix.size() + 1) != std::string_view::npos)) {
       return false;
     }
     std::optional<std::string> name = Decode(path.substr(prefix.size() + 1), false);
@@ -266,9 +261,12 @@ HttpResponse SchedulerService::Invoke(const HttpRequest& request) {
     if (request.method == "DELETE") operation = remove;
     return true;
   };
-  if (!route(kSchedulesPath, &SchedulerService::ListSchedules, &SchedulerService::CreateSchedule,
-             &SchedulerService::GetSchedule, &SchedulerService::UpdateSchedule,
-             &SchedulerService::DeleteSchedule)) {
+  const bool tags_path = route(kSchedulerTagsPath, nullptr, &SchedulerService::TagResource,
+                               &SchedulerService::ListTagsForResource, nullptr,
+                               &SchedulerService::UntagResource, /*slashes=*/true);
+  if (!tags_path && !route(kSchedulesPath, &SchedulerService::ListSchedules,
+                           &SchedulerService::CreateSchedule, &SchedulerService::GetSchedule,
+                           &SchedulerService::UpdateSchedule, &SchedulerService::DeleteSchedule)) {
     route(kScheduleGroupsPath, &SchedulerService::ListScheduleGroups,
           &SchedulerService::CreateScheduleGroup, &SchedulerService::GetScheduleGroup, nullptr,
           &SchedulerService::DeleteScheduleGroup);
@@ -278,8 +276,9 @@ HttpResponse SchedulerService::Invoke(const HttpRequest& request) {
         404, "UnknownOperationException",
         request.method + " " + request.path +
             " is not an EventBridge Scheduler operation. The API has POST/GET/PUT/DELETE "
-            "/schedules/{Name}, GET /schedules, POST/GET/DELETE /schedule-groups/{Name} and GET "
-            "/schedule-groups (use the AWS CLI's `aws scheduler` or an SDK's scheduler client)");
+            "/schedules/{Name}, GET /schedules, POST/GET/DELETE /schedule-groups/{Name}, GET "
+            "/schedule-groups and POST/GET/DELETE /tags/{ResourceArn} (use the AWS CLI's `aws "
+            "scheduler` or an SDK's scheduler client)");
   }
   for (size_t start = 0; start < request.query.size();) {
     size_t end = request.query.find('&', start);
@@ -307,7 +306,7 @@ HttpResponse SchedulerService::Invoke(const HttpRequest& request) {
     }
     call.body = std::move(body->as_object());
   }
-  if (!call.name.empty()) {
+  if (!call.name.empty() && !tags_path) {
     const bool group_path = path.starts_with(kScheduleGroupsPath);
     if (auto problem =
             NameProblem(group_path ? "the schedule group name" : "the schedule name", call.name)) {
@@ -550,26 +549,15 @@ Result<json::Object> SchedulerService::CreateScheduleGroup(const Call& call) {
     if (auto problem = ClientTokenProblem(token->as_string())) return Invalid(*problem);
     doc[kClientTokenField] = *token;
   }
-  if (const json::Value* tags = call.body.if_contains("Tags")) {
-    if (!tags->is_array() || tags->as_array().size() > 200) {
-      return Invalid("Tags must be a list of at most 200 {\"Key\", \"Value\"} objects");
-    }
-    for (const json::Value& tag : tags->as_array()) {
-      const json::Object* object = tag.if_object();
-      const bool valid =
-          object != nullptr && object->size() == 2 && StringOf(*object, "Key").size() >= 1 &&
-          StringOf(*object, "Key").size() <= 128 && object->contains("Value") &&
-          (*object).at("Value").is_string() && StringOf(*object, "Value").size() <= 256;
-      if (!valid) {
-        return Invalid(
-            "each tag must be {\"Key\": 1-128 characters, \"Value\": 0-256 characters}; found " +
-            json::Serialize(tag));
-      }
-    }
-    doc["Tags"] = *tags;
+  std::vector<store::ResourceTag> tags;
+  if (const json::Value* given = call.body.if_contains("Tags")) {
+    Result<std::vector<store::ResourceTag>> read = ReadSchedulerTags(*given);
+    if (!read.ok()) return read.take_error();
+    tags = std::move(read).value();
   }
   std::lock_guard<std::mutex> lock(mu_);
-  Status created = store_.CreateSchedulerGroup(call.name, json::Serialize(doc));
+  Status created = store_.CreateSchedulerGroup(call.name, json::Serialize(doc),
+                                               GroupArn(account_, call.name), tags);
   if (!created.ok()) {
     if (created.error().error == "ConflictException" && doc.contains(kClientTokenField)) {
       Result<std::optional<std::string>> existing = store_.GetSchedulerGroup(call.name);
@@ -580,6 +568,7 @@ Result<json::Object> SchedulerService::CreateScheduleGroup(const Call& call) {
         }
       }
     }
+    if (created.error().error == "TooManyTags") return Invalid(created.error().cause);
     return created.take_error();
   }
   return json::Object{{"ScheduleGroupArn", doc["Arn"]}};
@@ -612,7 +601,8 @@ Result<json::Object> SchedulerService::DeleteScheduleGroup(const Call& call) {
   std::lock_guard<std::mutex> lock(mu_);
   Result<std::vector<store::SchedulerScheduleRecord>> stored = store_.ListSchedulerSchedules();
   if (!stored.ok()) return stored.take_error();
-  if (Status deleted = store_.DeleteSchedulerGroup(call.name); !deleted.ok()) {
+  if (Status deleted = store_.DeleteSchedulerGroup(call.name, GroupArn(account_, call.name));
+      !deleted.ok()) {
     return deleted.take_error();
   }
   for (const store::SchedulerScheduleRecord& record : *stored) {

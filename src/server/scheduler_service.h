@@ -8,6 +8,8 @@
 //   POST|GET|DELETE /schedule-groups/{Name}  CreateScheduleGroup, GetScheduleGroup,
 //                                            DeleteScheduleGroup (deletes its schedules)
 //   GET /schedule-groups                     ListScheduleGroups
+//   POST|GET|DELETE /tags/{ResourceArn}      TagResource, ListTagsForResource, UntagResource
+//                                            (?TagKeys=K&TagKeys=...): schedule groups only
 //
 // Schedules created through the API are stored durably (the store's scheduler tables) and fire
 // through the daemon's ScheduleRunner like a project's schedules: their target is a state
@@ -21,7 +23,9 @@
 #ifndef AUTORETRAIN_SERVER_SCHEDULER_SERVICE_H_
 #define AUTORETRAIN_SERVER_SCHEDULER_SERVICE_H_
 
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +41,7 @@ namespace autoretrain::server {
 // The path prefixes the service answers (register both with ApiHandler::AddPathService).
 inline constexpr char kSchedulesPath[] = "/schedules";
 inline constexpr char kScheduleGroupsPath[] = "/schedule-groups";
+inline constexpr char kSchedulerTagsPath[] = "/tags";
 
 class SchedulerService final : public PathService {
  public:
@@ -71,7 +76,16 @@ class SchedulerService final : public PathService {
   HttpResponse Invoke(const HttpRequest& request);
 
  private:
-  struct Call;  // a parsed request (scheduler_service.cc)
+  // A parsed request.
+  struct Call {
+    std::string method;
+    std::string name;  // the {Name} or {ResourceArn} of the path ("" for the list operations)
+    std::multimap<std::string, std::string> query;
+    json::Object body;
+
+    // The (first) query parameter `key`, or nullopt.
+    std::optional<std::string> Query(const std::string& key) const;
+  };
   Result<json::Object> CreateSchedule(const Call& call);
   Result<json::Object> UpdateSchedule(const Call& call);
   Result<json::Object> GetSchedule(const Call& call);
@@ -81,6 +95,13 @@ class SchedulerService final : public PathService {
   Result<json::Object> GetScheduleGroup(const Call& call);
   Result<json::Object> DeleteScheduleGroup(const Call& call);
   Result<json::Object> ListScheduleGroups(const Call& call);
+  // scheduler_tags.cc
+  Result<json::Object> TagResource(const Call& call);
+  Result<json::Object> UntagResource(const Call& call);
+  Result<json::Object> ListTagsForResource(const Call& call);
+  // The name of the existing schedule group `arn` names: ValidationException when it is not a
+  // schedule group ARN, ResourceNotFoundException when it is another account's or unknown.
+  Result<std::string> TaggableGroup(const std::string& arn);
 
   // The project's schedule `name`, or null.
   const ProjectSchedule* FindProjectSchedule(const std::string& name) const;

@@ -1,7 +1,8 @@
 // SchedulerService: the EventBridge Scheduler REST operations over an in-memory store and a
 // ScheduleRunner on a manual clock: the schedule lifecycle and its firing, validation and
-// AWS's error shapes, schedule groups, the project's read-only schedules, ListSchedules'
-// filters and pages, ClientToken retries, a restart, and ActionAfterCompletion DELETE.
+// AWS's error shapes, schedule groups and their tags, the project's read-only schedules,
+// ListSchedules' filters and pages, ClientToken retries, a restart, and ActionAfterCompletion
+// DELETE.
 #include "server/scheduler_service.h"
 
 #include <gtest/gtest.h>
@@ -221,6 +222,55 @@ TEST_F(SchedulerServiceTest, GroupsAndDeletingAGroupDeletesItsSchedules) {
   ExpectError(Send("GET", "/schedules/a?groupName=team"), 404, "ResourceNotFoundException", "team");
   ExpectError(Send("DELETE", "/schedule-groups/team"), 404, "ResourceNotFoundException", "team");
   EXPECT_EQ(store_->ListSchedulerSchedules()->size(), 1u);
+}
+
+TEST_F(SchedulerServiceTest, ScheduleGroupsAreTaggedUntaggedAndListedByArn) {
+  const std::string team = "arn:aws:scheduler:us-east-1:123456789012:schedule-group/team";
+  const std::string encoded =
+      "/tags/arn%3Aaws%3Ascheduler%3Aus-east-1%3A123456789012%3A"
+      "schedule-group%2Fteam";
+  Ok("POST", "/schedule-groups/team", R"({"Tags":[{"Key":"owner","Value":"ml"}]})");
+  EXPECT_EQ(json::Serialize(Ok("GET", encoded)), R"({"Tags":[{"Key":"owner","Value":"ml"}]})");
+  Ok("POST", encoded, R"({"Tags":[{"Key":"cost","Value":"7"},{"Key":"owner","Value":"mlops"}]})");
+  EXPECT_EQ(json::Serialize(Ok("GET", "/tags/" + team)),  // an ARN sent without %-encoding
+            R"({"Tags":[{"Key":"cost","Value":"7"},{"Key":"owner","Value":"mlops"}]})");
+  Ok("DELETE", encoded + "?TagKeys=owner&TagKeys=absent");
+  EXPECT_EQ(json::Serialize(Ok("GET", encoded)), R"({"Tags":[{"Key":"cost","Value":"7"}]})");
+  EXPECT_EQ(json::Serialize(Ok("GET",
+                               "/tags/arn%3Aaws%3Ascheduler%3Aus-east-1%3A123456789012%3A"
+                               "schedule-group%2Fdefault")),
+            R"({"Tags":[]})");
+
+  // What AWS refuses.
+  ExpectError(Send("POST", encoded, R"({"Tags":[{"Key":"k","Value":""}]})"), 400,
+              "ValidationException", "1-256 characters");
+  ExpectError(Send("POST", encoded, "{}"), 400, "ValidationException", "Tags is required");
+  ExpectError(Send("DELETE", encoded), 400, "ValidationException", "TagKeys is required");
+  ExpectError(Send("GET",
+                   "/tags/arn%3Aaws%3Ascheduler%3Aus-east-1%3A123456789012%3A"
+                   "schedule%2Fdefault%2Fweekly"),
+              400, "ValidationException", "only schedule groups take tags");
+  ExpectError(Send("GET",
+                   "/tags/arn%3Aaws%3Ascheduler%3Aus-east-1%3A123456789012%3A"
+                   "schedule-group%2Fnone"),
+              404, "ResourceNotFoundException", "none");
+  ExpectError(Send("GET",
+                   "/tags/arn%3Aaws%3Ascheduler%3Aeu-west-1%3A123456789012%3A"
+                   "schedule-group%2Fteam"),
+              404, "ResourceNotFoundException", "its account and region");
+  std::string many = R"({"Tags":[)";
+  for (int i = 0; i < 50; ++i) {
+    many +=
+        std::string(i > 0 ? "," : "") + R"({"Key":"k)" + std::to_string(i) + R"(","Value":"v"})";
+  }
+  ExpectError(Send("POST", encoded, many + "]}"), 400, "ValidationException", "limit is 50");
+  EXPECT_EQ(json::Serialize(Ok("GET", encoded)), R"({"Tags":[{"Key":"cost","Value":"7"}]})");
+
+  // The tags go with the group: a new group of the same name starts without them.
+  Ok("DELETE", "/schedule-groups/team");
+  ExpectError(Send("GET", encoded), 404, "ResourceNotFoundException", "team");
+  Ok("POST", "/schedule-groups/team");
+  EXPECT_EQ(json::Serialize(Ok("GET", encoded)), R"({"Tags":[]})");
 }
 
 TEST_F(SchedulerServiceTest, ListSchedulesFiltersAndPages) {

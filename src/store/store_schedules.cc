@@ -2,6 +2,7 @@
 // (tables scheduler_groups and scheduler_schedules), each kept as its JSON document.
 #include "autoretrain/store/store.h"
 #include "store/database.h"
+#include "store/resource_tags.h"
 
 namespace autoretrain::store {
 namespace {
@@ -16,8 +17,11 @@ Error ScheduleNotFound(const std::string& group, const std::string& name) {
 
 }  // namespace
 
-Status Store::CreateSchedulerGroup(const std::string& name, const std::string& document) {
+Status Store::CreateSchedulerGroup(const std::string& name, const std::string& document,
+                                   const std::string& arn, const std::vector<ResourceTag>& tags) {
   std::lock_guard lock(mu_);
+  Transaction tx(*db_);
+  STORE_RETURN_IF_ERROR(tx.Begin());
   auto stmt = db_->Prepare(
       "INSERT INTO scheduler_groups (name, document) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
   if (!stmt.ok()) return stmt.take_error();
@@ -26,7 +30,11 @@ Status Store::CreateSchedulerGroup(const std::string& name, const std::string& d
   if (db_->Changes() == 0) {
     return Error{"ConflictException", "Schedule group " + name + " already exists."};
   }
-  return OkStatus();
+  // A group deleted before tags went with their group could have left some (issue 7 added
+  // them): a new group starts with exactly `tags`.
+  STORE_RETURN_IF_ERROR(DeleteAllResourceTags(*db_, arn));
+  STORE_RETURN_IF_ERROR(WriteResourceTags(*db_, arn, tags));
+  return tx.Commit();
 }
 
 Result<std::optional<std::string>> Store::GetSchedulerGroup(const std::string& name) {
@@ -51,7 +59,7 @@ Result<std::vector<SchedulerGroupRecord>> Store::ListSchedulerGroups() {
   return groups;
 }
 
-Status Store::DeleteSchedulerGroup(const std::string& name) {
+Status Store::DeleteSchedulerGroup(const std::string& name, const std::string& arn) {
   std::lock_guard lock(mu_);
   Transaction tx(*db_);
   STORE_RETURN_IF_ERROR(tx.Begin());
@@ -64,6 +72,7 @@ Status Store::DeleteSchedulerGroup(const std::string& name) {
   if (!schedules.ok()) return schedules.take_error();
   schedules->Bind(1, name);
   STORE_RETURN_IF_ERROR(db_->Run(*schedules, "deleting a schedule group's schedules"));
+  STORE_RETURN_IF_ERROR(DeleteAllResourceTags(*db_, arn));
   return tx.Commit();
 }
 

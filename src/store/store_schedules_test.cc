@@ -1,6 +1,6 @@
 // Store EventBridge Scheduler records: groups and schedules created, read, listed in order,
 // replaced and deleted, the errors for duplicates and unknown ones, a group's deletion taking its
-// schedules, and durability across reopening the file.
+// schedules and tags, and durability across reopening the file.
 #include "store/store_test_util.h"
 
 namespace autoretrain::store {
@@ -9,9 +9,9 @@ namespace {
 TEST(StoreSchedulesTest, GroupsCreateGetListDelete) {
   auto store = Store::OpenInMemory().value();
   EXPECT_EQ(store->GetSchedulerGroup("g").value(), std::nullopt);
-  ASSERT_TRUE(store->CreateSchedulerGroup("g2", R"({"Name":"g2"})").ok());
-  ASSERT_TRUE(store->CreateSchedulerGroup("g1", R"({"Name":"g1"})").ok());
-  Status again = store->CreateSchedulerGroup("g1", "{}");
+  ASSERT_TRUE(store->CreateSchedulerGroup("g2", R"({"Name":"g2"})", "arn:g2", {}).ok());
+  ASSERT_TRUE(store->CreateSchedulerGroup("g1", R"({"Name":"g1"})", "arn:g1", {}).ok());
+  Status again = store->CreateSchedulerGroup("g1", "{}", "arn:g1", {});
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().error, "ConflictException");
   EXPECT_NE(again.error().cause.find("g1"), std::string::npos);
@@ -22,8 +22,8 @@ TEST(StoreSchedulesTest, GroupsCreateGetListDelete) {
   EXPECT_EQ((*groups)[0].name, "g1");
   EXPECT_EQ((*groups)[1].name, "g2");
   EXPECT_EQ((*groups)[1].document, R"({"Name":"g2"})");
-  ASSERT_TRUE(store->DeleteSchedulerGroup("g1").ok());
-  Status missing = store->DeleteSchedulerGroup("g1");
+  ASSERT_TRUE(store->DeleteSchedulerGroup("g1", "arn:g1").ok());
+  Status missing = store->DeleteSchedulerGroup("g1", "arn:g1");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().error, "ResourceNotFoundException");
   EXPECT_EQ(store->ListSchedulerGroups()->size(), 1u);
@@ -65,18 +65,42 @@ TEST(StoreSchedulesTest, SchedulesCreateReplaceGetListDelete) {
 
 TEST(StoreSchedulesTest, DeletingAGroupDeletesItsSchedulesOnly) {
   auto store = Store::OpenInMemory().value();
-  ASSERT_TRUE(store->CreateSchedulerGroup("g", "{}").ok());
+  ASSERT_TRUE(store->CreateSchedulerGroup("g", "{}", "arn:g", {}).ok());
   ASSERT_TRUE(store->CreateSchedulerSchedule({"g", "a", "1"}).ok());
   ASSERT_TRUE(store->CreateSchedulerSchedule({"g", "b", "2"}).ok());
   ASSERT_TRUE(store->CreateSchedulerSchedule({"default", "a", "3"}).ok());
-  ASSERT_TRUE(store->DeleteSchedulerGroup("g").ok());
+  ASSERT_TRUE(store->DeleteSchedulerGroup("g", "arn:g").ok());
   auto all = store->ListSchedulerSchedules();
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 1u);
   EXPECT_EQ((*all)[0].group, "default");
   // An unknown group deletes nothing.
-  ASSERT_FALSE(store->DeleteSchedulerGroup("default").ok());
+  ASSERT_FALSE(store->DeleteSchedulerGroup("default", "arn:default").ok());
   EXPECT_EQ(store->ListSchedulerSchedules()->size(), 1u);
+}
+
+TEST(StoreSchedulesTest, AGroupIsCreatedAndDeletedWithItsTags) {
+  auto store = Store::OpenInMemory().value();
+  const std::vector<ResourceTag> tags = {{"team", "ml"}, {"cost", "42"}};
+  ASSERT_TRUE(store->CreateSchedulerGroup("g", "{}", "arn:g", tags).ok());
+  EXPECT_EQ(store->ListResourceTags("arn:g").value(),
+            (std::vector<ResourceTag>{{"cost", "42"}, {"team", "ml"}}));
+  ASSERT_TRUE(store->DeleteSchedulerGroup("g", "arn:g").ok());
+  EXPECT_TRUE(store->ListResourceTags("arn:g").value().empty());
+
+  // Too many tags: no group, no tags.
+  std::vector<ResourceTag> too_many;
+  for (size_t i = 0; i <= kMaxTagsPerResource; ++i) too_many.push_back({std::to_string(i), "v"});
+  Status refused = store->CreateSchedulerGroup("h", "{}", "arn:h", too_many);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().error, "TooManyTags");
+  EXPECT_EQ(store->GetSchedulerGroup("h").value(), std::nullopt);
+  EXPECT_TRUE(store->ListResourceTags("arn:h").value().empty());
+
+  // Tags left under the ARN (a group deleted by an older version) do not reach a new group.
+  ASSERT_TRUE(store->TagResource("arn:k", {{"stale", "1"}}).ok());
+  ASSERT_TRUE(store->CreateSchedulerGroup("k", "{}", "arn:k", {{"fresh", "2"}}).ok());
+  EXPECT_EQ(store->ListResourceTags("arn:k").value(), (std::vector<ResourceTag>{{"fresh", "2"}}));
 }
 
 TEST(StoreSchedulesTest, SurviveReopening) {
@@ -85,7 +109,7 @@ TEST(StoreSchedulesTest, SurviveReopening) {
   {
     auto store = Store::Open(path);
     ASSERT_TRUE(store.ok()) << store.error().cause;
-    ASSERT_TRUE((*store)->CreateSchedulerGroup("g", R"({"x":1})").ok());
+    ASSERT_TRUE((*store)->CreateSchedulerGroup("g", R"({"x":1})", "arn:g", {}).ok());
     ASSERT_TRUE((*store)->CreateSchedulerSchedule({"g", "s", R"({"y":2})"}).ok());
   }
   auto store = Store::Open(path);

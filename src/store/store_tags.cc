@@ -2,6 +2,7 @@
 // resource_tags, keyed by resource ARN and tag key.
 #include "autoretrain/store/store.h"
 #include "store/database.h"
+#include "store/resource_tags.h"
 
 namespace autoretrain::store {
 namespace {
@@ -17,28 +18,41 @@ Result<int64_t> CountTags(Database& db, const std::string& resource_arn) {
 
 }  // namespace
 
-Status Store::TagResource(const std::string& resource_arn, const std::vector<ResourceTag>& tags) {
-  std::lock_guard lock(mu_);
-  Transaction tx(*db_);
-  STORE_RETURN_IF_ERROR(tx.Begin());
-  auto stmt = db_->Prepare(
+Status WriteResourceTags(Database& db, const std::string& resource_arn,
+                         const std::vector<ResourceTag>& tags) {
+  auto stmt = db.Prepare(
       "INSERT INTO resource_tags (resource_arn, key, value) VALUES (?1, ?2, ?3) "
       "ON CONFLICT (resource_arn, key) DO UPDATE SET value = excluded.value");
   if (!stmt.ok()) return stmt.take_error();
   for (const ResourceTag& tag : tags) {
     stmt->Bind(1, resource_arn).Bind(2, tag.key).Bind(3, tag.value);
-    STORE_RETURN_IF_ERROR(db_->Run(*stmt, "tagging a resource"));
+    STORE_RETURN_IF_ERROR(db.Run(*stmt, "tagging a resource"));
     stmt->Reset();
   }
-  auto count = CountTags(*db_, resource_arn);
+  auto count = CountTags(db, resource_arn);
   if (!count.ok()) return count.take_error();
   if (*count > static_cast<int64_t>(kMaxTagsPerResource)) {
-    // The transaction's destructor rolls the new tags back.
     return Error{"TooManyTags", "Too many tags: resource '" + resource_arn + "' would have " +
                                     std::to_string(*count) + " tags; the limit is " +
                                     std::to_string(kMaxTagsPerResource) +
                                     " per resource. Remove tags (UntagResource) first"};
   }
+  return OkStatus();
+}
+
+Status DeleteAllResourceTags(Database& db, const std::string& resource_arn) {
+  auto stmt = db.Prepare("DELETE FROM resource_tags WHERE resource_arn = ?1");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, resource_arn);
+  return db.Run(*stmt, "deleting a resource's tags");
+}
+
+Status Store::TagResource(const std::string& resource_arn, const std::vector<ResourceTag>& tags) {
+  std::lock_guard lock(mu_);
+  Transaction tx(*db_);
+  STORE_RETURN_IF_ERROR(tx.Begin());
+  // On an error the transaction's destructor rolls the new tags back.
+  STORE_RETURN_IF_ERROR(WriteResourceTags(*db_, resource_arn, tags));
   return tx.Commit();
 }
 
@@ -71,10 +85,7 @@ Result<std::vector<ResourceTag>> Store::ListResourceTags(const std::string& reso
 
 Status Store::DeleteResourceTags(const std::string& resource_arn) {
   std::lock_guard lock(mu_);
-  auto stmt = db_->Prepare("DELETE FROM resource_tags WHERE resource_arn = ?1");
-  if (!stmt.ok()) return stmt.take_error();
-  stmt->Bind(1, resource_arn);
-  return db_->Run(*stmt, "deleting a resource's tags");
+  return DeleteAllResourceTags(*db_, resource_arn);
 }
 
 }  // namespace autoretrain::store

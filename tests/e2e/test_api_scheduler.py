@@ -2,7 +2,7 @@
 "EventBridge Scheduler API"), driven by the real clients: boto3's `scheduler` client and the
 AWS CLI's `aws scheduler` with --endpoint-url. A schedule created through the API starts an
 execution of the seed trigger; get, list (filters, pages), update, delete; groups (deleting one
-deletes its schedules); the project's own schedule is listed but read-only; AWS's error types;
+deletes its schedules) and their tags; the project's own schedule is listed but read-only; AWS's error types;
 SigV4 with the "scheduler" signing name; schedules survive SIGKILL and fire after a restart."""
 
 import datetime
@@ -190,6 +190,16 @@ class SchedulerApiTest(ApiTestCase):
         self.assertEqual(group_arn,
                          "arn:aws:scheduler:us-east-1:123456789012:schedule-group/team")
         self.assertEqual(self.sched_ok("get_schedule_group", Name="team")["State"], "ACTIVE")
+        # Tags: schedule groups only, by ARN.
+        self.sched_ok("tag_resource", ResourceArn=group_arn,
+                      Tags=[{"Key": "owner", "Value": "ml"}, {"Key": "cost", "Value": "7"}])
+        self.sched_ok("untag_resource", ResourceArn=group_arn, TagKeys=["cost", "absent"])
+        self.assertEqual(self.sched_ok("list_tags_for_resource", ResourceArn=group_arn)["Tags"],
+                         [{"Key": "owner", "Value": "ml"}])
+        schedule_arn = "arn:aws:scheduler:us-east-1:123456789012:schedule/default/dup"
+        self.assertEqual(self.sched_error("list_tags_for_resource",
+                                          ResourceArn=schedule_arn)["error"],
+                         "ValidationException")
         for name in ("a1", "a2", "b1"):
             self.sched_ok("create_schedule", Name=name, GroupName="team",
                           ScheduleExpression="rate(1 day)", FlexibleTimeWindow={"Mode": "OFF"},
@@ -228,6 +238,13 @@ class SchedulerApiTest(ApiTestCase):
         groups = self.cli_json("list-schedule-groups")
         self.assertEqual(sorted(g["Name"] for g in groups["ScheduleGroups"]),
                          ["cli-group", "default"])
+        group_arn = "arn:aws:scheduler:us-east-1:123456789012:schedule-group/cli-group"
+        self.cli_json("tag-resource", "--resource-arn", group_arn, "--tags", "Key=team,Value=ml")
+        self.assertEqual(self.cli_json("list-tags-for-resource", "--resource-arn", group_arn),
+                         {"Tags": [{"Key": "team", "Value": "ml"}]})
+        self.cli_json("untag-resource", "--resource-arn", group_arn, "--tag-keys", "team")
+        self.assertEqual(self.cli_json("list-tags-for-resource", "--resource-arn", group_arn),
+                         {"Tags": []})
         self.cli_json("delete-schedule-group", "--name", "cli-group")
         self.cli_json("delete-schedule", "--name", "cli-schedule")
         missing = self.cli("get-schedule", "--name", "cli-schedule")

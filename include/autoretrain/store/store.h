@@ -262,15 +262,17 @@ class Store {
   // created through the Scheduler API, each stored as its document (JSON text the server
   // layer writes and reads; the store does not look inside). Keyed by group and name.
 
-  // Creates group `name`. ConflictException, naming it, when it exists.
-  Status CreateSchedulerGroup(const std::string& name, const std::string& document);
+  // Creates group `name` with `tags` (ListResourceTags(arn)) in one transaction.
+  // ConflictException, naming it, when it exists; TooManyTags as TagResource.
+  Status CreateSchedulerGroup(const std::string& name, const std::string& document,
+                              const std::string& arn, const std::vector<ResourceTag>& tags);
   // The group's document, or nullopt when there is no such group.
   Result<std::optional<std::string>> GetSchedulerGroup(const std::string& name);
   // Every group in name order.
   Result<std::vector<SchedulerGroupRecord>> ListSchedulerGroups();
-  // Deletes the group and every schedule in it, in one transaction.
-  // ResourceNotFoundException, naming it, when there is no such group.
-  Status DeleteSchedulerGroup(const std::string& name);
+  // Deletes the group, every schedule in it and its tags (those of `arn`), in one
+  // transaction. ResourceNotFoundException, naming it, when there is no such group.
+  Status DeleteSchedulerGroup(const std::string& name, const std::string& arn);
   // Creates the schedule. ConflictException when the group already has one of that name.
   Status CreateSchedulerSchedule(const SchedulerScheduleRecord& schedule);
   // Replaces the document of an existing schedule. ResourceNotFoundException when unknown.
