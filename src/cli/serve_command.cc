@@ -36,6 +36,9 @@
 namespace autoretrain::cli {
 namespace {
 
+// How often `serve` deletes the executions past the project's retention_days.
+constexpr std::chrono::milliseconds kPurgeInterval = std::chrono::hours(1);
+
 // The self-pipe: the signal handler only writes the signal number into it.
 int g_signal_pipe[2] = {-1, -1};
 
@@ -287,7 +290,8 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
       ->excludes(metrics_token);
   cmd->footer(
       "Log lines: {\"time\", \"level\", \"event\": \"resumed\"|\"started\"|\"fired\"|"
-      "\"execution_finished\"|\"stopping\"|\"stopped\"|\"warning\", ...}; \"started\" has "
+      "\"execution_finished\"|\"purged\"|\"stopping\"|\"stopped\"|\"warning\", ...}; \"started\" "
+      "has "
       "\"api\": \"http://HOST:PORT\" (the bound address) unless --no-api.\n"
       "Exit status: 0 stopped by SIGTERM/SIGINT, 1 another autoretrain process holds the "
       "project (it fails at once, it does not wait), the store cannot be used or the API's "
@@ -504,7 +508,18 @@ int ServeCommand(const ServeOptions& options) {
   std::thread firing([&runner, &warn] {
     runner.Run([&warn](const Error& error) { warn("scheduler heartbeat: " + error.cause); });
   });
-  const int sig = signals.Wait(std::chrono::milliseconds(-1));
+  // The retention purge (docs/durability.md), at start and then hourly: a daemon left running
+  // for months must keep its store bounded. On this thread, between waits for a signal.
+  int sig = 0;
+  do {
+    Result<int64_t> purged = runtime->PurgeExpired(*config);
+    if (!purged.ok()) {
+      warn("old executions were not purged: " + purged.error().cause);
+    } else if (*purged > 0) {
+      log.Write("info", "purged",
+                json::Object{{"executions", *purged}, {"retention_days", config->retention_days}});
+    }
+  } while ((sig = signals.Wait(kPurgeInterval)) == 0);
   log.Write("info", "stopping",
             json::Object{{"signal", SignalName(sig)},
                          {"running", runtime->executions().running()},

@@ -1,12 +1,13 @@
 """End-to-end tests of `autoretrain serve`: it fires the project's schedules (at() slots a few
 seconds ahead, computed here in UTC), logs JSON lines, stops cleanly on SIGTERM, refuses a
-second daemon on the same project, and after a SIGKILL resumes what was running without firing
-a slot twice."""
+second daemon on the same project, after a SIGKILL resumes what was running without firing
+a slot twice, and purges executions past the project's retention_days."""
 
 import datetime
 import json
 import os
 import signal
+import sqlite3
 import time
 
 from test_cli_support import DaemonTestCase, autoretrain
@@ -154,6 +155,26 @@ class ServeTest(DaemonTestCase):
         self.assertEqual(events[-1]["event"], "stopped")
         self.assertEqual(events[-1]["left_running"], 1)
         self.assertEqual(self.executions(project)[0]["status"], "RUNNING")
+
+    def test_the_retention_purge_runs_at_start(self):
+        project = self.write_project({})
+        config = json.loads((project / "autoretrain.json").read_text())
+        (project / "autoretrain.json").write_text(json.dumps(dict(config, retention_days=1)))
+        for name in ("old", "recent"):
+            proc = autoretrain("run", "--project", project, "quick", "--name", name)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+        # "old" finished two days ago, as far as the store knows.
+        two_days_ago_ms = int((time.time() - 2 * 86400) * 1000)
+        with sqlite3.connect(project / "data" / "autoretrain.db") as db:
+            changed = db.execute("UPDATE executions SET stop_ms = ? WHERE name = 'old'",
+                                 (two_days_ago_ms,)).rowcount
+        self.assertEqual(changed, 1)
+        proc = self.serve(project)
+        purged = self.wait_for_event(proc, "purged")
+        self.assertEqual([(e["executions"], e["retention_days"]) for e in purged], [(1, 1)])
+        self.wait_for_event(proc, "started")
+        self.assertEqual([e["name"] for e in self.executions(project)], ["recent"])
+        self.stop(proc)
 
     def test_invalid_schedule_is_a_configuration_error(self):
         project = self.write_project({
