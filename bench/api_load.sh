@@ -54,10 +54,10 @@ endpoint_of() {
   exit 1
 }
 
-# autoretrain: trigger executions that ended SUCCEEDED (/metrics); true while any execution
-# still runs (/healthz).
+# autoretrain: trigger executions that ended SUCCEEDED (/metrics, signed as the server's
+# authentication requires); true while any execution still runs (/healthz).
 autoretrain_succeeded() {
-  curl -sf "$1/metrics" |
+  curl -sf --aws-sigv4 "aws:amz:us-east-1:states" --user "$key:$secret" "$1/metrics" |
     awk '/^autoretrain_executions_finished_total\{.*retraining-trigger.*status="SUCCEEDED"/ {
            n += $2 } END { print n + 0 }'
 }
