@@ -9,8 +9,9 @@ const NODE_W = 200, NODE_H = 44, GAP_X = 28, GAP_Y = 58, PAD = 16, HEAD = 30, CI
 // Edge labels: their line height, the longest text drawn (the whole rule is in a tooltip), and
 // the font of `svg.graph .edge-label` in console.css (for measuring).
 const LABEL_H = 14, LABEL_CHARS = 42, LABEL_FONT_PX = 11;
-// The room on the right of a layout for the edges that go back up, and their labels.
-const BACK_W = 140;
+// The room on the right of a layout for the edges that go back up, and their labels; the
+// distance between two such edges' vertical runs and between their horizontal runs in a gap.
+const BACK_W = 140, LANE_X = 8, LANE_Y = 5;
 
 const OPERATORS = {
   StringEquals: "==", NumericEquals: "==", BooleanEquals: "==", TimestampEquals: "==",
@@ -112,11 +113,24 @@ function layout(machine) {
     }
     if (isEnd(n.state)) edges.push({ from: n, to: end, kind: "next", label: "" });
   }
-  // The gap below a row holds the labels of the edges that leave it downwards: a line each
-  // and two to spare (for a child link), though placeLabels shares lines where it can.
+  // How each edge runs (edgeShape): down to a lower row, across to another state of its row
+  // (through the gap below the row), in a loop on its own state, or around (by the room on the
+  // right side) to a higher row, or to a lower one when going straight down would cross a
+  // state in between (decided once the states are placed). Runs that share a gap or the right
+  // side get lanes of their own (assigned once the states are placed).
+  for (const e of edges) {
+    if (e.to.level > e.from.level) e.route = "down";
+    else if (e.to === e.from) e.route = "self";
+    else if (e.to.level === e.from.level) e.route = "across";
+    else e.route = "around";
+  }
+  // The gap below a row holds the labels of the edges that leave it downwards or across: a
+  // line each and two to spare (for a child link), though placeLabels shares lines where it can.
   const labelsBelow = [];
   for (const e of edges) {
-    if (e.label && e.to.level > e.from.level) labelsBelow[e.from.level] = (labelsBelow[e.from.level] || 0) + 1;
+    if (e.label && (e.route === "down" || e.route === "across")) {
+      labelsBelow[e.from.level] = (labelsBelow[e.from.level] || 0) + 1;
+    }
   }
   let width = 0;
   for (const row of rows) {
@@ -136,35 +150,88 @@ function layout(machine) {
     gaps[r] = { top: y + rowH, bottom: y + rowH + gap };
     y += rowH + gap;
   });
+  for (const e of edges) {
+    if (e.route !== "down" || e.to.level === e.from.level + 1) continue;
+    const between = rows.slice(e.from.level + 1, e.to.level).flat().filter(Boolean);
+    if (downCurvePoints(e).some(([x, y]) => between.some((n) =>
+      x > n.x - 4 && x < n.x + n.w + 4 && y > n.y - 4 && y < n.y + n.h + 4))) {
+      e.route = "around";
+    }
+  }
+  // Lanes: the run in the gap below the source's row (across and around), the vertical run on
+  // the right and the run in the gap above the target's row (around).
+  const below = [], above = [];
+  let side = 0;
+  for (const e of edges) {
+    if (e.route === "across" || e.route === "around") {
+      e.belowLane = below[e.from.level] = (below[e.from.level] ?? -1) + 1;
+    }
+    if (e.route === "around") {
+      e.sideLane = side++;
+      e.aboveLane = above[e.to.level] = (above[e.to.level] ?? -1) + 1;
+    }
+  }
   return { w: width, h: gaps[maxLevel + 1].top + PAD, nodes: [start, ...nodes.values(), end], edges, gaps };
 }
 
-// The geometry of an edge in a layout `w` wide: its path, and for a downward edge the cubic
-// curve's control points (the label follows the curve), for one going back up the x of its
-// loop's rightmost point, just right of the states (its label goes right of that).
-function edgeShape(e, w) {
-  if (e.to.level <= e.from.level) {  // back up: around the right side
-    const sx = e.from.x + e.from.w, sy = e.from.y + e.from.h / 2;
-    const tx = e.to.x + e.to.w, ty = e.to.y + e.to.h / 2;
-    const loopX = w - BACK_W - PAD + 20;
-    const ox = (8 * loopX - sx - tx) / 6;  // the curve's x at its middle (t = 1/2) is loopX
-    return { d: `M${sx},${sy} C${ox},${sy} ${ox},${ty} ${tx},${ty}`, loopX, midY: (sy + ty) / 2 };
+// The geometry of an edge in layout `g`: its path, and where its label may go: `xAt(y)`, the
+// edge's x at height y in the gap below its source's row (a downward edge, following its curve,
+// or one across its row, at the middle of its run under the row), or `loopX`, the x right of
+// which the label of an edge going around sits, near `midY`. No edge runs through a state:
+// the ones that stay in their row or go around leave their source from below and reach their
+// target through the gaps and the room on the right, never along a row.
+function edgeShape(e, g) {
+  const from = e.from, to = e.to;
+  if (e.route === "self") {  // a small loop on the state's right side
+    const sx = from.x + from.w, cy = from.y + from.h / 2, ox = sx + 30;
+    return { d: `M${sx},${cy - 8} C${ox},${cy - 22} ${ox},${cy + 22} ${sx},${cy + 8}`,
+      loopX: sx + 22.5, midY: cy };
   }
+  if (e.route === "across" || e.route === "around") {
+    const x1 = from.x + from.w * 0.75, y1 = from.y + from.h;
+    const below = g.gaps[from.level].top + 10 + LANE_Y * e.belowLane;
+    if (e.route === "across") {  // down into the gap, along it, up into the target
+      const x2 = to.x + to.w * 0.75, y2 = to.y + to.h;
+      return { d: `M${x1},${y1} L${x1},${below} L${x2},${below} L${x2},${y2}`,
+        xAt: () => (x1 + x2) / 2, runY: below };
+    }
+    // down into the gap, right to the room on the right, up (or down) to the gap above the
+    // target's row, left above the target, down into it
+    const loopX = g.w - BACK_W - PAD + 14 + LANE_X * e.sideLane;
+    const above = g.gaps[to.level - 1].bottom - 10 - LANE_Y * e.aboveLane;
+    const x2 = to.x + to.w * 0.75;
+    return { d: `M${x1},${y1} L${x1},${below} L${loopX},${below} L${loopX},${above} L${x2},${above} L${x2},${to.y}`,
+      loopX, midY: (below + above) / 2 };
+  }
+  const [x1, y1, x2, y2, my] = downCurve(e);
+  return { d: `M${x1},${y1} C${x1},${my} ${x2},${my} ${x2},${y2}`,
+    xAt: (y) => curveXAt([x1, y1, x2, y2, my], y) };
+}
+
+// A downward edge's cubic curve, from the middle of its source's bottom to the middle of its
+// target's top: [x1, y1, x2, y2, my] (both control points at height my).
+function downCurve(e) {
   const x1 = e.from.x + e.from.w / 2, y1 = e.from.y + e.from.h;
   const x2 = e.to.x + e.to.w / 2, y2 = e.to.y;
-  const my = (y1 + y2) / 2;
-  return { d: `M${x1},${y1} C${x1},${my} ${x2},${my} ${x2},${y2}`, curve: [x1, y1, x2, y2, my] };
+  return [x1, y1, x2, y2, (y1 + y2) / 2];
+}
+
+// 49 points along a downward edge's curve.
+function downCurvePoints(e) {
+  const [x1, y1, x2, y2, my] = downCurve(e);
+  const points = [];
+  for (let i = 0; i <= 48; ++i) points.push([bezier(x1, x1, x2, x2, i / 48), bezier(y1, my, my, y2, i / 48)]);
+  return points;
 }
 
 // The x where a downward edge's curve crosses height y (the curve's y grows with t).
 function curveXAt([x1, y1, x2, y2, my], y) {
-  const at = (a, b, c, d, t) => (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t ** 2 * c + t ** 3 * d;
   let lo = 0, hi = 1;
   for (let i = 0; i < 30; ++i) {
     const t = (lo + hi) / 2;
-    if (at(y1, my, my, y2, t) < y) lo = t; else hi = t;
+    if (bezier(y1, my, my, y2, t) < y) lo = t; else hi = t;
   }
-  return at(x1, x1, x2, x2, (lo + hi) / 2);
+  return bezier(x1, x1, x2, x2, (lo + hi) / 2);
 }
 
 let measureContext = null;
@@ -184,14 +251,18 @@ function shorten(label, width) {
   return text;
 }
 
+// One coordinate of a cubic Bézier curve with control values a, b, c, d at t in [0, 1].
+const bezier = (a, b, c, d, t) => (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t ** 2 * c + t ** 3 * d;
+
 const overlaps = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
 
 // Where each labelled edge of `g` puts its label: {text, x, y (baseline), anchor} by edge, so
 // that no two labels overlap and none covers a state or a child link (`linked`: names of states
-// that carry one under them). A downward edge's label sits on its curve, in the gap below its
-// source's row, on the lowest line where it collides with nothing; that gap has a line per
-// label, so there is always one. A label of an edge going back up sits right of its loop, as
-// close to its middle as it can, shortened to fit in the room left there.
+// that carry one under them). The label of an edge running down or across its row sits on it,
+// in the gap below its source's row, on the lowest line where it collides with nothing; that
+// gap has a line per label, so there is always one. A label of an edge going around (or
+// looping on its own state) sits right of its vertical run, as close to its middle as it can,
+// shortened to fit in the room left there.
 function placeLabels(g, linked) {
   const taken = [];
   for (const n of g.nodes) {
@@ -201,15 +272,23 @@ function placeLabels(g, linked) {
   const free = (box) => box.x1 >= 0 && box.x2 <= g.w && !taken.some((t) => overlaps(t, box));
   const placed = new Map();
   const labelled = g.edges.filter((e) => e.label);
-  const down = labelled.filter((e) => e.to.level > e.from.level);
-  const back = labelled.filter((e) => e.to.level <= e.from.level);
-  for (const e of down) {
-    const shape = edgeShape(e, g.w);
+  const inGap = labelled.filter((e) => e.route === "down" || e.route === "across");
+  const beside = labelled.filter((e) => e.route === "around" || e.route === "self");
+  for (const e of inGap) {
+    const shape = edgeShape(e, g);
     const gap = g.gaps[e.from.level];
     const w = textWidth(e.text) + 4;
+    // Lines from the gap's bottom up, or for a run across, from just under it down.
+    const bases = [];
+    if (shape.runY === undefined) {
+      for (let base = gap.bottom - 6; base - LABEL_H + 2 >= gap.top; base -= LABEL_H) bases.push(base);
+    } else {
+      for (let base = shape.runY + LABEL_H; base + 3 <= gap.bottom; base += LABEL_H) bases.push(base);
+      if (!bases.length) bases.push(shape.runY + LABEL_H);
+    }
     let best = null;
-    for (let base = gap.bottom - 6; base - LABEL_H + 2 >= gap.top; base -= LABEL_H) {
-      const cx = Math.min(Math.max(curveXAt(shape.curve, base - LABEL_H / 2), w / 2 + 2), g.w - w / 2 - 2);
+    for (const base of bases) {
+      const cx = Math.min(Math.max(shape.xAt(base - LABEL_H / 2), w / 2 + 2), g.w - w / 2 - 2);
       const box = { x1: cx - w / 2, x2: cx + w / 2, y1: base - LABEL_H + 2, y2: base + 3 };
       best ||= { text: e.text, x: cx, y: base, anchor: "middle", box };
       if (free(box)) { best = { text: e.text, x: cx, y: base, anchor: "middle", box }; break; }
@@ -217,8 +296,8 @@ function placeLabels(g, linked) {
     taken.push(best.box);
     placed.set(e, best);
   }
-  for (const e of back) {
-    const shape = edgeShape(e, g.w);
+  for (const e of beside) {
+    const shape = edgeShape(e, g);
     const x1 = shape.loopX + 4;
     const text = shorten(e.label, g.w - x1 - 8);
     const w = textWidth(text) + 4;
@@ -248,7 +327,7 @@ function draw(parent, g, ox, oy, opts) {
   for (const e of g.edges) {
     const taken = opts.taken && opts.taken(e.from.name, e.to.name);
     edgeLayer.append(svg("path", {
-      d: edgeShape(e, g.w).d, class: `edge e-${e.kind}${taken ? " taken" : ""}`, "marker-end": "url(#arrow)",
+      d: edgeShape(e, g).d, class: `edge e-${e.kind}${taken ? " taken" : ""}`, "marker-end": "url(#arrow)",
       "data-from": e.from.name, "data-to": e.to.name,
     }));
     const at = labels.get(e);

@@ -151,7 +151,8 @@ async function waitShown(page, selector, options) {
   }
 }
 
-// A Choice whose rules share targets, a Catch and a Choice looping back (the graph test).
+// A Choice whose rules share targets, a Catch to a lower row and one to a state of its own row
+// (past the state between them), and a Choice looping back (the graph test).
 const CHOICES = { StartAt: "Route", States: {
   Route: { Type: "Choice", Choices: [
     { Variable: "$.kind", StringEquals: "fraud-model-a", Next: "TrainA" },
@@ -161,7 +162,8 @@ const CHOICES = { StartAt: "Route", States: {
     { Variable: "$.score", NumericLessThanEquals: 0.5, Next: "TrainB" },
     { Variable: "$.override", IsPresent: true, Next: "Skip" }],
   Default: "Skip" },
-  TrainA: { Type: "Pass", Next: "Again" },
+  TrainA: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "train" },
+    Catch: [{ ErrorEquals: ["States.Timeout"], Next: "Skip" }], Next: "Again" },
   TrainB: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "train" },
     Catch: [{ ErrorEquals: ["States.ALL"], Next: "Done" }], End: true },
   Skip: { Type: "Succeed" },
@@ -185,6 +187,28 @@ async function labelCollisions(page) {
       }
     });
     return { count: labels.length, collisions };
+  });
+}
+
+// Each edge of the graph that passes through a state other than its two ends: its path is
+// sampled every 2 px, in screen coordinates, against the states' boxes (Parallel and Map
+// states hold their branches' edges, so only plain states count).
+async function edgesThroughStates(page) {
+  return page.evaluate(() => {
+    const states = [...document.querySelectorAll("svg.graph g.node:not(.t-parallel):not(.t-map)")]
+      .map((node) => ({ name: node.dataset.state, r: node.querySelector("rect").getBoundingClientRect() }));
+    const crossings = [];
+    for (const path of document.querySelectorAll("svg.graph path.edge")) {
+      const ctm = path.getScreenCTM();
+      const { from, to } = path.dataset;
+      for (let at = 0; at <= path.getTotalLength(); at += 2) {
+        const p = path.getPointAtLength(at).matrixTransform(ctm);
+        const hit = states.find((s) => s.name !== from && s.name !== to &&
+          p.x > s.r.left + 1 && p.x < s.r.right - 1 && p.y > s.r.top + 1 && p.y < s.r.bottom - 1);
+        if (hit) { crossings.push(`${from}->${to} through ${hit.name}`); break; }
+      }
+    }
+    return crossings;
   });
 }
 
@@ -243,6 +267,7 @@ try {
   }
   const taken = await page.getAttribute('path.edge[data-from="DecisionChoice"][data-to="TriggerTrainingPipeline"]', "class");
   assert.match(taken, /\btaken\b/, "the YES edge is drawn as taken");
+  assert.deepEqual(await edgesThroughStates(page), [], "edges drawn through states");
   const notTaken = await page.getAttribute('path.edge[data-from="DecisionChoice"][data-to="NoRetrainingNeeded"]', "class");
   assert.doesNotMatch(notTaken, /\btaken\b/);
   const rule = await page.textContent('text.edge-label[data-from="DecisionChoice"][data-to="TriggerTrainingPipeline"]');
@@ -296,16 +321,17 @@ try {
   assert.ok(await page.$('g.node[data-state="DecisionChoice"]'));
   await shot(page, "06-state-machine");
 
-  // A Choice with several rules, two of them to one state, a Catch and a loop back: no edge
-  // label may cover another or a state.
+  // A Choice with several rules, two of them to one state, Catches and a loop back: no edge
+  // label may cover another or a state, and no edge may run through a state.
   const choices = await sfn(daemon.url, "CreateStateMachine", {
     name: "console-choices", roleArn: `arn:aws:iam::${config.account_id}:role/R`,
     definition: JSON.stringify(CHOICES) });
   await page.goto(daemon.console + "#/state-machine/" + encodeURIComponent(choices.stateMachineArn));
   await page.waitForSelector('g.node[data-state="Route"]');
   const labels = await labelCollisions(page);
-  assert.equal(labels.count, 9, "every rule, default, catch and loop edge is labelled");
+  assert.equal(labels.count, 10, "every rule, default, catch and loop edge is labelled");
   assert.deepEqual(labels.collisions, [], "edge labels overlap");
+  assert.deepEqual(await edgesThroughStates(page), [], "edges drawn through states");
   await shot(page, "06-state-machine-choices");
   await page.goto(daemon.console + "#/schedules");
   await page.waitForSelector("#schedules article");
