@@ -10,12 +10,14 @@
 #define AUTORETRAIN_JSONATA_AST_H_
 
 #include <memory>
-#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "jsonata/value.h"
+
+// PCRE2's compiled pattern (the 32-bit library's pcre2_code; regex_match.cc).
+struct pcre2_real_code_32;
 
 namespace autoretrain::jsonata {
 
@@ -99,10 +101,11 @@ struct GroupBy {
   int position = 0;
 };
 
-// A compiled regular expression literal /pattern/flags (ECMAScript syntax over code points).
+// A compiled regular expression literal /pattern/flags (regex_match.h: JavaScript's syntax as
+// PCRE2 reads it, over code points).
 struct RegexLiteral {
   std::string source;
-  std::wregex regex;
+  std::shared_ptr<const pcre2_real_code_32> code;
 };
 
 struct Node {

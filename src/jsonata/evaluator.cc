@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "jsonata/error.h"
+#include "jsonata/regex_match.h"
 
 namespace autoretrain::jsonata {
 namespace {
@@ -1075,20 +1076,16 @@ Value Evaluator::ApplyInner(const Value& proc, std::vector<Value> args, const Va
       }
       case FunctionData::Kind::kRegex: {
         if (args.empty() || !args[0].is_string()) return Value();
-        std::u32string cps = ToCodePoints(args[0].str());
-        std::wstring w(cps.begin(), cps.end());
-        std::wsmatch m;
-        if (!std::regex_search(w, m, f->regex->regex)) return Value();
+        std::optional<RegexMatch> m = MatchFrom(*f->regex, ToCodePoints(args[0].str()), 0);
+        if (!m) return Value();
         auto o = std::make_shared<ObjectData>();
-        auto to_utf8 = [](const std::wstring& s) {
-          return FromCodePoints(std::u32string(s.begin(), s.end()));
-        };
-        o->Set("match", Value::String(to_utf8(m.str(0))));
-        o->Set("start", Value::Number(static_cast<double>(m.position(0))));
-        o->Set("end", Value::Number(static_cast<double>(m.position(0) + m.length(0))));
+        o->Set("match", Value::String(FromCodePoints(m->match)));
+        o->Set("start", Value::Number(static_cast<double>(m->start)));
+        o->Set("end", Value::Number(static_cast<double>(m->end)));
         auto groups = std::make_shared<ArrayData>();
-        for (size_t g = 1; g < m.size(); ++g)
-          groups->items.push_back(Value::String(to_utf8(m.str(g))));
+        for (const std::optional<std::u32string>& group : m->groups) {
+          groups->items.push_back(Value::String(group ? FromCodePoints(*group) : std::string()));
+        }
         o->Set("groups", Value::Array(groups));
         return Value::Object(o);
       }

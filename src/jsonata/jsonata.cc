@@ -135,10 +135,6 @@ Result<std::optional<json::Value>> Expression::Evaluate(const json::Value* input
     return std::optional<json::Value>(ToJson(result));
   } catch (const JsonataError& err) {
     return ToError(err, details);
-  } catch (const std::regex_error& err) {
-    return ToError(
-        JsonataError{"D1004", -1, "", std::string("Regular expression failed: ") + err.what()},
-        details);
   } catch (const std::bad_alloc&) {
     return ToError(JsonataError{"U1002", -1, "", "Out of memory while evaluating the expression"},
                    details);

@@ -117,11 +117,33 @@ TEST(JsonataTest, PadWidthIsBounded) {
 // Found by fuzz/definition_fuzz.cc: libstdc++'s regex compiler overflows a long on a
 // back-reference or repetition count of more than 18 digits; more than 9 is S0303 now.
 TEST(JsonataTest, RegexCountsAreBounded) {
-  EXPECT_EQ(Eval("/a\\5555555555555555555555/"), "error S0303");
+  // An octal escape and then digits, as JavaScript reads it (std::regex overflowed on it).
+  EXPECT_EQ(Eval("$contains('a5', /a\\5555555555555555555555/)"), "false");
   EXPECT_EQ(Eval("/a{1,99999999999999999999}/"), "error S0303");
   EXPECT_EQ(Eval("/a{99999999999999999999}/"), "error S0303");
   EXPECT_EQ(Eval("$match('aaa', /a{2,3}/).match"), R"("aaa")");
   EXPECT_EQ(Eval("$replace('abab', /(a)b\\1/, 'x')"), R"("xb")");
+}
+
+TEST(JsonataTest, RegexMatchingIsBoundedInTimeAndStack) {
+  // Nested repetition backtracks exponentially: the match gives up with U1001.
+  EXPECT_EQ(Eval("$match('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', /^(a|aa)+$/)"),
+            "error U1001");
+  // A subject as long as a state's whole payload may be (256 KiB): std::regex recursed once per
+  // character and overflowed the stack on both.
+  EXPECT_EQ(Eval("$length($replace($pad('', 262144, 'ab'), /[ab]*/, 'x'))"), "1");
+  EXPECT_EQ(Eval("$length($replace($pad('', 50000, 'ab'), /(a|b)*/, 'x'))"), "1");
+  EXPECT_EQ(Eval("$count($split($pad('', 200000, 'a,'), /,/))"), "100001");
+}
+
+TEST(JsonataTest, RegexReadsJavaScriptSyntax) {
+  EXPECT_EQ(Eval("$match('caf\\u00e9', /\\u00e9/).index"), "3");
+  EXPECT_EQ(Eval("$replace('price: 42 EUR', /(?<amount>\\d+) (?<=\\d )EUR/, '$1€')"),
+            R"("price: 42€")");
+  EXPECT_EQ(Eval("$contains('line\\nnext', /^next$/m)"), "true");
+  EXPECT_EQ(Eval("$contains('end\\n', /end$/)"), "false");  // $ only at the very end
+  EXPECT_EQ(Eval("$match('ÉCOLE', /école/i).match"), R"("ÉCOLE")");
+  EXPECT_EQ(Eval("/a{2,1}/"), "error S0303");
 }
 
 TEST(JsonataTest, BindingsAndHostFunctions) {

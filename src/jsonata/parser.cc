@@ -7,6 +7,7 @@
 
 #include "jsonata/builtins.h"
 #include "jsonata/error.h"
+#include "jsonata/regex_match.h"
 #include "jsonata/signature.h"
 
 namespace autoretrain::jsonata {
@@ -671,52 +672,6 @@ class Parser {
       }
     }
     Throw("S0204", t.position, op);
-  }
-
-  // True when a back-reference (\12) or a repetition count ({2,5}) has more than 9 digits:
-  // libstdc++'s regex compiler reads such numbers into a long without checking for overflow.
-  static bool HasOverlongCount(std::u32string_view pattern) {
-    auto digits_at = [&](size_t i) {
-      size_t n = 0;
-      while (i + n < pattern.size() && pattern[i + n] >= U'0' && pattern[i + n] <= U'9') ++n;
-      return n;
-    };
-    constexpr size_t kMaxDigits = 9;
-    for (size_t i = 0; i < pattern.size(); ++i) {
-      if (pattern[i] == U'\\') {
-        if (digits_at(i + 1) > kMaxDigits) return true;
-        ++i;  // the escaped character
-      } else if (pattern[i] == U'{') {
-        const size_t low = digits_at(i + 1);
-        const size_t comma = i + 1 + low;
-        const size_t high =
-            comma < pattern.size() && pattern[comma] == U',' ? digits_at(comma + 1) : 0;
-        if (low > kMaxDigits || high > kMaxDigits) return true;
-      }
-    }
-    return false;
-  }
-
-  std::shared_ptr<RegexLiteral> CompileRegex(const std::string& source, const std::string& flags,
-                                             int position) {
-    auto r = std::make_shared<RegexLiteral>();
-    r->source = source;
-    auto syntax = std::regex_constants::ECMAScript;
-    if (flags.find('i') != std::string::npos) syntax |= std::regex_constants::icase;
-    if (flags.find('m') != std::string::npos) syntax |= std::regex_constants::multiline;
-    std::u32string cps = ToCodePoints(source);
-    if (HasOverlongCount(cps)) {
-      Throw("S0303", position, source,
-            "Invalid regular expression /" + source +
-                "/: a back-reference or repetition count has more than 9 digits");
-    }
-    std::wstring w(cps.begin(), cps.end());
-    try {
-      r->regex = std::wregex(w, syntax);
-    } catch (const std::regex_error& e) {
-      Throw("S0303", position, source, "Invalid regular expression /" + source + "/: " + e.what());
-    }
-    return r;
   }
 
   static constexpr int kMaxNesting = 1000;
