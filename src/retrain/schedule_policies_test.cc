@@ -151,6 +151,29 @@ TEST_F(SchedulePoliciesTest, TheHeartbeatIsWrittenAtomically) {
   EXPECT_EQ(written.error().error, "WriteFailed");
 }
 
+// Run fires what is due, then writes its heartbeat: a slot that comes due in between (or while
+// the daemon stops) was not fired, and the heartbeat must not claim it was.
+TEST_F(SchedulePoliciesTest, ASlotDueAfterTheLastFiringIsCaughtUpThoughTheHeartbeatIsLater) {
+  ManualClock clock(At("2026-11-26T08:00:59.900Z"));
+  FakeLauncher launcher;
+  ScheduleConfig config = Config("rate(1 minute)");
+  config.missed_slots = Missed::kAll;
+  {
+    ScheduleRunner killed(clock, launcher, {}, Files());
+    ASSERT_TRUE(killed.Add("every", config, kMachine).ok());
+    EXPECT_EQ(killed.FireDue(), At("2026-11-26T08:01:00Z"));
+    clock.Advance(std::chrono::milliseconds(200));  // 08:01 came due; not fired
+    ASSERT_TRUE(killed.WriteHeartbeat().ok());
+  }
+  EXPECT_TRUE(launcher.starts.empty());
+  clock.Advance(std::chrono::seconds(5));
+  auto runner = Restarted(clock, launcher, config);
+  runner->FireDue();
+  EXPECT_EQ(StartedNames(launcher), (std::vector<std::string>{"every-20261126T080100Z"}));
+  ASSERT_EQ(fired_.size(), 1u);
+  EXPECT_TRUE(fired_[0].caught_up);
+}
+
 TEST_F(SchedulePoliciesTest, ASuspendedProcessCatchesUpByThePolicy) {
   for (Missed policy : {Missed::kSkip, Missed::kLatest, Missed::kAll}) {
     ManualClock clock(At("2026-11-26T08:00:30Z"));

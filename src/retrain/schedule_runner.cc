@@ -168,7 +168,9 @@ Status ScheduleRunner::Restore() {
 Status ScheduleRunner::WriteHeartbeat() {
   if (files_.state_path.empty()) return OkStatus();
   const std::string text =
-      json::Serialize(json::Object{{"alive_at", FormatIso8601(clock_.Now())}}) + "\n";
+      json::Serialize(
+          json::Object{{"alive_at", FormatIso8601(fired_through_.value_or(clock_.Now()))}}) +
+      "\n";
   const std::string temp = files_.state_path + ".tmp";
   auto failed = [&](const std::string& path) {
     return Error{"WriteFailed", "cannot write '" + path + "': " + std::strerror(errno)};
@@ -451,6 +453,7 @@ std::optional<TimePoint> ScheduleRunner::FireDue() {
       Attempt(due);
     }
   }
+  fired_through_ = now;
   // Entries of removed schedules are dropped when they surface, not counted as work to come.
   while (!heap_.empty() && schedules_[heap_.top().schedule].removed) heap_.pop();
   if (heap_.empty()) return std::nullopt;
@@ -501,7 +504,8 @@ void ScheduleRunner::Run(std::function<void(const Error&)> on_heartbeat_error) {
     }
   }
   lock.unlock();
-  // Alive until now: a restart counts only the slots after this as missed.
+  // Fired through the latest FireDue: a restart counts only the slots after it as missed, so
+  // one that came due while stopping is caught up (by the missed_slots policy) rather than lost.
   if (!files_.state_path.empty()) {
     Status written = WriteHeartbeat();
     if (!written.ok() && on_heartbeat_error) on_heartbeat_error(written.error());

@@ -137,9 +137,13 @@ class ScheduleRunner {
   // caught up); Error{"InvalidSchedulerState", ...} naming the file when it cannot be read or
   // parsed (then nothing is caught up either; deleting the file clears the error).
   Status Restore();
-  // Records Now() as the time the runner was last alive (atomically: a temporary file renamed
-  // over the state file). Run calls it at start and every minute. Error{"WriteFailed", ...}
-  // when the file cannot be written; OK without a state path.
+  // Records the time the runner was last alive (atomically: a temporary file renamed over the
+  // state file): the Now() of the latest FireDue, up to which every due slot was attempted, or
+  // Now() before any FireDue. Not the time of writing: a slot that came due after the latest
+  // FireDue and was never attempted (the process was killed or stopped first) must stay a
+  // missed slot for the next runner. Run calls it after each FireDue at start and every
+  // minute, and when it stops. Error{"WriteFailed", ...} when the file cannot be written; OK
+  // without a state path.
   Status WriteHeartbeat();
 
   // Adds schedule `name` starting `state_machine_arn`. A disabled schedule is accepted and
@@ -245,7 +249,8 @@ class ScheduleRunner {
   integrations::ExecutionLauncher& launcher_;
   FireSink on_fire_;
   RunnerFiles files_;
-  std::optional<TimePoint> last_alive_;  // from Restore
+  std::optional<TimePoint> last_alive_;     // from Restore
+  std::optional<TimePoint> fired_through_;  // the Now() of the latest FireDue
   std::vector<Schedule> schedules_;
   std::priority_queue<Due, std::vector<Due>, std::greater<>> heap_;
 
