@@ -25,8 +25,18 @@ std::optional<Payload> LookupPath(const json::Path& path, const json::Value& inp
   return Payload(std::move(*selected));
 }
 
+Error NestedTooDeeply(std::string_view state_name, std::string_view what, int limit) {
+  return Error{"States.DataLimitExceeded", "The state/task '" + std::string(state_name) +
+                                               "' produced " + std::string(what) +
+                                               " whose arrays and objects nest deeper than " +
+                                               std::to_string(limit) + " levels, the limit."};
+}
+
 Status CheckPayloadSize(const json::Value& value, std::string_view what) {
   if (json::FitsInBytes(value, json::kMaxPayloadBytes)) return OkStatus();
+  if (!json::NestingWithin(value, json::kMaxDepth)) {
+    return NestedTooDeeply(what, "a result", json::kMaxDepth);
+  }
   return Error{"States.DataLimitExceeded",
                "The state/task '" + std::string(what) +
                    "' returned a result with a size exceeding the maximum number of bytes "

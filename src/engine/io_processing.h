@@ -71,8 +71,13 @@ Result<Payload> ApplyInputPath(const asl::OptionalPath& input_path, const json::
                                ContextObject& context);
 
 // States.DataLimitExceeded when `value` is larger than Step Functions' payload limit
-// (json::kMaxPayloadBytes); `what` names the state or task in the cause.
+// (json::kMaxPayloadBytes) or nests deeper than json::kMaxDepth (a loop that wraps its input
+// would otherwise grow it without bound); `what` names the state or task in the cause.
 Status CheckPayloadSize(const json::Value& value, std::string_view what);
+
+// The States.DataLimitExceeded error for `what` (e.g. "a result") of state `state_name` nested
+// deeper than `limit` levels.
+Error NestedTooDeeply(std::string_view state_name, std::string_view what, int limit);
 
 // The effective input as a value of its own. When the caller no longer needs `raw`
 // (`raw_dispensable`), an effective input borrowed from `raw` (all of it, or a node inside it

@@ -161,6 +161,43 @@ TEST(IoProcessingTest, TaskResultOverThePayloadLimitFails) {
   EXPECT_EQ(h.handler.calls.size(), 1u);
 }
 
+// A loop whose Pass state wraps its input in `wrap_levels` objects per turn, `turns` times.
+std::string WrappingLoop(int wrap_levels, int turns) {
+  std::string wrapper = R"({"x.$":"$"})";
+  for (int i = 1; i < wrap_levels; ++i) wrapper = R"({"w":)" + wrapper + "}";
+  return R"json({"StartAt":"Wrap","States":{
+      "Wrap":{"Type":"Pass","Parameters":{"n.$":"States.MathAdd($.n, 1)","w":)json" +
+         wrapper + R"(},"Next":"Enough"},
+      "Enough":{"Type":"Choice","Choices":[{"Variable":"$.n",
+        "NumericGreaterThanEquals":)" +
+         std::to_string(turns) + R"(,"Next":"Done"}],"Default":"Wrap"},
+      "Done":{"Type":"Pass","Parameters":{"n.$":"$.n"},"End":true}}})";
+}
+
+TEST(IoProcessingTest, OutputNestedDeeperThanTheJsonLimitFails) {
+  // Each turn adds 2 levels to {"n":0} (depth 1): 255 turns reach json::kMaxDepth.
+  Harness fits;
+  ExecutionResult r = fits.Run(WrappingLoop(1, (json::kMaxDepth - 1) / 2), R"({"n":0})");
+  EXPECT_EQ(r.status, ExecutionStatus::kSucceeded) << r.error.value_or("") << r.cause.value_or("");
+  Harness deep;
+  r = deep.Run(WrappingLoop(1, json::kMaxDepth), R"({"n":0})");
+  EXPECT_EQ(r.error, "States.DataLimitExceeded");
+  EXPECT_NE(r.cause->find("'Wrap' produced a result whose arrays and objects nest deeper than 512 "
+                          "levels"),
+            std::string::npos)
+      << *r.cause;
+}
+
+TEST(IoProcessingTest, LoopThatNestsHundredsOfLevelsPerTurnFailsCleanly) {
+  // 400 levels per turn for 2,000 turns: without the limit the output would nest 800,000
+  // levels deep and measuring or printing it would overflow the stack (a segfault seen before
+  // the limit). With it, the second turn fails.
+  Harness h;
+  ExecutionResult r = h.Run(WrappingLoop(400, 2000), R"({"n":0})");
+  EXPECT_EQ(r.error, "States.DataLimitExceeded");
+  EXPECT_NE(r.cause->find("nest deeper than 512 levels"), std::string::npos) << *r.cause;
+}
+
 TEST(IoProcessingTest, OutputPathSelectsFromContext) {
   Harness h;
   EXPECT_EQ(*RunPass(h, R"("OutputPath":"$$.State.Name",)", "{}").output, J(R"("P")"));

@@ -3,6 +3,9 @@
 #include <string>
 #include <utility>
 
+#include "autoretrain/engine/execution.h"
+#include "engine/io_processing.h"
+
 namespace autoretrain::engine {
 namespace {
 
@@ -31,6 +34,11 @@ Status Variables::CheckAssignment(const json::Object& values, std::string_view s
   size_t assign_bytes = 0;
   size_t scope_bytes = bytes_;
   for (const auto& [name, value] : values) {
+    // Measured only once known to be shallow: measuring recurses once per level.
+    if (!json::NestingWithin(value, kMaxVariableDepth)) {
+      return NestedTooDeeply(state_name, "a value for the variable '" + std::string(name) + "'",
+                             kMaxVariableDepth);
+    }
     const size_t bytes = json::SerializedSize(value);
     if (bytes > kMaxVariableBytes) {
       return Error{"States.DataLimitExceeded",

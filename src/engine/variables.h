@@ -31,8 +31,8 @@ class Variables final : public json::VariableSource {
   const json::Value* FindVariable(std::string_view name) const override;
 
   // Checks an Assign's values (name -> value) of the state `state_name` against AWS's limits:
-  // one variable, one Assign, and all of the execution's variables once applied here. Fails
-  // with States.DataLimitExceeded naming the state.
+  // one variable, one Assign, and all of the execution's variables once applied here, and a
+  // value's nesting (kMaxVariableDepth). Fails with States.DataLimitExceeded naming the state.
   Status CheckAssignment(const json::Object& values, std::string_view state_name) const;
   // Sets each variable of `values` in this scope.
   void Apply(json::Object values);

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "autoretrain/engine/execution.h"
 #include "engine/engine_test_util.h"
@@ -67,6 +69,26 @@ TEST(VariablesTest, LimitsFailTheStateWithDataLimitExceeded) {
     scope.Apply(std::move(one));
   }
   ADD_FAILURE() << "10 MiB of variables were accepted";
+}
+
+TEST(VariablesTest, AVariableNestedDeeperThanTheJsonLimitFailsTheState) {
+  // Each turn wraps $v in one more object, without end but for the limit.
+  Harness h;
+  ExecutionResult r = h.Run(R"({"StartAt":"Init","States":{
+    "Init":{"Type":"Pass","Assign":{"v":0},"Next":"Wrap"},
+    "Wrap":{"Type":"Pass","Assign":{"v":{"in.$":"$v"}},"Next":"Again"},
+    "Again":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"Done"}],
+      "Default":"Wrap"},
+    "Done":{"Type":"Succeed"}}})");
+  EXPECT_EQ(r.error.value_or(""), "States.DataLimitExceeded");
+  EXPECT_NE(r.cause.value_or("").find("'Wrap' produced a value for the variable 'v' whose arrays "
+                                      "and objects nest deeper than 510 levels"),
+            std::string::npos)
+      << r.cause.value_or("");
+  // The value that failed was the 511th level: 510 turns of the loop were assigned, and a
+  // checkpoint holding that value reads back (checkpoint_codec_test.cc).
+  const std::vector<std::string> types = h.observer.Types();
+  EXPECT_EQ(std::count(types.begin(), types.end(), "PassStateExited"), 1 + kMaxVariableDepth);
 }
 
 TEST(VariablesTest, CheckpointsCarryTheVariablesToAResumedExecution) {

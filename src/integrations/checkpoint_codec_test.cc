@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "autoretrain/asl/parser.h"
+#include "autoretrain/engine/execution.h"
 
 namespace autoretrain::integrations {
 namespace {
@@ -51,6 +52,24 @@ TEST(CheckpointCodecTest, RoundTripsAPointWithVariables) {
   record = EncodeCheckpoint(point);
   EXPECT_EQ(record.engine_data.find("variables"), std::string::npos);
   EXPECT_EQ((*DecodeCheckpoint(record, *machine))->point.variables, nullptr);
+}
+
+TEST(CheckpointCodecTest, VariablesAsDeepAsTheEngineAllowsReadBack) {
+  auto machine = Machine();
+  json::Value deepest = 1;
+  for (int i = 0; i < engine::kMaxVariableDepth; ++i) deepest = json::Array{std::move(deepest)};
+  const json::Object variables{{"v", deepest}};
+  const json::Value input = json::Object{};
+  engine::ResumePoint point;
+  point.state_index = 0;
+  point.state_name = "W";
+  point.input = &input;
+  point.entered_event_id = 2;
+  point.variables = &variables;
+  auto decoded = DecodeCheckpoint(EncodeCheckpoint(point), *machine);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().cause;
+  ASSERT_NE((*decoded)->point.variables, nullptr);
+  EXPECT_EQ(*(*decoded)->point.variables, variables);
 }
 
 TEST(CheckpointCodecTest, VariablesThatAreNotAnObjectAreCorrupt) {

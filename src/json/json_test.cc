@@ -235,6 +235,33 @@ TEST(FitsInBytesTest, AgreesWithSerializedSize) {
   EXPECT_FALSE(FitsInBytes(Value(std::string(kMaxPayloadBytes, 'x')), kMaxPayloadBytes));
 }
 
+// `levels` arrays nested in one another around a 1: a value built by code, not by Parse.
+Value NestedArrays(int levels) {
+  Value value = 1;
+  for (int i = 0; i < levels; ++i) value = Array{std::move(value)};
+  return value;
+}
+
+TEST(NestingWithinTest, CountsArraysAndObjectsAsParseDoes) {
+  EXPECT_TRUE(NestingWithin(Value(1), 0));
+  EXPECT_FALSE(NestingWithin(MustParse("[]"), 0));
+  EXPECT_TRUE(NestingWithin(MustParse(R"({"a":[1]})"), 2));
+  EXPECT_FALSE(NestingWithin(MustParse(R"({"a":[{}]})"), 2));
+  EXPECT_TRUE(NestingWithin(NestedArrays(kMaxDepth), kMaxDepth));
+  EXPECT_FALSE(NestingWithin(NestedArrays(kMaxDepth + 1), kMaxDepth));
+  // What NestingWithin accepts, Parse reads back.
+  EXPECT_TRUE(Parse(Serialize(NestedArrays(kMaxDepth))).ok());
+  EXPECT_FALSE(Parse(Serialize(NestedArrays(kMaxDepth + 1))).ok());
+}
+
+TEST(FitsInBytesTest, RefusesValuesNestedDeeperThanParseReads) {
+  EXPECT_TRUE(FitsInBytes(NestedArrays(kMaxDepth), kMaxPayloadBytes));
+  // Small (about 2 bytes per level) but too deep: it does not fit, and finding out looks no
+  // deeper than the limit.
+  EXPECT_FALSE(FitsInBytes(NestedArrays(kMaxDepth + 1), kMaxPayloadBytes));
+  EXPECT_FALSE(FitsInBytes(NestedArrays(20000), kMaxPayloadBytes));
+}
+
 TEST(SerializePrettyTest, TwoSpaceIndentation) {
   Value v = MustParse(R"({"a":[1,{"b":null}],"c":{},"d":[],"e":"x"})");
   EXPECT_EQ(SerializePretty(v),

@@ -2,6 +2,7 @@
 // JavaScript does (1.0 -> "1", 1e21 -> "1e+21") while Boost.JSON prints 1.0 as "1E0".
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -250,21 +251,33 @@ std::string SerializePretty(const Value& value) {
 
 namespace {
 
+// What SizeUpperBound returns for a value nested deeper than it may look.
+constexpr size_t kTooDeep = SIZE_MAX;
+
 // An upper bound of SerializedSize: 6 bytes per string byte (a \uXXXX escape) plus quotes,
-// 24 per number (the longest shortest-round-trip double), separators and brackets.
-size_t SizeUpperBound(const Value& value) {
+// 24 per number (the longest shortest-round-trip double), separators and brackets; kTooDeep
+// when arrays and objects nest more than `depth_left` levels (the recursion stops there).
+size_t SizeUpperBound(const Value& value, int depth_left) {
   switch (value.kind()) {
     case boost::json::kind::string:
       return 6 * value.get_string().size() + 2;
     case boost::json::kind::array: {
+      if (depth_left == 0) return kTooDeep;
       size_t total = 2;
-      for (const Value& item : value.get_array()) total += SizeUpperBound(item) + 1;
+      for (const Value& item : value.get_array()) {
+        const size_t item_bound = SizeUpperBound(item, depth_left - 1);
+        if (item_bound == kTooDeep) return kTooDeep;
+        total += item_bound + 1;
+      }
       return total;
     }
     case boost::json::kind::object: {
+      if (depth_left == 0) return kTooDeep;
       size_t total = 2;
       for (const auto& member : value.get_object()) {
-        total += 6 * member.key().size() + 4 + SizeUpperBound(member.value());
+        const size_t member_bound = SizeUpperBound(member.value(), depth_left - 1);
+        if (member_bound == kTooDeep) return kTooDeep;
+        total += 6 * member.key().size() + 4 + member_bound;
       }
       return total;
     }
@@ -276,7 +289,12 @@ size_t SizeUpperBound(const Value& value) {
 }  // namespace
 
 bool FitsInBytes(const Value& value, size_t limit) {
-  return SizeUpperBound(value) <= limit || SerializedSize(value) <= limit;
+  const size_t bound = SizeUpperBound(value, kMaxDepth);
+  return bound <= limit || (bound != kTooDeep && SerializedSize(value) <= limit);
+}
+
+bool NestingWithin(const Value& value, int max_depth) {
+  return SizeUpperBound(value, max_depth) != kTooDeep;
 }
 
 size_t SerializedSize(const Value& value) {

@@ -32,6 +32,11 @@
 
 namespace autoretrain::engine {
 
+// How deep a variable's value may nest (an Assign beyond fails States.DataLimitExceeded): the
+// JSON limit less two levels, so that a checkpoint may hold the variables two levels down
+// ({"variables": {"name": value}}) and still be read back by json::Parse.
+inline constexpr int kMaxVariableDepth = json::kMaxDepth - 2;
+
 // Where a running execution can continue from: inside the state at `state_index`, entered at
 // event `entered_event_id` with raw input `input`, after `retry_count` retries (and
 // `retrier_attempts[i]` attempts counted by the state's i-th Retrier). `wake_at` is set when the

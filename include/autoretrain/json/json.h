@@ -38,10 +38,17 @@ std::string Serialize(const Value& value);
 // Functions measures against its payload limit.
 size_t SerializedSize(const Value& value);
 
-// True when SerializedSize(value) <= limit. Cheaper than SerializedSize for payloads far below
-// the limit: it first sums an upper bound (every string byte escaped as \uXXXX) without looking
-// at characters, and counts exactly only when that bound exceeds the limit.
+// True when SerializedSize(value) <= limit and the value nests at most kMaxDepth levels (a
+// deeper one is refused: Parse could not read it back, and printing or measuring it recurses
+// once per level). Cheaper than SerializedSize for payloads far below the limit: it first sums
+// an upper bound (every string byte escaped as \uXXXX) without looking at characters, and
+// counts exactly only when that bound exceeds the limit. Safe on values of any depth.
 bool FitsInBytes(const Value& value, size_t limit);
+
+// True when arrays and objects in `value` nest at most `max_depth` levels (a scalar: 0, `[]`:
+// 1, `[[1]]`: 2), as Parse allows. Looks no deeper than that, so it is safe on values that
+// states built deeper than any stack would allow to print.
+bool NestingWithin(const Value& value, int max_depth);
 
 // Step Functions' limit on a state's input, output and task results (256 KiB of UTF-8);
 // exceeding it fails with States.DataLimitExceeded.
