@@ -111,6 +111,19 @@ Result<ExecutionLauncher::Started> ExecutionService::Accept(const StartRequest& 
       FindStored(machine_arn, name, request.input, request.derived_name);
   if (!stored.ok()) return stored.take_error();
   if (stored->has_value()) return std::move(**stored);
+  {
+    // Only a new execution counts against the quota (a child found again above does not).
+    // Checked before the start is committed, so starts racing on other threads may pass it
+    // together and exceed it by a few, as a quota may.
+    std::lock_guard lock(mu_);
+    if (running_ >= options_.max_open_executions) {
+      return Error{"ExecutionLimitExceeded",
+                   "The maximum number of open executions (" +
+                       std::to_string(options_.max_open_executions) +
+                       ") has been reached: executions must end or be stopped before another "
+                       "one can start."};
+    }
+  }
 
   auto entry = std::make_unique<Entry>();
   entry->machine = compiled;

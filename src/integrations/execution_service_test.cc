@@ -6,7 +6,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "autoretrain/asl/parser.h"
 #include "autoretrain/store/store.h"
@@ -418,6 +420,47 @@ TEST(ExecutionServicePoolTest, StopEndsAWaitingExecutionAtOnce) {
   ASSERT_FALSE(stopped.ok());
   EXPECT_EQ(stopped.error(),
             (Error{"ExecutionDoesNotExist", "Execution Does Not Exist: '" + unknown + "'"}));
+}
+
+TEST(ExecutionServicePoolTest, OpenExecutionsBeyondTheQuotaAreRefusedUntilOneEnds) {
+  ExecutionServiceOptions options;
+  options.max_open_executions = 3;
+  Service service(nullptr, options);
+  ExecutionService& executions = service.executions();
+  const std::string arn = service.Add("sleeper", kWaitSixtySeconds);
+  std::vector<std::string> open;
+  auto start = [&](const char* name) {
+    Result<ExecutionLauncher::Started> started = executions.Start({arn, J("{}"), name});
+    if (started.ok()) open.push_back(started->execution_arn);
+    return started.ok() ? std::string("OK") : started.error().error;
+  };
+  ASSERT_EQ(start("one"), "OK");
+  ASSERT_EQ(start("two"), "OK");
+  // The third open execution is accepted; the child it starts would be the fourth, and its
+  // Task state fails with the service's error, as a startExecution task does on AWS.
+  Result<engine::ExecutionResult> starter =
+      executions.RunSync(service.Add("starter", Starter(arn)), J("{}"), "starter");
+  ASSERT_TRUE(starter.ok()) << starter.error().cause;
+  EXPECT_EQ(starter->error, "StepFunctions.ExecutionLimitExceededException");
+  // It ended: room for one more, not two.
+  ASSERT_EQ(start("three"), "OK");
+  Result<ExecutionLauncher::Started> fourth = executions.Start({arn, J("{}"), "four"});
+  ASSERT_FALSE(fourth.ok());
+  EXPECT_EQ(fourth.error().error, "ExecutionLimitExceeded");
+  EXPECT_NE(fourth.error().cause.find("maximum number of open executions (3)"), std::string::npos)
+      << fourth.error().cause;
+  // Starting a running one again (same name and input) is no new execution: it answers.
+  EXPECT_EQ(start("one"), "OK");
+  open.pop_back();
+  // Once one ends, the next start is accepted.
+  ASSERT_TRUE(executions.Stop(open.front(), std::nullopt, std::nullopt).ok());
+  for (int i = 0; i < 1000 && executions.running() == 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(start("four"), "OK");
+  for (const std::string& execution_arn : open) {
+    EXPECT_TRUE(executions.Stop(execution_arn, std::nullopt, std::nullopt).ok()) << execution_arn;
+  }
 }
 
 // A timer outlives the wait it was queued for when the execution is woken early; the

@@ -47,6 +47,10 @@ struct ExecutionServiceOptions {
   // Keep finished executions' results in memory for Find (off for long-running services that
   // read results from the store instead).
   bool keep_finished = true;
+  // Executions accepted and not yet ended, at most: AWS's default quota of open executions
+  // per account and Region. Beyond it Start fails with ExecutionLimitExceeded; resumed
+  // executions are never refused (they were accepted before).
+  int64_t max_open_executions = 1'000'000;
 };
 
 class ExecutionService final : public ExecutionLauncher {
@@ -66,8 +70,9 @@ class ExecutionService final : public ExecutionLauncher {
 
   // Accepts an execution and queues it. Errors as AWS StartExecution: InvalidArn,
   // StateMachineDoesNotExist, InvalidName, ExecutionAlreadyExists (causes worded as AWS words
-  // them, e.g. "State Machine Does Not Exist: 'ARN'"); a store that cannot be read while
-  // checking the name: its Store* error.
+  // them, e.g. "State Machine Does Not Exist: 'ARN'"), ExecutionLimitExceeded (already
+  // max_open_executions open; starting a name that is running with the same input still
+  // returns it); a store that cannot be read while checking the name: its Store* error.
   Result<Started> Start(const StartRequest& request) override;
   // Running executions from memory; finished ones from memory when kept, else from the store
   // (durable mode). ExecutionDoesNotExist otherwise.
