@@ -7,8 +7,11 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "autoretrain/asl/parser.h"
 #include "autoretrain/engine/execution.h"
 #include "engine/engine_test_util.h"
 
@@ -172,6 +175,42 @@ TEST(MapTest, MaxConcurrencyPathMustBeANonNegativeInteger) {
   EXPECT_EQ(r.status, ExecutionStatus::kFailed);
   EXPECT_EQ(r.error.value_or(""), "States.Runtime");
   EXPECT_NE(r.cause.value_or("").find("MaxConcurrencyPath"), std::string::npos) << *r.cause;
+}
+
+// `levels` Parallel states (or Map states), each the only state of the one above's branch
+// (item processor), around a Pass. Each Parallel level nests the definition's JSON 4 levels
+// deeper, each Map level 3, so json::kMaxDepth is what bounds how deep they can go.
+std::string Nested(std::string_view type, int levels) {
+  std::string machine = Branch("S", R"({"Type":"Pass","End":true})");
+  for (int i = 0; i < levels; ++i) {
+    const std::string name = std::string(type) + std::to_string(i);
+    const std::string state =
+        type == "Parallel" ? R"({"Type":"Parallel","Branches":[)" + machine + R"(],"End":true})"
+                           : R"({"Type":"Map","ItemsPath":"$.a","ItemSelector":{"a.$":"$.a"},)"
+                             R"("ItemProcessor":)" +
+                                 machine + R"(,"End":true})";
+    machine = Branch(name, state);
+  }
+  return machine;
+}
+
+TEST(NestingTest, TheDeepestNestingTheDefinitionLimitAllowsRunsAndOneMoreIsRefused) {
+  for (const auto& [type, deepest] : {std::pair<std::string_view, int>{"Parallel", 127},
+                                      std::pair<std::string_view, int>{"Map", 169}}) {
+    Harness h;
+    ExecutionResult r = h.Run(Nested(type, deepest), R"({"a":[1]})");
+    EXPECT_EQ(r.status, ExecutionStatus::kSucceeded) << type << ": " << r.cause.value_or("");
+    // Each level wraps its branch's (iteration's) result in an array.
+    EXPECT_EQ(json::Serialize(*r.output),
+              std::string(deepest, '[') + R"({"a":[1]})" + std::string(deepest, ']'));
+    asl::CompileResult deeper = asl::CompileText(Nested(type, deepest + 1));
+    auto* diagnostics = std::get_if<std::vector<asl::Diagnostic>>(&deeper);
+    ASSERT_NE(diagnostics, nullptr) << type;
+    EXPECT_EQ(diagnostics->front().code, asl::kInvalidJsonDescription);
+    EXPECT_NE(diagnostics->front().message.find("nesting deeper than 512 levels"),
+              std::string::npos)
+        << diagnostics->front().message;
+  }
 }
 
 }  // namespace

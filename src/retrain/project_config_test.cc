@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
 
 #include "autoretrain/retrain/project.h"
 #include "autoretrain/retrain/project_template.h"
@@ -568,6 +569,40 @@ TEST(DidYouMeanTest, SuggestsOnlyCloseNames) {
   EXPECT_EQ(DidYouMean("regoin", {"region", "account_id"}), " (did you mean 'region'?)");
   EXPECT_EQ(DidYouMean("Region", {"region"}), " (did you mean 'region'?)");
   EXPECT_EQ(DidYouMean("zzzzzz", {"region", "account_id"}), "");
+}
+
+// A chain of Pass states S0 -> S1 -> ... ending in a Succeed, as many as fit in `bytes`
+// (padded with spaces to exactly that size).
+std::string PassChainOfSize(size_t bytes) {
+  std::string states;
+  int count = 0;
+  for (;;) {
+    const std::string n = std::to_string(count);
+    const std::string next = std::to_string(count + 1);
+    const std::string state = R"("S)" + n + R"(":{"Type":"Pass","Next":"S)" + next + R"("},)";
+    if (states.size() + state.size() + 100 > bytes) break;
+    states += state;
+    ++count;
+  }
+  std::string text = R"({"StartAt":"S0","States":{)" + states + R"("S)" + std::to_string(count) +
+                     R"(":{"Type":"Succeed"}}})";
+  return text + std::string(bytes - text.size(), ' ');
+}
+
+TEST_F(ProjectConfigTest, DefinitionFilesAreLimitedToOneMebibyteWhateverTheirStateCount) {
+  // As many states as AWS's 1 MiB definition quota holds compile; that size bounds the count.
+  const fs::path path = dir_ / "sm" / "big.asl.json";
+  std::ofstream(path) << PassChainOfSize(kMaxDefinitionBytes);
+  Result<std::shared_ptr<const asl::StateMachine>> machine = LoadDefinition(path.string());
+  ASSERT_TRUE(machine.ok()) << machine.error().cause;
+  EXPECT_GT((*machine)->states.size(), 25000u);
+  // One byte more is refused before it is parsed.
+  std::ofstream(path, std::ios::app) << ' ';
+  machine = LoadDefinition(path.string());
+  ASSERT_FALSE(machine.ok());
+  EXPECT_EQ(machine.error().error, "DefinitionNotReadable");
+  EXPECT_NE(machine.error().cause.find("is larger than 1048576 bytes"), std::string::npos)
+      << machine.error().cause;
 }
 
 TEST(ReadFileLimitedTest, StopsAtTheLimit) {

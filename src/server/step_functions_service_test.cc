@@ -103,6 +103,38 @@ TEST_F(StepFunctionsServiceTest, CreateDescribeAndList) {
   EXPECT_EQ(listed.at("stateMachines").as_array()[0].at("name").as_string(), "a");
 }
 
+TEST_F(StepFunctionsServiceTest, DefinitionsAndInputsOverAwsSizesAreValidationExceptions) {
+  // AWS's quotas, checked before anything is parsed: a definition of 1 MiB, an execution input
+  // and a callback's output of 256 KiB.
+  std::string definition(kPass);
+  definition.resize(1024 * 1024, ' ');
+  json::Object create{{"name", "big"}, {"definition", definition}, {"roleArn", kRole}};
+  ASSERT_TRUE(service_->Invoke("CreateStateMachine", create).ok());
+  create["name"] = "bigger";
+  create["definition"] = definition + ' ';
+  Result<json::Value> refused = service_->Invoke("CreateStateMachine", create);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().error, kValidationException);
+  EXPECT_NE(refused.error().cause.find("definition"), std::string::npos) << refused.error().cause;
+
+  const std::string arn = std::string(kArnPrefix) + "stateMachine:big";
+  std::string input = R"({"s":")" + std::string(256 * 1024 - 8, 'x') + R"("})";
+  ASSERT_EQ(input.size(), 256u * 1024);
+  json::Object start{{"stateMachineArn", arn}, {"input", input}};
+  ASSERT_TRUE(service_->Invoke("StartExecution", start).ok());
+  start["input"] = input + ' ';
+  refused = service_->Invoke("StartExecution", start);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().error, kValidationException);
+  EXPECT_NE(refused.error().cause.find("input"), std::string::npos) << refused.error().cause;
+
+  json::Object answer{{"taskToken", "any"}, {"output", input + ' '}};
+  refused = service_->Invoke("SendTaskSuccess", answer);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().error, kValidationException);
+  EXPECT_NE(refused.error().cause.find("output"), std::string::npos) << refused.error().cause;
+}
+
 TEST_F(StepFunctionsServiceTest, CreateValidatesLikeAws) {
   EXPECT_EQ(ErrorOf("CreateStateMachine", "{}"), kValidationException);
   auto create = [&](std::string name, std::string definition, std::string role,
