@@ -1,7 +1,5 @@
 #include "jsonata/evaluator.h"
 
-#include <pthread.h>
-
 #include <cmath>
 
 #include "jsonata/error.h"
@@ -53,6 +51,7 @@ void Flatten(const Value& v, ArrayData& out) {
 
 void RecurseDescendants(const Value& v, ArrayData& out) {
   if (!v.is_array()) out.items.push_back(v);
+  if (v.is_array() || v.is_object()) CheckValueStack();
   if (v.is_array()) {
     for (size_t i = 0, n = v.size(); i < n; ++i) RecurseDescendants(v.at(i), out);
   } else if (v.is_object()) {
@@ -172,33 +171,6 @@ Value Collapse(std::shared_ptr<ArrayData> seq) {
   if (seq->items.size() == 1 && !seq->keep_singleton) return seq->items[0];
   return Value::Array(std::move(seq));
 }
-
-namespace {
-
-// The lowest address of the calling thread's stack (0 when unknown). Read once per thread:
-// for the main thread glibc reads /proc/self/maps, far too slow for every evaluation.
-uintptr_t StackLow() {
-  thread_local uintptr_t low = [] {
-    pthread_attr_t attr;
-    if (pthread_getattr_np(pthread_self(), &attr) != 0) return uintptr_t{0};
-    void* addr = nullptr;
-    size_t size = 0;
-    pthread_attr_getstack(&attr, &addr, &size);
-    pthread_attr_destroy(&attr);
-    return reinterpret_cast<uintptr_t>(addr);
-  }();
-  return low;
-}
-
-// Bytes of stack the calling thread has left below `here` (0 when unknown).
-size_t StackRemaining(uintptr_t here) {
-  uintptr_t low = StackLow();
-  return low != 0 && here > low ? here - low : 0;
-}
-
-constexpr size_t kStackMargin = 256 * 1024;
-
-}  // namespace
 
 Evaluator::Evaluator(Limits limits, int64_t now_millis) : limits_(limits), now_millis_(now_millis) {
   stack_start_ = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));

@@ -146,6 +146,21 @@ TEST(JsonataTest, RegexReadsJavaScriptSyntax) {
   EXPECT_EQ(Eval("/a{2,1}/"), "error S0303");
 }
 
+TEST(JsonataTest, ValuesBuiltDeeperThanAnyStackFailCleanlyAndAreFreed) {
+  const std::string deep = "$reduce([1..200000], function($acc, $v) { {'a': $acc} }, {})";
+  // Freed without recursion (this crashed freeing the 200,000-level chain).
+  EXPECT_EQ(Eval("$count([" + deep + "])"), "1");
+  // Converted, compared, cloned, printed or searched: U1001 instead of a stack overflow.
+  EXPECT_EQ(Eval(deep), "error U1001");
+  EXPECT_EQ(Eval("($a := " + deep + "; $b := " + deep + "; $a = $b)"), "error U1001");
+  EXPECT_EQ(Eval("$string(" + deep + ")"), "error U1001");
+  EXPECT_EQ(Eval("$count((" + deep + ").**)"), "error U1001");
+  EXPECT_EQ(Eval("(" + deep + ") ~> |a|{'b': 1}|"), "error U1001");
+  // A shallow one still prints.
+  EXPECT_EQ(Eval("$string($reduce([1..3], function($acc, $v) { {'a': $acc} }, {}))"),
+            R"("{\"a\":{\"a\":{\"a\":{}}}}")");
+}
+
 TEST(JsonataTest, BindingsAndHostFunctions) {
   Bindings b;
   b.SetValue("limit", J("10"));

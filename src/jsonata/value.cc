@@ -2,10 +2,91 @@
 
 #include "jsonata/error.h"
 
+#include <pthread.h>
+
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace autoretrain::jsonata {
+namespace {
+
+bool IsContainer(const Value& v) { return v.array_data() != nullptr || v.object_data() != nullptr; }
+
+// Destroys `values` and everything only they hold without recursion: a container whose last
+// reference is about to go gives its items to the work list first, so its own destructor finds
+// it empty. (Plain destruction nests one destructor per level: a value built 200,000 levels
+// deep overflowed the stack.)
+void TearDown(std::vector<Value> work) {
+  while (!work.empty()) {
+    Value v = std::move(work.back());
+    work.pop_back();
+    if (v.shared().use_count() != 1) continue;  // someone else still holds it
+    if (ArrayData* array = v.array_data()) {
+      for (Value& item : array->items) {
+        if (IsContainer(item)) work.push_back(std::move(item));
+      }
+      array->items.clear();
+    } else if (ObjectData* object = v.object_data()) {
+      for (auto& entry : object->entries) {
+        if (IsContainer(entry.second)) work.push_back(std::move(entry.second));
+      }
+      object->index.clear();
+      object->entries.clear();
+    }
+  }
+}
+
+}  // namespace
+
+ArrayData::~ArrayData() {
+  std::vector<Value> containers;
+  for (Value& item : items) {
+    if (IsContainer(item)) containers.push_back(std::move(item));
+  }
+  if (!containers.empty()) TearDown(std::move(containers));
+}
+
+ObjectData::~ObjectData() {
+  std::vector<Value> containers;
+  for (auto& entry : entries) {
+    if (IsContainer(entry.second)) containers.push_back(std::move(entry.second));
+  }
+  if (!containers.empty()) TearDown(std::move(containers));
+}
+
+namespace {
+
+// The lowest address of the calling thread's stack (0 when unknown). Read once per thread:
+// for the main thread glibc reads /proc/self/maps, far too slow for every evaluation.
+uintptr_t StackLow() {
+  thread_local uintptr_t low = [] {
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return uintptr_t{0};
+    void* addr = nullptr;
+    size_t size = 0;
+    pthread_attr_getstack(&attr, &addr, &size);
+    pthread_attr_destroy(&attr);
+    return reinterpret_cast<uintptr_t>(addr);
+  }();
+  return low;
+}
+
+}  // namespace
+
+size_t StackRemaining(uintptr_t here) {
+  uintptr_t low = StackLow();
+  return low != 0 && here > low ? here - low : 0;
+}
+
+void CheckValueStack() {
+  const size_t left = StackRemaining(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+  if (left != 0 && left < kStackMargin) {
+    throw JsonataError{"U1001", -1, "",
+                       "Stack overflow error: a value nests too deeply to be compared, copied, "
+                       "printed or searched on the evaluating thread's stack"};
+  }
+}
 
 const Value* ObjectData::Find(std::string_view key) const {
   if (!index.empty()) {
@@ -124,7 +205,15 @@ size_t Value::object_size() const {
   return static_cast<ObjectData*>(data_.get())->entries.size();
 }
 
-json::Value ToJson(const Value& v) {
+namespace {
+
+[[noreturn]] void ThrowNestedBeyondJson() {
+  throw JsonataError{"U1001", -1, "",
+                     "Stack overflow error: the result nests deeper than " +
+                         std::to_string(json::kMaxDepth) + " levels, more than JSON may here"};
+}
+
+json::Value ToJsonAt(const Value& v, int depth) {
   switch (v.kind()) {
     case Value::Kind::kUndefined:
     case Value::Kind::kNull:
@@ -146,20 +235,22 @@ json::Value ToJson(const Value& v) {
       return json::String("");
     case Value::Kind::kArray: {
       if (v.json()) return *v.json();
+      if (depth >= json::kMaxDepth) ThrowNestedBeyondJson();
       json::Array out;
       size_t n = v.size();
       out.reserve(n);
       for (size_t i = 0; i < n; ++i) {
         Value item = v.at(i);
-        if (item.defined()) out.push_back(ToJson(item));
+        if (item.defined()) out.push_back(ToJsonAt(item, depth + 1));
       }
       return out;
     }
     case Value::Kind::kObject: {
       if (v.json()) return *v.json();
+      if (depth >= json::kMaxDepth) ThrowNestedBeyondJson();
       json::Object out;
       v.ForEachEntry([&](std::string_view k, const Value& item) {
-        if (item.defined()) out[k] = ToJson(item);
+        if (item.defined()) out[k] = ToJsonAt(item, depth + 1);
       });
       return out;
     }
@@ -167,24 +258,25 @@ json::Value ToJson(const Value& v) {
   return nullptr;
 }
 
-Value DeepClone(const Value& v) {
+Value DeepCloneAt(const Value& v) {
+  if (v.is_array() || v.is_object()) CheckValueStack();
   if (v.is_array()) {
     auto a = std::make_shared<ArrayData>();
     size_t n = v.size();
     a->items.reserve(n);
-    for (size_t i = 0; i < n; ++i) a->items.push_back(DeepClone(v.at(i)));
+    for (size_t i = 0; i < n; ++i) a->items.push_back(DeepCloneAt(v.at(i)));
     return Value::Array(std::move(a));
   }
   if (v.is_object()) {
     auto o = std::make_shared<ObjectData>();
-    v.ForEachEntry([&](std::string_view k, const Value& item) { o->Set(k, DeepClone(item)); });
+    v.ForEachEntry([&](std::string_view k, const Value& item) { o->Set(k, DeepCloneAt(item)); });
     return Value::Object(std::move(o));
   }
   if (v.is_string() && v.json()) return Value::String(std::string(v.str()));
   return v;
 }
 
-bool DeepEqual(const Value& a, const Value& b) {
+bool DeepEqualAt(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
     case Value::Kind::kUndefined:
@@ -200,25 +292,35 @@ bool DeepEqual(const Value& a, const Value& b) {
       return a.shared() == b.shared();
     case Value::Kind::kArray: {
       if (a.json() && a.json() == b.json()) return true;
+      CheckValueStack();
       size_t n = a.size();
       if (n != b.size()) return false;
       for (size_t i = 0; i < n; ++i) {
-        if (!DeepEqual(a.at(i), b.at(i))) return false;
+        if (!DeepEqualAt(a.at(i), b.at(i))) return false;
       }
       return true;
     }
     case Value::Kind::kObject: {
       if (a.json() && a.json() == b.json()) return true;
+      CheckValueStack();
       if (a.object_size() != b.object_size()) return false;
       bool equal = true;
       a.ForEachEntry([&](std::string_view k, const Value& item) {
-        if (equal && !DeepEqual(item, b.get(k))) equal = false;
+        if (equal && !DeepEqualAt(item, b.get(k))) equal = false;
       });
       return equal;
     }
   }
   return false;
 }
+
+}  // namespace
+
+json::Value ToJson(const Value& v) { return ToJsonAt(v, 0); }
+
+Value DeepClone(const Value& v) { return DeepCloneAt(v); }
+
+bool DeepEqual(const Value& a, const Value& b) { return DeepEqualAt(a, b); }
 
 std::string NumberToString(double d) {
   if (std::isnan(d)) return "NaN";
@@ -267,6 +369,7 @@ void StringifyTo(std::string& out, const Value& v, bool pretty, int depth) {
       out += "\"\"";
       return;
     case Value::Kind::kArray: {
+      CheckValueStack();
       size_t n = v.size();
       if (n == 0) {
         out += "[]";
@@ -284,6 +387,7 @@ void StringifyTo(std::string& out, const Value& v, bool pretty, int depth) {
       return;
     }
     case Value::Kind::kObject: {
+      CheckValueStack();
       bool first = true;
       out += '{';
       v.ForEachEntry([&](std::string_view k, const Value& item) {

@@ -125,8 +125,10 @@ class Value {
   std::shared_ptr<void> data_;
 };
 
-// An array built during evaluation, with the flags JSONata keeps on its arrays.
+// An array built during evaluation, with the flags JSONata keeps on its arrays. Destroyed
+// without recursion (TearDown in value.cc), however deep the values it holds.
 struct ArrayData {
+  ~ArrayData();
   std::vector<Value> items;
   bool sequence = false;        // a result sequence (flattened, singleton unwrapped)
   bool keep_singleton = false;  // `[]` seen in the path: keep a one-item sequence an array
@@ -136,7 +138,9 @@ struct ArrayData {
 };
 
 // An object built during evaluation: keys in insertion order, with an index once it grows.
+// Destroyed without recursion, as ArrayData.
 struct ObjectData {
+  ~ObjectData();
   std::vector<std::pair<std::string, Value>> entries;
   std::unordered_map<std::string_view, size_t> index;  // built when entries.size() > kIndexAt
 
@@ -173,12 +177,22 @@ void Value::ForEachEntry(F&& f) const {
 }
 
 // Converts a result to JSON (functions become "", non-finite numbers null, undefined array
-// items dropped). Precondition: `v` is defined.
+// items dropped). Precondition: `v` is defined. Throws U1001 when it nests deeper than
+// json::kMaxDepth, which no JSON of the program could hold.
 json::Value ToJson(const Value& v);
 // A deep, mutable copy built from ArrayData/ObjectData only (for the transform operator).
+// Throws U1001 as CheckValueStack, as DeepEqual and Stringify do.
 Value DeepClone(const Value& v);
 // JSONata's deep equality (numbers by value, objects ignoring key order).
 bool DeepEqual(const Value& a, const Value& b);
+// Bytes of stack the calling thread has left below `here` (0 when unknown).
+size_t StackRemaining(uintptr_t here);
+// The stack an evaluation leaves unused: it fails U1001 before it would go below it.
+inline constexpr size_t kStackMargin = 256 * 1024;
+// For functions that recurse once per level of a value (comparing, cloning, printing and
+// searching with `**`; evaluation can build values of any depth, e.g. a $reduce wrapping its
+// accumulator): throws JsonataError U1001 when the calling thread is down to kStackMargin.
+void CheckValueStack();
 
 // JavaScript's Number.prototype.toString.
 std::string NumberToString(double d);
