@@ -122,8 +122,10 @@ std::string ConsoleSessions::SetCookie(const ConsoleSession& session, TimePoint 
   const int64_t max_age =
       session.token.empty()
           ? 0
+          // Rounded up: a session created a few milliseconds before this keeps its whole
+          // lifetime (the server checks the expiry itself).
           : std::max<int64_t>(
-                0, std::chrono::duration_cast<std::chrono::seconds>(session.expires - now).count());
+                0, std::chrono::ceil<std::chrono::seconds>(session.expires - now).count());
   return std::string(kSessionCookie) + "=" + session.token +
          "; Path=/console; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
 }
