@@ -161,7 +161,7 @@ TEST(ParserTest, JsonataExpressionsCompiledOnce) {
   EXPECT_FALSE(a.jsonata_fields.output->is_literal());
   jsonata::Bindings bindings;
   bindings.SetValue("states", json::Parse(R"({"input":{"x":7}})").value());
-  auto out = a.jsonata_fields.output->Evaluate(bindings);
+  auto out = a.jsonata_fields.output->Evaluate(bindings, {});
   ASSERT_TRUE(out.ok()) << out.error().cause;
   EXPECT_EQ(json::Serialize(*out), R"({"a":7,"b":[1,2],"c":"{%x"})");
   // A syntax error is a diagnostic at the field's JSON pointer.

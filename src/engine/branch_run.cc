@@ -20,7 +20,8 @@ BranchRun::BranchRun(RunContext& parent, const asl::StateMachine& machine, json:
           .deadline = parent.deadline,
           .checkpoint = parent.checkpoint,
           .abort_requested = parent.abort_requested,
-          .branch_path = std::move(branch_path)},
+          .branch_path = std::move(branch_path),
+          .jsonata_time_limit = parent.jsonata_time_limit},
       current_(std::move(input)),
       index_(machine.start_index) {
   context_.SetVariables(&variables_);

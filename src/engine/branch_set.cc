@@ -25,7 +25,8 @@ Result<Payload> EffectiveInput(RunContext& rc, const json::Value& input) {
     // Arguments (default: the input) on $states.input.
     const std::optional<asl::JsonataTemplate>& arguments = rc.state->jsonata_fields.arguments;
     if (!arguments) return Payload::Borrow(input);
-    Result<json::Value> args = arguments->Evaluate(StatesBindings(rc.context, input));
+    Result<json::Value> args =
+        arguments->Evaluate(StatesBindings(rc.context, input), rc.jsonata_options());
     if (!args.ok()) return rc.StateError(args.take_error());
     return Payload(std::move(args).value());
   }

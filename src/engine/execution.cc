@@ -36,7 +36,8 @@ struct Execution::Parts {
            .history = history,
            .context = context,
            .account = executor.account(),
-           .execution_arn = info.execution_arn} {}
+           .execution_arn = info.execution_arn,
+           .jsonata_time_limit = executor.jsonata_time_limit()} {}
   History history;
   ContextObject context;
   RunContext rc;

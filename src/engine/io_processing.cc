@@ -168,14 +168,17 @@ Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::
 
 Result<json::Value> ApplyResultFields(const asl::State& state, json::Value& raw, bool consume_raw,
                                       json::Value&& result, ContextObject& context,
+                                      const jsonata::EvaluateOptions& jsonata_options,
                                       std::optional<json::Object>* assigned) {
   if (state.jsonata) {
     // Assign and Output (default: the result) with $states.input = the raw input and
     // $states.result.
     const jsonata::Bindings bindings = StatesBindings(context, raw, &result);
-    Status assign = EvaluateJsonataAssign(state.jsonata_fields.assign, bindings, assigned);
+    Status assign =
+        EvaluateJsonataAssign(state.jsonata_fields.assign, bindings, jsonata_options, assigned);
     if (!assign.ok()) return assign.take_error();
-    return EvaluateOutput(state.jsonata_fields.output, bindings, std::move(result));
+    return EvaluateOutput(state.jsonata_fields.output, bindings, jsonata_options,
+                          std::move(result));
   }
   Result<Payload> selected =
       ApplyTemplate(state.result_selector, Payload(std::move(result)), context);

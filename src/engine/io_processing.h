@@ -19,6 +19,7 @@
 #include "autoretrain/common/result.h"
 #include "autoretrain/json/json.h"
 #include "autoretrain/json/jsonpath.h"
+#include "autoretrain/jsonata/jsonata.h"
 #include "engine/context_object.h"
 
 namespace autoretrain::engine {
@@ -103,9 +104,11 @@ Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::
 
 // ResultSelector -> Assign -> ResultPath -> OutputPath: what a Task, Parallel or Map state
 // makes of its `result` (the raw input is used as ApplyResultPath describes). The state's
-// Assign, evaluated on the selected result, goes to *assigned (EvaluateAssign).
+// Assign, evaluated on the selected result, goes to *assigned (EvaluateAssign). A JSONata
+// state's Assign and Output are evaluated under `jsonata_options` instead.
 Result<json::Value> ApplyResultFields(const asl::State& state, json::Value& raw, bool consume_raw,
                                       json::Value&& result, ContextObject& context,
+                                      const jsonata::EvaluateOptions& jsonata_options,
                                       std::optional<json::Object>* assigned);
 
 // Evaluates `assign` (if any) with `$` = `value` into *assigned (names -> new values), which

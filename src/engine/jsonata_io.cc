@@ -200,25 +200,29 @@ jsonata::Bindings StatesBindings(ContextObject& context, const json::Value& inpu
 }
 
 Result<json::Value> EvaluateOutput(const std::optional<asl::JsonataTemplate>& output,
-                                   const jsonata::Bindings& bindings, json::Value&& fallback) {
+                                   const jsonata::Bindings& bindings,
+                                   const jsonata::EvaluateOptions& options,
+                                   json::Value&& fallback) {
   if (!output) return std::move(fallback);
-  return output->Evaluate(bindings);
+  return output->Evaluate(bindings, options);
 }
 
 Status EvaluateJsonataAssign(const std::optional<asl::JsonataTemplate>& assign,
                              const jsonata::Bindings& bindings,
+                             const jsonata::EvaluateOptions& options,
                              std::optional<json::Object>* assigned) {
   assigned->reset();
   if (!assign) return OkStatus();
-  Result<json::Value> values = assign->Evaluate(bindings);
+  Result<json::Value> values = assign->Evaluate(bindings, options);
   if (!values.ok()) return values.take_error();
   if (values->is_object()) *assigned = std::move(values->get_object());
   return OkStatus();
 }
 
 Result<int64_t> EvaluateSeconds(const asl::JsonataTemplate& tmpl, const jsonata::Bindings& bindings,
-                                const char* field, int64_t min_value) {
-  Result<json::Value> v = tmpl.Evaluate(bindings);
+                                const jsonata::EvaluateOptions& options, const char* field,
+                                int64_t min_value) {
+  Result<json::Value> v = tmpl.Evaluate(bindings, options);
   if (!v.ok()) return v.take_error();
   std::optional<int64_t> n = Integral(std::optional<json::Value>(*v));
   if (!n || *n < min_value) {

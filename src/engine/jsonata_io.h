@@ -30,20 +30,25 @@ jsonata::Bindings StatesBindings(ContextObject& context, const json::Value& inpu
 // Only the Step Functions functions (what StatesBindings adds to the values).
 const jsonata::Bindings& StepFunctionsFunctions();
 
+// Each evaluation is bounded by `options` (RunContext::jsonata_options).
+
 // Output: the template evaluated, or `fallback` (the state's default output) when absent.
 Result<json::Value> EvaluateOutput(const std::optional<asl::JsonataTemplate>& output,
-                                   const jsonata::Bindings& bindings, json::Value&& fallback);
+                                   const jsonata::Bindings& bindings,
+                                   const jsonata::EvaluateOptions& options, json::Value&& fallback);
 
 // Assign: the template evaluated (an object: name -> value) into *assigned, which is reset
 // first; nothing when absent.
 Status EvaluateJsonataAssign(const std::optional<asl::JsonataTemplate>& assign,
                              const jsonata::Bindings& bindings,
+                             const jsonata::EvaluateOptions& options,
                              std::optional<json::Object>* assigned);
 
 // A number of seconds given as an expression (`field` names it: "TimeoutSeconds", "Seconds"):
 // the value must be an integer >= `min_value`; else States.QueryEvaluationError.
 Result<int64_t> EvaluateSeconds(const asl::JsonataTemplate& tmpl, const jsonata::Bindings& bindings,
-                                const char* field, int64_t min_value);
+                                const jsonata::EvaluateOptions& options, const char* field,
+                                int64_t min_value);
 
 }  // namespace autoretrain::engine
 

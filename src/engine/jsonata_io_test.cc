@@ -49,7 +49,7 @@ TEST(JsonataIoTest, EvaluateSecondsRejectsNonIntegers) {
   std::vector<asl::Diagnostic> problems;
   auto tmpl = asl::JsonataTemplate::Compile(json::Value("{% 1.5 %}"), "Seconds", "/S", &problems);
   ASSERT_TRUE(tmpl.has_value());
-  Result<int64_t> n = EvaluateSeconds(*tmpl, StepFunctionsFunctions(), "Seconds", 0);
+  Result<int64_t> n = EvaluateSeconds(*tmpl, StepFunctionsFunctions(), {}, "Seconds", 0);
   ASSERT_FALSE(n.ok());
   EXPECT_EQ(n.error().error, "States.QueryEvaluationError");
   EXPECT_NE(n.error().cause.find("'Seconds'"), std::string::npos);

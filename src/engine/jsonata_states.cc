@@ -17,9 +17,10 @@ StateOutcome Finish(RunContext& rc, const jsonata::Bindings& bindings,
                     const std::optional<asl::JsonataTemplate>& assign,
                     const std::optional<asl::JsonataTemplate>& output, json::Value& input,
                     int next_index, bool end) {
-  Status assigned = EvaluateJsonataAssign(assign, bindings, &rc.assigned);
+  Status assigned = EvaluateJsonataAssign(assign, bindings, rc.jsonata_options(), &rc.assigned);
   if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
-  Result<json::Value> out = EvaluateOutput(output, bindings, std::move(input));
+  Result<json::Value> out =
+      EvaluateOutput(output, bindings, rc.jsonata_options(), std::move(input));
   if (!out.ok()) return StateOutcome::Failed(rc.StateError(out.take_error()));
   if (end) return StateOutcome::End(std::move(out).value());
   return StateOutcome::GoTo(next_index, std::move(out).value());
@@ -30,9 +31,11 @@ StateOutcome Finish(RunContext& rc, const jsonata::Bindings& bindings,
 StateOutcome RunJsonataPassState(RunContext& rc, json::Value& input) {
   const asl::State& s = *rc.state;
   const jsonata::Bindings bindings = StatesBindings(rc.context, input);
-  Status assigned = EvaluateJsonataAssign(s.jsonata_fields.assign, bindings, &rc.assigned);
+  Status assigned =
+      EvaluateJsonataAssign(s.jsonata_fields.assign, bindings, rc.jsonata_options(), &rc.assigned);
   if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
-  Result<json::Value> out = EvaluateOutput(s.jsonata_fields.output, bindings, std::move(input));
+  Result<json::Value> out =
+      EvaluateOutput(s.jsonata_fields.output, bindings, rc.jsonata_options(), std::move(input));
   if (!out.ok()) return StateOutcome::Failed(rc.StateError(out.take_error()));
   return StateOutcome::Transition(s, std::move(out).value());
 }
@@ -42,7 +45,7 @@ StateOutcome RunJsonataChoiceState(RunContext& rc, json::Value& input) {
   const jsonata::Bindings bindings = StatesBindings(rc.context, input);
   for (const asl::ChoiceRule& rule : s.choices) {
     if (!rule.condition) continue;
-    Result<json::Value> matched = rule.condition->Evaluate(bindings);
+    Result<json::Value> matched = rule.condition->Evaluate(bindings, rc.jsonata_options());
     if (!matched.ok()) return StateOutcome::Failed(rc.StateError(matched.take_error()));
     if (!matched->is_bool()) {
       return StateOutcome::Failed(rc.StateError(
@@ -79,7 +82,7 @@ StateOutcome RunJsonataFailState(RunContext& rc, json::Value& input) {
     const std::optional<asl::JsonataTemplate>& tmpl =
         i == 0 ? s.jsonata_fields.error : s.jsonata_fields.cause;
     if (!tmpl) continue;
-    Result<json::Value> v = tmpl->Evaluate(bindings);
+    Result<json::Value> v = tmpl->Evaluate(bindings, rc.jsonata_options());
     if (!v.ok()) return StateOutcome::Failed(rc.StateError(v.take_error()));
     if (!v->is_string()) {
       return StateOutcome::Failed(rc.StateError(

@@ -63,14 +63,15 @@ Result<std::unique_ptr<MapFrame>> StartJsonataAttempt(RunContext& rc, const json
   const asl::JsonataFields& f = rc.state->jsonata_fields;
   const jsonata::Bindings bindings = StatesBindings(rc.context, input);
   if (f.max_concurrency) {
-    Result<int64_t> limit = EvaluateSeconds(*f.max_concurrency, bindings, "MaxConcurrency", 0);
+    Result<int64_t> limit =
+        EvaluateSeconds(*f.max_concurrency, bindings, rc.jsonata_options(), "MaxConcurrency", 0);
     if (!limit.ok()) return rc.StateError(limit.take_error());
     frame->max_concurrency = *limit;
   }
   frame->effective = Payload::Borrow(input);
   const json::Value* items = &input;
   if (f.items) {
-    Result<json::Value> value = f.items->Evaluate(bindings);
+    Result<json::Value> value = f.items->Evaluate(bindings, rc.jsonata_options());
     if (!value.ok()) return rc.StateError(value.take_error());
     frame->items_payload = Payload(std::move(value).value());
     items = &frame->items_payload->get();
@@ -162,7 +163,7 @@ class MapRunner {
       // $states.context.Map.Item.{Index,Value} are set while ItemSelector is evaluated.
       rc_.context.SetMapItem(static_cast<int64_t>(index), item);
       Result<json::Value> selected = s_.jsonata_fields.item_selector->Evaluate(
-          StatesBindings(rc_.context, frame_.effective->get()));
+          StatesBindings(rc_.context, frame_.effective->get()), rc_.jsonata_options());
       rc_.context.ClearMapItem();
       if (!selected.ok()) return rc_.StateError(selected.take_error());
       iteration_input = std::move(selected).value();
@@ -217,8 +218,9 @@ class MapRunner {
     rc_.history.Record("MapStateSucceeded", "", [] { return json::Value(); });
     json::Value results(std::move(frame_.results));
     rc_.frame.reset();
-    Result<json::Value> output = ApplyResultFields(s_, input_, /*consume_raw=*/false,
-                                                   std::move(results), rc_.context, &rc_.assigned);
+    Result<json::Value> output =
+        ApplyResultFields(s_, input_, /*consume_raw=*/false, std::move(results), rc_.context,
+                          rc_.jsonata_options(), &rc_.assigned);
     if (!output.ok()) return HandleStateError(rc_, input_, rc_.StateError(output.take_error()));
     return StateOutcome::Transition(s_, std::move(output).value());
   }

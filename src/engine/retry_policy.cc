@@ -71,9 +71,11 @@ StateOutcome CatchOutcome(RunContext& rc, json::Value& input, Error error) {
       // $states.errorOutput is the error; the catcher's Output (default: the error output)
       // is the state output, its Assign replaces the state's.
       const jsonata::Bindings bindings = StatesBindings(rc.context, input, nullptr, &error_output);
-      Status assigned = EvaluateJsonataAssign(catcher.jsonata_assign, bindings, &rc.assigned);
+      Status assigned = EvaluateJsonataAssign(catcher.jsonata_assign, bindings,
+                                              rc.jsonata_options(), &rc.assigned);
       if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
-      Result<json::Value> out = EvaluateOutput(catcher.output, bindings, std::move(error_output));
+      Result<json::Value> out =
+          EvaluateOutput(catcher.output, bindings, rc.jsonata_options(), std::move(error_output));
       if (!out.ok()) return StateOutcome::Failed(rc.StateError(out.take_error()));
       return StateOutcome::GoTo(catcher.next_index, std::move(out).value());
     }

@@ -15,6 +15,12 @@ Error RunContext::StateError(Error error) const {
   return Error{std::move(error.error), std::move(cause)};
 }
 
+jsonata::EvaluateOptions RunContext::jsonata_options() const {
+  jsonata::EvaluateOptions options;
+  options.time_limit = jsonata_time_limit;
+  return options;
+}
+
 StateOutcome StateOutcome::Transition(const asl::State& state, json::Value&& output) {
   if (state.end) return End(std::move(output));
   return GoTo(state.next_index, std::move(output));

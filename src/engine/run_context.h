@@ -8,6 +8,7 @@
 #define AUTORETRAIN_ENGINE_RUN_CONTEXT_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,8 +21,10 @@
 #include "autoretrain/common/arn.h"
 #include "autoretrain/common/clock.h"
 #include "autoretrain/common/result.h"
+#include "autoretrain/engine/executor.h"
 #include "autoretrain/engine/task_handler.h"
 #include "autoretrain/json/json.h"
+#include "autoretrain/jsonata/jsonata.h"
 #include "engine/context_object.h"
 #include "engine/history.h"
 
@@ -81,6 +84,11 @@ struct RunContext {
   // The variables the current state assigns (name -> value), evaluated but not yet applied:
   // they take effect when the state ends (FinishState).
   std::optional<json::Object> assigned{};
+  // How long one JSONata expression may evaluate (Executor::jsonata_time_limit).
+  std::chrono::milliseconds jsonata_time_limit = kJsonataTimeLimit;
+
+  // The limits every JSONata expression of the state is evaluated under.
+  jsonata::EvaluateOptions jsonata_options() const;
 
   // An error the engine raises inside the current state, with the prefix AWS puts on such
   // causes: "An error occurred while executing the state 'S' (entered at the event id #2). ".

@@ -68,15 +68,16 @@ Result<json::Value> Complete(RunContext& rc, TaskEvents& events, json::Value& in
   if (s.jsonata) {
     // Assign and Output (default: the result) with $states.result.
     const jsonata::Bindings bindings = StatesBindings(rc.context, input, &*result);
-    Status assigned = EvaluateJsonataAssign(s.jsonata_fields.assign, bindings, &rc.assigned);
+    Status assigned = EvaluateJsonataAssign(s.jsonata_fields.assign, bindings, rc.jsonata_options(),
+                                            &rc.assigned);
     if (!assigned.ok()) return rc.StateError(assigned.take_error());
-    Result<json::Value> out =
-        EvaluateOutput(s.jsonata_fields.output, bindings, std::move(result).value());
+    Result<json::Value> out = EvaluateOutput(s.jsonata_fields.output, bindings,
+                                             rc.jsonata_options(), std::move(result).value());
     if (!out.ok()) return rc.StateError(out.take_error());
     return out;
   }
-  Result<json::Value> output =
-      ApplyResultFields(s, input, consume_raw, std::move(result).value(), rc.context, &rc.assigned);
+  Result<json::Value> output = ApplyResultFields(s, input, consume_raw, std::move(result).value(),
+                                                 rc.context, rc.jsonata_options(), &rc.assigned);
   if (!output.ok()) return rc.StateError(output.take_error());
   return output;
 }
@@ -104,17 +105,19 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
     const asl::JsonataFields& f = s.jsonata_fields;
     const jsonata::Bindings bindings = StatesBindings(rc.context, input);
     if (f.arguments) {
-      Result<json::Value> args = f.arguments->Evaluate(bindings);
+      Result<json::Value> args = f.arguments->Evaluate(bindings, rc.jsonata_options());
       if (!args.ok()) return rc.StateError(args.take_error());
       effective = Payload(std::move(args).value());
     }
     if (f.timeout_seconds) {
-      Result<int64_t> t = EvaluateSeconds(*f.timeout_seconds, bindings, "TimeoutSeconds", 1);
+      Result<int64_t> t =
+          EvaluateSeconds(*f.timeout_seconds, bindings, rc.jsonata_options(), "TimeoutSeconds", 1);
       if (!t.ok()) return rc.StateError(t.take_error());
       timeout = *t;
     }
     if (f.heartbeat_seconds) {
-      Result<int64_t> h = EvaluateSeconds(*f.heartbeat_seconds, bindings, "HeartbeatSeconds", 1);
+      Result<int64_t> h = EvaluateSeconds(*f.heartbeat_seconds, bindings, rc.jsonata_options(),
+                                          "HeartbeatSeconds", 1);
       if (!h.ok()) return rc.StateError(h.take_error());
       heartbeat = *h;
     }

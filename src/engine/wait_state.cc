@@ -83,9 +83,10 @@ StateOutcome RunJsonataWait(RunContext& rc, json::Value& input) {
   const asl::JsonataFields& f = s.jsonata_fields;
   const jsonata::Bindings bindings = StatesBindings(rc.context, input);
   if (rc.woken) {
-    Status assigned = EvaluateJsonataAssign(f.assign, bindings, &rc.assigned);
+    Status assigned = EvaluateJsonataAssign(f.assign, bindings, rc.jsonata_options(), &rc.assigned);
     if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
-    Result<json::Value> out = EvaluateOutput(f.output, bindings, std::move(input));
+    Result<json::Value> out =
+        EvaluateOutput(f.output, bindings, rc.jsonata_options(), std::move(input));
     if (!out.ok()) return StateOutcome::Failed(rc.StateError(out.take_error()));
     return StateOutcome::Transition(s, std::move(out).value());
   }
@@ -93,14 +94,15 @@ StateOutcome RunJsonataWait(RunContext& rc, json::Value& input) {
   if (s.seconds) {
     until = AfterSeconds(until, *s.seconds);
   } else if (f.seconds) {
-    Result<int64_t> seconds = EvaluateSeconds(*f.seconds, bindings, "Seconds", 0);
+    Result<int64_t> seconds =
+        EvaluateSeconds(*f.seconds, bindings, rc.jsonata_options(), "Seconds", 0);
     if (!seconds.ok()) return StateOutcome::Failed(rc.StateError(seconds.take_error()));
     until = AfterSeconds(until, *seconds);
   } else if (s.timestamp) {
     ParseIso8601(*s.timestamp, &until);
     until = TruncateToSecond(until);
   } else if (f.timestamp) {
-    Result<json::Value> v = f.timestamp->Evaluate(bindings);
+    Result<json::Value> v = f.timestamp->Evaluate(bindings, rc.jsonata_options());
     if (!v.ok()) return StateOutcome::Failed(rc.StateError(v.take_error()));
     if (!v->is_string() || !ParseIso8601(std::string(v->get_string()), &until)) {
       return StateOutcome::Failed(rc.StateError(

@@ -41,9 +41,9 @@ class JsonataTemplate {
   // gives Error{States.QueryEvaluationError, "The JSONata expression '<text>' specified for the
   // field '<field>' threw an error during evaluation. <JSONata's code and message>"}; one that
   // returns nothing (undefined) gives "... returned nothing (undefined)." (AWS's wording).
-  // `options` bounds each evaluation (depth, time).
+  // `options` bounds each evaluation (depth, time): the engine's limits, never none.
   Result<json::Value> Evaluate(const jsonata::Bindings& bindings,
-                               const jsonata::EvaluateOptions& options = {}) const;
+                               const jsonata::EvaluateOptions& options) const;
 
   // True when the value contains no expression (Evaluate always returns the same value).
   bool is_literal() const;

@@ -133,7 +133,7 @@ class Execution {
   std::string machine_name_;
   // Parts lives in this buffer rather than on the heap: an allocation and a free are ~7% of a
   // short execution's run time (execution.cc checks that it fits).
-  alignas(16) unsigned char parts_storage_[592];
+  alignas(16) unsigned char parts_storage_[608];
   Parts* parts_ = nullptr;
   json::Value current_;      // the raw input of the current (or next) state
   int index_ = -1;           // the current (or next) state

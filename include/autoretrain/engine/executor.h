@@ -7,6 +7,7 @@
 #ifndef AUTORETRAIN_ENGINE_EXECUTOR_H_
 #define AUTORETRAIN_ENGINE_EXECUTOR_H_
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,12 @@ struct ExecutionResult {
 // AWS's hard quota on a Standard execution's history: the execution fails when it is reached.
 inline constexpr int64_t kMaxHistoryEvents = 25000;
 
+// How long one JSONata expression of a state may evaluate (ours: AWS documents no figure).
+// Beyond it the state fails States.QueryEvaluationError with JSONata's U1001 "Expression
+// evaluation timeout", so that an expression that never ends (a tail-recursive function
+// calling itself forever runs in constant stack) cannot hold a worker thread for good.
+inline constexpr std::chrono::milliseconds kJsonataTimeLimit{10'000};
+
 class Executor {
  public:
   // `handler`, `clock` and `observer` (may be null) must outlive the Executor.
@@ -83,6 +90,10 @@ class Executor {
   // States.Runtime, its ExecutionFailed event taking the last id. Set before running.
   int64_t max_history_events() const { return max_history_events_; }
   void set_max_history_events(int64_t max) { max_history_events_ = max; }
+  // How long one JSONata expression may evaluate (kJsonataTimeLimit unless changed; it must
+  // stay positive). Set before running.
+  std::chrono::milliseconds jsonata_time_limit() const { return jsonata_time_limit_; }
+  void set_jsonata_time_limit(std::chrono::milliseconds limit) { jsonata_time_limit_ = limit; }
 
  private:
   TaskHandler& handler_;
@@ -90,6 +101,7 @@ class Executor {
   Observer* observer_;
   AccountContext account_;
   int64_t max_history_events_ = kMaxHistoryEvents;
+  std::chrono::milliseconds jsonata_time_limit_ = kJsonataTimeLimit;
 };
 
 }  // namespace autoretrain::engine
