@@ -233,6 +233,20 @@ TEST(StateValidationTest, TaskTimeouts) {
   EXPECT_EQ(machine->states[0].heartbeat_seconds_path->text(), "$.hb");
 }
 
+TEST(StateValidationTest, SecondsFieldsAreLimitedToEightNines) {
+  auto longest = MustCompile(Task(R"("TimeoutSeconds":99999999,"HeartbeatSeconds":99999998,
+                                     "Next":"Done")"));
+  ASSERT_NE(longest, nullptr);
+  EXPECT_EQ(longest->states[0].timeout_seconds, 99999999);
+  EXPECT_DIAGNOSTIC(Task(R"("TimeoutSeconds":100000000,"Next":"Done")"), kSchemaValidationFailed,
+                    "/States/S/TimeoutSeconds");
+  EXPECT_DIAGNOSTIC(Task(R"("HeartbeatSeconds":100000000,"Next":"Done")"), kSchemaValidationFailed,
+                    "/States/S/HeartbeatSeconds");
+  ASSERT_NE(MustCompile(OneState(R"({"Type":"Wait","Seconds":99999999,"Next":"Done"})")), nullptr);
+  EXPECT_DIAGNOSTIC(OneState(R"({"Type":"Wait","Seconds":100000000,"Next":"Done"})"),
+                    kSchemaValidationFailed, "/States/S/Seconds");
+}
+
 TEST(StateValidationTest, TaskCredentialsMustBeObject) {
   EXPECT_DIAGNOSTIC(Task(R"("Credentials":"role","Next":"Done")"), kSchemaValidationFailed,
                     "/States/S/Credentials");

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace autoretrain::server {
 namespace {
@@ -67,6 +70,24 @@ TEST(ConsoleSessionsTest, SessionsExpireAfterTwelveHoursAndOnSignOut) {
   EXPECT_FALSE(sessions.Find(cookie2).has_value());
   EXPECT_FALSE(sessions.Find("").has_value());
   EXPECT_FALSE(sessions.Find("autoretrain_console=" + std::string(64, '0')).has_value());
+}
+
+TEST(ConsoleSessionsTest, SigningInBeyondTheCapEndsTheSessionExpiringFirst) {
+  ManualClock clock(Start());
+  ConsoleSessions sessions(Keys(), clock);
+  std::vector<std::string> cookies;
+  for (size_t i = 0; i < kMaxSessions; ++i) {
+    cookies.push_back("autoretrain_console=" + sessions.SignIn("AKIDONE", "secret-one")->token);
+    clock.Advance(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(sessions.Find(cookies.front()).has_value());  // all 1,000 are open
+  const std::string newest =
+      "autoretrain_console=" + sessions.SignIn("AKIDTWO", "secret-two")->token;
+  EXPECT_TRUE(sessions.Find(newest).has_value());
+  EXPECT_FALSE(sessions.Find(cookies[0]).has_value());  // the oldest made room
+  for (size_t i = 1; i < kMaxSessions; ++i) {
+    EXPECT_TRUE(sessions.Find(cookies[i]).has_value()) << i;
+  }
 }
 
 TEST(ConsoleSessionsTest, WithoutKeysEveryRequestHasTheServerWideSession) {

@@ -320,6 +320,12 @@ TEST_F(SchedulerServiceTest, ListSchedulesFiltersAndPages) {
       Ok("GET", "/schedule-groups?NextToken=" + std::string(groups["NextToken"].as_string()));
   ASSERT_EQ(rest["ScheduleGroups"].as_array().size(), 1u);
   EXPECT_EQ(rest["ScheduleGroups"].as_array()[0].as_object().at("Name"), "team");
+
+  // AWS's page sizes: 1 to 100.
+  Ok("GET", "/schedules?MaxResults=100");
+  ExpectError(Send("GET", "/schedules?MaxResults=101"), 400, "ValidationException", "MaxResults");
+  ExpectError(Send("GET", "/schedule-groups?MaxResults=0"), 400, "ValidationException",
+              "MaxResults");
 }
 
 TEST_F(SchedulerServiceTest, AClientTokenRetryGetsTheSameAnswer) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include "autoretrain/server/step_functions_service.h"
 #include "autoretrain/store/store.h"
@@ -108,7 +109,14 @@ TEST_F(ActivitiesServiceTest, CreateDescribeListDelete) {
   EXPECT_EQ(
       ErrorOf("DeleteActivity", R"({"activityArn":"arn:aws:states:us-east-1:1:stateMachine:m"})"),
       "InvalidArn");
+  Ok("ListActivities", R"({"maxResults":1000})");
   EXPECT_EQ(ErrorOf("ListActivities", R"({"maxResults":1001})"), kValidationException);
+  EXPECT_EQ(
+      ErrorOf(
+          "ListExecutions",
+          R"({"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:m","maxResults":1001})"),
+      kValidationException);
+  EXPECT_EQ(ErrorOf("ListStateMachines", R"({"maxResults":1001})"), kValidationException);
   EXPECT_EQ(ErrorOf("ListActivities", R"({"nextToken":"junk"})"), "InvalidToken");
 }
 
@@ -164,6 +172,30 @@ TEST_F(ActivitiesServiceTest, AParkedPollGetsATaskScheduledLater) {
            std::chrono::steady_clock::now() < deadline);
   EXPECT_EQ(described.at("status").as_string(), "SUCCEEDED");
   EXPECT_EQ(described.at("output").as_string(), R"({"r":1})");
+}
+
+TEST_F(ActivitiesServiceTest, TheThousandAndFirstWaitingPollIsRefused) {
+  Ok("CreateActivity", R"({"name":"busy"})");
+  Ok("CreateActivity", R"({"name":"other"})");
+  const std::string busy = std::string(kActivityPrefix) + "busy";
+  service_->set_activity_poll(std::chrono::seconds(30), std::chrono::milliseconds(20));
+  std::vector<std::future<Result<json::Value>>> parked;
+  for (int i = 0; i < 1000; ++i) parked.push_back(Poll(busy));
+  Result<json::Value> refused = Poll(busy).get();  // answered at once
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().error, "ActivityWorkerLimitExceeded");
+  EXPECT_NE(refused.error().cause.find("1000"), std::string::npos) << refused.error().cause;
+  // The limit is per activity: another one's poll still waits.
+  auto elsewhere = Poll(std::string(kActivityPrefix) + "other");
+  EXPECT_EQ(elsewhere.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+  // Stopping the service answers every waiting poll with no task.
+  service_.reset();
+  for (auto& poll : parked) {
+    Result<json::Value> answer = poll.get();
+    ASSERT_TRUE(answer.ok());
+    EXPECT_TRUE(answer->as_object().empty());
+  }
+  EXPECT_TRUE(elsewhere.get()->as_object().empty());
 }
 
 TEST_F(ActivitiesServiceTest, TestStateRunsOneState) {

@@ -68,6 +68,26 @@ class InvokeTest(TempDirTestCase):
         self.assertEqual(proc.returncode, 2)
         self.assertIn("excludes", proc.stderr)
 
+    def test_events_are_limited_to_six_megabytes_as_lambda_limits_them(self):
+        limit = 6 * 1024 * 1024
+        # A JSON string padded to exactly the limit is accepted (the function then finds no
+        # model named by it), one byte more is refused before it is parsed, from each source.
+        at_limit = json.dumps({"model": "x" * (limit - len('{"model": ""}'))})
+        self.assertEqual(len(at_limit), limit)
+        proc = self.invoke("evaluate_retraining_policy", input_text=at_limit)
+        self.assertEqual(proc.returncode, 1, proc.stderr[-500:])
+        self.assertEqual(json.loads(proc.stdout)["errorType"], "InvalidPolicyRequest")
+        over = at_limit + " "
+        event = self.tmp / "event.json"
+        event.write_text(over)
+        for args, stdin, source in ((("--payload-file", str(event)), None, "--payload-file"),
+                                    ((), over, "the event on stdin")):
+            proc = self.invoke("evaluate_retraining_policy", *args, input_text=stdin)
+            self.assertEqual(proc.returncode, 2, proc.stderr[-500:])
+            self.assertEqual(proc.stdout, "")
+            self.assertIn(source, proc.stderr)
+            self.assertIn("larger than 6291456 bytes", proc.stderr)
+
     def test_a_built_in_serves_as_another_projects_command_function(self):
         definition = self.tmp / "evaluate.asl.json"
         definition.write_text(json.dumps({
