@@ -34,7 +34,7 @@ test-sanitize: sanitize
 
 # The libFuzzer targets (docs/fuzzing.md), built in the sanitizer build, each run for
 # FUZZ_SECONDS on a copy of its committed corpus; fails naming the crashing input.
-FUZZ_SECONDS ?= 15
+FUZZ_SECONDS ?= 10
 fuzz: deps
 	$(SANITIZE_CONFIGURE)
 	cmake --build build/sanitize -j $(JOBS) --target fuzzers

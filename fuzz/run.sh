@@ -9,7 +9,7 @@
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
-seconds=${2:-15}
+seconds=${2:-10}
 jobs=${3:-2}
 shift $(($# < 3 ? $# : 3))
 fuzz_dir=$(cd "$(dirname "$0")" && pwd)
