@@ -51,9 +51,6 @@ std::string CredentialScope(std::string_view date, std::string_view region,
 std::string StringToSign(std::string_view amz_date, std::string_view scope,
                          std::string_view canonical_request);
 
-// Constant-time comparison of two strings of equal length (false when lengths differ).
-bool ConstantTimeEquals(std::string_view a, std::string_view b);
-
 }  // namespace autoretrain::aws::internal
 
 #endif  // AUTORETRAIN_AWS_CANONICAL_H_

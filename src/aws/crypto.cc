@@ -56,12 +56,8 @@ std::string DeriveSigningKey(std::string_view secret, std::string_view date,
   return Hmac(key, "aws4_request");
 }
 
-namespace internal {
-
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
-
-}  // namespace internal
 }  // namespace autoretrain::aws

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <string>
 
+#include "autoretrain/aws/sigv4.h"
 #include "aws/canonical.h"
 
 namespace autoretrain::aws {
@@ -285,8 +286,7 @@ Result<VerifiedCaller> SigV4Verifier::Verify(const ReceivedRequest& request, Tim
   std::optional<Credentials> known = lookup_(access_key_id);
   if (!known) return Fail(kUnrecognizedClient, std::string(kInvalidToken));
   if (!known->session_token.empty() || claim.session_token) {
-    if (!claim.session_token ||
-        !internal::ConstantTimeEquals(*claim.session_token, known->session_token)) {
+    if (!claim.session_token || !ConstantTimeEquals(*claim.session_token, known->session_token)) {
       return Fail(kUnrecognizedClient, std::string(kInvalidToken));
     }
   }
@@ -364,7 +364,7 @@ Result<VerifiedCaller> SigV4Verifier::Verify(const ReceivedRequest& request, Tim
   std::string string_to_sign =
       internal::StringToSign(claim.amz_date, scope_text, canonical_request);
   std::string expected = HmacSha256Hex(SigningKey(*known, date, region), string_to_sign);
-  if (!internal::ConstantTimeEquals(expected, Lower(claim.signature))) {
+  if (!ConstantTimeEquals(expected, Lower(claim.signature))) {
     return Fail(kInvalidSignature, std::string(kSignatureMismatch));
   }
   return VerifiedCaller{std::string(access_key_id), claim.presigned};

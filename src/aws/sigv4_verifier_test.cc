@@ -6,6 +6,8 @@
 
 #include <map>
 
+#include "autoretrain/aws/sigv4.h"
+
 namespace autoretrain::aws {
 namespace {
 
@@ -87,6 +89,13 @@ std::string& HeaderValue(SignableRequest& request, std::string_view name) {
   ADD_FAILURE() << "no header " << name;
   static std::string none;
   return none;
+}
+
+TEST(SigV4VerifierTest, ConstantTimeEquals) {
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "ab"));
+  EXPECT_TRUE(ConstantTimeEquals("", ""));
 }
 
 TEST(SigV4VerifierTest, VerifiesWhatTheSignerSigned) {

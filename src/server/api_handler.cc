@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include "autoretrain/aws/sigv4.h"
 #include "autoretrain/aws/sigv4_verifier.h"
 #include "server/console_sessions.h"
 #include "server/json_protocol.h"
@@ -60,7 +61,7 @@ bool ApiHandler::CarriesMetricsToken(const HttpRequest& request) const {
   constexpr std::string_view kBearer = "Bearer ";
   const std::string_view authorization = request.Header("Authorization");
   return !metrics_token_.empty() && authorization.starts_with(kBearer) &&
-         ConstantTimeEquals(authorization.substr(kBearer.size()), metrics_token_);
+         aws::ConstantTimeEquals(authorization.substr(kBearer.size()), metrics_token_);
 }
 
 void ApiHandler::Handle(HttpRequest request, Responder respond) {

@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "autoretrain/aws/sigv4.h"
 #include "server/console_assets.h"
 
 namespace autoretrain::server {
@@ -203,7 +204,7 @@ HttpResponse ConsoleService::Api(const HttpRequest& request, std::string_view ro
   }
   if (post) {
     const std::string_view csrf = request.Header("X-Console-Csrf");
-    if (!ConstantTimeEquals(csrf, session->csrf)) {
+    if (!aws::ConstantTimeEquals(csrf, session->csrf)) {
       return ConsoleError(403, "CsrfTokenMismatch",
                           "a console call that changes something needs the X-Console-Csrf header "
                           "the session gave: reload /console/ and try again");

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "autoretrain/aws/sigv4.h"
+
 namespace autoretrain::server {
 
 std::string RandomToken() {
@@ -30,15 +32,6 @@ std::string RandomToken() {
   return token;
 }
 
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return diff == 0;
-}
-
 ConsoleSessions::ConsoleSessions(std::optional<std::vector<AccessKey>> keys, Clock& clock)
     : keys_(std::move(keys)), clock_(clock) {
   open_session_.token = "";
@@ -55,8 +48,8 @@ Result<ConsoleSession> ConsoleSessions::SignIn(std::string_view access_key_id,
   // Look at every key, so that the time taken does not tell which ids exist.
   const AccessKey* match = nullptr;
   for (const AccessKey& key : *keys_) {
-    const bool id_equal = ConstantTimeEquals(access_key_id, key.access_key_id);
-    const bool secret_equal = ConstantTimeEquals(secret, key.secret_access_key);
+    const bool id_equal = aws::ConstantTimeEquals(access_key_id, key.access_key_id);
+    const bool secret_equal = aws::ConstantTimeEquals(secret, key.secret_access_key);
     if (id_equal && secret_equal) match = &key;
   }
   if (match == nullptr) {

@@ -79,9 +79,6 @@ class ConsoleSessions {
 // 32 random bytes from the OS's CSPRNG, as 64 lowercase hex digits.
 std::string RandomToken();
 
-// Whether `a` equals `b`, taking the same time for every `a` of b's length.
-bool ConstantTimeEquals(std::string_view a, std::string_view b);
-
 }  // namespace autoretrain::server
 
 #endif  // AUTORETRAIN_SERVER_CONSOLE_SESSIONS_H_

@@ -127,12 +127,5 @@ TEST(ConsoleSessionsTest, CookieHeaderParsingAndSetCookie) {
             "autoretrain_console=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
-TEST(ConsoleSessionsTest, ConstantTimeEquals) {
-  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
-  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
-  EXPECT_FALSE(ConstantTimeEquals("abc", "ab"));
-  EXPECT_TRUE(ConstantTimeEquals("", ""));
-}
-
 }  // namespace
 }  // namespace autoretrain::server

@@ -121,6 +121,9 @@ std::string DeriveSigningKey(std::string_view secret, std::string_view date,
                              std::string_view region, std::string_view service);
 // Lowercase hex HMAC-SHA256 of `data` under `key`.
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
+// Whether `a` equals `b`, taking the same time for every `a` of b's length (false at once when
+// the lengths differ): for comparing secrets, signatures and tokens.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 // AWS's URI encoding: every byte except A-Z a-z 0-9 - . _ ~ becomes %XX (uppercase hex); '/'
 // is kept when `keep_slash`.
