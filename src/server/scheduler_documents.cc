@@ -20,8 +20,6 @@ constexpr size_t kMaxTargetArn = 1600;
 constexpr int kDefaultRetryAttempts = 185;
 constexpr int kDefaultEventAge = 86400;
 
-Error Invalid(std::string message) { return Error{"ValidationException", std::move(message)}; }
-
 bool AllOf(std::string_view value, std::string_view extra) {
   for (char c : value) {
     const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

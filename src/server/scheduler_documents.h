@@ -23,6 +23,12 @@
 
 namespace autoretrain::server::scheduler_api {
 
+// A ValidationException (HTTP 400) saying `message`: the Scheduler API's error for a request
+// that breaks its rules.
+inline Error Invalid(std::string message) {
+  return Error{"ValidationException", std::move(message)};
+}
+
 // The group every account has; it cannot be deleted.
 inline constexpr char kDefaultGroup[] = "default";
 // A stored document's field for the ClientToken it was created with (never answered).

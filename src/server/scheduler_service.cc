@@ -16,8 +16,6 @@ namespace {
 
 constexpr int kMaxResults = 100;
 
-Error Invalid(std::string message) { return Error{"ValidationException", std::move(message)}; }
-
 int StatusOf(const std::string& type) {
   if (type == "ValidationException") return 400;
   if (type == "ResourceNotFoundException" || type == "UnknownOperationException") return 404;

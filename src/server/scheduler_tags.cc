@@ -12,8 +12,6 @@ using namespace scheduler_api;  // NOLINT: the documents' helpers, in this file 
 
 namespace {
 
-Error Invalid(std::string message) { return Error{"ValidationException", std::move(message)}; }
-
 json::Object TagsOutput(const std::vector<store::ResourceTag>& tags) {
   json::Array out;
   for (const store::ResourceTag& tag : tags) {
