@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <iostream>
 #include <memory>
 
 #include "autoretrain/aws/environment.h"
@@ -11,6 +10,7 @@
 #include "autoretrain/retrain/decision.h"
 #include "autoretrain/retrain/policy_function.h"
 #include "autoretrain/retrain/project.h"
+#include "cli/document_argument.h"
 #include "cli/output.h"
 #include "cli/project_option.h"
 #include "cli/project_tables.h"
@@ -29,9 +29,7 @@ Result<json::Value> ReadPayload(const InvokeOptions& options) {
       (options.payload_file.empty() && options.payload.empty() && isatty(STDIN_FILENO) == 0);
   if (from_stdin) {
     source = "the event on stdin";
-    text.assign(kMaxPayloadBytes + 1, '\0');
-    std::cin.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<size_t>(std::cin.gcount()));
+    text = ReadStdinLimited(kMaxPayloadBytes);
   } else if (!options.payload_file.empty()) {
     source = "--payload-file " + options.payload_file;
     Result<std::string> data = retrain::ReadFileLimited(options.payload_file, kMaxPayloadBytes);

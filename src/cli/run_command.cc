@@ -7,6 +7,7 @@
 
 #include "autoretrain/integrations/mock_config.h"
 #include "autoretrain/retrain/project.h"
+#include "cli/document_argument.h"
 #include "cli/output.h"
 #include "integrations/mocked_task_handler.h"
 
@@ -63,15 +64,9 @@ Result<json::Value> ReadInput(const RunOptions& options) {
   std::string source = "--input";
   if (!options.input_file.empty()) {
     source = "--input-file " + options.input_file;
-    if (options.input_file == "-") {
-      text.assign(kMaxInputBytes + 1, '\0');
-      std::cin.read(text.data(), static_cast<std::streamsize>(text.size()));
-      text.resize(static_cast<size_t>(std::cin.gcount()));
-    } else {
-      Result<std::string> data = retrain::ReadFileLimited(options.input_file, kMaxInputBytes);
-      if (!data.ok()) return Error{"InvalidExecutionInput", source + ": " + data.error().cause};
-      text = std::move(*data);
-    }
+    Result<std::string> data = ReadDocumentFile(options.input_file, kMaxInputBytes);
+    if (!data.ok()) return Error{"InvalidExecutionInput", source + ": " + data.error().cause};
+    text = std::move(*data);
   } else if (options.input.empty()) {
     return json::Value(json::Object{});
   }

@@ -1,7 +1,6 @@
 #include "cli/task_command.h"
 
 #include <filesystem>
-#include <iostream>
 #include <utility>
 
 #include "autoretrain/common/clock.h"
@@ -9,6 +8,7 @@
 #include "autoretrain/retrain/project.h"
 #include "autoretrain/server/task_answers.h"
 #include "autoretrain/store/store.h"
+#include "cli/document_argument.h"
 #include "cli/output.h"
 #include "cli/project_option.h"
 
@@ -19,13 +19,7 @@ namespace {
 // "-"), read up to one byte past the 256 KiB limit (SendTaskSuccess checks it and the JSON).
 Result<std::string> ReadOutput(const TaskOptions& options) {
   if (options.output_file.empty()) return options.output;
-  if (options.output_file == "-") {
-    std::string text(json::kMaxPayloadBytes + 1, '\0');
-    std::cin.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<size_t>(std::cin.gcount()));
-    return text;
-  }
-  Result<std::string> data = retrain::ReadFileLimited(options.output_file, json::kMaxPayloadBytes);
+  Result<std::string> data = ReadDocumentFile(options.output_file, json::kMaxPayloadBytes);
   if (!data.ok()) {
     return Error{"InvalidOutput",
                  "--output-file " + options.output_file + ": " + data.error().cause};
