@@ -20,21 +20,9 @@ driver.jsonl, one JSON line each.
 import datetime
 import json
 
-ACCOUNT_PREFIX = "arn:aws:states:us-east-1:123456789012"
-FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
+# RECORD_PY: the command function that logs each call (one JSON line), then sleeps.
+from test_crash_recovery import ACCOUNT_PREFIX, FUNCTION_ARN, RECORD_PY
 MACHINES = ("parent", "fanout", "approval", "child", "tick")
-
-# Appends its event (one JSON line) to the log named by argv[1], sleeps argv[2] seconds, then
-# prints its result. Killed mid-way, it may or may not have appended its line.
-RECORD_PY = """\
-import json, sys, time
-event = json.load(sys.stdin)
-with open(sys.argv[1], "a") as log:
-    log.write(json.dumps(event, sort_keys=True) + "\\n")
-time.sleep(float(sys.argv[2]))
-print(json.dumps({"recorded": True}))
-"""
-
 
 def work(machine, next_state=None, **parameters):
     """A Task calling the `work` command function, which logs who called it."""
