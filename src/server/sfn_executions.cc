@@ -234,7 +234,7 @@ Result<json::Value> StepFunctionsService::DescribeStateMachineForExecution(
   out["definition"] = version->definition;
   out["roleArn"] = version->role_arn;
   out["updateDate"] = DateJson(version->version_date, kDates);
-  out["revisionId"] = RevisionId(version->version);
+  AddRevisionId(out, version->arn, version->version);
   out["loggingConfiguration"] = json::Object{{"level", "OFF"}, {"includeExecutionData", false}};
   out["tracingConfiguration"] = json::Object{{"enabled", false}};
   return Ok(std::move(out));

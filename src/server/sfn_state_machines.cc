@@ -148,7 +148,7 @@ Result<json::Value> StepFunctionsService::DescribeStateMachine(const json::Objec
     Result<store::StateMachineRecord> record = (*store)->GetStateMachine(*arn);
     if (!record.ok()) return record.take_error();
     json::Value out = DescribeStateMachineJson(*record, kDates);
-    out.as_object()["revisionId"] = RevisionId(record->version);
+    AddRevisionId(out.as_object(), record->arn, record->version);
     return out;
   }
   // A version: its definition, dated when it was published.
@@ -166,7 +166,7 @@ Result<json::Value> StepFunctionsService::DescribeStateMachine(const json::Objec
   json::Object& object = out.as_object();
   object["stateMachineArn"] = version->Arn();
   object["status"] = "ACTIVE";
-  object["revisionId"] = RevisionId(version->revision);
+  AddRevisionId(object, qualified->machine_arn, version->revision);
   if (!version->description.empty()) object["description"] = version->description;
   return out;
 }
@@ -226,8 +226,8 @@ Result<json::Value> StepFunctionsService::UpdateStateMachine(const json::Object&
       *arn, definition.value_or(current->definition), role_arn.value_or(""), clock_.Now());
   if (!updated.ok()) return updated.take_error();
   if (compiled) runtime_.AddStateMachine(*name, std::move(compiled), updated->definition);
-  json::Object out{{"updateDate", DateJson(updated->version_date, kDates)},
-                   {"revisionId", RevisionId(updated->version)}};
+  json::Object out{{"updateDate", DateJson(updated->version_date, kDates)}};
+  AddRevisionId(out, *arn, updated->version);
   if (publish.value_or(false)) {
     Result<store::PublishedVersion> version = (*store)->PublishStateMachineVersion(
         *arn, updated->version, version_description.value_or(""), clock_.Now());

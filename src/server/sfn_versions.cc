@@ -5,12 +5,15 @@
 #include "server/sfn_versions.h"
 
 #include <charconv>
+#include <cstdio>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <random>
 #include <variant>
 
 #include "autoretrain/asl/parser.h"
+#include "autoretrain/aws/sigv4.h"
 #include "autoretrain/common/arn.h"
 #include "autoretrain/server/aws_shapes.h"
 #include "autoretrain/server/step_functions_service.h"
@@ -215,13 +218,39 @@ std::optional<std::string> AliasNameProblem(std::string_view name) {
   return std::nullopt;
 }
 
-std::string RevisionId(int64_t revision) { return std::to_string(revision); }
+namespace {
 
-std::optional<int64_t> ParseRevisionId(std::string_view text) {
-  if (!AllDigits(text)) return std::nullopt;
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+// 8-4-4-4-12 hex digits: the first 20 from a digest of the machine's ARN and the revision (so
+// that one machine's id is not another's), the last 12 the revision itself.
+std::string OpaqueRevisionId(std::string_view machine_arn, int64_t revision) {
+  char number[13];
+  std::snprintf(number, sizeof number, "%012llx", static_cast<unsigned long long>(revision));
+  const std::string digest =
+      aws::Sha256Hex(std::string(machine_arn) + "#revision#" + std::to_string(revision));
+  return digest.substr(0, 8) + "-" + digest.substr(8, 4) + "-" + digest.substr(12, 4) + "-" +
+         digest.substr(16, 4) + "-" + number;
+}
+
+}  // namespace
+
+void AddRevisionId(json::Object& out, std::string_view machine_arn, int64_t revision) {
+  if (revision <= 1) return;
+  out["revisionId"] = OpaqueRevisionId(machine_arn, revision);
+}
+
+std::optional<int64_t> ParseRevisionId(std::string_view machine_arn, std::string_view text) {
+  if (text == "INITIAL") return 1;
+  constexpr size_t kLength = 36;
+  if (text.size() != kLength) return std::nullopt;
+  const std::string_view number = text.substr(kLength - 12);
+  uint64_t revision = 0;
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), revision, 16);
+  if (ec != std::errc() || end != number.data() + number.size() || revision < 2 ||
+      revision > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return std::nullopt;
+  }
+  const auto value = static_cast<int64_t>(revision);
+  if (OpaqueRevisionId(machine_arn, value) != text) return std::nullopt;
   return value;
 }
 
@@ -417,7 +446,7 @@ Result<json::Value> StepFunctionsService::PublishStateMachineVersion(const json:
   if (!store.ok()) return store.take_error();
   std::optional<int64_t> expected;
   if (revision) {
-    expected = ParseRevisionId(*revision);
+    expected = ParseRevisionId(machine->machine_arn, *revision);
     if (!expected) {
       return Error{"ConflictException", "The revision ID '" + *revision +
                                             "' is not a revision of state machine '" + *arn +

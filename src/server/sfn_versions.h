@@ -41,10 +41,14 @@ Result<QualifiedStateMachineArn> ParseQualifiedStateMachineArn(std::string_view 
 // only, so that it cannot be mistaken for a version number), or nullopt when it is valid.
 std::optional<std::string> AliasNameProblem(std::string_view name);
 
-// The revisionId reported for definition version `revision`, and back (nullopt when `text`
-// is not one autoretrain reported).
-std::string RevisionId(int64_t revision);
-std::optional<int64_t> ParseRevisionId(std::string_view text);
+// The revisionId of revision `revision` of the state machine `machine_arn` (its unqualified
+// ARN): none for the first revision (AWS: "The first revision ID when you create the state
+// machine is null"), then an opaque id shaped like a UUID, the same every time it is asked for.
+// Put it in `out` as "revisionId" (or nothing).
+void AddRevisionId(json::Object& out, std::string_view machine_arn, int64_t revision);
+// The revision `text` names, for PublishStateMachineVersion: "INITIAL" (AWS's name for the
+// first revision) is 1; nullopt when `text` is not a revisionId of `machine_arn`.
+std::optional<int64_t> ParseRevisionId(std::string_view machine_arn, std::string_view text);
 
 // One routingConfiguration entry as given: a version ARN and its weight.
 struct RouteRequest {

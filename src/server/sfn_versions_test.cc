@@ -69,8 +69,32 @@ TEST(QualifiedArnTest, RoutesSplitByWeight) {
   EXPECT_EQ(ChooseRoute(routes, 99), 4);
   EXPECT_EQ(ChooseRoute({{5, 100}}, 99), 5);
   EXPECT_EQ(ChooseRoute({{3, 0}, {4, 100}}, 0), 4);
-  EXPECT_EQ(ParseRevisionId(RevisionId(17)), 17);
-  EXPECT_FALSE(ParseRevisionId("abc").has_value());
+}
+
+TEST(QualifiedArnTest, RevisionIdsAreOpaqueAndNoneForTheFirstRevision) {
+  const std::string other = std::string(kMachine) + "-other";
+  json::Object first;
+  AddRevisionId(first, kMachine, 1);
+  EXPECT_FALSE(first.contains("revisionId"));
+  json::Object out;
+  AddRevisionId(out, kMachine, 17);
+  const std::string id(out.at("revisionId").as_string());
+  EXPECT_EQ(id.size(), 36u);
+  EXPECT_EQ(id.substr(8, 1) + id.substr(13, 1) + id.substr(18, 1) + id.substr(23, 1), "----");
+  EXPECT_EQ(ParseRevisionId(kMachine, id), 17);
+  json::Object again;
+  AddRevisionId(again, kMachine, 17);
+  EXPECT_EQ(again.at("revisionId"), out.at("revisionId"));  // stable
+  json::Object elsewhere;
+  AddRevisionId(elsewhere, other, 17);
+  EXPECT_NE(elsewhere.at("revisionId"), out.at("revisionId"));
+  EXPECT_FALSE(ParseRevisionId(other, id).has_value());  // another machine's
+  EXPECT_EQ(ParseRevisionId(kMachine, "INITIAL"), 1);
+  EXPECT_FALSE(ParseRevisionId(kMachine, "17").has_value());
+  EXPECT_FALSE(ParseRevisionId(kMachine, "abc").has_value());
+  std::string tampered = id;
+  tampered.back() = tampered.back() == '0' ? '1' : '0';
+  EXPECT_FALSE(ParseRevisionId(kMachine, tampered).has_value());
 }
 
 TEST(QualifiedArnTest, RoutingConfigurationsAreValidatedLikeAws) {
@@ -180,17 +204,28 @@ TEST_F(SfnVersionsTest, PublishOnCreateAndUpdateNumbersVersionsAndRunsEach) {
                                                   {"publish", true},
                                                   {"versionDescription", "first"}});
   EXPECT_EQ(Str(created, "stateMachineVersionArn"), std::string(kMachine) + ":1");
+  // The first revision has no revisionId; AWS names it INITIAL when publishing.
+  EXPECT_FALSE(Ok("DescribeStateMachine", {{"stateMachineArn", kMachine}})
+                   .as_object()
+                   .contains("revisionId"));
+  json::Value initial =
+      Ok("PublishStateMachineVersion", {{"stateMachineArn", kMachine}, {"revisionId", "INITIAL"}});
+  EXPECT_EQ(Str(initial, "stateMachineVersionArn"), std::string(kMachine) + ":1");
   json::Value updated =
       Ok("UpdateStateMachine",
          {{"stateMachineArn", kMachine}, {"definition", kTwo}, {"publish", true}});
   EXPECT_EQ(Str(updated, "stateMachineVersionArn"), std::string(kMachine) + ":2");
-  EXPECT_EQ(Str(updated, "revisionId"), "2");
+  const std::string revision2 = Str(updated, "revisionId");
+  EXPECT_EQ(ParseRevisionId(kMachine, revision2), 2);
   // Publishing the unchanged revision returns version 2; a stale revisionId is a conflict.
   json::Value same = Ok("PublishStateMachineVersion", {{"stateMachineArn", kMachine}});
   EXPECT_EQ(Str(same, "stateMachineVersionArn"), std::string(kMachine) + ":2");
-  EXPECT_EQ(
-      ErrorOf("PublishStateMachineVersion", {{"stateMachineArn", kMachine}, {"revisionId", "1"}}),
-      "ConflictException");
+  EXPECT_EQ(ErrorOf("PublishStateMachineVersion",
+                    {{"stateMachineArn", kMachine}, {"revisionId", "INITIAL"}}),
+            "ConflictException");
+  json::Value current =
+      Ok("PublishStateMachineVersion", {{"stateMachineArn", kMachine}, {"revisionId", revision2}});
+  EXPECT_EQ(Str(current, "stateMachineVersionArn"), std::string(kMachine) + ":2");
   EXPECT_EQ(
       ErrorOf("PublishStateMachineVersion", {{"stateMachineArn", kMachine + std::string(":1")}}),
       "InvalidArn");
@@ -209,7 +244,7 @@ TEST_F(SfnVersionsTest, PublishOnCreateAndUpdateNumbersVersionsAndRunsEach) {
   json::Value ran =
       Ok("DescribeStateMachineForExecution", {{"executionArn", Str(first, "executionArn")}});
   EXPECT_EQ(Str(ran, "definition"), kOne);
-  EXPECT_EQ(Str(ran, "revisionId"), "1");
+  EXPECT_FALSE(ran.as_object().contains("revisionId"));  // the first revision has none
 
   // DescribeStateMachine of a version.
   json::Value v1 = Ok("DescribeStateMachine", {{"stateMachineArn", std::string(kMachine) + ":1"}});
