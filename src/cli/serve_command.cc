@@ -415,15 +415,22 @@ int ServeCommand(const ServeOptions& options) {
         if (fired.error) {
           fields["error"] = fired.error->error;
           fields["cause"] = fired.error->cause;
-          fields["attempts"] = fired.attempts;
         }
+        if (fired.error || fired.resumed) fields["attempts"] = fired.attempts;
         if (fired.retry_at) fields["retry_at"] = FormatIso8601(*fired.retry_at);
         if (fired.dead_lettered) fields["dead_lettered"] = true;
         if (fired.deleted) fields["deleted"] = true;
         if (fired.caught_up) fields["caught_up"] = true;
         if (fired.skipped_overlap) fields["skipped_overlap"] = true;
         if (fired.buffered) fields["buffered"] = true;
-        const char* level = !fired.error ? "info" : fired.retry_at ? "warn" : "error";
+        if (fired.resumed) fields["resumed"] = true;
+        if (!fired.dropped.empty()) fields["dropped"] = fired.dropped;
+        const char* level = "info";
+        if (fired.error) {
+          level = fired.retry_at ? "warn" : "error";
+        } else if (!fired.dropped.empty()) {
+          level = "warn";  // a slot accepted before a restart was not fired
+        }
         log.Write(level, "fired", std::move(fields));
       },
       retrain::RunnerFilesFor(*config));

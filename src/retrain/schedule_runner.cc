@@ -6,18 +6,14 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "autoretrain/common/arn.h"
 #include "autoretrain/store/store.h"
+#include "retrain/scheduler_state.h"
 
 namespace autoretrain::retrain {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr size_t kMaxExecutionName = 80;  // AWS StartExecution's name limit
 
@@ -51,6 +47,25 @@ std::vector<TimePoint> Slots(const scheduler::ScheduleExpression& expression,
     std::erase_if(slots, [&](TimePoint t) { return t > *config.end_date; });
   }
   return slots;
+}
+
+// Whether a slot may be tried again after `made` starts, at `at`, its first try at `first`.
+bool RetryAllowed(const ScheduleConfig& config, int made, TimePoint at, TimePoint first) {
+  return made - 1 < config.maximum_retry_attempts &&
+         at - first <= std::chrono::seconds(config.maximum_event_age_seconds);
+}
+
+// What the `fired` report of a slot starts as, before its outcome is known.
+FiredSlot SlotReport(const std::string& schedule, TimePoint slot, int attempts, bool late,
+                     bool resumed) {
+  FiredSlot fired;
+  fired.schedule = schedule;
+  fired.slot = slot;
+  fired.execution_name = ExecutionName(schedule, slot);
+  fired.attempts = attempts;
+  fired.caught_up = late;
+  fired.resumed = resumed;
+  return fired;
 }
 
 }  // namespace
@@ -141,46 +156,38 @@ ScheduleRunner::ScheduleRunner(Clock& clock, integrations::ExecutionLauncher& la
 
 Status ScheduleRunner::Restore() {
   last_alive_.reset();
+  restored_.clear();
   if (files_.state_path.empty()) return OkStatus();
-  std::error_code ec;
-  if (!fs::exists(files_.state_path, ec)) return OkStatus();
-  auto invalid = [&](const std::string& why) {
-    return Error{"InvalidSchedulerState",
-                 "'" + files_.state_path + "': " + why +
-                     "; missed slots are not caught up (delete the file to clear this)"};
-  };
-  std::ifstream in(files_.state_path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) return invalid(std::string("cannot read it: ") + std::strerror(errno));
-  Result<json::Value> parsed = json::Parse(text.str());
-  const json::Value* alive = nullptr;
-  if (parsed.ok() && parsed->is_object()) alive = parsed->as_object().if_contains("alive_at");
-  TimePoint at;
-  if (alive == nullptr || !alive->is_string() ||
-      !ParseIso8601(std::string(alive->as_string()), &at)) {
-    return invalid("expected {\"alive_at\": \"<ISO 8601 time>\"}");
+  Result<std::optional<SchedulerState>> state = ReadSchedulerState(files_.state_path);
+  if (!state.ok()) return state.take_error();
+  if (*state) {
+    last_alive_ = (*state)->alive_at;
+    restored_ = std::move((*state)->pending);
   }
-  last_alive_ = at;
   return OkStatus();
 }
 
 Status ScheduleRunner::WriteHeartbeat() {
   if (files_.state_path.empty()) return OkStatus();
-  const std::string text =
-      json::Serialize(
-          json::Object{{"alive_at", FormatIso8601(fired_through_.value_or(clock_.Now()))}}) +
-      "\n";
-  const std::string temp = files_.state_path + ".tmp";
-  auto failed = [&](const std::string& path) {
-    return Error{"WriteFailed", "cannot write '" + path + "': " + std::strerror(errno)};
-  };
-  std::FILE* file = std::fopen(temp.c_str(), "w");
-  if (file == nullptr) return failed(temp);
-  const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
-  if (std::fclose(file) != 0 || !written) return failed(temp);
-  if (std::rename(temp.c_str(), files_.state_path.c_str()) != 0) return failed(files_.state_path);
-  return OkStatus();
+  SchedulerState state;
+  state.alive_at = fired_through_.value_or(last_alive_.value_or(clock_.Now()));
+  for (const auto& [key, pending] : pending_) state.pending.push_back(pending);
+  state.pending.insert(state.pending.end(), restored_.begin(), restored_.end());
+  return WriteSchedulerState(files_.state_path, state);
+}
+
+void ScheduleRunner::SaveState() {
+  if (Status written = WriteHeartbeat(); !written.ok()) unsaved_ = written.error();
+}
+
+void ScheduleRunner::Remember(PendingSlot pending) {
+  std::pair<std::string, TimePoint> key{pending.schedule, pending.slot};
+  pending_[std::move(key)] = std::move(pending);
+  SaveState();
+}
+
+void ScheduleRunner::Forget(const std::string& schedule, TimePoint slot) {
+  if (pending_.erase({schedule, slot}) > 0) SaveState();
 }
 
 Status ScheduleRunner::Add(const std::string& name, const ScheduleConfig& config,
@@ -192,13 +199,13 @@ Status ScheduleRunner::Add(const std::string& name, const ScheduleConfig& config
   if (!zone.ok()) return zone.take_error();
   if (!config.enabled) return OkStatus();
   Insert(name, config, std::move(expression).value(), std::move(zone).value(), state_machine_arn,
-         /*catch_up=*/true);
+         /*restart=*/true);
   return OkStatus();
 }
 
 void ScheduleRunner::Insert(const std::string& name, const ScheduleConfig& config,
                             scheduler::ScheduleExpression expression, scheduler::TimeZone zone,
-                            const std::string& state_machine_arn, bool catch_up) {
+                            const std::string& state_machine_arn, bool restart) {
   schedules_.push_back(Schedule{.name = name,
                                 .config = config,
                                 .expression = std::move(expression),
@@ -217,19 +224,67 @@ void ScheduleRunner::Insert(const std::string& name, const ScheduleConfig& confi
     if (at > now) heap_.push(Due{at, index, *slot, 1, at});
   }
   if (slot) heap_.push(Due{*slot, index, *slot, 0, {}});
-  if (catch_up && last_alive_) CatchUp(index, *last_alive_, now, std::nullopt);
   if (config.overlap != ScheduleConfig::Overlap::kAllow) {
     if (std::optional<TimePoint> latest = LatestSlotAtOrBefore(schedule, now)) {
       schedules_[index].last_execution =
           ExecutionArnOf(state_machine_arn, ExecutionName(name, *latest)).value_or("");
     }
   }
+  if (!restart) return;
+  Resume(index, now);  // before CatchUp, which leaves the resumed slots to it
+  if (last_alive_) CatchUp(index, *last_alive_, now, std::nullopt);
+}
+
+void ScheduleRunner::Resume(size_t index, TimePoint now) {
+  Schedule& schedule = schedules_[index];
+  for (auto it = restored_.begin(); it != restored_.end();) {
+    const bool still_its_slot =
+        it->schedule == schedule.name && it->state_machine_arn == schedule.arn &&
+        NextSlot(schedule, it->slot - std::chrono::milliseconds(1)) == it->slot;
+    if (!still_its_slot) {
+      ++it;
+      continue;
+    }
+    PendingSlot pending = std::move(*it);
+    it = restored_.erase(it);
+    Due due{now, index, pending.slot, 0, pending.first, pending.late, /*resumed=*/true};
+    if (pending.held) {
+      // No slot of the schedule started after the held one: its previous execution is the one
+      // the held slot waits for. Without BUFFER_ONE any more, the slot gets its first attempt.
+      schedule.last_execution = pending.after;
+      schedule.holding = schedule.config.overlap == ScheduleConfig::Overlap::kBufferOne;
+      due.attempt = schedule.holding ? kHeld : 1;
+    } else {
+      due.at = std::max(now, pending.retry_at);
+      due.attempt = pending.attempts + 1;
+    }
+    heap_.push(due);
+    pending_[{pending.schedule, pending.slot}] = std::move(pending);
+  }
+}
+
+void ScheduleRunner::DropUnresumed() {
+  const std::vector<std::string> live = Names();
+  for (const PendingSlot& pending : restored_) {
+    FiredSlot fired = SlotReport(pending.schedule, pending.slot, pending.attempts, pending.late,
+                                 /*resumed=*/true);
+    fired.dropped = std::binary_search(live.begin(), live.end(), pending.schedule)
+                        ? "the schedule changed: the slot is no longer one of its slots, or its "
+                          "target is another state machine"
+                        : "the schedule no longer exists or is disabled";
+    if (on_fire_) on_fire_(fired);
+  }
+  restored_.clear();
+  SaveState();
 }
 
 bool ScheduleRunner::MarkRemoved(const std::string& name) {
   bool found = false;
   for (Schedule& schedule : schedules_) {
     if (!schedule.removed && schedule.name == name) schedule.removed = found = true;
+  }
+  if (std::erase_if(pending_, [&](const auto& entry) { return entry.first.first == name; }) > 0) {
+    SaveState();
   }
   return found;
 }
@@ -295,6 +350,7 @@ void ScheduleRunner::CatchUp(size_t index, TimePoint from, TimePoint now,
     missed.erase(missed.begin(), missed.end() - 1);
   }
   for (TimePoint slot : missed) {
+    if (pending_.count({schedule.name, slot})) continue;  // resumed: queued already
     heap_.push(Due{FireTime(schedule, slot), index, slot, 1, now, !also || slot != *also});
   }
 }
@@ -339,13 +395,12 @@ void ScheduleRunner::Advance(const Due& cursor, TimePoint now) {
   if (next) heap_.push(Due{*next, cursor.schedule, *next, 0, {}});
 }
 
+FiredSlot ScheduleRunner::Report(const Schedule& schedule, const Due& due) const {
+  return SlotReport(schedule.name, due.slot, due.attempt, due.late, due.resumed);
+}
+
 FiredSlot ScheduleRunner::Fire(const Schedule& schedule, const Due& due) {
-  FiredSlot fired;
-  fired.schedule = schedule.name;
-  fired.slot = due.slot;
-  fired.execution_name = ExecutionName(schedule.name, due.slot);
-  fired.attempts = due.attempt;
-  fired.caught_up = due.late;
+  FiredSlot fired = Report(schedule, due);
   integrations::ExecutionLauncher::StartRequest request;
   request.state_machine_arn = schedule.arn;
   request.input = schedule.config.input;
@@ -361,22 +416,46 @@ FiredSlot ScheduleRunner::Fire(const Schedule& schedule, const Due& due) {
   return fired;
 }
 
-void ScheduleRunner::RetryOrGiveUp(const Due& due, FiredSlot& fired) {
-  const ScheduleConfig& config = schedules_[due.schedule].config;
-  const TimePoint now = clock_.Now();
-  if (IsTransientStartError(*fired.error)) {
-    const TimePoint retry_at = now + RetryDelay(due.attempt);
-    const bool attempts_left = due.attempt - 1 < config.maximum_retry_attempts;
-    const bool age_left =
-        retry_at - due.first <= std::chrono::seconds(config.maximum_event_age_seconds);
-    if (attempts_left && age_left) {
-      fired.retry_at = retry_at;
-      heap_.push(Due{retry_at, due.schedule, due.slot, due.attempt + 1, due.first, due.late});
-      return;
-    }
+FiredSlot ScheduleRunner::ExpiredRetry(const Schedule& schedule, const Due& due) {
+  FiredSlot fired = Report(schedule, due);
+  fired.attempts = due.attempt - 1;  // no attempt now
+  const std::string arn = ExecutionArnOf(schedule.arn, fired.execution_name).value_or("");
+  if (launcher_.Describe(arn).ok()) {
+    fired.already_fired = true;
+    return fired;
   }
+  fired.error = pending_.at({schedule.name, due.slot}).error;
+  GiveUp(fired);
+  return fired;
+}
+
+void ScheduleRunner::RetryOrGiveUp(const Due& due, FiredSlot& fired) {
+  const Schedule& schedule = schedules_[due.schedule];
+  const TimePoint retry_at = clock_.Now() + RetryDelay(due.attempt);
+  if (!IsTransientStartError(*fired.error) ||
+      !RetryAllowed(schedule.config, due.attempt, retry_at, due.first)) {
+    GiveUp(fired);
+    return;
+  }
+  fired.retry_at = retry_at;
+  heap_.push(
+      Due{retry_at, due.schedule, due.slot, due.attempt + 1, due.first, due.late, due.resumed});
+  PendingSlot pending;
+  pending.schedule = schedule.name;
+  pending.slot = due.slot;
+  pending.state_machine_arn = schedule.arn;
+  pending.attempts = due.attempt;
+  pending.first = due.first;
+  pending.late = due.late;
+  pending.retry_at = retry_at;
+  pending.error = *fired.error;
+  Remember(std::move(pending));  // before it is reported: a reported retry is never lost
+}
+
+void ScheduleRunner::GiveUp(FiredSlot& fired) {
   if (files_.dead_letter_path.empty()) return;
-  if (Status written = AppendDeadLetter(files_.dead_letter_path, fired, now); written.ok()) {
+  Status written = AppendDeadLetter(files_.dead_letter_path, fired, clock_.Now());
+  if (written.ok()) {
     fired.dead_lettered = true;
   } else {
     fired.error->cause +=
@@ -395,8 +474,9 @@ bool ScheduleRunner::HeldOrDropped(Schedule& schedule, const Due& due) {
   using Overlap = ScheduleConfig::Overlap;
   if (due.attempt == kHeld) {
     if (PreviousRunning(schedule)) {
-      heap_.push(
-          Due{clock_.Now() + kLookAgain, due.schedule, due.slot, kHeld, due.first, due.late});
+      Due again = due;
+      again.at = clock_.Now() + kLookAgain;
+      heap_.push(again);
       return true;
     }
     schedule.holding = false;
@@ -406,17 +486,26 @@ bool ScheduleRunner::HeldOrDropped(Schedule& schedule, const Due& due) {
       !PreviousRunning(schedule)) {
     return false;
   }
-  FiredSlot fired;
-  fired.schedule = schedule.name;
-  fired.slot = due.slot;
-  fired.execution_name = ExecutionName(schedule.name, due.slot);
-  fired.caught_up = due.late;
+  FiredSlot fired = Report(schedule, due);
   fired.attempts = 0;
   if (schedule.config.overlap == Overlap::kBufferOne && !schedule.holding) {
     schedule.holding = fired.buffered = true;
-    heap_.push(Due{clock_.Now() + kLookAgain, due.schedule, due.slot, kHeld, due.first, due.late});
+    Due held = due;
+    held.at = clock_.Now() + kLookAgain;
+    held.attempt = kHeld;
+    heap_.push(held);
+    PendingSlot pending;
+    pending.schedule = schedule.name;
+    pending.slot = due.slot;
+    pending.state_machine_arn = schedule.arn;
+    pending.held = true;
+    pending.first = due.first;
+    pending.late = due.late;
+    pending.after = schedule.last_execution;
+    Remember(std::move(pending));  // before it is reported: a reported hold is never lost
   } else {
     fired.skipped_overlap = true;
+    Forget(schedule.name, due.slot);  // a resumed held slot, now under overlap SKIP
   }
   if (on_fire_) on_fire_(fired);
   return true;
@@ -426,22 +515,35 @@ void ScheduleRunner::Attempt(Due due) {
   Schedule& schedule = schedules_[due.schedule];
   if (HeldOrDropped(schedule, due)) return;
   if (due.attempt == kHeld) due.attempt = 1;  // released: the previous execution ended
-  FiredSlot fired = Fire(schedule, due);
+  FiredSlot fired;
+  // A resumed retry is checked against its policy at the time it comes (the restart may be
+  // later than the retry was due); the retries this runner queues were checked when queued.
+  if (due.resumed && due.attempt > 1 &&
+      !RetryAllowed(schedule.config, due.attempt - 1, due.at, due.first)) {
+    fired = ExpiredRetry(schedule, due);
+  } else {
+    fired = Fire(schedule, due);
+    if (fired.error) RetryOrGiveUp(due, fired);  // a retry stays pending
+  }
   if (!fired.execution_arn.empty()) {
     schedule.last_execution = fired.execution_arn;
   } else if (fired.already_fired) {
     schedule.last_execution = ExecutionArnOf(schedule.arn, fired.execution_name).value_or("");
   }
-  if (fired.error) RetryOrGiveUp(due, fired);
-  // The delivery ended (started, already there, or given up): a one-time schedule completed.
-  if (!fired.retry_at && schedule.config.delete_after_completion &&
-      schedule.expression.kind == scheduler::ScheduleExpression::kAt) {
-    schedule.deleted = fired.deleted = true;
+  // The delivery ended (started, already there, or given up): no longer pending, and a
+  // one-time schedule completed.
+  if (!fired.retry_at) {
+    Forget(schedule.name, due.slot);
+    if (schedule.config.delete_after_completion &&
+        schedule.expression.kind == scheduler::ScheduleExpression::kAt) {
+      schedule.deleted = fired.deleted = true;
+    }
   }
   if (on_fire_) on_fire_(fired);
 }
 
 std::optional<TimePoint> ScheduleRunner::FireDue() {
+  if (!restored_.empty()) DropUnresumed();
   const TimePoint now = clock_.Now();
   while (!heap_.empty() && heap_.top().at <= now) {
     Due due = heap_.top();
@@ -487,6 +589,8 @@ void ScheduleRunner::Run(std::function<void(const Error&)> on_heartbeat_error) {
     lock.unlock();
     ApplyChanges();
     std::optional<TimePoint> next = FireDue();
+    if (unsaved_ && on_heartbeat_error) on_heartbeat_error(*unsaved_);
+    unsaved_.reset();
     const TimePoint now = clock_.Now();
     if (!files_.state_path.empty() && (!heartbeat_due || *heartbeat_due <= now)) {
       Status written = WriteHeartbeat();

@@ -163,23 +163,6 @@ TEST(ScheduleRunnerTest, AddRejectsInvalidSchedules) {
   EXPECT_TRUE(runner.Upcoming().empty());
 }
 
-// Fails its first `failures` starts with `error`, then behaves as FakeLauncher.
-class FlakyLauncher final : public integrations::ExecutionLauncher {
- public:
-  FlakyLauncher(int failures, std::string error) : failures_(failures), error_(std::move(error)) {}
-  Result<Started> Start(const StartRequest& request) override {
-    ++calls;
-    if (calls <= failures_) return Error{error_, "the store is busy"};
-    return ok.Start(request);
-  }
-  int calls = 0;
-  FakeLauncher ok;
-
- private:
-  int failures_;
-  std::string error_;
-};
-
 std::vector<std::string> ReadLines(const std::string& path) {
   std::ifstream in(path);
   std::vector<std::string> lines;

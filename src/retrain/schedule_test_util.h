@@ -1,5 +1,6 @@
-// Test helpers for the schedule runner's tests: times from ISO text, schedule configs, and a
-// launcher that records starts and keeps the executions it started RUNNING until Finish.
+// Test helpers for the schedule runner's tests: times from ISO text, schedule configs, a
+// launcher that records starts and keeps the executions it started RUNNING until Finish, and
+// one whose first starts fail.
 //
 // Thread-safety: none; one test thread.
 #ifndef AUTORETRAIN_RETRAIN_SCHEDULE_TEST_UTIL_H_
@@ -9,6 +10,8 @@
 
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "autoretrain/common/arn.h"
@@ -70,6 +73,26 @@ class FakeLauncher final : public integrations::ExecutionLauncher {
   std::vector<std::string> starts;
   std::set<std::string> running;
   std::set<std::string> finished;
+};
+
+// Fails its first `failures` starts with `error`, then behaves as FakeLauncher.
+class FlakyLauncher final : public integrations::ExecutionLauncher {
+ public:
+  FlakyLauncher(int failures, std::string error) : failures_(failures), error_(std::move(error)) {}
+  Result<Started> Start(const StartRequest& request) override {
+    ++calls;
+    if (calls <= failures_) return Error{error_, "the store is busy"};
+    return ok.Start(request);
+  }
+  Result<engine::ExecutionResult> Describe(std::string_view execution_arn) override {
+    return ok.Describe(execution_arn);
+  }
+  int calls = 0;
+  FakeLauncher ok;
+
+ private:
+  int failures_;
+  std::string error_;
 };
 
 }  // namespace autoretrain::retrain

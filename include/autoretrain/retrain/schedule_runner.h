@@ -21,6 +21,14 @@
 // execution ends (one slot at most; the held slot keeps its own name; the runner looks again
 // every second).
 //
+// Pending slots survive a restart: a slot that is held, or waiting to retry its start, is
+// recorded in the state file (PendingSlot; written whole, atomically, at once) when it becomes
+// pending, and forgotten when its delivery ends (started, found already started, given up or
+// dropped). Restore reads them back and Add resumes those of its schedule, still under the
+// slot's execution name, so a slot whose start succeeded just before a crash is found
+// (already_fired) rather than started twice. One whose schedule is gone or changed is dropped
+// and reported at the first FireDue (FiredSlot::dropped).
+//
 // The EventBridge Scheduler options of ScheduleConfig apply (docs/schedules.md):
 // - FlexibleTimeWindow: a slot fires at slot + a delay in [0, window), drawn from a hash of the
 //   schedule's name and the slot, so a restart picks the same delay. The name stays the slot's.
@@ -28,7 +36,8 @@
 //   does). A rate() with a StartDate counts its slots from it instead of the epoch.
 // - RetryPolicy: a start that fails with a transient error (IsTransientStartError) is retried
 //   with exponential backoff (RetryDelay) while attempts and event age last; then a dead-letter
-//   record is appended (AppendDeadLetter). Retries live in memory: a restart drops them.
+//   record is appended (AppendDeadLetter). A retry resumed after a restart counts the attempts
+//   already made, and is given up when its policy ran out meanwhile.
 // - ActionAfterCompletion DELETE: an at() schedule is dropped once its slot's delivery ended.
 //
 // The enabled schedules sit in a min-heap by next fire time: finding the next due one never
@@ -47,11 +56,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <queue>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "autoretrain/common/clock.h"
@@ -86,6 +97,29 @@ struct FiredSlot {
   // is held until it ends (buffered; it is reported again when it fires).
   bool skipped_overlap = false;
   bool buffered = false;
+  // The slot was pending (held or waiting for a retry) when the previous runner on the state
+  // file stopped; this runner resumed it.
+  bool resumed = false;
+  // Why a resumed slot was not fired (its schedule no longer exists, is disabled, or changed
+  // so that the slot is not one of its slots or its target differs); empty otherwise.
+  std::string dropped;
+};
+
+// A slot the runner still owes a start after its first turn: held by overlap BUFFER_ONE until
+// the previous execution ends, or waiting to retry a start that failed with a transient error.
+// The runner keeps these in its state file (retrain/scheduler_state.h) so that a restart
+// resumes them.
+struct PendingSlot {
+  std::string schedule;
+  TimePoint slot;
+  std::string state_machine_arn;  // the schedule's target when the slot became pending
+  bool held = false;              // held; else waiting for a retry
+  int attempts = 0;               // starts tried so far (0 while held)
+  TimePoint first;                // the first attempt's time, which the event age counts from
+  bool late = false;              // a missed slot the missed_slots policy fires (caught_up)
+  std::string after;              // held: the execution it waits for
+  TimePoint retry_at;             // waiting for a retry: when
+  Error error;                    // waiting for a retry: the last attempt's error
 };
 
 // "<schedule>-<yyyymmddThhmmssZ>" (the slot in UTC). Names longer than AWS's 80 characters
@@ -112,7 +146,8 @@ std::chrono::milliseconds RetryDelay(int retry);
 // The files a runner keeps; "" for none.
 struct RunnerFiles {
   std::string dead_letter_path;  // dead-letter records (AppendDeadLetter)
-  std::string state_path;        // when the runner was last alive (WriteHeartbeat, Restore)
+  // When the runner was last alive, and its pending slots (WriteHeartbeat, Restore).
+  std::string state_path;
 };
 // DATA_DIR/schedules-dead-letter.jsonl and DATA_DIR/scheduler-state.json, or none when the
 // project has no data_dir.
@@ -132,22 +167,31 @@ class ScheduleRunner {
   ScheduleRunner(Clock& clock, integrations::ExecutionLauncher& launcher, FireSink on_fire = {},
                  RunnerFiles files = {});
 
-  // Reads when the previous runner on these files was last alive (call before Add, so that
-  // missed_slots can fire what it missed). OK when there is no state file yet (nothing is
-  // caught up); Error{"InvalidSchedulerState", ...} naming the file when it cannot be read or
-  // parsed (then nothing is caught up either; deleting the file clears the error).
+  // Reads when the previous runner on these files was last alive, and the slots it left
+  // pending (call before Add, so that missed_slots can fire what it missed and Add can resume
+  // the pending slots of its schedule). OK when there is no state file yet (nothing is caught
+  // up or resumed); Error{"InvalidSchedulerState", ...} naming the file when it cannot be read
+  // or parsed (then nothing is caught up or resumed either; deleting the file clears the
+  // error).
   Status Restore();
-  // Records the time the runner was last alive (atomically: a temporary file renamed over the
-  // state file): the Now() of the latest FireDue, up to which every due slot was attempted, or
-  // Now() before any FireDue. Not the time of writing: a slot that came due after the latest
-  // FireDue and was never attempted (the process was killed or stopped first) must stay a
-  // missed slot for the next runner. Run calls it after each FireDue at start and every
-  // minute, and when it stops. Error{"WriteFailed", ...} when the file cannot be written; OK
-  // without a state path.
+  // Records the time the runner was last alive, with the pending slots (atomically and
+  // durably: a temporary file, flushed, renamed over the state file): the Now() of the latest
+  // FireDue, up to which every due slot was attempted, or before any FireDue the restored time
+  // (else Now()). Not the time of writing: a slot that came due after the latest FireDue and
+  // was never attempted (the process was killed or stopped first) must stay a missed slot for
+  // the next runner. Run calls it after each FireDue at start and every minute, and when it
+  // stops; the runner also writes the file whenever a slot becomes pending or stops being
+  // pending. Error{"WriteFailed", ...} when the file cannot be written; OK without a state
+  // path.
   Status WriteHeartbeat();
 
-  // Adds schedule `name` starting `state_machine_arn`. A disabled schedule is accepted and
-  // never fires. Fails with InvalidScheduleExpression or InvalidTimeZone.
+  // Adds schedule `name` starting `state_machine_arn`, and resumes the pending slots Restore
+  // read for it: a held slot waits again for the execution it waited for (or, when the
+  // schedule's overlap is no longer BUFFER_ONE, gets its first attempt now); a retry comes at
+  // its time (at once when that passed), or is given up when the retry policy ran out
+  // meanwhile. A slot that is no longer one of the schedule's slots, or was pending for another
+  // target, is not resumed. A disabled schedule is accepted and never fires. Fails with
+  // InvalidScheduleExpression or InvalidTimeZone.
   Status Add(const std::string& name, const ScheduleConfig& config,
              const std::string& state_machine_arn);
 
@@ -157,15 +201,16 @@ class ScheduleRunner {
   // queueing nothing, with InvalidScheduleExpression or InvalidTimeZone. Any thread.
   Status Put(const std::string& name, const ScheduleConfig& config,
              const std::string& state_machine_arn);
-  // Queues removing schedule `name` (with its queued slots, retries and held slot; nothing
-  // when there is none) and wakes Run. Any thread.
+  // Queues removing schedule `name` (with its queued slots, retries and held slot, which leave
+  // the state file; nothing when there is none) and wakes Run. Any thread.
   void Remove(const std::string& name);
   // Applies the changes Put and Remove queued, in order; returns how many. Run calls it.
   size_t ApplyChanges();
 
   // Fires every schedule whose next fire time (slot + flexible delay) is due (at or before
-  // Now()), and every retry that is due. A schedule that missed several slots while the
-  // process ran but could not fire (it was suspended) fires once, for the first of them; its
+  // Now()), and every retry that is due. The first call drops the restored pending slots no
+  // Add resumed, reporting each (FiredSlot::dropped). A schedule that missed several slots while
+  // the process ran but could not fire (it was suspended) fires once, for the first of them; its
   // next slot is then the first one after Now() minus its flexible window. Returns the
   // earliest fire or retry time still to come, nullopt when nothing will fire again.
   std::optional<TimePoint> FireDue();
@@ -177,7 +222,8 @@ class ScheduleRunner {
   std::vector<std::string> Names() const;
 
   // Fires slots as they fall due, and writes a heartbeat every minute, until Stop is called.
-  // `on_heartbeat_error` (may be empty) hears a heartbeat that could not be written.
+  // `on_heartbeat_error` (may be empty) hears a heartbeat, or a change of the pending slots,
+  // that could not be written to the state file (the next heartbeat writes them again).
   void Run(std::function<void(const Error&)> on_heartbeat_error = {});
   // Makes Run return (at once, or after the slot it is firing); later Runs return at once.
   void Stop();
@@ -210,9 +256,10 @@ class ScheduleRunner {
     TimePoint at;     // when it is due
     size_t schedule;  // index into schedules_
     TimePoint slot;
-    int attempt = 0;    // 0 for the cursor, 1 for the slot's first attempt, then retries; kHeld
-    TimePoint first;    // the first attempt's time, which the event age counts from
-    bool late = false;  // a missed slot the missed_slots policy fires
+    int attempt = 0;       // 0 for the cursor, 1 for the slot's first attempt, then retries; kHeld
+    TimePoint first;       // the first attempt's time, which the event age counts from
+    bool late = false;     // a missed slot the missed_slots policy fires
+    bool resumed = false;  // pending when the previous runner stopped
     bool operator>(const Due& other) const {
       if (at != other.at) return at > other.at;
       if (schedule != other.schedule) return schedule > other.schedule;
@@ -220,17 +267,29 @@ class ScheduleRunner {
     }
   };
 
-  // Add's work for parsed values; `catch_up`: apply the missed_slots policy.
+  // Add's work for parsed values; `restart`: resume the schedule's pending slots and apply the
+  // missed_slots policy (Add), not for a replacement (Put).
   void Insert(const std::string& name, const ScheduleConfig& config,
               scheduler::ScheduleExpression expression, scheduler::TimeZone zone,
-              const std::string& state_machine_arn, bool catch_up);
-  // Marks the live schedule called `name` removed; false when there is none.
+              const std::string& state_machine_arn, bool restart);
+  // Queues the restored pending slots of schedule `index` that are still its slots.
+  void Resume(size_t index, TimePoint now);
+  // Reports and forgets the restored pending slots no Add resumed.
+  void DropUnresumed();
+  // Marks the live schedule called `name` removed, forgetting its pending slots; false when
+  // there is none.
   bool MarkRemoved(const std::string& name);
+  // Records a slot as pending, or forgets it, and writes the state file when that changed.
+  void Remember(PendingSlot pending);
+  void Forget(const std::string& schedule, TimePoint slot);
+  // Writes the state file; a failure is kept for Run to report.
+  void SaveState();
   std::optional<TimePoint> NextSlot(const Schedule& schedule, TimePoint after) const;
   // The latest slot at or before `t`, looking back at most about ten years.
   std::optional<TimePoint> LatestSlotAtOrBefore(const Schedule& schedule, TimePoint t) const;
   // Queues the missed slots in (from, now] the schedule's missed_slots policy fires, each
-  // due now. `also`: a slot already due that counts as the earliest of them.
+  // due now, but for those pending already (resumed). `also`: a slot already due that counts
+  // as the earliest of them.
   void CatchUp(size_t index, TimePoint from, TimePoint now, std::optional<TimePoint> also);
   // Whether the schedule's previous execution is still RUNNING.
   bool PreviousRunning(const Schedule& schedule);
@@ -241,9 +300,16 @@ class ScheduleRunner {
   void Advance(const Due& cursor, TimePoint now);
   // Runs one attempt (after the overlap policy) and reports it.
   void Attempt(Due due);
+  // What is reported of `due`, before its outcome.
+  FiredSlot Report(const Schedule& schedule, const Due& due) const;
   FiredSlot Fire(const Schedule& schedule, const Due& due);
-  // After a failed attempt: queues a retry, or gives the slot up into the dead-letter file.
+  // A resumed retry whose policy ran out while no runner ran: found already started (the
+  // previous runner's last attempt started it), else given up with the last attempt's error.
+  FiredSlot ExpiredRetry(const Schedule& schedule, const Due& due);
+  // After a failed attempt: queues a retry (pending), or gives the slot up (GiveUp).
   void RetryOrGiveUp(const Due& due, FiredSlot& fired);
+  // Appends `fired`'s dead-letter record, or adds to its cause why it could not.
+  void GiveUp(FiredSlot& fired);
 
   Clock& clock_;
   integrations::ExecutionLauncher& launcher_;
@@ -251,6 +317,11 @@ class ScheduleRunner {
   RunnerFiles files_;
   std::optional<TimePoint> last_alive_;     // from Restore
   std::optional<TimePoint> fired_through_;  // the Now() of the latest FireDue
+  // Pending slots from Restore that no Add resumed yet (the first FireDue drops the rest), and
+  // those of this runner's schedules, by schedule name and slot. Both are in the state file.
+  std::vector<PendingSlot> restored_;
+  std::map<std::pair<std::string, TimePoint>, PendingSlot> pending_;
+  std::optional<Error> unsaved_;  // the latest failure to write the state file, for Run
   std::vector<Schedule> schedules_;
   std::priority_queue<Due, std::vector<Due>, std::greater<>> heap_;
 
