@@ -385,7 +385,9 @@ int ServeCommand(const ServeOptions& options) {
           },
           .lock_timeout = std::chrono::milliseconds(0),
           .keep_finished = false,
-          .in_memory_store = options.in_memory});
+          .in_memory_store = options.in_memory,
+          // An accepted execution must be on disk: refuse starts the store cannot take.
+          .history_failures = integrations::FailurePolicy::kRefuseStarts});
   if (!opened.ok()) {
     PrintError(opened.error().cause);
     return ExitCodeFor(opened.error());

@@ -1,6 +1,10 @@
 // HistoryRecorder: execution history into the store (history_recorder.h, both of them).
 #include "autoretrain/integrations/history_recorder.h"
 
+#include <iterator>
+#include <string>
+#include <vector>
+
 #include "autoretrain/common/arn.h"
 #include "integrations/checkpoint_codec.h"
 #include "integrations/history_recorder.h"
@@ -64,14 +68,28 @@ std::string HistoryWarning(std::string_view database, const Error& error) {
   return message;
 }
 
-HistoryRecorder::HistoryRecorder(store::Store& store, std::string database, WarningSink warn)
-    : store_(store), database_(std::move(database)), warn_(std::move(warn)), committer_(store) {}
+HistoryRecorder::HistoryRecorder(store::Store& store, std::string database, WarningSink warn,
+                                 FailurePolicy policy)
+    : store_(store),
+      database_(std::move(database)),
+      warn_(std::move(warn)),
+      policy_(policy),
+      committer_(store) {}
 
 HistoryRecorder::~HistoryRecorder() { committer_.Flush(); }
 
 void HistoryRecorder::Fail(const Error& error) {
-  if (failed_.exchange(true)) return;
-  if (warn_) warn_(HistoryWarning(database_, error));
+  std::atomic<bool>& flag = policy_ == FailurePolicy::kStopRecording ? failed_ : failing_;
+  if (flag.exchange(true)) return;
+  if (!warn_) return;
+  if (policy_ == FailurePolicy::kStopRecording) return warn_(HistoryWarning(database_, error));
+  warn_("execution history cannot be saved in '" + database_ + "': " + error.error + ": " +
+        error.cause + " (new executions are refused until it can; running ones go on)");
+}
+
+void HistoryRecorder::Succeeded() {
+  if (!failing_.load(std::memory_order_relaxed) || !failing_.exchange(false)) return;
+  if (warn_) warn_("execution history is saved in '" + database_ + "' again");
 }
 
 int64_t HistoryRecorder::VersionOf(const std::string& state_machine_arn) const {
@@ -95,6 +113,7 @@ void HistoryRecorder::RegisterStateMachine(const std::string& arn, const std::st
     record = store_.UpdateStateMachine(arn, definition, "", now);
   }
   if (!record.ok()) return Fail(record.error());
+  Succeeded();
   std::lock_guard lock(mu_);
   versions_[arn] = record->version;
 }
@@ -160,7 +179,8 @@ void HistoryRecorder::OnEvent(std::string_view execution_arn, const engine::Hist
   batch.FinishExecution(std::move(*end), std::move(events));
   committer_.Submit(std::move(batch), [this](const Status& status) {
     // A stopped execution's own end is refused: the stop already ended it.
-    if (!status.ok() && status.error().error != "ExecutionNotRunning") Fail(status.error());
+    if (status.ok()) return Succeeded();
+    if (status.error().error != "ExecutionNotRunning") Fail(status.error());
   });
 }
 
@@ -173,12 +193,25 @@ bool HistoryRecorder::OnCheckpoint(std::string_view execution_arn,
     if (!AddStart(batch, execution_arn, events.front())) return true;
     events.erase(events.begin());
   }
+  // Kept to be written with the next step when this write fails (kRefuseStarts): the stored
+  // history then has no gap, only an older checkpoint.
+  std::vector<engine::HistoryEvent> unwritten;
+  if (policy_ == FailurePolicy::kRefuseStarts) unwritten = events;
   batch.RecordStep(std::string(execution_arn), std::move(events), EncodeCheckpoint(point));
   Status status = committer_.Write(std::move(batch));
-  if (status.ok()) return true;
+  if (status.ok()) {
+    Succeeded();
+    return true;
+  }
   const std::string& error = status.error().error;
   if (error == "ExecutionNotRunning" || error == "ExecutionDoesNotExist") return false;
   Fail(status.error());
+  if (!unwritten.empty()) {
+    std::lock_guard lock(mu_);
+    std::vector<engine::HistoryEvent>& held = pending_[std::string(execution_arn)];
+    held.insert(held.begin(), std::make_move_iterator(unwritten.begin()),
+                std::make_move_iterator(unwritten.end()));
+  }
   return true;
 }
 
@@ -195,13 +228,18 @@ Status HistoryRecorder::CommitStart(std::string_view execution_arn, int64_t vers
   store::WriteBatch batch;
   if (!AddStart(batch, execution_arn, events.front(), version)) return OkStatus();
   Status status = committer_.Write(std::move(batch));
-  if (status.ok()) return status;
+  if (status.ok()) {
+    Succeeded();
+    return status;
+  }
   if (status.error().error == "ExecutionAlreadyExists") {
     TakePending(execution_arn, /*last=*/true);  // the execution will not run
     return status;
   }
   Fail(status.error());
-  return OkStatus();
+  if (policy_ == FailurePolicy::kStopRecording) return OkStatus();
+  TakePending(execution_arn, /*last=*/true);  // refused: the execution will not run
+  return status;
 }
 
 void HistoryRecorder::Flush() { committer_.Flush(); }

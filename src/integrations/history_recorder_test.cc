@@ -28,15 +28,17 @@ std::string Starter(const std::string& target_arn) {
 // An executor whose observer is a HistoryRecorder over `store`, and the executions service.
 class Harness {
  public:
-  explicit Harness(store::Store& store)
-      : recorder_(store, "test.db",
-                  [this](const std::string& w) {
-                    std::lock_guard lock(mu_);
-                    warnings_.push_back(w);
-                  }),
+  explicit Harness(store::Store& store, FailurePolicy policy = FailurePolicy::kStopRecording)
+      : recorder_(
+            store, "test.db",
+            [this](const std::string& w) {
+              std::lock_guard lock(mu_);
+              warnings_.push_back(w);
+            },
+            policy),
         router_(functions_, clock_),
         executor_(router_, clock_, &recorder_),
-        executions_(executor_, AccountContext{}, nullptr) {
+        executions_(executor_, AccountContext{}, &recorder_) {
     router_.set_launcher(&executions_);
   }
 
@@ -49,13 +51,18 @@ class Harness {
     return arn;
   }
 
-  engine::ExecutionResult Run(const std::string& arn, std::string_view input,
-                              std::string_view name = "") {
+  Result<engine::ExecutionResult> TryRun(const std::string& arn, std::string_view input,
+                                         std::string_view name = "") {
     Result<engine::ExecutionResult> result =
         executions_.RunSync(arn, json::Parse(input).value(), name);
-    EXPECT_TRUE(result.ok());
     executions_.WaitAll();
     recorder_.Flush();
+    return result;
+  }
+  engine::ExecutionResult Run(const std::string& arn, std::string_view input,
+                              std::string_view name = "") {
+    Result<engine::ExecutionResult> result = TryRun(arn, input, name);
+    EXPECT_TRUE(result.ok());
     return result.ok() ? *result : engine::ExecutionResult{};
   }
 
@@ -189,6 +196,34 @@ TEST(HistoryRecorderFailureTest, AFullStoreWarnsOnceAndTheRunStillSucceeds) {
   std::vector<std::string> warnings = h.warnings();
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("StoreFull"), std::string::npos) << warnings[0];
+}
+
+TEST(HistoryRecorderFailureTest, ADaemonRefusesStartsItCannotRecordAndRecoversAfterwards) {
+  testing::TempDir dir;
+  store::StoreOptions options;
+  options.max_size_bytes = 160 * 1024;  // the schema fits; a start with a 200 KiB input does not
+  std::unique_ptr<store::Store> store = store::Store::Open(dir / "full.db", options).value();
+  Harness h(*store, FailurePolicy::kRefuseStarts);
+  std::string machine = h.Add("pass", kPass);
+  std::string big = R"({"blob":")" + std::string(200 * 1024, 'x') + R"("})";
+  Result<engine::ExecutionResult> refused = h.TryRun(machine, big, "too-big");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().error, "StoreFull");
+  // Nothing of it is stored, and it did not run; the next start that fits runs and is stored.
+  EXPECT_EQ(
+      store->DescribeExecution(ExecutionArn(AccountContext{}, "pass", "too-big")).error().error,
+      "ExecutionDoesNotExist");
+  engine::ExecutionResult fits = h.Run(machine, R"({"x":1})", "fits");
+  EXPECT_EQ(fits.status, engine::ExecutionStatus::kSucceeded);
+  Result<store::ExecutionRecord> stored = store->DescribeExecution(fits.execution_arn);
+  ASSERT_TRUE(stored.ok()) << stored.error().cause;
+  EXPECT_EQ(stored->status, engine::ExecutionStatus::kSucceeded);
+  EXPECT_FALSE(h.recorder().failed());
+  std::vector<std::string> warnings = h.warnings();
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[0].find("cannot be saved"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("StoreFull"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[1].find("saved in 'test.db' again"), std::string::npos) << warnings[1];
 }
 
 TEST(SplitExecutionArnTest, DerivesTheStateMachineArnAndName) {

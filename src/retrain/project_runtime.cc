@@ -68,7 +68,8 @@ LocalRuntime::LocalRuntime(AccountContext account, std::string working_dir, std:
       lock_(std::move(history.lock)),
       history_store_(std::move(history.store)),
       recorder_(history_store_ ? std::make_unique<integrations::HistoryRecorder>(
-                                     *history_store_, history.database, std::move(history.warn))
+                                     *history_store_, history.database, std::move(history.warn),
+                                     options.history_failures)
                                : nullptr),
       observers_(recorder_ && observer
                      ? std::make_unique<ObserverList>(

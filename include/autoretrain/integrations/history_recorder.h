@@ -11,11 +11,15 @@
 // events without blocking. Writes go through a GroupCommitter, so executions advancing at the
 // same time share one transaction (one fsync).
 //
-// Failure policy: recording history must never cost an execution its result. The first store
-// failure (locked, read-only, full, corrupt database...) is reported once through the
-// WarningSink and the recorder stops writing; executions go on in memory. A write refused
-// because the execution is no longer running (stopped by another process) makes OnCheckpoint
-// return false, so the engine halts that execution.
+// Failure policy (FailurePolicy): for a command that runs one execution and exits (`check`,
+// `run`), recording history must never cost an execution its result: the first store failure
+// (locked, read-only, full, corrupt database...) is reported once through the WarningSink and
+// the recorder stops writing; executions go on in memory. For the daemon, an accepted
+// execution must be on disk: a start that cannot be written is refused (CommitStart returns
+// the store's error, so StartExecution fails and a schedule retries), and every later write is
+// still tried, so recording resumes once the store can be written again (each failure and the
+// recovery are reported). A write refused because the execution is no longer running (stopped
+// by another process) makes OnCheckpoint return false, so the engine halts that execution.
 //
 // Thread-safety: all methods may be called from any thread (executions run on several); events
 // of one execution arrive from one thread at a time.
@@ -45,11 +49,18 @@ using WarningSink = std::function<void(const std::string&)>;
 // 'DATABASE': ERROR: CAUSE (executions still run)".
 std::string HistoryWarning(std::string_view database, const Error& error);
 
+// What the recorder does when the store cannot be written (see above).
+enum class FailurePolicy {
+  kStopRecording,  // warn once, then run every execution in memory only
+  kRefuseStarts,   // refuse starts that cannot be written; keep trying every other write
+};
+
 class HistoryRecorder final : public engine::Observer {
  public:
   // `store` must outlive the recorder. `database` names the store in warnings (its path).
   // `warn` may be empty (failures are then silent).
-  HistoryRecorder(store::Store& store, std::string database, WarningSink warn);
+  HistoryRecorder(store::Store& store, std::string database, WarningSink warn,
+                  FailurePolicy policy = FailurePolicy::kStopRecording);
   // Flushes: every event seen before is committed (or has failed) when it returns.
   ~HistoryRecorder() override;
   HistoryRecorder(const HistoryRecorder&) = delete;
@@ -65,8 +76,10 @@ class HistoryRecorder final : public engine::Observer {
   bool OnCheckpoint(std::string_view execution_arn, const engine::ResumePoint& point) override;
 
   // Writes the held ExecutionStarted of `execution_arn` and blocks until it is durable. OK when
-  // written, or when recording has stopped after a store failure (the execution runs in
-  // memory); ExecutionAlreadyExists when the store already has that ARN or name.
+  // written, or (kStopRecording) when recording has stopped after a store failure (the
+  // execution runs in memory); ExecutionAlreadyExists when the store already has that ARN or
+  // name; with kRefuseStarts, the store's error when it could not be written (the execution
+  // must not run: its held events are dropped).
   // `version` (when not 0) is the definition version the execution runs, instead of the
   // machine's current one.
   Status CommitStart(std::string_view execution_arn, int64_t version = 0);
@@ -76,12 +89,15 @@ class HistoryRecorder final : public engine::Observer {
 
   store::Store& store() const { return store_; }
 
-  // True once a store failure stopped the recording.
+  // True once a store failure stopped the recording (never with kRefuseStarts).
   bool failed() const { return failed_.load(); }
 
  private:
-  // Reports `error` (the first time) and stops recording.
+  // kStopRecording: reports `error` (the first time) and stops recording. kRefuseStarts:
+  // reports `error` when the previous write succeeded.
   void Fail(const Error& error);
+  // A write succeeded: with kRefuseStarts after a failure, reports that recording resumed.
+  void Succeeded();
   // The version of the state machine executions of `state_machine_arn` run (1 when unknown).
   int64_t VersionOf(const std::string& state_machine_arn) const;
   // Moves the held events of `execution_arn` out (and forgets them when `last`).
@@ -93,8 +109,10 @@ class HistoryRecorder final : public engine::Observer {
   store::Store& store_;
   const std::string database_;
   const WarningSink warn_;
+  const FailurePolicy policy_;
   std::atomic<bool> failed_{false};
-  mutable std::mutex mu_;  // guards versions_ and pending_
+  std::atomic<bool> failing_{false};  // kRefuseStarts: the latest write failed
+  mutable std::mutex mu_;             // guards versions_ and pending_
   std::map<std::string, int64_t, std::less<>> versions_;
   // Events seen but not yet submitted, per execution (ExecutionStarted first when not yet
   // committed).

@@ -356,6 +356,9 @@ struct RuntimeOptions {
   // machines, executions and histories last as long as the runtime; no ProjectLock is taken
   // and nothing is resumed (`serve --in-memory`).
   bool in_memory_store = false;
+  // What the history recorder does when the store cannot be written: a daemon refuses the
+  // starts it cannot make durable (integrations::FailurePolicy).
+  integrations::FailurePolicy history_failures = integrations::FailurePolicy::kStopRecording;
 };
 
 // Everything needed to run state machines locally: the object store, the function registry
