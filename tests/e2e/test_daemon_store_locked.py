@@ -1,0 +1,56 @@
+"""End-to-end: `serve` while its database cannot be written. Another process holds SQLite's
+write lock past the daemon's 5 s busy timeout; a StartExecution in that time is refused
+(InternalFailure naming StoreLocked) rather than accepted and never stored, and once the lock is
+released the next start is accepted and stored: the daemon goes on recording by itself
+(docs/durability.md, "When the store cannot be written")."""
+
+import sqlite3
+
+from api_support import ACCOUNT_ARN, ApiTestCase
+
+PIPELINE = f"{ACCOUNT_ARN}:stateMachine:creditcard-training-pipeline"
+
+
+class StoreLockedTest(ApiTestCase):
+    def start(self, name):
+        return self.boto({"op": "start_execution",
+                          "params": {"stateMachineArn": PIPELINE, "name": name}})[0]
+
+    def warnings(self):
+        return [e["message"] for e in self.log_events(self.proc) if e["event"] == "warning"]
+
+    def test_a_start_the_store_cannot_take_is_refused_and_recording_resumes(self):
+        project = self.init_project(fast_pipeline=True)
+        self.start_api(project)
+        self.assertIn("ok", self.start("before"))
+
+        holder = sqlite3.connect(project / "data" / "autoretrain.db", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # SQLite's write lock, held by another process
+        try:
+            refused = self.start("while-locked")
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        self.assertEqual(refused.get("error"), "InternalFailure", refused)
+        self.assertEqual(refused["status"], 500)
+        self.assertIn("StoreLocked", refused["message"])
+        self.assertTrue(any("cannot be saved" in w for w in self.warnings()), self.warnings())
+
+        after = self.start("after")
+        self.assertIn("ok", after)
+        results = self.boto(
+            {"op": "wait_execution", "params": {"executionArn": after["ok"]["executionArn"]}},
+            {"op": "describe_execution", "params": {"executionArn": after["ok"]["executionArn"]}},
+            {"op": "describe_execution",
+             "params": {"executionArn": f"{ACCOUNT_ARN}:execution:creditcard-training-pipeline:"
+                                        "while-locked"}})
+        self.assertEqual(results[1]["ok"]["status"], "SUCCEEDED", results)
+        self.assertEqual(results[2].get("error"), "ExecutionDoesNotExist", results)
+        self.assertTrue(any("saved in" in w and "again" in w for w in self.warnings()),
+                        self.warnings())
+
+        # What was accepted is in the database itself, so it outlives the daemon.
+        with sqlite3.connect(project / "data" / "autoretrain.db") as db:
+            names = {row[0] for row in db.execute("SELECT name FROM executions")}
+        self.assertLessEqual({"before", "after"}, names)
+        self.assertNotIn("while-locked", names)
