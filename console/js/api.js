@@ -3,6 +3,19 @@
 
 let csrf = "";
 let sessionAnswer = null;
+// The server's answers to the first page's calls, written into the page
+// ({route: {status, body}}, docs/console.md#the-first-page), so that the first page needs no
+// request of its own. Each is taken once, in place of asking; the first read that has none
+// (another page opened first) drops the rest, which would be old by the time they are used.
+let preloaded = readPreloaded();
+
+function readPreloaded() {
+  try {
+    return JSON.parse(document.getElementById("preloaded").textContent);
+  } catch {
+    return {};  // a page without them (not served by autoretrain): every call asks
+  }
+}
 
 export function setCsrf(token) { csrf = token || ""; }
 
@@ -24,6 +37,23 @@ export class ApiError extends Error {
 }
 
 async function call(method, route, body) {
+  const { status, parsed } = method === "GET" && Object.hasOwn(preloaded, route)
+    ? takePreloaded(route) : await send(method, route, body);
+  if (status < 200 || status > 299) {
+    if (status === 401 && route !== "sign-in") window.dispatchEvent(new Event("signin"));
+    throw new ApiError(status, parsed);
+  }
+  return parsed;
+}
+
+function takePreloaded(route) {
+  const { status, body } = preloaded[route];
+  delete preloaded[route];
+  return { status, parsed: body };
+}
+
+async function send(method, route, body) {
+  if (method === "GET") preloaded = {};
   const headers = { "Accept": "application/json" };
   if (method === "POST") {
     headers["Content-Type"] = "application/json";
@@ -35,18 +65,14 @@ async function call(method, route, body) {
   });
   let parsed = {};
   try { parsed = await response.json(); } catch { /* not JSON: keep {} */ }
-  if (!response.ok) {
-    const error = new ApiError(response.status, parsed);
-    if (response.status === 401 && route !== "sign-in") window.dispatchEvent(new Event("signin"));
-    throw error;
-  }
-  return parsed;
+  return { status: response.status, parsed };
 }
 
+// A read: `params` without their empty values as the query ("executions", not "executions?").
 export const get = (route, params) => {
-  const query = params ? "?" + new URLSearchParams(
-    Object.entries(params).filter(([, v]) => v !== undefined && v !== "")).toString() : "";
-  return call("GET", route + query);
+  const query = new URLSearchParams(
+    Object.entries(params || {}).filter(([, v]) => v !== undefined && v !== "")).toString();
+  return call("GET", query ? route + "?" + query : route);
 };
 // A change: sent once the session's CSRF token is known (sign-in needs none).
 export const post = async (route, body) => {

@@ -1,9 +1,10 @@
 // The console's entry: the session (sign-in form when the server has credentials), the
 // hash router (#/executions, #/execution/ARN, #/state-machines, #/state-machine/ARN,
 // #/retraining, #/schedules) and the page lifecycle (a page's timers stop when another opens).
-// A page's module is loaded when it first opens. The first page asks for its data while the
-// session is being asked for: without a session that call is refused (401), which shows the
-// sign-in form, so nothing waits for the session (docs/console.md#the-first-page).
+// A page asks for its data while the session is being asked for: without a session that call
+// is refused (401), which shows the sign-in form, so nothing waits for the session. The build
+// puts every module in the page, so that opening a page loads nothing; the executions page's
+// first answers come in the page too (docs/console.md#the-first-page).
 import { post, setCsrf, loadSession } from "./api.js";
 import { h, errorBox } from "./dom.js";
 

@@ -1,66 +1,72 @@
-// The console's embedded files as served (console_assets.h): content types, the version that
-// names this build's files, and the page that refers to them by it.
+// The console's embedded page (console_assets.h): the answers written into it, and the
+// security policy that allows its inline script and style.
 #include "server/console_assets.h"
 
-#include <string>
-#include <utility>
+#include <openssl/evp.h>
 
-#include "autoretrain/aws/sigv4.h"
+#include <string>
 
 namespace autoretrain::server {
 namespace {
 
-// What console/index.html writes where the version goes in its files' paths.
-constexpr std::string_view kVersionMarker = "ASSETS_VERSION";
+constexpr std::string_view kAnswersMarker = "PRELOADED_ANSWERS";
 
-// index.html with every kVersionMarker replaced by the version.
-std::string VersionedIndexPage(std::string_view page) {
-  std::string out;
-  for (size_t at = page.find(kVersionMarker); at != std::string_view::npos;
-       at = page.find(kVersionMarker)) {
-    out.append(page.substr(0, at)).append(ConsoleAssetsVersion());
-    page.remove_prefix(at + kVersionMarker.size());
+// Base64 of the SHA-256 of `text`, as a Content-Security-Policy hash source has it.
+std::string Sha256Base64(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
+  unsigned char encoded[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+  const int length = EVP_EncodeBlock(encoded, digest, static_cast<int>(size));
+  return std::string(reinterpret_cast<const char*>(encoded), length);
+}
+
+// " 'sha256-...'" for the contents of each of the page's elements that open with `open` (as
+// the build writes them: "<style>", "<script type=\"module\">") and close with `close`.
+std::string InlineHashes(std::string_view open, std::string_view close) {
+  const std::string_view page = ConsolePage();
+  std::string sources;
+  for (size_t start = page.find(open); start != std::string_view::npos;
+       start = page.find(open, start)) {
+    start += open.size();
+    const size_t end = page.find(close, start);
+    if (end == std::string_view::npos) break;
+    sources.append(" 'sha256-").append(Sha256Base64(page.substr(start, end - start))).append("'");
+    start = end;
   }
-  return out.append(page);
+  return sources;
 }
 
 }  // namespace
 
-std::string_view ConsoleContentType(std::string_view path) {
-  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-      {".html", "text/html; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},
-      {".js", "text/javascript; charset=utf-8"},
-      {".svg", "image/svg+xml"},
-      {".json", "application/json"},
-      {".ico", "image/x-icon"},
-      {".txt", "text/plain; charset=utf-8"}};
-  for (const auto& [extension, type] : kTypes) {
-    if (path.ends_with(extension)) return type;
-  }
-  return "application/octet-stream";
-}
-
-const std::string& ConsoleAssetsVersion() {
-  static const std::string version = [] {
-    std::string everything;
-    for (const retrain::EmbeddedFile& file : ConsoleAssetFiles()) {
-      everything.append(file.path).push_back('\0');
-      everything.append(file.contents).push_back('\0');
-    }
-    return aws::Sha256Hex(everything).substr(0, 16);
-  }();
-  return version;
-}
-
-std::optional<std::string_view> ConsoleAsset(std::string_view path) {
+std::string_view ConsolePage() {
   for (const retrain::EmbeddedFile& file : ConsoleAssetFiles()) {
-    if (file.path != path) continue;
-    if (path != "index.html") return file.contents;
-    static const std::string index_page = VersionedIndexPage(file.contents);
-    return std::string_view(index_page);
+    if (file.path == "index.html") return file.contents;
   }
-  return std::nullopt;
+  return {};
+}
+
+std::string ConsolePageWith(std::string_view answers) {
+  const std::string_view page = ConsolePage();
+  const size_t at = page.find(kAnswersMarker);
+  if (at == std::string_view::npos) return std::string(page);
+  std::string out(page.substr(0, at));
+  for (const char c : answers) {
+    if (c == '<') {
+      out.append("\\u003c");
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out.append(page.substr(at + kAnswersMarker.size()));
+}
+
+const std::string& ConsoleContentSecurityPolicy() {
+  static const std::string policy =
+      "default-src 'self'; img-src 'self' data:; style-src" + InlineHashes("<style>", "</style>") +
+      "; script-src" + InlineHashes("<script type=\"module\">", "</script>") +
+      "; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  return policy;
 }
 
 }  // namespace autoretrain::server

@@ -1,16 +1,12 @@
-// The web console's static files (HTML, CSS, JavaScript modules), embedded in the binary at
-// build time from console/ (cmake/embed_files.cmake), so that the console needs no files at
-// run time and no internet: nothing it loads comes from elsewhere.
+// The web console's page: console/index.html with its stylesheet and every module it imports
+// inlined at build time (cmake/console_page.cmake) and embedded in the binary
+// (cmake/embed_files.cmake), so that the console needs no files at run time and no internet,
+// and its first page is one response (docs/console.md#the-first-page).
 //
-// The page (index.html) refers to the other files under "v/<version>/", the version being a
-// digest of every embedded file, so that browsers may keep them for good: a build with other
-// files has another version, and its page other paths (docs/console.md#caching).
-//
-// Thread-safety: immutable data (the version and the page are computed once, thread-safely).
+// Thread-safety: immutable data (the policy is computed once, thread-safely).
 #ifndef AUTORETRAIN_SERVER_CONSOLE_ASSETS_H_
 #define AUTORETRAIN_SERVER_CONSOLE_ASSETS_H_
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,21 +15,19 @@
 
 namespace autoretrain::server {
 
-// Every file of console/, sorted by path ("index.html", "js/app.js", ...). Generated.
+// The embedded files: the page alone, as "index.html". Generated.
 const std::vector<retrain::EmbeddedFile>& ConsoleAssetFiles();
 
-// The Content-Type to serve `path` with, by its extension ("application/octet-stream" for an
-// unknown one).
-std::string_view ConsoleContentType(std::string_view path);
+// The page as built, with the marker PRELOADED_ANSWERS where its first calls' answers go.
+std::string_view ConsolePage();
 
-// The version of this build's console files: 16 hex digits of the SHA-256 of their paths
-// and contents.
-const std::string& ConsoleAssetsVersion();
+// The page with `answers` (a JSON object) in place of the marker; every '<' in them is
+// written \u003c, so that nothing in them can end the element that holds them.
+std::string ConsolePageWith(std::string_view answers);
 
-// The contents to serve for the file at `path` ("js/app.js"): the embedded bytes, except for
-// "index.html", where every "ASSETS_VERSION" is replaced by ConsoleAssetsVersion(). nullopt
-// when there is no such file.
-std::optional<std::string_view> ConsoleAsset(std::string_view path);
+// The Content-Security-Policy of every console response: nothing is loaded from another
+// origin, and the only script and style are the page's own inline ones, by their SHA-256.
+const std::string& ConsoleContentSecurityPolicy();
 
 }  // namespace autoretrain::server
 

@@ -11,26 +11,18 @@ namespace autoretrain::server {
 namespace {
 
 constexpr std::string_view kApiPrefix = "/console/api/";
-// Where the files of one version are served: "/console/v/<version>/<file>".
-constexpr std::string_view kVersionedPrefix = "v/";
-// Files under this build's version never change: browsers keep them without asking again.
-constexpr std::string_view kCacheForever = "public, max-age=31536000, immutable";
-// Anything else (the page, files under another version) is asked for again each time.
+// The calls the first page makes (api.js's loadSession, pages/executions.js unfiltered),
+// answered in the page itself.
+constexpr std::string_view kPreloadedRoutes[] = {"session", "executions"};
+// No console response is kept by browsers: the page carries the session's answer.
 constexpr std::string_view kCacheNever = "no-store";
 
-// Every console response forbids framing and sniffing, and allows only the console's own
-// files: no external URL can be loaded even if one slipped into a page. Responses are not
-// kept by browsers unless they say otherwise.
+// Every console response forbids framing, sniffing and keeping, and allows only the page's
+// own script and style: nothing else can run or be loaded even if it slipped into a page.
 void AddSecurityHeaders(HttpResponse& response) {
-  response.headers.emplace_back("Content-Security-Policy",
-                                "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
-                                "base-uri 'none'; form-action 'self'");
+  response.headers.emplace_back("Content-Security-Policy", ConsoleContentSecurityPolicy());
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
-  for (const auto& [name, value] : response.headers) {
-    if (HeaderNameEquals(name, "Cache-Control")) return;
-  }
   response.headers.emplace_back("Cache-Control", kCacheNever);
 }
 
@@ -116,7 +108,7 @@ void ConsoleService::Handle(const Caller& /*caller*/, HttpRequest request, Respo
   respond(std::move(response));
 }
 
-HttpResponse ConsoleService::Asset(const HttpRequest& request) const {
+HttpResponse ConsoleService::Asset(const HttpRequest& request) {
   if (request.method != "GET" && request.method != "HEAD") {
     return ConsoleError(405, "MethodNotAllowed",
                         "the console's pages answer GET only, not " + request.method);
@@ -129,27 +121,34 @@ HttpResponse ConsoleService::Asset(const HttpRequest& request) const {
     response.body = "the console is at /console/\n";
     return response;
   }
-  std::string_view file = std::string_view(request.path).substr(sizeof kConsolePath);  // past '/'
-  std::string_view cache = kCacheNever;
-  if (const size_t slash = file.find('/', kVersionedPrefix.size());
-      file.starts_with(kVersionedPrefix) && slash != std::string_view::npos) {
-    if (file.substr(kVersionedPrefix.size(), slash - kVersionedPrefix.size()) ==
-        ConsoleAssetsVersion()) {
-      cache = kCacheForever;
-    }
-    file.remove_prefix(slash + 1);
+  if (request.path != "/console/" && request.path != "/console/index.html") {
+    return ConsoleError(404, "NotFound",
+                        "the console has no page '" + request.path +
+                            "': open /console/ (its pages are addressed after '#')");
   }
-  if (file.empty()) file = "index.html";
-  if (std::optional<std::string_view> contents = ConsoleAsset(file)) {
-    HttpResponse response;
-    response.content_type = std::string(ConsoleContentType(file));
-    response.headers.emplace_back("Cache-Control", cache);
-    response.body = std::string(*contents);
-    return response;
+  return Page(request);
+}
+
+HttpResponse ConsoleService::Page(const HttpRequest& request) {
+  HttpRequest call = request;  // with the page's cookie, as the page would ask
+  call.method = "GET";
+  call.query.clear();
+  std::string answers = "{";
+  for (const std::string_view route : kPreloadedRoutes) {
+    const HttpResponse answer = Api(call, route);
+    if (answers.size() > 1) answers.push_back(',');
+    answers.append(json::Serialize(json::Value(route)))
+        .append(":{\"status\":")
+        .append(std::to_string(answer.status))
+        .append(",\"body\":")
+        .append(answer.body)
+        .append("}");
   }
-  return ConsoleError(404, "NotFound",
-                      "the console has no page '" + request.path +
-                          "': open /console/ (its pages are addressed after '#')");
+  answers.push_back('}');
+  HttpResponse response;
+  response.content_type = "text/html; charset=utf-8";
+  response.body = ConsolePageWith(answers);
+  return response;
 }
 
 HttpResponse ConsoleService::SignIn(const HttpRequest& request) {

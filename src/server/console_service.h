@@ -2,8 +2,8 @@
 // everything under /console:
 //
 //   GET  /console               -> 301 to /console/
-//   GET  /console/ and assets   -> the embedded page, styles and modules (console_assets.h);
-//                                  under /console/v/<this build's version>/ cached for good
+//   GET  /console/              -> the embedded page, its styles and scripts inline
+//                                  (console_assets.h), with the answers to its first calls
 //   GET  /console/api/session   -> {"authRequired", "signedIn", "csrf"?, "accessKeyId"?}
 //   POST /console/api/sign-in   -> checks {"accessKeyId", "secretAccessKey"}, sets the cookie
 //   POST /console/api/sign-out  -> ends the session
@@ -62,8 +62,11 @@ class ConsoleService final : public PathService {
   void Handle(const Caller& caller, HttpRequest request, Responder respond) override;
 
  private:
-  // Static files.
-  HttpResponse Asset(const HttpRequest& request) const;
+  // The page (anything else under /console/ but the API: a redirect or an error).
+  HttpResponse Asset(const HttpRequest& request);
+  // The page with the answers to its first calls (kPreloadedRoutes), as `request` would get
+  // them from the API.
+  HttpResponse Page(const HttpRequest& request);
   // /console/api/...: `route` is the part after "/console/api/".
   HttpResponse Api(const HttpRequest& request, std::string_view route);
   HttpResponse SignIn(const HttpRequest& request);

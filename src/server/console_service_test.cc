@@ -147,7 +147,7 @@ std::string HeaderOf(const HttpResponse& response, std::string_view name) {
   return "";
 }
 
-TEST_F(ConsoleServiceTest, ServesTheEmbeddedPageAndItsFiles) {
+TEST_F(ConsoleServiceTest, ServesTheEmbeddedPageWithEverythingInline) {
   Console();
   HttpResponse redirect = Send("GET", "/console");
   EXPECT_EQ(redirect.status, 301);
@@ -156,46 +156,104 @@ TEST_F(ConsoleServiceTest, ServesTheEmbeddedPageAndItsFiles) {
   HttpResponse page = Send("GET", "/console/");
   EXPECT_EQ(page.status, 200);
   EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
-  EXPECT_NE(page.body.find("<script type=\"module\""), std::string::npos);
-  EXPECT_NE(HeaderOf(page, "Content-Security-Policy").find("default-src 'self'"),
-            std::string::npos);
+  EXPECT_EQ(page.body.find("PRELOADED_ANSWERS"), std::string::npos) << "answers written in";
+  EXPECT_EQ(Send("GET", "/console/index.html").body, page.body);
   EXPECT_EQ(HeaderOf(page, "X-Content-Type-Options"), "nosniff");
+  // One inline module and one inline stylesheet; nothing else to fetch before the first page.
+  EXPECT_NE(page.body.find("<script type=\"module\">\n"), std::string::npos);
+  EXPECT_NE(page.body.find("<style>\n"), std::string::npos);
+  EXPECT_EQ(page.body.find(" src="), std::string::npos);
+  EXPECT_EQ(page.body.find("rel=\"stylesheet\""), std::string::npos);
+  // Every import was resolved at build time (cmake/console_page.cmake).
+  EXPECT_EQ(page.body.find("\nimport "), std::string::npos);
+  EXPECT_EQ(page.body.find("import("), std::string::npos);
+  EXPECT_EQ(page.body.find("\nexport "), std::string::npos);
+  EXPECT_NE(page.body.find("const module_js_app_js = (() => {"), std::string::npos);
 
-  HttpResponse script = Send("GET", "/console/js/app.js");
-  EXPECT_EQ(script.status, 200);
-  EXPECT_EQ(script.content_type, "text/javascript; charset=utf-8");
-  HttpResponse style = Send("GET", "/console/console.css");
-  EXPECT_EQ(style.status, 200);
-  EXPECT_EQ(style.content_type, "text/css; charset=utf-8");
-
-  HttpResponse missing = Send("GET", "/console/nope.js");
+  HttpResponse missing = Send("GET", "/console/js/app.js");
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(ErrorOf(missing), "NotFound");
   EXPECT_EQ(Send("POST", "/console/").status, 405);
 }
 
-TEST_F(ConsoleServiceTest, FilesUnderThisBuildsVersionAreKeptTheRestAskedForAgain) {
+TEST_F(ConsoleServiceTest, ThePolicyAllowsThePagesOwnScriptAndStyleOnly) {
   Console();
-  const std::string& version = ConsoleAssetsVersion();
-  ASSERT_EQ(version.size(), 16u);
+  const std::string policy = HeaderOf(Send("GET", "/console/"), "Content-Security-Policy");
+  EXPECT_EQ(policy, ConsoleContentSecurityPolicy());
+  EXPECT_EQ(policy, HeaderOf(Send("GET", "/console/api/session"), "Content-Security-Policy"));
+  EXPECT_NE(policy.find("default-src 'self';"), std::string::npos);
+  EXPECT_EQ(policy.find("unsafe"), std::string::npos);
+  // One hash for the page's one script, one for its one stylesheet: 44 base64 characters each.
+  for (const std::string_view directive : {"script-src 'sha256-", "style-src 'sha256-"}) {
+    const size_t at = policy.find(directive);
+    ASSERT_NE(at, std::string::npos) << policy;
+    const size_t end = policy.find('\'', at + directive.size());
+    EXPECT_EQ(end - at - directive.size(), 44u) << policy;
+    EXPECT_EQ(policy[end + 1], ';') << policy;
+  }
+}
+
+// The answers the page carries (the JSON in its #preloaded element).
+json::Value PreloadedIn(const HttpResponse& page) {
+  const std::string open = "<script type=\"application/json\" id=\"preloaded\">";
+  const size_t start = page.body.find(open);
+  EXPECT_NE(start, std::string::npos);
+  if (start == std::string::npos) return json::Value();
+  const size_t end = page.body.find("</script>", start);
+  Result<json::Value> parsed = json::Parse(
+      std::string_view(page.body).substr(start + open.size(), end - start - open.size()));
+  EXPECT_TRUE(parsed.ok()) << page.body.substr(start, end - start);
+  return parsed.ok() ? *parsed : json::Value();
+}
+
+TEST_F(ConsoleServiceTest, ThePageCarriesTheAnswersToItsFirstCalls) {
+  Console();
+  WaitForStatus(Start(Create("pass", kPass), "first"));
   HttpResponse page = Send("GET", "/console/");
   EXPECT_EQ(HeaderOf(page, "Cache-Control"), "no-store");
-  EXPECT_NE(page.body.find("src=\"v/" + version + "/js/app.js\""), std::string::npos);
-  EXPECT_NE(page.body.find("href=\"v/" + version + "/console.css\""), std::string::npos);
-  EXPECT_EQ(page.body.find("ASSETS_VERSION"), std::string::npos) << "every marker is replaced";
+  const json::Value answers = PreloadedIn(page);
+  ASSERT_TRUE(answers.is_object());
+  EXPECT_EQ(answers.as_object().size(), 2u);
+  // The same answers as the API's, which the page then does not ask for.
+  for (const char* route : {"session", "executions"}) {
+    HttpResponse api = Send("GET", std::string("/console/api/") + route);
+    EXPECT_EQ(answers.at(route).at("status"), json::Value(api.status)) << route;
+    EXPECT_EQ(answers.at(route).at("body"), json::Parse(api.body).value()) << route;
+  }
+  EXPECT_EQ(answers.at("executions").at("body").at("executions").as_array().size(), 1u);
+  // The page's own query is not the list's filter.
+  EXPECT_EQ(PreloadedIn(Send("GET", "/console/?status=FAILED")), answers);
+}
 
-  HttpResponse kept = Send("GET", "/console/v/" + version + "/js/pages/retraining.js");
-  EXPECT_EQ(kept.status, 200);
-  EXPECT_EQ(kept.content_type, "text/javascript; charset=utf-8");
-  EXPECT_EQ(HeaderOf(kept, "Cache-Control"), "public, max-age=31536000, immutable");
-  EXPECT_EQ(kept.body, Send("GET", "/console/js/pages/retraining.js").body);
-  EXPECT_EQ(HeaderOf(Send("GET", "/console/js/pages/retraining.js"), "Cache-Control"), "no-store");
-  // A page of an older build still gets the files, but nothing it may keep.
-  HttpResponse older = Send("GET", "/console/v/0123456789abcdef/console.css");
-  EXPECT_EQ(older.status, 200);
-  EXPECT_EQ(HeaderOf(older, "Cache-Control"), "no-store");
-  EXPECT_EQ(Send("GET", "/console/v/" + version + "/nope.js").status, 404);
-  EXPECT_EQ(HeaderOf(Send("GET", "/console/api/session"), "Cache-Control"), "no-store");
+TEST_F(ConsoleServiceTest, ThePagesAnswersAreTheSessionsOwn) {
+  Console(std::vector<AccessKey>{AccessKey{"AKIDCONSOLE", "the-secret", "", "default"}});
+  const json::Value outside = PreloadedIn(Send("GET", "/console/"));
+  EXPECT_EQ(outside.at("session").at("body").at("signedIn"), json::Value(false));
+  EXPECT_EQ(outside.at("executions").at("status"), json::Value(401));
+  EXPECT_EQ(outside.at("executions").at("body").at("error"), json::Value("SignInRequired"));
+
+  HttpResponse signed_in = Send("POST", "/console/api/sign-in",
+                                R"({"accessKeyId":"AKIDCONSOLE","secretAccessKey":"the-secret"})");
+  const std::string set_cookie = HeaderOf(signed_in, "Set-Cookie");
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const json::Value inside = PreloadedIn(Send("GET", "/console/", "", {{"Cookie", cookie}}));
+  EXPECT_EQ(inside.at("session").at("body").at("csrf"), Json(signed_in).at("csrf"));
+  EXPECT_EQ(inside.at("executions").at("status"), json::Value(200));
+}
+
+TEST(ConsolePageTest, NothingInTheAnswersCanEndTheirElement) {
+  const std::string page = ConsolePageWith(R"({"a":"</script><!--<script>"})");
+  EXPECT_NE(page.find(R"({"a":"\u003c/script>\u003c!--\u003cscript>"})"), std::string::npos);
+  EXPECT_EQ(page.find("PRELOADED_ANSWERS"), std::string::npos);
+  const auto count = [](std::string_view text, std::string_view what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string_view::npos; at = text.find(what, at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(count(page, "</script"), count(ConsolePage(), "</script"));
+  EXPECT_EQ(count(page, "<!--"), count(ConsolePage(), "<!--"));
 }
 
 TEST_F(ConsoleServiceTest, NoAssetReferencesAnExternalUrl) {

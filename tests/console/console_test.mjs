@@ -237,20 +237,24 @@ try {
   watch(page, origin, external);
   page.on("dialog", (dialog) => dialog.accept());
 
-  // First page: from navigation start to the executions list on screen. The first load has
-  // nothing cached; the others find the files this build's version names in the cache. The
-  // best of the cached loads is the figure. Measured and printed, not asserted: test machines
-  // are shared and noisy (the figures and how to reproduce them are in BENCHMARKS.md).
+  // First page: from navigation start to the executions list on screen. The page is one
+  // response that carries the answers to its first calls, so nothing else is asked for before
+  // the list is shown (checked). The first load is in a fresh browser context; the best of the
+  // five after it is the figure. Measured and printed, not asserted: test machines are shared
+  // and noisy (the figures and how to reproduce them are in BENCHMARKS.md).
   const timings = [];
   for (let i = 0; i < 6; ++i) {
     await page.goto("about:blank");
     await page.goto(daemon.console + "#/executions");
     await page.waitForSelector("body[data-first-page-ms]");
     timings.push(Number(await page.getAttribute("body", "data-first-page-ms")));
+    const asked = await page.evaluate(() => performance.getEntriesByType("resource")
+      .filter((entry) => entry.startTime <= Number(document.body.dataset.firstPageMs)).map((entry) => entry.name));
+    assert.deepEqual(asked, [], "the first page asked for more than itself");
   }
   const firstPage = Math.min(...timings.slice(1));
-  step(`first page rendered in ${firstPage} ms (nothing cached: ${timings[0]} ms; ` +
-    `cached: ${timings.slice(1).join(", ")} ms)`);
+  step(`first page rendered in ${firstPage} ms (fresh context: ${timings[0]} ms; ` +
+    `then: ${timings.slice(1).join(", ")} ms)`);
   await shot(page, "01-executions-empty");
 
   // The seed trigger with the starter's YES decision.
@@ -312,7 +316,17 @@ try {
   await page.waitForSelector(".badge.s-aborted");
   step("stopped " + held.executionArn);
 
-  // State machines, schedules.
+  // State machines, schedules. Opened first, the page drops the answers it came with: the
+  // executions list opened after it is asked for, and has what started since the page loaded.
+  await page.goto("about:blank");
+  await page.goto(daemon.console + "#/state-machines");
+  await page.waitForSelector("#state-machines");
+  const later = await sfn(daemon.url, "StartExecution", { stateMachineArn: waiting.stateMachineArn, name: "later" });
+  await page.click('#nav a[data-page="executions"]');
+  await page.waitForSelector("#executions");
+  assert.ok(await page.$(`#executions a[href="#/execution/${encodeURIComponent(later.executionArn)}"]`),
+    "the executions list opened after another page shows an execution started since the page loaded");
+  await sfn(daemon.url, "StopExecution", { executionArn: later.executionArn });
   await page.goto(daemon.console + "#/state-machines");
   await page.waitForSelector("#state-machines");
   await page.click('text="creditcard-auto-retraining-trigger"');

@@ -1,8 +1,10 @@
 // The console's first page, measured (not a test): for each autoretrain binary given, serves
 // a starter project and loads /console/#/executions in chromium N times (default 10), each
-// time in a fresh browser context (nothing cached), then once more in that context (this
-// build's files cached). Prints the minimum and median of each, and the requests each load
-// sent to the server. Binaries alternate, so that a busy machine slows them alike.
+// time in a fresh browser context (nothing cached), then once more in that context ("cached":
+// whatever the binary lets the browser keep; since the page became one response that carries
+// its data, nothing is kept and the second load differs only by a warm context). Prints the
+// minimum and median of each, and the requests each load sent to the server. Binaries
+// alternate, so that a busy machine slows them alike.
 //
 //   node tests/console/first_page_bench.mjs build/release/autoretrain [OTHER_BINARY...]
 //   N=20 node tests/console/first_page_bench.mjs ...
