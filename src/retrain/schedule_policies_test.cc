@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "autoretrain/retrain/schedule_runner.h"
+#include "integrations/test_util.h"
 #include "retrain/schedule_test_util.h"
 
 namespace autoretrain::retrain {
@@ -18,15 +19,6 @@ const std::string kMachine = StateMachineArn(AccountContext{}, "sm");
 
 class SchedulePoliciesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("autoretrain-policies-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   RunnerFiles Files() const { return RunnerFiles{"", (dir_ / "scheduler-state.json").string()}; }
   // A state file saying the previous runner was last alive at `iso`.
   void AliveAt(const std::string& iso) {
@@ -53,7 +45,8 @@ class SchedulePoliciesTest : public ::testing::Test {
     return names;
   }
 
-  std::filesystem::path dir_;
+  integrations::testing::TempDir temp_;  // removed with the test
+  const std::filesystem::path dir_{temp_.path()};
   std::vector<FiredSlot> fired_;
 };
 

@@ -12,6 +12,7 @@
 
 #include "autoretrain/retrain/schedule_runner.h"
 #include "autoretrain/store/store.h"
+#include "integrations/test_util.h"
 #include "retrain/schedule_test_util.h"
 
 namespace autoretrain::retrain {
@@ -33,15 +34,6 @@ ScheduleConfig BufferOne(const std::string& expression = "rate(1 minute)") {
 
 class ScheduleRestartTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("autoretrain-restart-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   RunnerFiles Files() const {
     return RunnerFiles{(dir_ / "dead-letter.jsonl").string(),
                        (dir_ / "scheduler-state.json").string()};
@@ -98,7 +90,8 @@ class ScheduleRestartTest : public ::testing::Test {
     return lines;
   }
 
-  std::filesystem::path dir_;
+  integrations::testing::TempDir temp_;  // removed with the test
+  const std::filesystem::path dir_{temp_.path()};
   std::vector<FiredSlot> fired_;
 };
 
