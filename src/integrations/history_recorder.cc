@@ -3,6 +3,7 @@
 
 #include <iterator>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "autoretrain/common/arn.h"
@@ -177,11 +178,37 @@ void HistoryRecorder::OnEvent(std::string_view execution_arn, const engine::Hist
   }
   events.push_back(event);
   batch.FinishExecution(std::move(*end), std::move(events));
-  committer_.Submit(std::move(batch), [this](const Status& status) {
+  RetryHeldEnds();
+  SubmitEnd(std::move(batch));
+}
+
+void HistoryRecorder::SubmitEnd(store::WriteBatch batch) {
+  committer_.Submit(std::move(batch), [this](const Status& status, store::WriteBatch& written) {
     // A stopped execution's own end is refused: the stop already ended it.
     if (status.ok()) return Succeeded();
-    if (status.error().error != "ExecutionNotRunning") Fail(status.error());
+    if (status.error().error == "ExecutionNotRunning") return;
+    Fail(status.error());
+    HoldEnd(status, written);
   });
+}
+
+void HistoryRecorder::HoldEnd(const Status& status, store::WriteBatch& batch) {
+  if (policy_ != FailurePolicy::kRefuseStarts ||
+      !store::IsTransientStoreError(status.error().error)) {
+    return;
+  }
+  std::lock_guard lock(mu_);
+  held_ends_.push_back(std::move(batch));
+}
+
+void HistoryRecorder::RetryHeldEnds() {
+  std::vector<store::WriteBatch> ends;
+  {
+    std::lock_guard lock(mu_);
+    if (held_ends_.empty()) return;
+    ends.swap(held_ends_);
+  }
+  for (store::WriteBatch& end : ends) SubmitEnd(std::move(end));
 }
 
 bool HistoryRecorder::OnCheckpoint(std::string_view execution_arn,
@@ -193,12 +220,10 @@ bool HistoryRecorder::OnCheckpoint(std::string_view execution_arn,
     if (!AddStart(batch, execution_arn, events.front())) return true;
     events.erase(events.begin());
   }
-  // Kept to be written with the next step when this write fails (kRefuseStarts): the stored
-  // history then has no gap, only an older checkpoint.
-  std::vector<engine::HistoryEvent> unwritten;
-  if (policy_ == FailurePolicy::kRefuseStarts) unwritten = events;
   batch.RecordStep(std::string(execution_arn), std::move(events), EncodeCheckpoint(point));
-  Status status = committer_.Write(std::move(batch));
+  RetryHeldEnds();
+  store::WriteBatch unwritten;
+  Status status = committer_.Write(std::move(batch), &unwritten);
   if (status.ok()) {
     Succeeded();
     return true;
@@ -206,13 +231,21 @@ bool HistoryRecorder::OnCheckpoint(std::string_view execution_arn,
   const std::string& error = status.error().error;
   if (error == "ExecutionNotRunning" || error == "ExecutionDoesNotExist") return false;
   Fail(status.error());
-  if (!unwritten.empty()) {
-    std::lock_guard lock(mu_);
-    std::vector<engine::HistoryEvent>& held = pending_[std::string(execution_arn)];
-    held.insert(held.begin(), std::make_move_iterator(unwritten.begin()),
-                std::make_move_iterator(unwritten.end()));
-  }
+  if (policy_ == FailurePolicy::kRefuseStarts) KeepStepEvents(execution_arn, unwritten);
   return true;
+}
+
+void HistoryRecorder::KeepStepEvents(std::string_view execution_arn, store::WriteBatch& batch) {
+  // The events go back in front of the held ones, to be written with the next step: the
+  // stored history then has no gap, only an older checkpoint.
+  std::lock_guard lock(mu_);
+  std::vector<engine::HistoryEvent>& held = pending_[std::string(execution_arn)];
+  for (store::WriteBatch::Op& op : batch.TakeOps()) {
+    auto* step = std::get_if<store::WriteBatch::Step>(&op);
+    if (step == nullptr) continue;  // a start is only ever in a step's batch when it is new
+    held.insert(held.begin(), std::make_move_iterator(step->events.begin()),
+                std::make_move_iterator(step->events.end()));
+  }
 }
 
 Status HistoryRecorder::CommitStart(std::string_view execution_arn, int64_t version) {
@@ -227,6 +260,7 @@ Status HistoryRecorder::CommitStart(std::string_view execution_arn, int64_t vers
   }
   store::WriteBatch batch;
   if (!AddStart(batch, execution_arn, events.front(), version)) return OkStatus();
+  RetryHeldEnds();
   Status status = committer_.Write(std::move(batch));
   if (status.ok()) {
     Succeeded();
@@ -242,6 +276,9 @@ Status HistoryRecorder::CommitStart(std::string_view execution_arn, int64_t vers
   return status;
 }
 
-void HistoryRecorder::Flush() { committer_.Flush(); }
+void HistoryRecorder::Flush() {
+  RetryHeldEnds();
+  committer_.Flush();
+}
 
 }  // namespace autoretrain::integrations

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 #include "autoretrain/asl/parser.h"
 #include "autoretrain/integrations/execution_service.h"
@@ -50,6 +54,15 @@ class Harness {
     recorder_.RegisterStateMachine(arn, name, std::string(definition), clock_.Now());
     return arn;
   }
+
+  // Starts without waiting for the execution to end.
+  std::string Start(const std::string& arn, std::string_view name) {
+    Result<ExecutionLauncher::Started> started =
+        executions_.Start({.state_machine_arn = arn, .input = json::Object{}, .name = name});
+    EXPECT_TRUE(started.ok()) << started.error().cause;
+    return started.ok() ? started->execution_arn : "";
+  }
+  void WaitAll() { executions_.WaitAll(); }
 
   Result<engine::ExecutionResult> TryRun(const std::string& arn, std::string_view input,
                                          std::string_view name = "") {
@@ -224,6 +237,66 @@ TEST(HistoryRecorderFailureTest, ADaemonRefusesStartsItCannotRecordAndRecoversAf
   EXPECT_NE(warnings[0].find("cannot be saved"), std::string::npos) << warnings[0];
   EXPECT_NE(warnings[0].find("StoreFull"), std::string::npos) << warnings[0];
   EXPECT_NE(warnings[1].find("saved in 'test.db' again"), std::string::npos) << warnings[1];
+}
+
+// Holds SQLite's write lock on the database at `path` through a second connection while alive.
+class SqliteWriteLock {
+ public:
+  explicit SqliteWriteLock(const std::string& path) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  }
+  ~SqliteWriteLock() {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db_);
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+TEST(HistoryRecorderFailureTest, ADaemonWritesAnEndItCouldNotOnceTheStoreRecovers) {
+  testing::TempDir dir;
+  const std::string path = dir / "locked.db";
+  store::StoreOptions options;
+  options.busy_timeout = std::chrono::milliseconds(100);
+  std::unique_ptr<store::Store> store = store::Store::Open(path, options).value();
+  Harness h(*store, FailurePolicy::kRefuseStarts);
+  std::string waits =
+      h.Add("waits", R"({"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":2,"Next":"P"},)"
+                     R"("P":{"Type":"Pass","Result":{"done":true},"End":true}}})");
+  std::string pass = h.Add("pass", kPass);
+  std::string arn = h.Start(waits, "held");
+  // Its start and the checkpoint of its Wait are stored once WaitStateEntered is.
+  auto suspended = [&] {
+    auto page = store->GetExecutionHistory(arn, {});
+    return page.ok() && !page->items.empty() && page->items.back().type == "WaitStateEntered";
+  };
+  for (int i = 0; i < 500 && !suspended(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(suspended());
+  {
+    SqliteWriteLock lock(path);
+    h.WaitAll();           // the Wait ends and the execution succeeds in memory,
+    h.recorder().Flush();  // but its end cannot be written while the lock is held
+    EXPECT_EQ(store->DescribeExecution(arn)->status, engine::ExecutionStatus::kRunning);
+  }
+  // The next write (another execution's start) submits the held end again.
+  engine::ExecutionResult after = h.Run(pass, "{}", "after");
+  EXPECT_EQ(after.status, engine::ExecutionStatus::kSucceeded);
+  Result<store::ExecutionRecord> held = store->DescribeExecution(arn);
+  ASSERT_TRUE(held.ok()) << held.error().cause;
+  EXPECT_EQ(held->status, engine::ExecutionStatus::kSucceeded);
+  EXPECT_EQ(held->output, R"({"done":true})");
+  auto history = store->GetExecutionHistory(arn, {}).value().items;
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(history.back().type, "ExecutionSucceeded");
+  for (size_t i = 0; i < history.size(); ++i) EXPECT_EQ(history[i].id, int64_t(i + 1));
+  std::vector<std::string> warnings = h.warnings();
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[0].find("StoreLocked"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[1].find("again"), std::string::npos) << warnings[1];
 }
 
 TEST(SplitExecutionArnTest, DerivesTheStateMachineArnAndName) {

@@ -107,12 +107,12 @@ std::chrono::milliseconds FlexibleDelay(std::string_view schedule, TimePoint slo
 }
 
 bool IsTransientStartError(const Error& error) {
-  static constexpr std::string_view kTransient[] = {
-      store::kStoreLocked, store::kStoreFull, store::kStoreError,
-      // What an AWS StartExecution answers when it is overloaded or failing.
-      "ThrottlingException", "ServiceUnavailable", "InternalServerError"};
-  return std::find(std::begin(kTransient), std::end(kTransient), error.error) !=
-         std::end(kTransient);
+  // What an AWS StartExecution answers when it is overloaded or failing.
+  static constexpr std::string_view kTransientAws[] = {"ThrottlingException", "ServiceUnavailable",
+                                                       "InternalServerError"};
+  return store::IsTransientStoreError(error.error) ||
+         std::find(std::begin(kTransientAws), std::end(kTransientAws), error.error) !=
+             std::end(kTransientAws);
 }
 
 std::chrono::milliseconds RetryDelay(int retry) {

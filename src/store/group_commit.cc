@@ -26,10 +26,13 @@ void GroupCommitter::Submit(WriteBatch batch, Callback done) {
   work_.notify_one();
 }
 
-Status GroupCommitter::Write(WriteBatch batch) {
+Status GroupCommitter::Write(WriteBatch batch, WriteBatch* unwritten) {
   std::promise<Status> promise;
   std::future<Status> result = promise.get_future();
-  Submit(std::move(batch), [&promise](const Status& status) { promise.set_value(status); });
+  Submit(std::move(batch), [&](const Status& status, WriteBatch& written) {
+    if (!status.ok() && unwritten != nullptr) *unwritten = std::move(written);
+    promise.set_value(status);
+  });
   return result.get();
 }
 
@@ -64,7 +67,7 @@ void GroupCommitter::Run() {
     for (const Pending& pending : group) batches.push_back(&pending.batch);
     std::vector<Status> statuses = store_.CommitGroup(batches);
     for (size_t i = 0; i < group.size(); ++i) {
-      if (group[i].done) group[i].done(statuses[i]);
+      if (group[i].done) group[i].done(statuses[i], group[i].batch);
     }
     lock.lock();
     ++stats_.transactions;

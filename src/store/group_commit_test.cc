@@ -74,9 +74,9 @@ TEST(GroupCommitTest, AFailingBatchFailsAloneAndItsCallbackSaysWhy) {
     bad.StartExecution(Execution("bad"), Events(1, 1));
     bad.RecordStep(Execution("bad").arn, Events(7, 7), std::nullopt);
     c.StartExecution(Execution("c"), Events(1, 2));
-    committer.Submit(std::move(a), [&](const Status& s) { results[0] = s; });
-    committer.Submit(std::move(bad), [&](const Status& s) { results[1] = s; });
-    committer.Submit(std::move(c), [&](const Status& s) { results[2] = s; });
+    committer.Submit(std::move(a), [&](const Status& s, WriteBatch&) { results[0] = s; });
+    committer.Submit(std::move(bad), [&](const Status& s, WriteBatch&) { results[1] = s; });
+    committer.Submit(std::move(c), [&](const Status& s, WriteBatch&) { results[2] = s; });
   }  // the destructor commits what is queued
   EXPECT_TRUE(results[0].ok());
   ASSERT_FALSE(results[1].ok());
@@ -96,6 +96,22 @@ TEST(GroupCommitTest, CommitGroupReportsOneStatusPerBatch) {
   ASSERT_EQ(statuses.size(), 2u);
   EXPECT_TRUE(statuses[0].ok());
   EXPECT_EQ(statuses[1].error().error, "ExecutionAlreadyExists");
+}
+
+TEST(GroupCommitTest, AFailedWriteHandsTheBatchBack) {
+  auto store = testing::MemoryStoreWithMachine();
+  GroupCommitter committer(*store);
+  WriteBatch first, again;
+  first.StartExecution(Execution("x"), Events(1, 1));
+  again.StartExecution(Execution("x"), Events(1, 2));
+  WriteBatch unwritten;
+  ASSERT_TRUE(committer.Write(std::move(first), &unwritten).ok());
+  EXPECT_TRUE(unwritten.empty());
+  EXPECT_EQ(committer.Write(std::move(again), &unwritten).error().error, "ExecutionAlreadyExists");
+  ASSERT_EQ(unwritten.size(), 1u);
+  std::vector<WriteBatch::Op> ops = unwritten.TakeOps();
+  EXPECT_TRUE(unwritten.empty());
+  EXPECT_EQ(std::get<WriteBatch::Start>(ops[0]).events.size(), 2u);
 }
 
 }  // namespace

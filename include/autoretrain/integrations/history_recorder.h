@@ -18,8 +18,11 @@
 // execution must be on disk: a start that cannot be written is refused (CommitStart returns
 // the store's error, so StartExecution fails and a schedule retries), and every later write is
 // still tried, so recording resumes once the store can be written again (each failure and the
-// recovery are reported). A write refused because the execution is no longer running (stopped
-// by another process) makes OnCheckpoint return false, so the engine halts that execution.
+// recovery are reported). A checkpoint's unwritten events are written with the next one; an
+// end that failed with a transient store error (store::IsTransientStoreError) is held and
+// submitted again before each later write and at Flush, so the stored execution does not stay
+// RUNNING once the store recovers. A write refused because the execution is no longer running
+// (stopped by another process) makes OnCheckpoint return false, so the engine halts that execution.
 //
 // Thread-safety: all methods may be called from any thread (executions run on several); events
 // of one execution arrive from one thread at a time.
@@ -102,6 +105,14 @@ class HistoryRecorder final : public engine::Observer {
   int64_t VersionOf(const std::string& state_machine_arn) const;
   // Moves the held events of `execution_arn` out (and forgets them when `last`).
   std::vector<engine::HistoryEvent> TakePending(std::string_view execution_arn, bool last);
+  // Puts the events of a step whose write failed back in front of the execution's held ones.
+  void KeepStepEvents(std::string_view execution_arn, store::WriteBatch& batch);
+  // kRefuseStarts: keeps an end whose write failed with a transient store error.
+  void HoldEnd(const Status& status, store::WriteBatch& batch);
+  // Submits the held ends again (each is held again if it fails again).
+  void RetryHeldEnds();
+  // Submits `batch`, which finishes an execution, without waiting.
+  void SubmitEnd(store::WriteBatch batch);
   // A StartExecution operation for a held ExecutionStarted event.
   bool AddStart(store::WriteBatch& batch, std::string_view execution_arn,
                 const engine::HistoryEvent& started, int64_t version = 0);
@@ -112,11 +123,13 @@ class HistoryRecorder final : public engine::Observer {
   const FailurePolicy policy_;
   std::atomic<bool> failed_{false};
   std::atomic<bool> failing_{false};  // kRefuseStarts: the latest write failed
-  mutable std::mutex mu_;             // guards versions_ and pending_
+  mutable std::mutex mu_;             // guards versions_, pending_ and held_ends_
   std::map<std::string, int64_t, std::less<>> versions_;
   // Events seen but not yet submitted, per execution (ExecutionStarted first when not yet
   // committed).
   std::map<std::string, std::vector<engine::HistoryEvent>, std::less<>> pending_;
+  // Ends whose write failed (kRefuseStarts; see HoldEnd).
+  std::vector<store::WriteBatch> held_ends_;
   store::GroupCommitter committer_;  // last: its writer thread calls Fail
 };
 

@@ -42,7 +42,9 @@ class GroupCommitter {
     size_t max_batches = 1024;               // most batches per transaction
     std::chrono::microseconds max_delay{0};  // extra wait for a group to fill (0: none)
   };
-  using Callback = std::function<void(const Status&)>;
+  // Runs with the batch's status and the batch itself: on failure nothing of it was written,
+  // and the callback may move it out to submit it again later.
+  using Callback = std::function<void(const Status&, WriteBatch& batch)>;
 
   // `store` must outlive the committer. Starts the writer thread.
   explicit GroupCommitter(Store& store, Options options);
@@ -55,8 +57,9 @@ class GroupCommitter {
   // Queues `batch`; `done` (may be empty) runs on the writer thread once the transaction holding
   // it committed (OK: durable) or with the batch's error (nothing of it was written).
   void Submit(WriteBatch batch, Callback done);
-  // Submits and blocks until the batch is durable; returns its status.
-  Status Write(WriteBatch batch);
+  // Submits and blocks until the batch is durable; returns its status. On failure the batch
+  // is moved to `*unwritten` when given.
+  Status Write(WriteBatch batch, WriteBatch* unwritten = nullptr);
   // Blocks until every batch submitted before the call has been committed or has failed.
   void Flush();
 

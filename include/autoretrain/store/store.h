@@ -26,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "autoretrain/common/result.h"
@@ -41,6 +42,11 @@ inline constexpr char kStoreReadOnly[] = "StoreReadOnly";  // read-only file, mo
 inline constexpr char kStoreLocked[] = "StoreLocked";      // another process holds the database
 inline constexpr char kStoreCorrupt[] = "StoreCorrupt";    // not a database, or damaged
 inline constexpr char kStoreError[] = "StoreError";        // any other SQLite failure
+// True for the storage failures that pass by themselves (the lock is released, space is freed,
+// an I/O error clears): a write that failed with one is worth trying again later.
+inline bool IsTransientStoreError(std::string_view error) {
+  return error == kStoreLocked || error == kStoreFull || error == kStoreError;
+}
 // A read-only open found no schema at all: a new database nothing was recorded in yet (another
 // process may be creating it at this moment).
 inline constexpr char kStoreUninitialized[] = "StoreUninitialized";

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -53,6 +54,8 @@ class WriteBatch {
   };
   using Op = std::variant<Start, Step, Finish>;
   const std::vector<Op>& ops() const { return ops_; }
+  // Moves the operations out, leaving the batch empty (to reuse what a failed write held).
+  std::vector<Op> TakeOps() { return std::exchange(ops_, {}); }
 
  private:
   std::vector<Op> ops_;
