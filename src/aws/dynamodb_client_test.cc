@@ -16,6 +16,7 @@ namespace autoretrain::aws {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::kNeverInTime;
 using testing::TestHttpServer;
 using testing::TestRequest;
 using testing::TestResponse;
@@ -238,9 +239,7 @@ TEST(DynamoDbClientTest, ServerErrorsAreRetriedEvenForWrites) {
 }
 
 TEST(DynamoDbClientTest, TimeoutIsHttpTimeoutNamingTheCall) {
-  TestHttpServer slow([](const TestRequest&) {
-    return TestResponse{200, {}, "{}", milliseconds(1500)};
-  });
+  TestHttpServer slow([](const TestRequest&) { return TestResponse{200, {}, "{}", kNeverInTime}; });
   Endpoint endpoint;
   endpoint.url = slow.url("");
   endpoint.signing_region = "us-east-1";

@@ -17,6 +17,7 @@ namespace {
 
 using std::chrono::milliseconds;
 using testing::J;
+using testing::kNeverInTime;
 using testing::ReadJsonLines;
 using testing::ScratchDir;
 using testing::TestHttpServer;
@@ -103,7 +104,7 @@ TEST_F(NotifyEngineTest, RetryHandlesMalformedAndSlowAnswersThenTheTaskSucceeds)
       cut.close_mid_body = true;
       return cut;
     }
-    if (calls == 2) return TestResponse{200, {}, "late", milliseconds(1200)};
+    if (calls == 2) return TestResponse{200, {}, "late", kNeverInTime};
     return TestResponse{201, {{"Content-Type", "application/json"}}, R"({"id":"run-42"})"};
   });
   engine::ExecutionResult result = Run(pipeline.url("/runs"));

@@ -15,6 +15,7 @@
 namespace autoretrain::aws {
 namespace {
 
+using testing::kNeverInTime;
 using testing::TestHttpServer;
 using testing::TestRequest;
 using testing::TestResponse;
@@ -107,7 +108,7 @@ class FakeLambda {
     if (name == "broken") return JsonAnswer(500, "", {});
     if (name == "slow") {
       TestResponse response = JsonAnswer(200, "{}");
-      response.delay = std::chrono::milliseconds(1500);
+      response.delay = kNeverInTime;
       return response;
     }
     if (name == "cut") {

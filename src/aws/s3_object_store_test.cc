@@ -15,6 +15,7 @@ namespace autoretrain::aws {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::kNeverInTime;
 using testing::TestHttpServer;
 using testing::TestRequest;
 using testing::TestResponse;
@@ -349,7 +350,7 @@ TEST(S3ObjectStoreTest, TransportFailuresKeepTheirNames) {
       << body.error().cause;
 
   TestHttpServer slow([](const TestRequest&) {
-    return TestResponse{200, {}, "late", milliseconds(1500)};
+    return TestResponse{200, {}, "late", kNeverInTime};
   });
   endpoint.url = slow.url("");
   HttpClientOptions once = FastHttp();

@@ -13,6 +13,7 @@ namespace {
 
 using std::chrono::milliseconds;
 using testing::J;
+using testing::kNeverInTime;
 using testing::TestHttpServer;
 using testing::TestRequest;
 using testing::TestResponse;
@@ -155,9 +156,7 @@ TEST(PostSlackTest, TransportFailures) {
       << refused.error().cause;
   EXPECT_EQ(recorder.sleeps.size(), 4u);  // nothing reached Slack: retried up to 5 attempts
 
-  TestHttpServer slow([](const TestRequest&) {
-    return TestResponse{200, {}, "ok", milliseconds(1000)};
-  });
+  TestHttpServer slow([](const TestRequest&) { return TestResponse{200, {}, "ok", kNeverInTime}; });
   recorder.sleeps.clear();
   auto timed_out = PostSlack(slow.url(kHookPath), Alert(), http, recorder.Options());
   ASSERT_FALSE(timed_out.ok());

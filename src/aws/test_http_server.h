@@ -44,6 +44,11 @@ struct TestRequest {
   }
 };
 
+// The delay of a response that must arrive after the client's timeout, whatever that is: far
+// longer than any timeout in the tests, so a loaded machine cannot make it arrive in time. The
+// server stops waiting as soon as the client closes the connection, so no test waits it out.
+inline constexpr std::chrono::milliseconds kNeverInTime{60000};
+
 struct TestResponse {
   int status = 200;
   Headers headers;
@@ -129,6 +134,20 @@ class TestHttpServer {
     }
   }
 
+  // Waits `delay` before an answer; false when the client closed the connection meanwhile
+  // (it gave up on the answer) or the server is stopping.
+  bool WaitUnlessClientLeaves(int fd, std::chrono::milliseconds delay) {
+    auto deadline = std::chrono::steady_clock::now() + delay;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (stop_) return false;
+      pollfd client{fd, POLLRDHUP, 0};
+      if (poll(&client, 1, 5) > 0 && (client.revents & (POLLRDHUP | POLLHUP | POLLERR))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   // Answers every complete request in `buffer`; false when the connection must close.
   bool Serve(int fd, std::string* buffer) {
     while (true) {
@@ -166,10 +185,7 @@ class TestHttpServer {
       }
       ++request_count_;
       TestResponse response = handler_(request);
-      auto deadline = std::chrono::steady_clock::now() + response.delay;
-      while (!stop_ && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      }
+      if (!WaitUnlessClientLeaves(fd, response.delay)) return false;
       std::string out = "HTTP/1.1 " + std::to_string(response.status) + " X\r\n";
       for (const auto& [name, value] : response.headers) out += name + ": " + value + "\r\n";
       out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n\r\n";
