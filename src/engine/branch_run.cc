@@ -61,11 +61,15 @@ BranchRun::Progress BranchRun::Advance() {
       rc_.woken = true;
     }
     const asl::State& state = *rc_.state;
-    StateOutcome outcome = RunState(rc_, current_);
+    StateOutcome outcome = RunState(rc_, current_);  // leaves the state output in current_
     rc_.woken = false;
     if (outcome.kind == StateOutcome::Kind::kNext || outcome.kind == StateOutcome::Kind::kEnd) {
-      Status finished = CheckPayloadSize(outcome.output, state.name);
-      if (finished.ok()) finished = FinishState(rc_, outcome.output);  // records the Exited event
+      Status finished = OkStatus();
+      if (!outcome.input_unchanged || !current_fits_) {
+        finished = CheckPayloadSize(current_, state.name);
+        current_fits_ = finished.ok();
+      }
+      if (finished.ok()) finished = FinishState(rc_, current_);  // records the Exited event
       if (!finished.ok()) outcome = StateOutcome::Failed(finished.take_error());
     }
     switch (outcome.kind) {
@@ -85,7 +89,6 @@ BranchRun::Progress BranchRun::Advance() {
         break;
     }
     in_state_ = false;
-    current_.swap(outcome.output);
     if (outcome.kind == StateOutcome::Kind::kEnd) return Progress::kSucceeded;
     index_ = outcome.next_index;
   }

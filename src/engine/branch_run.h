@@ -53,7 +53,8 @@ class BranchRun {
   Variables variables_;  // the branch's own scope, inside the enclosing one
   ContextObject context_;
   RunContext rc_;
-  json::Value current_;  // the raw input of the current state; the output once succeeded
+  json::Value current_;        // the raw input of the current state; the output once succeeded
+  bool current_fits_ = false;  // current_ passed the payload check (as in Execution)
   int index_;
   bool in_state_ = false;
   bool suspended_ = false;

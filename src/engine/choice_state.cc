@@ -31,11 +31,10 @@ StateOutcome RunChoiceState(RunContext& rc, json::Value& input) {
   Status assigned = EvaluateAssign(*assign, effective->get(), rc.context, &rc.assigned);
   if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
 
-  json::Value value = TakeEffective(std::move(effective).value(), input, s.input_path,
-                                    /*raw_dispensable=*/true);
-  Result<json::Value> output = ApplyOutputPath(s.output_path, std::move(value), rc.context);
+  KeepEffective(std::move(effective).value(), input, s.input_path);
+  Status output = ApplyOutputPath(s.output_path, input, rc.context);
   if (!output.ok()) return StateOutcome::Failed(rc.StateError(output.take_error()));
-  return StateOutcome::GoTo(next, std::move(output).value());
+  return StateOutcome::GoTo(next, IsIdentity(s.input_path) && IsIdentity(s.output_path));
 }
 
 }  // namespace autoretrain::engine

@@ -52,7 +52,7 @@ Execution::Execution(const Executor& executor, const asl::StateMachine& machine,
       machine_name_(MachineName(spec)) {
   result_.name = std::move(name);
   result_.state_machine_arn = spec.state_machine_arn;
-  result_.execution_arn = ExecutionArn(executor.account(), machine_name_, result_.name);
+  result_.execution_arn = executor.MakeExecutionArn(machine_name_, result_.name);
   result_.input = spec.input;
   result_.start_date = spec.start_date ? *spec.start_date : executor.clock().Now();
   static_assert(sizeof(Parts) <= sizeof(parts_storage_) && alignof(Parts) <= 16,
@@ -257,11 +257,15 @@ Execution::Progress Execution::Advance() {
     }
     if (parts_->history.overflowed()) return HistoryLimitReached();
     const asl::State& state = *rc.state;
-    StateOutcome outcome = RunState(rc, current_);
+    StateOutcome outcome = RunState(rc, current_);  // leaves the state output in current_
     rc.woken = false;
     if (outcome.kind == StateOutcome::Kind::kNext || outcome.kind == StateOutcome::Kind::kEnd) {
-      Status finished = CheckPayloadSize(outcome.output, state.name);
-      if (finished.ok()) finished = FinishState(rc, outcome.output);  // records the Exited event
+      Status finished = OkStatus();
+      if (!outcome.input_unchanged || !current_fits_) {
+        finished = CheckPayloadSize(current_, state.name);
+        current_fits_ = finished.ok();
+      }
+      if (finished.ok()) finished = FinishState(rc, current_);  // records the Exited event
       if (!finished.ok()) outcome = StateOutcome::Failed(finished.take_error());
     }
     // Branches stop at their next state boundary once the history is full (BranchRun).
@@ -300,16 +304,13 @@ Execution::Progress Execution::Advance() {
     if (outcome.kind == StateOutcome::Kind::kEnd) {
       if (rc.deadline && executor_.clock().Now() >= *rc.deadline) return TimedOut();
       parts_->history.Record("ExecutionSucceeded", "executionSucceededEventDetails", [&] {
-        return json::Value(json::Object{{"output", json::Serialize(outcome.output)},
-                                        {"outputDetails", NotTruncated()}});
+        return json::Value(
+            json::Object{{"output", json::Serialize(current_)}, {"outputDetails", NotTruncated()}});
       });
-      result_.output = std::move(outcome.output);
+      result_.output = std::move(current_);
       return Finish(ExecutionStatus::kSucceeded);
     }
     index_ = outcome.next_index;
-    // A swap: cheaper than a move assignment, and what it leaves in the outcome (the consumed
-    // input) is dropped with it.
-    current_.swap(outcome.output);
   }
 }
 

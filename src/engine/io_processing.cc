@@ -43,18 +43,6 @@ Status CheckPayloadSize(const json::Value& value, std::string_view what) {
                    "service limit."};
 }
 
-bool IsIdentity(const asl::OptionalPath& path) {
-  switch (path.kind) {
-    case asl::OptionalPath::Kind::kDefault:
-      return true;
-    case asl::OptionalPath::Kind::kNull:
-      return false;
-    case asl::OptionalPath::Kind::kPath:
-      return path.path && path.path->is_root() && !path.path->is_context();
-  }
-  return false;
-}
-
 std::string BracketNotation(std::string_view text) {
   // Only the reference-path steps are rewritten (.name, ['name'], [n]); anything else (filters,
   // wildcards...) is kept as written, which is what Jayway prints for those too.
@@ -120,16 +108,18 @@ Result<Payload> ApplyInputPath(const asl::OptionalPath& input_path, const json::
   return std::move(*selected);
 }
 
-json::Value TakeEffective(Payload effective, json::Value& raw, const asl::OptionalPath& input_path,
-                          bool raw_dispensable) {
-  const bool from_context = input_path.kind == asl::OptionalPath::Kind::kPath && input_path.path &&
-                            input_path.path->is_context();
-  if (!effective.borrowed() || !raw_dispensable || from_context || effective.constant()) {
-    return std::move(effective).Take();
+void KeepEffective(Payload effective, json::Value& raw, const asl::OptionalPath& input_path) {
+  if (&effective.get() == &raw) return;
+  // A `$$` or `$name` path borrows from the context object or a variable, not from `raw`.
+  const bool outside_raw = input_path.kind == asl::OptionalPath::Kind::kPath && input_path.path &&
+                           (input_path.path->is_context() || input_path.path->is_variable());
+  if (!effective.borrowed() || outside_raw || effective.constant()) {
+    raw = std::move(effective).Take();
+    return;
   }
-  if (&effective.get() == &raw) return std::move(raw);
-  // The borrowed node lies inside `raw`, which is ours to give up.
-  return std::move(const_cast<json::Value&>(effective.get()));
+  // The borrowed node lies inside `raw`: the move assignment takes it out before it releases
+  // what `raw` held.
+  raw = std::move(const_cast<json::Value&>(effective.get()));
 }
 
 Result<Payload> ApplyTemplate(const std::optional<asl::PayloadTemplate>& tmpl, Payload effective,
@@ -145,50 +135,69 @@ Result<Payload> ApplyTemplate(const std::optional<asl::PayloadTemplate>& tmpl, P
   return Payload(std::move(built).value());
 }
 
-Result<json::Value> ApplyResultPath(const asl::OptionalPath& result_path, json::Value& raw,
-                                    bool consume_raw, json::Value&& result) {
-  if (IsIdentity(result_path)) return std::move(result);
-  json::Value out = consume_raw ? std::move(raw) : json::Value(raw);
-  if (result_path.kind == asl::OptionalPath::Kind::kNull) return out;
-  Status assigned = result_path.path->Assign(out, std::move(result));
-  if (!assigned.ok()) return assigned.take_error();
-  return out;
+Status ApplyResultPath(const asl::OptionalPath& result_path, json::Value& raw,
+                       json::Value&& result) {
+  if (IsIdentity(result_path)) {
+    raw = std::move(result);
+    return OkStatus();
+  }
+  if (result_path.kind == asl::OptionalPath::Kind::kNull) return OkStatus();
+  return result_path.path->Assign(raw, std::move(result));
 }
 
-Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::Value&& output,
-                                    ContextObject& context) {
-  if (IsIdentity(output_path)) return std::move(output);
-  if (output_path.kind == asl::OptionalPath::Kind::kNull) return json::Value(json::Object{});
+Status ApplyOutputPath(const asl::OptionalPath& output_path, json::Value& output,
+                       ContextObject& context) {
+  if (IsIdentity(output_path)) return OkStatus();
+  if (output_path.kind == asl::OptionalPath::Kind::kNull) {
+    output = json::Object{};
+    return OkStatus();
+  }
   std::optional<Payload> selected = LookupPath(*output_path.path, output, context);
   if (!selected) return NoResultsError(*output_path.path);
-  if (!selected->borrowed() || output_path.path->is_context()) return std::move(*selected).Take();
-  // The node lives inside `output`, which is ours and about to be dropped: move it out.
-  return std::move(const_cast<json::Value&>(selected->get()));
+  if (!selected->borrowed() || output_path.path->is_context() || output_path.path->is_variable()) {
+    output = std::move(*selected).Take();  // a copy, unless the path built a new value
+  } else {
+    // The node lives inside `output`: the move assignment takes it out before it releases what
+    // `output` held.
+    output = std::move(const_cast<json::Value&>(selected->get()));
+  }
+  return OkStatus();
 }
 
-Result<json::Value> ApplyResultFields(const asl::State& state, json::Value& raw, bool consume_raw,
-                                      json::Value&& result, ContextObject& context,
-                                      const jsonata::EvaluateOptions& jsonata_options,
-                                      std::optional<json::Object>* assigned) {
+Status ApplyResultFields(const asl::State& state, json::Value& raw, bool consume_raw,
+                         json::Value&& result, ContextObject& context,
+                         const jsonata::EvaluateOptions& jsonata_options,
+                         std::optional<json::Object>* assigned) {
   if (state.jsonata) {
     // Assign and Output (default: the result) with $states.input = the raw input and
     // $states.result.
     const jsonata::Bindings bindings = StatesBindings(context, raw, &result);
     Status assign =
         EvaluateJsonataAssign(state.jsonata_fields.assign, bindings, jsonata_options, assigned);
-    if (!assign.ok()) return assign.take_error();
-    return EvaluateOutput(state.jsonata_fields.output, bindings, jsonata_options,
-                          std::move(result));
+    if (!assign.ok()) return assign;
+    Result<json::Value> output =
+        EvaluateOutput(state.jsonata_fields.output, bindings, jsonata_options, std::move(result));
+    if (!output.ok()) return output.take_error();
+    raw = std::move(output).value();
+    return OkStatus();
   }
   Result<Payload> selected =
       ApplyTemplate(state.result_selector, Payload(std::move(result)), context);
   if (!selected.ok()) return selected.take_error();
   Status assign = EvaluateAssign(state.assign, selected->get(), context, assigned);
-  if (!assign.ok()) return assign.take_error();
-  Result<json::Value> output =
-      ApplyResultPath(state.result_path, raw, consume_raw, std::move(selected).value().Take());
-  if (!output.ok()) return output;
-  return ApplyOutputPath(state.output_path, std::move(output).value(), context);
+  if (!assign.ok()) return assign;
+  // Without consume_raw the raw input must survive a failure. A ResultPath that drops the
+  // result leaves it as it is (and OutputPath changes nothing when it fails); otherwise the
+  // steps work on a scratch value (a copy of the raw input for a path that writes into it),
+  // which replaces the raw input once every step succeeded.
+  const bool in_place = consume_raw || state.result_path.kind == asl::OptionalPath::Kind::kNull;
+  json::Value scratch;
+  if (!in_place && !IsIdentity(state.result_path)) scratch = raw;
+  json::Value& output = in_place ? raw : scratch;
+  Status written = ApplyResultPath(state.result_path, output, std::move(selected).value().Take());
+  if (written.ok()) written = ApplyOutputPath(state.output_path, output, context);
+  if (written.ok() && !in_place) raw = std::move(scratch);
+  return written;
 }
 
 }  // namespace autoretrain::engine

@@ -1,7 +1,8 @@
 // The input/output processing chain of Step Functions, one step per function:
 // InputPath -> Parameters -> [the state's work] -> ResultSelector -> ResultPath -> OutputPath.
 // Each step moves JSON through instead of copying it where it can: a Payload borrows the raw
-// input when a step leaves it unchanged.
+// input when a step leaves it unchanged, and the last steps work in place on the raw input,
+// which becomes the state's output.
 //
 // Errors are returned without the "An error occurred while executing the state..." prefix;
 // the state runner adds it (RunContext::StateError).
@@ -57,7 +58,17 @@ std::optional<Payload> LookupPath(const json::Path& path, const json::Value& inp
                                   ContextObject& context);
 
 // True when the field is absent or `$`: the step passes its value through unchanged.
-bool IsIdentity(const asl::OptionalPath& path);
+inline bool IsIdentity(const asl::OptionalPath& path) {
+  switch (path.kind) {
+    case asl::OptionalPath::Kind::kDefault:
+      return true;
+    case asl::OptionalPath::Kind::kNull:
+      return false;
+    case asl::OptionalPath::Kind::kPath:
+      return path.path && path.path->is_root() && !path.path->is_context();
+  }
+  return false;
+}
 
 // Jayway's bracket notation of a path, as AWS prints it in "No results for path: $['a'][0]".
 std::string BracketNotation(std::string_view path_text);
@@ -80,36 +91,37 @@ Status CheckPayloadSize(const json::Value& value, std::string_view what);
 // deeper than `limit` levels.
 Error NestedTooDeeply(std::string_view state_name, std::string_view what, int limit);
 
-// The effective input as a value of its own. When the caller no longer needs `raw`
-// (`raw_dispensable`), an effective input borrowed from `raw` (all of it, or a node inside it
-// that `input_path` selected) is moved out of `raw` instead of copied.
-json::Value TakeEffective(Payload effective, json::Value& raw, const asl::OptionalPath& input_path,
-                          bool raw_dispensable);
+// Replaces the raw input `raw` with the effective input: nothing to do when the effective input
+// is `raw` itself; a node inside `raw` that `input_path` selected is moved up instead of
+// copied.
+void KeepEffective(Payload effective, json::Value& raw, const asl::OptionalPath& input_path);
 
 // Parameters (or ResultSelector): without a template returns `effective` unchanged; otherwise
 // the template evaluated on it (errors as PayloadTemplate::Evaluate reports them).
 Result<Payload> ApplyTemplate(const std::optional<asl::PayloadTemplate>& tmpl, Payload effective,
                               ContextObject& context);
 
-// ResultPath: absent or `$` gives `result`; null gives the raw input; a path writes `result`
-// into the raw input. The raw input is moved out of `raw` when `consume_raw` is true (the
-// caller no longer needs it), copied otherwise. Fails with States.ResultPathMatchFailure.
-Result<json::Value> ApplyResultPath(const asl::OptionalPath& result_path, json::Value& raw,
-                                    bool consume_raw, json::Value&& result);
+// ResultPath, in place on the raw input `raw`: absent or `$` makes it `result`; null leaves it
+// (the result is dropped); a path writes `result` into it, creating missing objects on the
+// way. Fails with States.ResultPathMatchFailure, possibly with `raw` partly written.
+Status ApplyResultPath(const asl::OptionalPath& result_path, json::Value& raw,
+                       json::Value&& result);
 
-// OutputPath: absent or `$` gives `output`; null gives {}; a path selecting nothing fails with
-// States.Runtime.
-Result<json::Value> ApplyOutputPath(const asl::OptionalPath& output_path, json::Value&& output,
-                                    ContextObject& context);
+// OutputPath, in place on `output`: absent or `$` leaves it; null makes it {}; a path makes it
+// the selection. A path selecting nothing fails with States.Runtime, leaving `output` alone.
+Status ApplyOutputPath(const asl::OptionalPath& output_path, json::Value& output,
+                       ContextObject& context);
 
 // ResultSelector -> Assign -> ResultPath -> OutputPath: what a Task, Parallel or Map state
-// makes of its `result` (the raw input is used as ApplyResultPath describes). The state's
-// Assign, evaluated on the selected result, goes to *assigned (EvaluateAssign). A JSONata
-// state's Assign and Output are evaluated under `jsonata_options` instead.
-Result<json::Value> ApplyResultFields(const asl::State& state, json::Value& raw, bool consume_raw,
-                                      json::Value&& result, ContextObject& context,
-                                      const jsonata::EvaluateOptions& jsonata_options,
-                                      std::optional<json::Object>* assigned);
+// makes of its `result`, left in `raw` (the raw input) on success. When `consume_raw` is false
+// (Retry or Catch may need the raw input again) a failure leaves `raw` as it was; otherwise
+// the steps write into it directly. The state's Assign, evaluated on the selected result, goes
+// to *assigned (EvaluateAssign). A JSONata state's Assign and Output are evaluated under
+// `jsonata_options` instead.
+Status ApplyResultFields(const asl::State& state, json::Value& raw, bool consume_raw,
+                         json::Value&& result, ContextObject& context,
+                         const jsonata::EvaluateOptions& jsonata_options,
+                         std::optional<json::Object>* assigned);
 
 // Evaluates `assign` (if any) with `$` = `value` into *assigned (names -> new values), which
 // is reset first. The variables change only when the state ends (Variables::Apply), so every

@@ -207,6 +207,16 @@ Result<json::Value> EvaluateOutput(const std::optional<asl::JsonataTemplate>& ou
   return output->Evaluate(bindings, options);
 }
 
+Status EvaluateOutputInPlace(const std::optional<asl::JsonataTemplate>& output,
+                             const jsonata::Bindings& bindings,
+                             const jsonata::EvaluateOptions& options, json::Value& input) {
+  if (!output) return OkStatus();
+  Result<json::Value> value = output->Evaluate(bindings, options);
+  if (!value.ok()) return value.take_error();
+  input = std::move(value).value();
+  return OkStatus();
+}
+
 Status EvaluateJsonataAssign(const std::optional<asl::JsonataTemplate>& assign,
                              const jsonata::Bindings& bindings,
                              const jsonata::EvaluateOptions& options,

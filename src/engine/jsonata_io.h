@@ -37,6 +37,12 @@ Result<json::Value> EvaluateOutput(const std::optional<asl::JsonataTemplate>& ou
                                    const jsonata::Bindings& bindings,
                                    const jsonata::EvaluateOptions& options, json::Value&& fallback);
 
+// Output in place: `input` (the state's raw input, which `bindings` may read) becomes the
+// template's value; it stays as it is, the default output, when Output is absent or fails.
+Status EvaluateOutputInPlace(const std::optional<asl::JsonataTemplate>& output,
+                             const jsonata::Bindings& bindings,
+                             const jsonata::EvaluateOptions& options, json::Value& input);
+
 // Assign: the template evaluated (an object: name -> value) into *assigned, which is reset
 // first; nothing when absent.
 Status EvaluateJsonataAssign(const std::optional<asl::JsonataTemplate>& assign,

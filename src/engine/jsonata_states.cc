@@ -19,11 +19,10 @@ StateOutcome Finish(RunContext& rc, const jsonata::Bindings& bindings,
                     int next_index, bool end) {
   Status assigned = EvaluateJsonataAssign(assign, bindings, rc.jsonata_options(), &rc.assigned);
   if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
-  Result<json::Value> out =
-      EvaluateOutput(output, bindings, rc.jsonata_options(), std::move(input));
+  Status out = EvaluateOutputInPlace(output, bindings, rc.jsonata_options(), input);
   if (!out.ok()) return StateOutcome::Failed(rc.StateError(out.take_error()));
-  if (end) return StateOutcome::End(std::move(out).value());
-  return StateOutcome::GoTo(next_index, std::move(out).value());
+  if (end) return StateOutcome::End(/*input_unchanged=*/!output);
+  return StateOutcome::GoTo(next_index, /*input_unchanged=*/!output);
 }
 
 }  // namespace
@@ -34,10 +33,10 @@ StateOutcome RunJsonataPassState(RunContext& rc, json::Value& input) {
   Status assigned =
       EvaluateJsonataAssign(s.jsonata_fields.assign, bindings, rc.jsonata_options(), &rc.assigned);
   if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
-  Result<json::Value> out =
-      EvaluateOutput(s.jsonata_fields.output, bindings, rc.jsonata_options(), std::move(input));
+  Status out =
+      EvaluateOutputInPlace(s.jsonata_fields.output, bindings, rc.jsonata_options(), input);
   if (!out.ok()) return StateOutcome::Failed(rc.StateError(out.take_error()));
-  return StateOutcome::Transition(s, std::move(out).value());
+  return StateOutcome::Transition(s, /*input_unchanged=*/!s.jsonata_fields.output);
 }
 
 StateOutcome RunJsonataChoiceState(RunContext& rc, json::Value& input) {

@@ -218,11 +218,10 @@ class MapRunner {
     rc_.history.Record("MapStateSucceeded", "", [] { return json::Value(); });
     json::Value results(std::move(frame_.results));
     rc_.frame.reset();
-    Result<json::Value> output =
-        ApplyResultFields(s_, input_, /*consume_raw=*/false, std::move(results), rc_.context,
-                          rc_.jsonata_options(), &rc_.assigned);
+    Status output = ApplyResultFields(s_, input_, /*consume_raw=*/false, std::move(results),
+                                      rc_.context, rc_.jsonata_options(), &rc_.assigned);
     if (!output.ok()) return HandleStateError(rc_, input_, rc_.StateError(output.take_error()));
-    return StateOutcome::Transition(s_, std::move(output).value());
+    return StateOutcome::Transition(s_);
   }
 
   RunContext& rc_;

@@ -76,11 +76,11 @@ StateOutcome RunParallelState(RunContext& rc, json::Value& input) {
   results.reserve(frame->runs.size());
   for (auto& run : frame->runs) results.push_back(std::move(run->output()));
   rc.frame.reset();
-  Result<json::Value> output =
+  Status output =
       ApplyResultFields(s, input, /*consume_raw=*/false, json::Value(std::move(results)),
                         rc.context, rc.jsonata_options(), &rc.assigned);
   if (!output.ok()) return HandleStateError(rc, input, rc.StateError(output.take_error()));
-  return StateOutcome::Transition(s, std::move(output).value());
+  return StateOutcome::Transition(s);
 }
 
 }  // namespace autoretrain::engine

@@ -20,22 +20,25 @@ StateOutcome RunPassState(RunContext& rc, json::Value& input) {
     if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
   }
 
-  json::Value result = [&] {
+  // The output is built in the raw input, which the state consumes.
+  Status written = [&]() -> Status {
     // The result is discarded: don't build it.
-    if (s.result_path.kind == asl::OptionalPath::Kind::kNull) return json::Value();
-    if (s.result) return *s.result;
-    // When the result replaces the raw input (ResultPath `$`), the raw input is not needed
-    // afterwards and the effective input can be moved out of it.
-    return TakeEffective(std::move(effective).value(), input, s.input_path,
-                         /*raw_dispensable=*/IsIdentity(s.result_path));
+    if (s.result_path.kind == asl::OptionalPath::Kind::kNull) return OkStatus();
+    if (s.result) return ApplyResultPath(s.result_path, input, json::Value(*s.result));
+    if (IsIdentity(s.result_path)) {
+      KeepEffective(std::move(effective).value(), input, s.input_path);
+      return OkStatus();
+    }
+    return ApplyResultPath(s.result_path, input, std::move(effective).value().Take());
   }();
-
-  Result<json::Value> output =
-      ApplyResultPath(s.result_path, input, /*consume_raw=*/true, std::move(result));
-  if (!output.ok()) return StateOutcome::Failed(rc.StateError(output.take_error()));
-  output = ApplyOutputPath(s.output_path, std::move(output).value(), rc.context);
-  if (!output.ok()) return StateOutcome::Failed(rc.StateError(output.take_error()));
-  return StateOutcome::Transition(s, std::move(output).value());
+  if (written.ok()) written = ApplyOutputPath(s.output_path, input, rc.context);
+  if (!written.ok()) return StateOutcome::Failed(rc.StateError(written.take_error()));
+  // Without fields (or with a null ResultPath and no OutputPath) the input passes unchanged.
+  const bool unchanged =
+      (s.result_path.kind == asl::OptionalPath::Kind::kNull ||
+       (IsIdentity(s.result_path) && IsIdentity(s.input_path) && !s.parameters && !s.result)) &&
+      IsIdentity(s.output_path);
+  return StateOutcome::Transition(s, unchanged);
 }
 
 }  // namespace autoretrain::engine

@@ -77,15 +77,15 @@ StateOutcome CatchOutcome(RunContext& rc, json::Value& input, Error error) {
       Result<json::Value> out =
           EvaluateOutput(catcher.output, bindings, rc.jsonata_options(), std::move(error_output));
       if (!out.ok()) return StateOutcome::Failed(rc.StateError(out.take_error()));
-      return StateOutcome::GoTo(catcher.next_index, std::move(out).value());
+      input = std::move(out).value();
+      return StateOutcome::GoTo(catcher.next_index);
     }
     // The catcher's Assign, with `$` the error output, replaces the state's.
     Status assigned = EvaluateAssign(catcher.assign, error_output, rc.context, &rc.assigned);
     if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
-    Result<json::Value> caught =
-        ApplyResultPath(catcher.result_path, input, /*consume_raw=*/true, std::move(error_output));
+    Status caught = ApplyResultPath(catcher.result_path, input, std::move(error_output));
     if (!caught.ok()) return StateOutcome::Failed(rc.StateError(caught.take_error()));
-    return StateOutcome::GoTo(catcher.next_index, std::move(caught).value());
+    return StateOutcome::GoTo(catcher.next_index);
   }
   return StateOutcome::Failed(std::move(error));
 }

@@ -42,7 +42,8 @@ StateOutcome HandleStateError(RunContext& rc, json::Value& input, Error error);
 // attempts are used up the error goes on to Catch, even if a later Retrier would also match.
 std::optional<StateOutcome> RetryOutcome(RunContext& rc, const Error& error);
 // A matching Catcher continues at its Next with {"Error","Cause"} placed into the raw `input`
-// at its ResultPath; otherwise the state fails with the error.
+// at its ResultPath (the state output, left in `input`); otherwise the state fails with the
+// error.
 StateOutcome CatchOutcome(RunContext& rc, json::Value& input, Error error);
 
 }  // namespace autoretrain::engine

@@ -21,20 +21,24 @@ jsonata::EvaluateOptions RunContext::jsonata_options() const {
   return options;
 }
 
-StateOutcome StateOutcome::Transition(const asl::State& state, json::Value&& output) {
-  if (state.end) return End(std::move(output));
-  return GoTo(state.next_index, std::move(output));
+StateOutcome StateOutcome::Transition(const asl::State& state, bool input_unchanged) {
+  if (state.end) return End(input_unchanged);
+  return GoTo(state.next_index, input_unchanged);
 }
 
-// Built in one step: default-constructing the output and then assigning it costs three more
-// out-of-line JSON value calls.
-StateOutcome StateOutcome::GoTo(int next_index, json::Value&& output) {
-  return StateOutcome{
-      .kind = Kind::kNext, .next_index = next_index, .output = std::move(output), .error = {}};
+StateOutcome StateOutcome::GoTo(int next_index, bool input_unchanged) {
+  StateOutcome o;
+  o.kind = Kind::kNext;
+  o.next_index = next_index;
+  o.input_unchanged = input_unchanged;
+  return o;
 }
 
-StateOutcome StateOutcome::End(json::Value&& output) {
-  return StateOutcome{.kind = Kind::kEnd, .output = std::move(output), .error = {}};
+StateOutcome StateOutcome::End(bool input_unchanged) {
+  StateOutcome o;
+  o.kind = Kind::kEnd;
+  o.input_unchanged = input_unchanged;
+  return o;
 }
 
 StateOutcome StateOutcome::Failed(Error error) {

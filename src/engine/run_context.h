@@ -95,11 +95,13 @@ struct RunContext {
   Error StateError(Error error) const;
 };
 
-// What running one state produced.
+// What running one state produced. The output of a state that continues or ends (kNext,
+// kEnd) is not in the outcome: the runner leaves it in the raw input it was given, so that a
+// state that passes its input on, or changes it in place, moves no JSON value at all.
 struct StateOutcome {
   enum class Kind {
-    kNext,      // continue at next_index with `output`
-    kEnd,       // the execution succeeds with `output`
+    kNext,      // continue at next_index with the output
+    kEnd,       // the execution succeeds with the output
     kFailed,    // the execution fails with `error`
     kSuspend,   // run the state again (with RunContext::woken set) at `wake_at`
     kHalt,      // the execution was stopped elsewhere: end it without recording more
@@ -107,23 +109,25 @@ struct StateOutcome {
   };
   Kind kind = Kind::kEnd;
   int next_index = -1;
+  // kNext, kEnd: the output is the raw input, untouched (the state only passed it on), so it
+  // needs no new payload check if the input already passed one.
+  bool input_unchanged = false;
   TimePoint wake_at{};
-  json::Value output;
   Error error;
 
-  // Follows the state's Next (or End) with `output`.
-  static StateOutcome Transition(const asl::State& state, json::Value&& output);
-  static StateOutcome GoTo(int next_index, json::Value&& output);
-  static StateOutcome End(json::Value&& output);
+  // Follows the state's Next (or End).
+  static StateOutcome Transition(const asl::State& state, bool input_unchanged = false);
+  static StateOutcome GoTo(int next_index, bool input_unchanged = false);
+  static StateOutcome End(bool input_unchanged = false);
   static StateOutcome Failed(Error error);
   static StateOutcome Suspend(TimePoint wake_at);
   static StateOutcome Halt();
   static StateOutcome TimedOut();
 };
 
-// The state runners: each runs rc.state on its raw input, which it may consume (move from or
-// modify in place; the caller no longer needs it). Taken by reference rather than by value:
-// every move of a JSON value is an out-of-line call.
+// The state runners: each runs rc.state on its raw input `input`, which it may consume, and
+// on kNext or kEnd leaves the state's output there. A runner that may run the state again
+// (kSuspend: a Wait, a retry) or hand the input to a Catcher leaves it unchanged until then.
 StateOutcome RunPassState(RunContext& rc, json::Value& input);
 StateOutcome RunTaskState(RunContext& rc, json::Value& input);
 StateOutcome RunChoiceState(RunContext& rc, json::Value& input);
@@ -144,7 +148,7 @@ StateOutcome RunJsonataFailState(RunContext& rc, json::Value& input);
 StateOutcome RunState(RunContext& rc, json::Value& input);
 // Records the <Type>StateEntered event of `state` with its raw input; returns its id.
 int64_t RecordStateEntered(History& history, const asl::State& state, const json::Value& input);
-// The end of a state that succeeded or was caught: checks the variables it assigned
+// The end of a state that succeeded or was caught with `output`: checks the variables it assigned
 // (rc.assigned) against AWS's limits, records its <Type>StateExited event with its output (and
 // the variables, as "assignedVariables"), and applies them to the scope. Fails with
 // States.DataLimitExceeded, recording nothing, when a limit is exceeded.

@@ -10,11 +10,10 @@ StateOutcome RunSucceedState(RunContext& rc, json::Value& input) {
   const asl::State& s = *rc.state;
   Result<Payload> effective = ApplyInputPath(s.input_path, input, rc.context);
   if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));
-  json::Value value = TakeEffective(std::move(effective).value(), input, s.input_path,
-                                    /*raw_dispensable=*/true);
-  Result<json::Value> output = ApplyOutputPath(s.output_path, std::move(value), rc.context);
+  KeepEffective(std::move(effective).value(), input, s.input_path);
+  Status output = ApplyOutputPath(s.output_path, input, rc.context);
   if (!output.ok()) return StateOutcome::Failed(rc.StateError(output.take_error()));
-  return StateOutcome::End(std::move(output).value());
+  return StateOutcome::End(IsIdentity(s.input_path) && IsIdentity(s.output_path));
 }
 
 }  // namespace autoretrain::engine

@@ -51,9 +51,9 @@ TimePoint NextCheck(TimePoint check_at, const std::optional<TimePoint>& deadline
 }
 
 // The end of an attempt: the handler's result (or error) recorded, then ResultSelector,
-// Assign, ResultPath and OutputPath.
-Result<json::Value> Complete(RunContext& rc, TaskEvents& events, json::Value& input,
-                             bool consume_raw, Result<json::Value> result) {
+// Assign, ResultPath and OutputPath, which leave the state output in `input`.
+Status Complete(RunContext& rc, TaskEvents& events, json::Value& input, bool consume_raw,
+                Result<json::Value> result) {
   const asl::State& s = *rc.state;
   rc.submitted.reset();
   if (result.ok()) {
@@ -62,7 +62,7 @@ Result<json::Value> Complete(RunContext& rc, TaskEvents& events, json::Value& in
   }
   if (!result.ok()) {
     events.Failed(result.error());
-    return result;
+    return result.take_error();
   }
   events.Succeeded(*result);
   if (s.jsonata) {
@@ -74,21 +74,22 @@ Result<json::Value> Complete(RunContext& rc, TaskEvents& events, json::Value& in
     Result<json::Value> out = EvaluateOutput(s.jsonata_fields.output, bindings,
                                              rc.jsonata_options(), std::move(result).value());
     if (!out.ok()) return rc.StateError(out.take_error());
-    return out;
+    input = std::move(out).value();
+    return OkStatus();
   }
-  Result<json::Value> output = ApplyResultFields(s, input, consume_raw, std::move(result).value(),
-                                                 rc.context, rc.jsonata_options(), &rc.assigned);
+  Status output = ApplyResultFields(s, input, consume_raw, std::move(result).value(), rc.context,
+                                    rc.jsonata_options(), &rc.assigned);
   if (!output.ok()) return rc.StateError(output.take_error());
   return output;
 }
 
-// One attempt of the task, from the raw input to the state output. Errors raised by the
-// engine carry the state prefix; errors from the handler are returned as the handler gave them.
-// Sets *halted (and returns an error nobody sees) when the checkpoint before the invocation
-// says the execution must stop, and *suspend_until when the handler submitted work that goes on
-// (the output is then meaningless).
-Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw, bool* halted,
-                            std::optional<TimePoint>* suspend_until) {
+// One attempt of the task, from the raw input to the state output (left in `input`). Errors
+// raised by the engine carry the state prefix; errors from the handler are returned as the
+// handler gave them. Sets *halted (and returns an error nobody sees) when the checkpoint before
+// the invocation says the execution must stop, and *suspend_until when the handler submitted
+// work that goes on (`input` is then unchanged).
+Status Attempt(RunContext& rc, json::Value& input, bool consume_raw, bool* halted,
+               std::optional<TimePoint>* suspend_until) {
   const asl::State& s = *rc.state;
   // A callback task's token must exist before Parameters, which pass it on ($$.Task.Token).
   // A resumed attempt keeps the token it had: the worker may already hold it.
@@ -161,7 +162,7 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
   Result<json::Value> result = Call(rc, request, &check_at);
   if (!check_at && !result.ok() && events.activity()) {
     events.ScheduleFailed(result.error());
-    return result;
+    return result.take_error();
   }
   if (!check_at) return Complete(rc, events, input, consume_raw, std::move(result));
   events.Submitted(*result);
@@ -170,13 +171,14 @@ Result<json::Value> Attempt(RunContext& rc, json::Value& input, bool consume_raw
   rc.submitted = std::make_unique<SubmittedTask>(
       SubmittedTask{std::move(result).value(), deadline, timeout, heartbeat});
   *suspend_until = NextCheck(*check_at, deadline);
-  return json::Value();
+  return OkStatus();
 }
 
-// A check of submitted work (rc.submitted): its result, or *suspend_until for the next check.
-// Past the task's TimeoutSeconds it fails with States.Timeout.
-Result<json::Value> Check(RunContext& rc, json::Value& input, bool consume_raw,
-                          std::optional<TimePoint>* suspend_until) {
+// A check of submitted work (rc.submitted): its result made the state output (in `input`), or
+// *suspend_until for the next check. Past the task's TimeoutSeconds it fails with
+// States.Timeout.
+Status Check(RunContext& rc, json::Value& input, bool consume_raw,
+             std::optional<TimePoint>* suspend_until) {
   const asl::State& s = *rc.state;
   TaskEvents events(rc.history, s.resource, rc.account);
   SubmittedTask& submitted = *rc.submitted;
@@ -208,7 +210,7 @@ Result<json::Value> Check(RunContext& rc, json::Value& input, bool consume_raw,
   }
   if (!check_at) return Complete(rc, events, input, consume_raw, std::move(result));
   *suspend_until = NextCheck(*check_at, submitted.deadline);
-  return json::Value();
+  return OkStatus();
 }
 
 }  // namespace
@@ -224,12 +226,11 @@ StateOutcome RunTaskState(RunContext& rc, json::Value& input) {
   const bool keep_raw = !s.retry.empty() || !s.catch_.empty();
   bool halted = false;
   std::optional<TimePoint> suspend_until;
-  Result<json::Value> output = rc.woken && rc.submitted
-                                   ? Check(rc, input, !keep_raw, &suspend_until)
-                                   : Attempt(rc, input, !keep_raw, &halted, &suspend_until);
+  Status output = rc.woken && rc.submitted ? Check(rc, input, !keep_raw, &suspend_until)
+                                           : Attempt(rc, input, !keep_raw, &halted, &suspend_until);
   if (halted) return StateOutcome::Halt();
   if (suspend_until) return StateOutcome::Suspend(*suspend_until);
-  if (output.ok()) return StateOutcome::Transition(s, std::move(output).value());
+  if (output.ok()) return StateOutcome::Transition(s);
   return HandleStateError(rc, input, output.take_error());
 }
 

@@ -34,6 +34,21 @@ TEST(VariablesTest, ExitedEventsListAssignedVariablesAsJsonText) {
   EXPECT_FALSE(h.observer.events[4].details.as_object().contains("assignedVariables"));
 }
 
+TEST(VariablesTest, InputPathAndOutputPathReadAVariableWithoutTakingIt) {
+  // The states' paths select the variable's value, which must stay for the next reader (the
+  // engine once moved it out into the state's output, leaving null behind).
+  Harness h;
+  ExecutionResult r = h.Run(R"({"StartAt":"A","States":{
+    "A":{"Type":"Pass","Assign":{"v":{"a":1}},"Next":"B"},
+    "B":{"Type":"Choice","InputPath":"$v","Choices":[
+      {"Variable":"$.a","NumericEquals":1,"Next":"C"}]},
+    "C":{"Type":"Pass","OutputPath":"$v","Next":"D"},
+    "D":{"Type":"Pass","OutputPath":"$v","Next":"E"},
+    "E":{"Type":"Pass","InputPath":"$v","End":true}}})");
+  ASSERT_EQ(r.status, ExecutionStatus::kSucceeded) << r.cause.value_or("");
+  EXPECT_EQ(*r.output, J(R"({"a":1})"));
+}
+
 TEST(VariablesTest, InnerScopesReadOuterVariablesAndVanish) {
   Variables outer;
   outer.Apply(json::Object{{"x", 1}});

@@ -85,10 +85,9 @@ StateOutcome RunJsonataWait(RunContext& rc, json::Value& input) {
   if (rc.woken) {
     Status assigned = EvaluateJsonataAssign(f.assign, bindings, rc.jsonata_options(), &rc.assigned);
     if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
-    Result<json::Value> out =
-        EvaluateOutput(f.output, bindings, rc.jsonata_options(), std::move(input));
-    if (!out.ok()) return StateOutcome::Failed(rc.StateError(out.take_error()));
-    return StateOutcome::Transition(s, std::move(out).value());
+    Status output = EvaluateOutputInPlace(f.output, bindings, rc.jsonata_options(), input);
+    if (!output.ok()) return StateOutcome::Failed(rc.StateError(output.take_error()));
+    return StateOutcome::Transition(s, /*input_unchanged=*/!f.output);
   }
   TimePoint until = rc.clock.Now();
   if (s.seconds) {
@@ -128,11 +127,10 @@ StateOutcome RunWaitState(RunContext& rc, json::Value& input) {
   if (rc.woken) {
     Status assigned = EvaluateAssign(s.assign, effective->get(), rc.context, &rc.assigned);
     if (!assigned.ok()) return StateOutcome::Failed(rc.StateError(assigned.take_error()));
-    json::Value value = TakeEffective(std::move(effective).value(), input, s.input_path,
-                                      /*raw_dispensable=*/true);
-    Result<json::Value> output = ApplyOutputPath(s.output_path, std::move(value), rc.context);
+    KeepEffective(std::move(effective).value(), input, s.input_path);
+    Status output = ApplyOutputPath(s.output_path, input, rc.context);
     if (!output.ok()) return StateOutcome::Failed(rc.StateError(output.take_error()));
-    return StateOutcome::Transition(s, std::move(output).value());
+    return StateOutcome::Transition(s, IsIdentity(s.input_path) && IsIdentity(s.output_path));
   }
 
   TimePoint until = rc.clock.Now();

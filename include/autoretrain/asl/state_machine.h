@@ -129,19 +129,23 @@ struct JsonataFields {
   std::optional<JsonataTemplate> max_concurrency;    // Map, given as an expression
 };
 
+// The fields every run of a state reads come first, so that they share a few cache lines:
+// the states of a machine are visited one after another, and fields spread over the whole
+// (1 KB) struct cost a cache miss each.
 struct State {
   std::string name;
   StateType type = StateType::kPass;
-  std::string comment;
   // QueryLanguage (the state's own, else the definition's): JSONata states use `jsonata_fields`
   // instead of the JSONPath fields (paths, templates, Variable-based choice rules).
   bool jsonata = false;
-  JsonataFields jsonata_fields;
-
   // Transition: exactly one of next/end for Pass, Task, Wait (and Parallel, Map).
-  std::string next;
-  int next_index = -1;
   bool end = false;
+  // False when running the state provably never reads the context object ($$): no path,
+  // template or choice rule refers to it and the state hands no context to a task handler.
+  // The engine then skips reading the clock for State.EnteredTime. Set by the compiler;
+  // hand-built states keep the safe default.
+  bool reads_context = true;
+  int next_index = -1;
 
   // Input/output processing (where the state type allows it).
   OptionalPath input_path;
@@ -154,6 +158,15 @@ struct State {
 
   // Pass
   std::optional<json::Value> result;
+
+  // Choice
+  std::vector<ChoiceRule> choices;
+  int default_index = -1;
+  std::string default_next;
+
+  std::string next;  // the name next_index was resolved from
+  std::string comment;
+  JsonataFields jsonata_fields;
 
   // Task
   std::string resource;
@@ -176,11 +189,6 @@ struct State {
   int64_t max_concurrency = 0;  // 0: no limit
   std::optional<json::Path> max_concurrency_path;
 
-  // Choice
-  std::vector<ChoiceRule> choices;
-  std::string default_next;
-  int default_index = -1;
-
   // Wait: exactly one of these.
   std::optional<int64_t> seconds;
   std::optional<std::string> timestamp;  // validated RFC 3339 text
@@ -195,12 +203,6 @@ struct State {
   // ErrorPath/CausePath given as an intrinsic function call: a one-call template.
   std::optional<PayloadTemplate> error_intrinsic;
   std::optional<PayloadTemplate> cause_intrinsic;
-
-  // False when running the state provably never reads the context object ($$): no path,
-  // template or choice rule refers to it and the state hands no context to a task handler.
-  // The engine then skips reading the clock for State.EnteredTime. Set by the compiler;
-  // hand-built states keep the safe default.
-  bool reads_context = true;
 };
 
 struct StateMachine {

@@ -135,7 +135,10 @@ class Execution {
   // short execution's run time (execution.cc checks that it fits).
   alignas(16) unsigned char parts_storage_[608];
   Parts* parts_ = nullptr;
-  json::Value current_;      // the raw input of the current (or next) state
+  json::Value current_;  // the raw input of the current (or next) state
+  // current_ passed the payload check (it is the output of a state that was checked): a state
+  // that passes it on unchanged needs no new check.
+  bool current_fits_ = false;
   int index_ = -1;           // the current (or next) state
   bool in_state_ = false;    // the state at index_ was entered and has not ended
   bool suspended_ = false;   // waiting for wake_at_
