@@ -145,6 +145,9 @@ struct Node {
   std::shared_ptr<Slot> slot;         // kParent
   std::vector<std::shared_ptr<Slot>> seeking_parent;
   bool has_seeking_parent = false;
+  // kBlock: something in it may bind a variable into its scope (a `:=`, or a call, which may be
+  // $eval); a block that binds nothing evaluates in the enclosing scope without a frame.
+  bool scoped = true;
 };
 
 }  // namespace autoretrain::jsonata

@@ -1,5 +1,7 @@
 #include "jsonata/evaluator.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "jsonata/error.h"
@@ -24,6 +26,16 @@ std::shared_ptr<ArrayData> Mutable(const Value& v) {
   a->items.reserve(n);
   for (size_t i = 0; i < n; ++i) a->items.push_back(v.at(i));
   return a;
+}
+
+// `input[n]` for a number literal n: the item at n (from the end when negative; a non-array
+// is a one-item sequence), undefined when there is none.
+Value ItemAt(const Node* index_literal, const Value& input) {
+  const size_t n = input.is_array() ? input.size() : 1;
+  double index = std::floor(index_literal->literal.number());
+  if (index < 0) index += static_cast<double>(n);
+  if (index < 0 || index >= static_cast<double>(n)) return Value();
+  return input.is_array() ? input.at(static_cast<size_t>(index)) : input;
 }
 
 bool IsTupleStream(const Value& v) {
@@ -59,12 +71,15 @@ void RecurseDescendants(const Value& v, ArrayData& out) {
   }
 }
 
-std::string StringOf(const Value& v) {
-  if (v.undefined()) return "";
-  if (v.is_string()) return std::string(v.str());
-  if (v.is_function()) return "";
+// Appends $string(v) for the & operator (undefined and functions add nothing).
+void AppendStringOf(std::string& out, const Value& v) {
+  if (v.undefined() || v.is_function()) return;
+  if (v.is_string()) {
+    out += v.str();
+    return;
+  }
   if (v.is_number() && !std::isfinite(v.number())) Throw("D3001");
-  return Stringify(v, false);
+  out += Stringify(v, false);
 }
 
 Value MakeFunction(FunctionData::Kind kind) {
@@ -172,7 +187,8 @@ Value Collapse(std::shared_ptr<ArrayData> seq) {
   return Value::Array(std::move(seq));
 }
 
-Evaluator::Evaluator(Limits limits, int64_t now_millis) : limits_(limits), now_millis_(now_millis) {
+Evaluator::Evaluator(Limits limits, std::optional<int64_t> now_millis)
+    : limits_(limits), now_millis_(now_millis) {
   stack_start_ = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   size_t remaining = StackRemaining(stack_start_);
   stack_budget_ = remaining > 2 * kStackMargin ? remaining - kStackMargin : remaining / 2;
@@ -187,12 +203,24 @@ Evaluator::~Evaluator() {
   }
 }
 
+int64_t Evaluator::now_millis() {
+  if (!now_millis_) {
+    now_millis_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  }
+  return *now_millis_;
+}
+
 FramePtr Evaluator::NewFrame(const FramePtr& parent) {
-  // A separate control block: the weak reference then keeps only that block alive.
-  FramePtr f(new Frame());
+  // One allocation for the frame and its control block: a weak reference to a frame that has
+  // been destroyed keeps its few bytes until the next compaction below.
+  FramePtr f = std::make_shared<Frame>();
   f->parent = parent;
   if (frames_.size() >= frames_compact_at_) {
-    std::erase_if(frames_, [](const std::weak_ptr<Frame>& w) { return w.expired(); });
+    frames_.erase(std::remove_if(frames_.begin(), frames_.end(),
+                                 [](const std::weak_ptr<Frame>& w) { return w.expired(); }),
+                  frames_.end());
     frames_compact_at_ = std::max<size_t>(1024, frames_.size() * 2);
   }
   frames_.push_back(f);
@@ -221,7 +249,8 @@ void Evaluator::Enter() {
           "Stack overflow error: Check for non-terminating recursive function.  Consider "
           "rewriting as tail-recursive.");
   }
-  if ((++ticks_ & 63) == 0 && std::chrono::steady_clock::now() > limits_.deadline) {
+  if (limits_.deadline != std::chrono::steady_clock::time_point::max() && (++ticks_ & 63) == 0 &&
+      std::chrono::steady_clock::now() > limits_.deadline) {
     Throw("U1001", -1, "", "Expression evaluation timeout: Check for infinite loop");
   }
 }
@@ -313,7 +342,8 @@ Value Evaluator::EvalInner(const Node* expr, const Value& input, const FramePtr&
       return Eval(expr->rhs.get(), input, env);
     }
     case NodeType::kBlock: {
-      FramePtr frame = NewFrame(env);
+      FramePtr own;
+      const FramePtr& frame = expr->scoped ? (own = NewFrame(env)) : env;
       Value result;
       for (const NodePtr& e : expr->expressions) result = Eval(e.get(), input, frame);
       return result;
@@ -372,12 +402,17 @@ Value Evaluator::EvalInner(const Node* expr, const Value& input, const FramePtr&
 }
 
 Value Evaluator::EvalPath(const Node* expr, const Value& input, const FramePtr& env) {
-  Value input_seq;
-  if (input.is_array() && expr->steps[0]->type != NodeType::kVariable) {
-    input_seq = input;
-  } else {
-    input_seq = Value::Array(SequenceOf(input));
-  }
+  // The steps' input: a sequence (any array, iterated) or, when `single`, one item not yet
+  // wrapped in a sequence (EvalStep takes either; wrapping costs an allocation per step).
+  Value input_seq = input;
+  bool single = !input.is_array() || expr->steps[0]->type == NodeType::kVariable;
+  auto wrapped = [&]() -> const Value& {
+    if (single) {
+      input_seq = Value::Array(SequenceOf(input_seq));
+      single = false;
+    }
+    return input_seq;
+  };
   Value result_seq;
   bool is_tuple = false;
   Value tuples;
@@ -386,17 +421,20 @@ Value Evaluator::EvalPath(const Node* expr, const Value& input, const FramePtr& 
     const Node* step = expr->steps[i].get();
     if (step->tuple) is_tuple = true;
     if (i == 0 && step->consarray) {
-      result_seq = Eval(step, input_seq, env);
+      result_seq = Eval(step, wrapped(), env);
     } else if (is_tuple) {
-      tuples = EvalTupleStep(step, input_seq, tuples, env);
+      tuples = EvalTupleStep(step, wrapped(), tuples, env);
     } else {
-      result_seq = EvalStep(step, input_seq, env, i == n - 1);
+      result_seq = EvalStep(step, input_seq, single, env, i == n - 1);
     }
     if (!is_tuple &&
         (result_seq.undefined() || (result_seq.is_array() && result_seq.size() == 0))) {
       break;
     }
-    if (step->focus.empty()) input_seq = result_seq;
+    if (step->focus.empty()) {
+      input_seq = result_seq;
+      single = !is_tuple && !result_seq.is_array();
+    }
   }
   if (is_tuple) {
     if (expr->tuple) {
@@ -434,14 +472,20 @@ Value Evaluator::EvalPath(const Node* expr, const Value& input, const FramePtr& 
   return result_seq;
 }
 
-Value Evaluator::EvalStep(const Node* step, const Value& input, const FramePtr& env, bool last) {
+Value Evaluator::EvalStep(const Node* step, const Value& input, bool single, const FramePtr& env,
+                          bool last) {
   if (step->type == NodeType::kSort) {
-    Value result = EvalSort(step, input, env);
+    Value result = EvalSort(step, single ? Value::Array(SequenceOf(input)) : input, env);
     if (!step->stages.empty()) result = EvalStages(step->stages, result, env);
     return result;
   }
-  auto seq = Value::NewSequence();
+  const size_t n = single ? 1 : input.size();
+  std::shared_ptr<ArrayData> seq;
   auto flatten = [&](Value& res) {
+    if (!seq) {
+      seq = Value::NewSequence();
+      seq->items.reserve(n);
+    }
     ArrayData* a = res.is_array() ? res.array_data() : nullptr;
     if (!res.is_array() || (a && a->cons)) {
       seq->items.push_back(std::move(res));
@@ -451,13 +495,20 @@ Value Evaluator::EvalStep(const Node* step, const Value& input, const FramePtr& 
       for (size_t j = 0, m = res.size(); j < m; ++j) seq->items.push_back(res.at(j));
     }
   };
-  // The first result waits: a single array result of the last step is returned as it is.
+  // The first result waits: a single result may be returned without building a sequence.
   Value first;
   size_t count = 0;
-  for (size_t i = 0, n = input.size(); i < n; ++i) {
-    Value res = Eval(step, input.at(i), env);
+  for (size_t i = 0; i < n; ++i) {
+    Value res = Eval(step, single ? input : input.at(i), env);
     for (const Stage& st : step->stages) {
-      if (!st.is_index) res = EvalFilter(st.expr.get(), res, env);
+      if (st.is_index) continue;
+      // [n] outside a tuple stream: the item itself, which EvalFilter would wrap in a
+      // one-item sequence for this loop to unwrap.
+      if (st.expr->type == NodeType::kNumber && !IsTupleStream(res)) {
+        res = ItemAt(st.expr.get(), res);
+      } else {
+        res = EvalFilter(st.expr.get(), res, env);
+      }
     }
     if (res.undefined()) continue;
     if (++count == 1) {
@@ -467,8 +518,15 @@ Value Evaluator::EvalStep(const Node* step, const Value& input, const FramePtr& 
     if (count == 2) flatten(first);
     flatten(res);
   }
+  if (count == 0) return Value::Array(Value::NewSequence());
   if (count == 1) {
+    // The last step's array result is the path's result as it is.
     if (last && first.is_array() && !first.is_sequence()) return first;
+    // A non-array stands for the one-item sequence of it (EvalPath's `single`), and a
+    // non-empty array of the input document for the sequence of its items (the next step
+    // only iterates it; an empty one must still end the path as an empty sequence).
+    if (!first.is_array()) return first;
+    if (first.json() && first.size() > 0) return first;
     flatten(first);
   }
   return Value::Array(std::move(seq));
@@ -561,15 +619,9 @@ Value Evaluator::EvalFilter(const Node* predicate, Value input, const FramePtr& 
   if (!input.is_array()) input = Value::Array(SequenceOf(input));
   size_t n = input.size();
   if (predicate->type == NodeType::kNumber) {
-    double index = std::floor(predicate->literal.number());
-    if (index < 0) index += static_cast<double>(n);
-    if (index >= 0 && index < static_cast<double>(n)) {
-      Value item = input.at(static_cast<size_t>(index));
-      if (item.defined()) {
-        if (item.is_array()) return item;
-        results->items.push_back(std::move(item));
-      }
-    }
+    Value item = ItemAt(predicate, input);
+    if (item.is_array()) return item;
+    if (item.defined()) results->items.push_back(std::move(item));
     return Value::Array(std::move(results));
   }
   for (size_t i = 0; i < n; ++i) {
@@ -675,8 +727,12 @@ Value Evaluator::EvalBinary(const Node* expr, const Value& input, const FramePtr
             return Value::Bool(cmp >= 0);
         }
       }
-      case BinaryOp::kConcat:
-        return Value::String(StringOf(lhs) + StringOf(rhs));
+      case BinaryOp::kConcat: {
+        std::string joined;
+        AppendStringOf(joined, lhs);
+        AppendStringOf(joined, rhs);
+        return Value::String(std::move(joined));
+      }
       case BinaryOp::kRange: {
         bool lint = lhs.is_number() && std::trunc(lhs.number()) == lhs.number();
         bool rint = rhs.is_number() && std::trunc(rhs.number()) == rhs.number();
@@ -764,6 +820,9 @@ Value Evaluator::EvalUnary(const Node* expr, const Value& input, const FramePtr&
 Value Evaluator::EvalGroupPairs(const std::vector<std::pair<NodePtr, NodePtr>>& pairs, int position,
                                 Value input, const FramePtr& env) {
   bool reduce = IsTupleStream(input);
+  if (!reduce && !input.is_array() && pairs.size() <= kFewPairs) {
+    return EvalObjectOfOne(pairs, position, input, env);
+  }
   if (!input.is_array()) input = Value::Array(SequenceOf(input));
   if (input.size() == 0) input = Value::Array(SequenceOf(Value()));
   struct Group {
@@ -773,11 +832,28 @@ Value Evaluator::EvalGroupPairs(const std::vector<std::pair<NodePtr, NodePtr>>& 
     // are appended in place (linear, like jsonata-js's in-place append) instead of copying.
     bool owned = false;
   };
+  // The groups in the order their keys first appear: searched linearly while they are few,
+  // through `index` (built when they outgrow kLinearGroups) after that.
   std::vector<std::pair<std::string, Group>> groups;
   std::unordered_map<std::string, size_t> index;
+  constexpr size_t kLinearGroups = 8;
+  auto find_group = [&](std::string_view k) -> Group* {
+    if (groups.size() <= kLinearGroups) {
+      for (auto& [name, g] : groups) {
+        if (name == k) return &g;
+      }
+      return nullptr;
+    }
+    if (index.empty()) {
+      for (size_t g = 0; g < groups.size(); ++g) index.emplace(groups[g].first, g);
+    }
+    auto it = index.find(std::string(k));
+    return it == index.end() ? nullptr : &groups[it->second].second;
+  };
   for (size_t i = 0, n = input.size(); i < n; ++i) {
     Value item = input.at(i);
-    FramePtr item_env = reduce ? FrameFromTuple(env, item) : env;
+    FramePtr tuple_env = reduce ? FrameFromTuple(env, item) : nullptr;
+    const FramePtr& item_env = reduce ? tuple_env : env;
     Value context = reduce ? item.get("@") : item;
     for (size_t p = 0; p < pairs.size(); ++p) {
       Value key = Eval(pairs[p].first.get(), context, item_env);
@@ -786,24 +862,23 @@ Value Evaluator::EvalGroupPairs(const std::vector<std::pair<NodePtr, NodePtr>>& 
         Throw("T1003", position, "",
               "Key in object structure must evaluate to a string; got: " + Stringify(key, false));
       }
-      std::string k(key.str());
-      auto it = index.find(k);
-      if (it != index.end()) {
-        Group& g = groups[it->second].second;
-        if (g.expr_index != p) Throw("D1009", position, k);
-        if (g.owned) {
-          AppendInPlace(*g.data.array_data(), item);
+      std::string_view k = key.str();
+      if (Group* g = find_group(k)) {
+        if (g->expr_index != p) Throw("D1009", position, std::string(k));
+        if (g->owned) {
+          AppendInPlace(*g->data.array_data(), item);
         } else {
-          g.owned = g.data.defined() && item.defined();
-          g.data = AppendValues(g.data, item);
+          g->owned = g->data.defined() && item.defined();
+          g->data = AppendValues(g->data, item);
         }
       } else {
-        index.emplace(k, groups.size());
-        groups.push_back({k, Group{item, p}});
+        if (!index.empty()) index.emplace(std::string(k), groups.size());
+        groups.push_back({std::string(k), Group{item, p}});
       }
     }
   }
   auto result = std::make_shared<ObjectData>();
+  result->entries.reserve(groups.size());
   for (auto& [key, g] : groups) {
     Value context = g.data;
     FramePtr group_env = env;
@@ -829,7 +904,38 @@ Value Evaluator::EvalGroupPairs(const std::vector<std::pair<NodePtr, NodePtr>>& 
       group_env = FrameFromTuple(env, Value::Object(copy));
     }
     Value v = Eval(pairs[g.expr_index].second.get(), context, group_env);
-    if (v.defined()) result->Set(key, std::move(v));
+    if (v.defined()) result->Append(key, std::move(v));  // group keys are unique
+  }
+  return Value::Object(std::move(result));
+}
+
+Value Evaluator::EvalObjectOfOne(const std::vector<std::pair<NodePtr, NodePtr>>& pairs,
+                                 int position, const Value& item, const FramePtr& env) {
+  // All keys first, then the values, in the order EvalGroupPairs evaluates them.
+  std::array<Value, kFewPairs> keys;
+  size_t defined = 0;
+  for (size_t p = 0; p < pairs.size(); ++p) {
+    Value key = Eval(pairs[p].first.get(), item, env);
+    if (key.undefined()) continue;
+    if (!key.is_string()) {
+      Throw("T1003", position, "",
+            "Key in object structure must evaluate to a string; got: " + Stringify(key, false));
+    }
+    // One item: a key seen before came from another pair.
+    for (size_t q = 0; q < p; ++q) {
+      if (keys[q].defined() && keys[q].str() == key.str()) {
+        Throw("D1009", position, std::string(key.str()));
+      }
+    }
+    keys[p] = std::move(key);
+    ++defined;
+  }
+  auto result = std::make_shared<ObjectData>();
+  result->entries.reserve(defined);
+  for (size_t p = 0; p < pairs.size(); ++p) {
+    if (keys[p].undefined()) continue;
+    Value v = Eval(pairs[p].second.get(), item, env);
+    if (v.defined()) result->Append(keys[p].str(), std::move(v));
   }
   return Value::Object(std::move(result));
 }
@@ -837,24 +943,24 @@ Value Evaluator::EvalGroupPairs(const std::vector<std::pair<NodePtr, NodePtr>>& 
 namespace {
 
 // jsonata-js's merge sort: `swap(a, b)` true means b goes before a. Stable.
-template <class Swap>
-void MergeSort(std::vector<Value>& items, Swap&& swap) {
+template <class Items, class Swap>
+void MergeSort(Items& items, Swap&& swap) {
   if (items.size() <= 1) return;
-  size_t middle = items.size() / 2;
-  std::vector<Value> left(items.begin(), items.begin() + middle);
-  std::vector<Value> right(items.begin() + middle, items.end());
+  const auto middle = items.begin() + static_cast<std::ptrdiff_t>(items.size() / 2);
+  std::vector<Value> left(std::make_move_iterator(items.begin()), std::make_move_iterator(middle));
+  std::vector<Value> right(std::make_move_iterator(middle), std::make_move_iterator(items.end()));
   MergeSort(left, swap);
   MergeSort(right, swap);
   size_t l = 0, r = 0, o = 0;
   while (l < left.size() && r < right.size()) {
     if (swap(left[l], right[r])) {
-      items[o++] = right[r++];
+      items[o++] = std::move(right[r++]);
     } else {
-      items[o++] = left[l++];
+      items[o++] = std::move(left[l++]);
     }
   }
-  while (l < left.size()) items[o++] = left[l++];
-  while (r < right.size()) items[o++] = right[r++];
+  while (l < left.size()) items[o++] = std::move(left[l++]);
+  while (r < right.size()) items[o++] = std::move(right[r++]);
 }
 
 }  // namespace
@@ -862,12 +968,10 @@ void MergeSort(std::vector<Value>& items, Swap&& swap) {
 Value SortValues(const Value& arr, const std::function<bool(const Value&, const Value&)>& swap) {
   if (arr.undefined()) return Value();
   if (!arr.is_array() || arr.size() <= 1) return arr;
-  std::vector<Value> items;
-  items.reserve(arr.size());
-  for (size_t i = 0, n = arr.size(); i < n; ++i) items.push_back(arr.at(i));
-  MergeSort(items, swap);
   auto out = std::make_shared<ArrayData>();
-  out->items = std::move(items);
+  out->items.reserve(arr.size());
+  for (size_t i = 0, n = arr.size(); i < n; ++i) out->items.push_back(arr.at(i));
+  MergeSort(out->items, swap);
   return Value::Array(std::move(out));
 }
 
@@ -912,9 +1016,9 @@ Value Evaluator::EvalFunctionCall(const Node* expr, const Value& input, const Fr
                                   const Value* applyto) {
   Value proc = Eval(expr->procedure.get(), input, env);
   const Node* procedure = expr->procedure.get();
-  std::string name = procedure->type == NodeType::kPath && !procedure->steps.empty()
-                         ? procedure->steps[0]->value
-                         : procedure->value;
+  const std::string& name = procedure->type == NodeType::kPath && !procedure->steps.empty()
+                                ? procedure->steps[0]->value
+                                : procedure->value;
   if (proc.undefined() && procedure->type == NodeType::kPath &&
       (env->Lookup(name) || FindBuiltin(name))) {
     Throw("T1005", expr->position, name);
@@ -946,9 +1050,9 @@ Value Evaluator::EvalPartial(const Node* expr, const Value& input, const FramePt
   }
   Value proc = Eval(expr->procedure.get(), input, env);
   const Node* procedure = expr->procedure.get();
-  std::string name = procedure->type == NodeType::kPath && !procedure->steps.empty()
-                         ? procedure->steps[0]->value
-                         : procedure->value;
+  const std::string& name = procedure->type == NodeType::kPath && !procedure->steps.empty()
+                                ? procedure->steps[0]->value
+                                : procedure->value;
   if (proc.undefined() && procedure->type == NodeType::kPath &&
       (env->Lookup(name) || FindBuiltin(name))) {
     Throw("T1007", expr->position, name);
@@ -1028,7 +1132,9 @@ Value Evaluator::ApplyInner(const Value& proc, std::vector<Value> args, const Va
       }
       case FunctionData::Kind::kBuiltin: {
         const Builtin* b = f->builtin;
-        std::string fname = name.empty() ? b->name : name;
+        std::string unnamed;
+        if (name.empty()) unnamed = b->name;
+        const std::string& fname = name.empty() ? unnamed : name;
         std::vector<Value> validated =
             ValidateArguments(*b->signature, std::move(args), input, fname, position);
         return b->impl(*this, validated, input, env);

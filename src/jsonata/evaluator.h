@@ -11,9 +11,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "jsonata/ast.h"
 #include "jsonata/signature.h"
@@ -26,7 +29,8 @@ class Evaluator;
 // A scope of variable bindings; closures keep theirs alive.
 struct Frame {
   std::shared_ptr<Frame> parent;
-  std::vector<std::pair<std::string, Value>> vars;
+  // Room for two bindings inline: a lambda's parameters usually fit without an allocation.
+  boost::container::small_vector<std::pair<std::string, Value>, 2> vars;
 
   // The value bound to `name` here or in an enclosing frame; null when unbound.
   const Value* Lookup(std::string_view name) const {
@@ -99,7 +103,9 @@ struct Limits {
 
 class Evaluator {
  public:
-  Evaluator(Limits limits, int64_t now_millis);
+  // `now_millis`: the instant $now() and $millis() report; nullopt: the system clock, read at
+  // the first call (every call of one evaluation reports the same instant).
+  Evaluator(Limits limits, std::optional<int64_t> now_millis);
   // Clears every scope made during the evaluation: closures stored in the scopes they capture
   // form reference cycles that would otherwise never be freed.
   ~Evaluator();
@@ -119,14 +125,17 @@ class Evaluator {
   // The number of parameters `f` takes (for $map and friends).
   static int Arity(const Value& f);
 
-  int64_t now_millis() const { return now_millis_; }
+  int64_t now_millis();
   // Trees compiled by $eval during this evaluation (lambdas made from them point into them).
   std::vector<std::shared_ptr<const Node>> eval_trees;
 
  private:
   Value EvalInner(const Node* expr, const Value& input, const FramePtr& env);
   Value EvalPath(const Node* expr, const Value& input, const FramePtr& env);
-  Value EvalStep(const Node* step, const Value& input, const FramePtr& env, bool last);
+  // One path step over `input`: a sequence, or when `single` the one item of a sequence. Returns
+  // the step's results as a sequence, an array of the input document (its items) or one
+  // non-array value (a one-item sequence).
+  Value EvalStep(const Node* step, const Value& input, bool single, const FramePtr& env, bool last);
   Value EvalTupleStep(const Node* step, const Value& input, Value tuples, const FramePtr& env);
   Value EvalStages(const std::vector<Stage>& stages, Value input, const FramePtr& env);
   Value EvalFilter(const Node* predicate, Value input, const FramePtr& env);
@@ -134,6 +143,10 @@ class Evaluator {
   Value EvalUnary(const Node* expr, const Value& input, const FramePtr& env);
   Value EvalGroupPairs(const std::vector<std::pair<NodePtr, NodePtr>>& pairs, int position,
                        Value input, const FramePtr& env);
+  // EvalGroupPairs for one item that is not a tuple: no grouping to do.
+  static constexpr size_t kFewPairs = 16;
+  Value EvalObjectOfOne(const std::vector<std::pair<NodePtr, NodePtr>>& pairs, int position,
+                        const Value& item, const FramePtr& env);
   Value EvalSort(const Node* expr, Value input, const FramePtr& env);
   Value EvalFunctionCall(const Node* expr, const Value& input, const FramePtr& env,
                          const Value* applyto);
@@ -147,7 +160,7 @@ class Evaluator {
   void Leave() { --depth_; }
 
   Limits limits_;
-  int64_t now_millis_;
+  std::optional<int64_t> now_millis_;
   int depth_ = 0;
   uint32_t ticks_ = 0;
   // The C++ stack: where the evaluation started and how much of it the evaluation may use
@@ -155,7 +168,7 @@ class Evaluator {
   // of overflowing whatever the depth limit is.
   uintptr_t stack_start_ = 0;
   size_t stack_budget_ = 0;
-  std::vector<std::weak_ptr<Frame>> frames_;
+  boost::container::small_vector<std::weak_ptr<Frame>, 8> frames_;
   size_t frames_compact_at_ = 1024;
 };
 

@@ -61,14 +61,14 @@ Value FnToMillis(Evaluator& ev, Args& a, const Value&, const FramePtr&) {
 
 Value FnFormatNumber(Evaluator&, Args& a, const Value&, const FramePtr&) {
   if (a[0].undefined()) return Value();
-  json::Value options_json;
-  const json::Object* options = nullptr;
   if (a.size() > 2 && a[2].is_object()) {
-    options_json = ToJson(a[2]);
-    options = &options_json.get_object();
+    const json::Value options = ToJson(a[2]);
+    const NumberFormatOptions given = Unwrap(NumberFormatOptionsFrom(&options.get_object()));
+    return Value::String(Unwrap(FormatNumber(a[0].number(), Picture(a, 1, "formatNumber"), given)));
   }
-  NumberFormatOptions opts = Unwrap(NumberFormatOptionsFrom(options));
-  return Value::String(Unwrap(FormatNumber(a[0].number(), Picture(a, 1, "formatNumber"), opts)));
+  static const NumberFormatOptions kDefaultOptions;
+  return Value::String(
+      Unwrap(FormatNumber(a[0].number(), Picture(a, 1, "formatNumber"), kDefaultOptions)));
 }
 
 Value FnFormatBase(Evaluator&, Args& a, const Value&, const FramePtr&) {

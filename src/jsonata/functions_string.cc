@@ -23,11 +23,13 @@ size_t SlicePos(double p, size_t len) {
   return static_cast<size_t>(std::min(p, static_cast<double>(len)));
 }
 
-std::u32string Slice(const std::u32string& s, double start, double end) {
-  size_t a = SlicePos(start, s.size());
-  size_t b = SlicePos(end, s.size());
-  if (b <= a) return U"";
-  return s.substr(a, b - a);
+// True when every character is ASCII: then a byte is a code point, and the string can be
+// sliced and case-mapped as bytes.
+bool IsAscii(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80) return false;
+  }
+  return true;
 }
 
 Value FnString(Evaluator&, Args& a, const Value&, const FramePtr&) {
@@ -50,17 +52,25 @@ Value FnLength(Evaluator&, Args& a, const Value&, const FramePtr&) {
 
 Value FnSubstring(Evaluator&, Args& a, const Value&, const FramePtr&) {
   if (a[0].undefined()) return Value();
-  std::u32string s = ToCodePoints(a[0].str());
-  double len = static_cast<double>(s.size());
+  const std::string_view text = a[0].str();
+  const bool ascii = IsAscii(text);
+  std::u32string wide;
+  if (!ascii) wide = ToCodePoints(text);
+  const size_t size = ascii ? text.size() : wide.size();
+  double len = static_cast<double>(size);
   double start = a[1].number();
   if (len + start < 0) start = 0;
+  double end = len;
   if (a.size() > 2 && a[2].defined()) {
     double length = a[2].number();
     if (length <= 0) return Str("");
-    double end = start >= 0 ? start + length : len + start + length;
-    return Str(FromCodePoints(Slice(s, start, end)));
+    end = start >= 0 ? start + length : len + start + length;
   }
-  return Str(FromCodePoints(Slice(s, start, len)));
+  const size_t from = SlicePos(start, size);
+  const size_t to = SlicePos(end, size);
+  if (to <= from) return Str("");
+  if (ascii) return Str(std::string(text.substr(from, to - from)));
+  return Str(FromCodePoints(std::u32string_view(wide).substr(from, to - from)));
 }
 
 Value FnSubstringBefore(Evaluator&, Args& a, const Value&, const FramePtr&) {
@@ -111,18 +121,26 @@ char32_t ToLower(char32_t c) {
   return c;
 }
 
+// `text` with `map` applied to each code point (the case mappings keep ASCII in ASCII).
+Value MapCodePoints(std::string_view text, char32_t (*map)(char32_t)) {
+  if (IsAscii(text)) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(map(static_cast<unsigned char>(c)));
+    return Str(std::move(out));
+  }
+  std::u32string s = ToCodePoints(text);
+  for (char32_t& c : s) c = map(c);
+  return Str(FromCodePoints(s));
+}
+
 Value FnUppercase(Evaluator&, Args& a, const Value&, const FramePtr&) {
   if (a[0].undefined()) return Value();
-  std::u32string s = ToCodePoints(a[0].str());
-  for (char32_t& c : s) c = ToUpper(c);
-  return Str(FromCodePoints(s));
+  return MapCodePoints(a[0].str(), ToUpper);
 }
 
 Value FnLowercase(Evaluator&, Args& a, const Value&, const FramePtr&) {
   if (a[0].undefined()) return Value();
-  std::u32string s = ToCodePoints(a[0].str());
-  for (char32_t& c : s) c = ToLower(c);
-  return Str(FromCodePoints(s));
+  return MapCodePoints(a[0].str(), ToLower);
 }
 
 Value FnTrim(Evaluator&, Args& a, const Value&, const FramePtr&) {

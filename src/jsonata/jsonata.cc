@@ -1,6 +1,6 @@
 #include "autoretrain/jsonata/jsonata.h"
 
-#include <deque>
+#include <forward_list>
 
 #include "jsonata/error.h"
 #include "jsonata/evaluator.h"
@@ -80,15 +80,12 @@ Result<std::optional<json::Value>> Expression::Evaluate(const json::Value* input
   if (options.time_limit.count() > 0) {
     limits.deadline = std::chrono::steady_clock::now() + options.time_limit;
   }
-  int64_t now = options.now_millis ? *options.now_millis
-                                   : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         std::chrono::system_clock::now().time_since_epoch())
-                                         .count();
-  Evaluator ev(limits, now);
+  Evaluator ev(limits, options.now_millis);
   // Results of host functions live here while the evaluation points into them.
-  std::deque<json::Value> owned;
+  std::forward_list<json::Value> owned;
   try {
     FramePtr root = ev.NewFrame(nullptr);
+    root->vars.reserve(bindings.entries().size() + 1);
     for (const auto& entry : bindings.entries()) {
       if (entry->function) {
         auto f = std::make_shared<FunctionData>();
@@ -112,8 +109,8 @@ Result<std::optional<json::Value>> Expression::Evaluate(const json::Value* input
             Throw(err.error, -1, e->name, err.cause);
           }
           if (!r->has_value()) return Value();
-          owned.push_back(std::move(**r));
-          return Value::FromJson(&owned.back());
+          owned.push_front(std::move(**r));
+          return Value::FromJson(&owned.front());
         };
         root->Bind(entry->name, Value::Function(std::move(f)));
       } else {

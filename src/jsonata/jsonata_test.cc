@@ -63,6 +63,16 @@ TEST(JsonataTest, LambdasClosuresAndTailCalls) {
   EXPECT_EQ(Eval("$ ~> |a|{'b': 2}, ['c']|", R"({"a":{"c":1}})"), R"({"a":{"b":2}})");
 }
 
+// A block that binds nothing shares its enclosing scope (parser.cc, MarkScopes); one that may
+// bind, with := or through $eval, keeps its bindings to itself.
+TEST(JsonataTest, BlocksKeepTheirBindingsToThemselves) {
+  EXPECT_EQ(Eval("($x := 1; ($x := 2); $x)"), "1");
+  EXPECT_EQ(Eval("($x := 1; ($eval('$x := 2')); $x)"), "1");
+  EXPECT_EQ(Eval("($x := 1; ($e := $eval; ($e('$x := 2'))); $x)"), "1");
+  EXPECT_EQ(Eval("($x := 3; a.(b * $x))", R"({"a":[{"b":1},{"b":2}]})"), "[3,6]");
+  EXPECT_EQ(Eval("($eval('$y := 4'); $y)"), "4");
+}
+
 TEST(JsonataTest, FunctionsFollowJavaScriptRules) {
   EXPECT_EQ(Eval("$string(1/3)"), "\"0.333333333333333\"");
   EXPECT_EQ(Eval("$round(2.5) & ',' & $round(3.5) & ',' & $round(1.005, 2)"), "\"2,4,1\"");
@@ -212,6 +222,23 @@ TEST(JsonataTest, NowIsFixedPerEvaluation) {
   options.now_millis = 1767225600000;  // 2026-01-01T00:00:00.000Z
   EXPECT_EQ(Eval("$now()", "", {}, options), "\"2026-01-01T00:00:00.000Z\"");
   EXPECT_EQ(Eval("$millis() = $millis()", "", {}, options), "true");
+}
+
+// Analysed pictures are kept per thread by picture and options (picture_memo.h): more
+// pictures than the memo holds, reused, and one picture under other options.
+TEST(JsonataTest, PicturesAreReusedOnlyForTheSamePictureAndOptions) {
+  std::string pass;  // "7","07",...: one picture per item, 20 > the memo's capacity
+  for (int i = 0; i < 20; ++i) pass += (i > 0 ? ",\"" : "\"") + std::string(i, '0') + "7\"";
+  EXPECT_EQ(Eval("($f := function($i) { $formatNumber(7, $pad('', $i + 1, '0')) };"
+                 " [[0..19].$f($), [0..19].$f($)])"),
+            "[" + pass + "," + pass + "]");
+  EXPECT_EQ(Eval("[$formatNumber(-5, '0'), $formatNumber(-5, '0', {'minus-sign': '~'}),"
+                 " $formatNumber(-5, '0')]"),
+            R"(["-5","~5","-5"])");
+  EXPECT_EQ(Eval("[$fromMillis(0, '[M01]'), $fromMillis(0, '[M]'), $fromMillis(0, '[M01]')]"),
+            R"(["01","1","01"])");
+  EXPECT_EQ(Eval("$formatNumber(1, '0;0;0')"), "error D3080");
+  EXPECT_EQ(Eval("$formatNumber(1, '0;0;0')"), "error D3080");
 }
 
 TEST(JsonataTest, OneExpressionEvaluatesConcurrently) {

@@ -1111,12 +1111,60 @@ NodePtr Rewriter::Process(NodePtr expr) {
 
 }  // namespace
 
+namespace {
+
+// Calls `f` on each child of `node`.
+template <class F>
+void ForEachChild(Node& node, F&& f) {
+  auto visit = [&](NodePtr& child) {
+    if (child) f(*child);
+  };
+  for (NodePtr* child :
+       {&node.lhs, &node.rhs, &node.expression, &node.procedure, &node.condition, &node.then,
+        &node.otherwise, &node.pattern, &node.update, &node.remove, &node.body}) {
+    visit(*child);
+  }
+  for (auto* list : {&node.expressions, &node.steps, &node.arguments, &node.predicate}) {
+    for (NodePtr& child : *list) visit(child);
+  }
+  for (auto& [key, value] : node.pairs) {
+    visit(key);
+    visit(value);
+  }
+  for (SortTerm& term : node.terms) visit(term.expr);
+  for (Stage& stage : node.stages) visit(stage.expr);  // an index stage (#$i) has none
+  if (node.group) {
+    for (auto& [key, value] : node.group->pairs) {
+      visit(key);
+      visit(value);
+    }
+  }
+}
+
+// Sets `scoped` on every block under `node`; returns whether evaluating `node` may bind a
+// variable in the scope it is evaluated in: `:=` does, and so may any call ($eval binds in its
+// caller's scope, also when called through a variable or a higher-order function). Blocks and
+// lambdas bind in scopes of their own.
+bool MarkScopes(Node& node) {
+  bool binds = node.type == NodeType::kBind || node.type == NodeType::kFunction ||
+               node.type == NodeType::kPartial || node.type == NodeType::kApply;
+  ForEachChild(node, [&](Node& child) { binds = MarkScopes(child) || binds; });
+  if (node.type == NodeType::kBlock) {
+    node.scoped = binds;
+    return false;
+  }
+  return node.type == NodeType::kLambda ? false : binds;
+}
+
+}  // namespace
+
 NodePtr ParseExpression(std::string_view text) {
   Parser parser(text);
   NodePtr raw = parser.Parse();
   Rewriter rewriter;
   NodePtr tree = rewriter.Process(std::move(raw));
   rewriter.CheckRoot(*tree);
+  MarkScopes(*tree);
   return tree;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "jsonata/picture_format.h"
+#include "jsonata/picture_memo.h"
 
 namespace autoretrain::jsonata {
 namespace picture {
@@ -286,9 +287,20 @@ constexpr char32_t kIsoPicture[] = U"[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001
 
 Result<std::string> FormatDateTime(int64_t millis, std::optional<std::string_view> picture_text,
                                    std::optional<std::string_view> timezone) {
-  auto parts = picture::AnalyseDateTimePicture(picture_text ? picture::ToU32(*picture_text)
-                                                            : std::u32string(picture::kIsoPicture));
-  if (!parts.ok()) return parts.take_error();
+  const std::vector<picture::PicturePart>* parts = nullptr;
+  if (!picture_text) {
+    static const auto kIsoParts =
+        std::move(picture::AnalyseDateTimePicture(picture::kIsoPicture)).value();
+    parts = &kIsoParts;
+  } else {
+    thread_local picture::PictureMemo<std::string, std::vector<picture::PicturePart>> memo;
+    parts = memo.Find(*picture_text);
+    if (!parts) {
+      auto analysed = picture::AnalyseDateTimePicture(picture::ToU32(*picture_text));
+      if (!analysed.ok()) return analysed.take_error();
+      parts = &memo.Insert(std::string(*picture_text), std::move(analysed).value());
+    }
+  }
   int offset_hours = 0;
   int offset_minutes = 0;
   if (timezone) {
@@ -310,6 +322,7 @@ Result<std::string> FormatDateTime(int64_t millis, std::optional<std::string_vie
   }
   const picture::DateFields date = picture::FieldsOf(millis + offset_millis);
   std::u32string out;
+  out.reserve(64);
   for (const auto& part : *parts) {
     if (part.is_literal) {
       out += part.literal;

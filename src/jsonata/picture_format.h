@@ -36,6 +36,7 @@ struct NumberFormatOptions {
   std::string zero_digit = "0";
   std::string digit = "#";
   std::string pattern_separator = ";";
+  bool operator==(const NumberFormatOptions&) const = default;
 };
 
 // Reads $formatNumber's options object: each known key ("decimal-separator", "per-mille", ...)

@@ -1,6 +1,8 @@
 // XPath integer pictures: analysis, formatting and parsing ($formatInteger, $parseInteger and
 // the integer components of date/time pictures).
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <numeric>
 
@@ -178,11 +180,33 @@ std::u32string OrdinalSuffix(double value) {
   }
 }
 
-std::u32string FormatDecimal(double value, const IntegerFormat& format) {
-  std::u32string digits = ToU32(JsNumberToString(value));
-  if (static_cast<int>(digits.size()) < format.mandatory_digits) {
-    digits.insert(0, format.mandatory_digits - digits.size(), U'0');
+// The digits JavaScript prints for a non-negative value, with leading zeros up to
+// `min_digits`; integers below 2^53 (every date component) are converted exactly without going
+// through JsNumberToString.
+std::u32string DecimalDigits(double value, int min_digits) {
+  std::u32string digits;
+  if (value != std::trunc(value) || value >= 9007199254740992.0) {
+    digits = ToU32(JsNumberToString(value));
+  } else {
+    char buffer[24];
+    char* end = buffer + sizeof buffer;
+    char* begin = end;
+    auto n = static_cast<uint64_t>(value);
+    do {
+      *--begin = static_cast<char>('0' + n % 10);
+      n /= 10;
+    } while (n != 0);
+    digits.reserve(std::max<size_t>(end - begin, min_digits > 0 ? min_digits : 0));
+    digits.assign(begin, end);
   }
+  if (static_cast<int>(digits.size()) < min_digits) {
+    digits.insert(0, min_digits - digits.size(), U'0');
+  }
+  return digits;
+}
+
+std::u32string FormatDecimal(double value, const IntegerFormat& format) {
+  std::u32string digits = DecimalDigits(value, format.mandatory_digits);
   if (format.zero != U'0') {
     for (char32_t& c : digits) {
       if (c >= U'0' && c <= U'9') c = c - U'0' + format.zero;

@@ -1,11 +1,12 @@
 // $formatNumber: XPath fn:format-number pictures.
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <numeric>
 #include <vector>
 
 #include "jsonata/picture_format.h"
 #include "jsonata/picture_internal.h"
+#include "jsonata/picture_memo.h"
 
 namespace autoretrain::jsonata {
 namespace {
@@ -263,8 +264,10 @@ Analysis Analyse(const SubPicture& s, const Properties& p) {
 // JavaScript's Math.abs(value).toFixed(places) with the digits of the zero-digit family.
 std::u32string FixedDigits(double value, int places, const Properties& p) {
   std::vector<char> buffer(400 + places);
-  std::snprintf(buffer.data(), buffer.size(), "%.*f", places, std::fabs(value));
-  std::u32string text = ToU32(buffer.data());
+  // printf's "%.*f" digits (both exact), without the format parsing.
+  const auto printed = std::to_chars(buffer.data(), buffer.data() + buffer.size(), std::fabs(value),
+                                     std::chars_format::fixed, places);
+  std::u32string text = ToU32(std::string_view(buffer.data(), printed.ptr - buffer.data()));
   for (char32_t& c : text) {
     if (c >= U'0' && c <= U'9') c = c - U'0' + p.zero;
   }
@@ -393,9 +396,19 @@ Result<NumberFormatOptions> NumberFormatOptionsFrom(const json::Object* options)
   return result;
 }
 
-Result<std::string> FormatNumber(double value, std::string_view picture,
-                                 const NumberFormatOptions& options) {
-  Properties p;
+namespace {
+
+// A picture analysed under its options: the properties and one analysis per sub-picture (the
+// negative one made from the positive when the picture has no second).
+struct NumberPicture {
+  Properties properties;
+  std::vector<Analysis> analyses;
+};
+
+Result<NumberPicture> AnalyseNumberPicture(std::string_view picture,
+                                           const NumberFormatOptions& options) {
+  NumberPicture result;
+  Properties& p = result.properties;
   auto one = [](const std::string& text, char32_t fallback) {
     const std::u32string u = ToU32(text);
     return u.empty() ? fallback : u[0];
@@ -428,18 +441,49 @@ Result<std::string> FormatNumber(double value, std::string_view picture,
                      "\"); use one pattern separator at most, between the positive and the "
                      "negative sub-picture"};
   }
-  std::vector<Analysis> analyses;
+  std::vector<Analysis>& analyses = result.analyses;
   for (const auto& sub : subpictures) {
     const SubPicture parts = Split(sub, p);
     if (auto status = Validate(parts, p); !status.ok()) return status.take_error();
     analyses.push_back(Analyse(parts, p));
   }
-  if (std::isnan(value)) return ToUtf8(p.nan);
   if (analyses.size() == 1) {
     analyses.push_back(analyses[0]);
     analyses[1].prefix = p.minus + analyses[1].prefix;
   }
-  return ToUtf8(Format(value, value >= 0 ? analyses[0] : analyses[1], p));
+  return result;
+}
+
+struct NumberPictureKey {
+  std::string picture;
+  NumberFormatOptions options;
+};
+
+// A memo lookup without copying the picture and the options into a key.
+struct NumberPictureQuery {
+  std::string_view picture;
+  const NumberFormatOptions& options;
+};
+
+bool operator==(const NumberPictureKey& key, const NumberPictureQuery& query) {
+  return key.picture == query.picture && key.options == query.options;
+}
+
+}  // namespace
+
+Result<std::string> FormatNumber(double value, std::string_view picture,
+                                 const NumberFormatOptions& options) {
+  thread_local picture::PictureMemo<NumberPictureKey, NumberPicture> memo;
+  const NumberPicture* analysed = memo.Find(NumberPictureQuery{picture, options});
+  if (!analysed) {
+    auto fresh = AnalyseNumberPicture(picture, options);
+    if (!fresh.ok()) return fresh.take_error();
+    analysed =
+        &memo.Insert(NumberPictureKey{std::string(picture), options}, std::move(fresh).value());
+  }
+  const Properties& p = analysed->properties;
+  if (std::isnan(value)) return ToUtf8(p.nan);
+  return ToUtf8(Format(value, value >= 0 ? analysed->analyses[0] : analysed->analyses[1], p));
 }
 
 }  // namespace autoretrain::jsonata

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "jsonata/picture_internal.h"
+#include "jsonata/value.h"
 
 namespace autoretrain::jsonata::picture {
 
@@ -49,28 +50,14 @@ std::u32string ToU32(std::string_view text) {
 
 std::string ToUtf8(char32_t c) {
   std::string out;
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
+  AppendUtf8(out, c);
   return out;
 }
 
 std::string ToUtf8(std::u32string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char32_t c : text) out += ToUtf8(c);
+  for (char32_t c : text) AppendUtf8(out, c);
   return out;
 }
 
@@ -138,7 +125,12 @@ double ShiftDecimal(double value, int shift) {
   ShortestDigits(std::fabs(value), digits, exponent);
   std::string text = (value < 0 ? "-" : "") + digits + "e" +
                      std::to_string(exponent - static_cast<int>(digits.size()) + 1 + shift);
-  return std::strtod(text.c_str(), nullptr);
+  // from_chars rounds as strtod does, faster; out of range it leaves the result unset, where
+  // strtod gives the infinity or zero callers test for.
+  double shifted = 0;
+  const auto parsed = std::from_chars(text.data(), text.data() + text.size(), shifted);
+  if (parsed.ec == std::errc::result_out_of_range) return std::strtod(text.c_str(), nullptr);
+  return shifted;
 }
 
 }  // namespace

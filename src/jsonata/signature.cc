@@ -157,10 +157,27 @@ std::shared_ptr<const Signature> ParseSignature(std::string_view text, int posit
 std::vector<Value> ValidateArguments(const Signature& signature, std::vector<Value> args,
                                      const Value& context, const std::string& function_name,
                                      int position) {
+  const auto& params = signature.params;
+  // The common call: one argument per parameter, each of a type it accepts, none of them an
+  // `a` or `+` parameter, and any missing ones optional without a context default. The match
+  // below would give each parameter its argument unchanged and the missing ones undefined.
+  bool one_each = args.size() <= params.size();
+  for (size_t i = 0; one_each && i < params.size(); ++i) {
+    const SignatureParam& p = params[i];
+    if (i < args.size()) {
+      one_each = p.quantifier != '+' && p.type != 'a' &&
+                 p.symbols.find(TypeSymbol(args[i])) != std::string::npos;
+    } else {
+      one_each = p.quantifier == '?' && !p.context;
+    }
+  }
+  if (one_each) {
+    args.resize(params.size());
+    return args;
+  }
   std::string symbols;
   symbols.reserve(args.size());
   for (const Value& a : args) symbols += TypeSymbol(a);
-  const auto& params = signature.params;
   std::vector<size_t> spans(params.size());
   if (!Match(params, 0, symbols, 0, true, spans, nullptr)) {
     // Find the first argument that no prefix of the signature accepts.

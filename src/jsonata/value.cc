@@ -37,9 +37,26 @@ void TearDown(std::vector<Value> work) {
   }
 }
 
+// Containers destroyed by plain recursion on this thread right now. Up to kRecursiveTearDown
+// levels the destructors just let their members go (no work list to allocate); deeper ones
+// switch to TearDown, which needs no stack however deep the rest goes.
+thread_local int recursive_teardowns = 0;
+constexpr int kRecursiveTearDown = 64;
+
+// Destroys `members` by plain recursion when the depth allows it. Returns false otherwise.
+template <class Members>
+bool TearDownRecursively(Members& members) {
+  if (recursive_teardowns >= kRecursiveTearDown) return false;
+  ++recursive_teardowns;
+  members.clear();
+  --recursive_teardowns;
+  return true;
+}
+
 }  // namespace
 
 ArrayData::~ArrayData() {
+  if (TearDownRecursively(items)) return;
   std::vector<Value> containers;
   for (Value& item : items) {
     if (IsContainer(item)) containers.push_back(std::move(item));
@@ -48,6 +65,8 @@ ArrayData::~ArrayData() {
 }
 
 ObjectData::~ObjectData() {
+  index.clear();
+  if (TearDownRecursively(entries)) return;
   std::vector<Value> containers;
   for (auto& entry : entries) {
     if (IsContainer(entry.second)) containers.push_back(std::move(entry.second));
@@ -111,6 +130,10 @@ void ObjectData::Set(std::string_view key, Value value) {
     *existing = std::move(value);
     return;
   }
+  Append(key, std::move(value));
+}
+
+void ObjectData::Append(std::string_view key, Value value) {
   size_t capacity = entries.capacity();
   entries.emplace_back(std::string(key), std::move(value));
   if (entries.size() > kIndexAt) {
@@ -137,67 +160,6 @@ Value Value::String(std::string s) {
   Value v(Kind::kString);
   v.data_ = std::make_shared<std::string>(std::move(s));
   return v;
-}
-
-Value Value::FromJson(const json::Value* j) {
-  switch (j->kind()) {
-    case boost::json::kind::null:
-      return Null();
-    case boost::json::kind::bool_:
-      return Bool(j->get_bool());
-    case boost::json::kind::int64:
-    case boost::json::kind::uint64:
-    case boost::json::kind::double_:
-      return Number(json::AsDouble(*j));
-    case boost::json::kind::string: {
-      Value v(Kind::kString);
-      v.json_ = j;
-      v.from_json_ = true;
-      return v;
-    }
-    case boost::json::kind::array: {
-      Value v(Kind::kArray);
-      v.json_ = j;
-      v.from_json_ = true;
-      return v;
-    }
-    case boost::json::kind::object: {
-      Value v(Kind::kObject);
-      v.json_ = j;
-      v.from_json_ = true;
-      return v;
-    }
-  }
-  return Value();
-}
-
-std::string_view Value::str() const {
-  if (from_json_) {
-    const auto& s = json_->get_string();
-    return std::string_view(s.data(), s.size());
-  }
-  return *static_cast<std::string*>(data_.get());
-}
-
-size_t Value::size() const {
-  if (from_json_) return json_->get_array().size();
-  return static_cast<ArrayData*>(data_.get())->items.size();
-}
-
-Value Value::at(size_t i) const {
-  if (from_json_) return FromJson(&json_->get_array()[i]);
-  return static_cast<ArrayData*>(data_.get())->items[i];
-}
-
-Value Value::get(std::string_view key) const {
-  if (kind_ != Kind::kObject) return Value();
-  if (from_json_) {
-    const auto& o = json_->get_object();
-    auto it = o.find(key);
-    return it == o.end() ? Value() : FromJson(&it->value());
-  }
-  const Value* v = static_cast<ObjectData*>(data_.get())->Find(key);
-  return v ? *v : Value();
 }
 
 size_t Value::object_size() const {
@@ -248,9 +210,9 @@ json::Value ToJsonAt(const Value& v, int depth) {
     case Value::Kind::kObject: {
       if (v.json()) return *v.json();
       if (depth >= json::kMaxDepth) ThrowNestedBeyondJson();
-      json::Object out;
+      json::Object out(v.object_size());
       v.ForEachEntry([&](std::string_view k, const Value& item) {
-        if (item.defined()) out[k] = ToJsonAt(item, depth + 1);
+        if (item.defined()) out.emplace(k, ToJsonAt(item, depth + 1));
       });
       return out;
     }
@@ -269,10 +231,12 @@ Value DeepCloneAt(const Value& v) {
   }
   if (v.is_object()) {
     auto o = std::make_shared<ObjectData>();
-    v.ForEachEntry([&](std::string_view k, const Value& item) { o->Set(k, DeepCloneAt(item)); });
+    o->entries.reserve(v.object_size());
+    // An object's keys are unique (a JSON object's too, as parsed).
+    v.ForEachEntry([&](std::string_view k, const Value& item) { o->Append(k, DeepCloneAt(item)); });
     return Value::Object(std::move(o));
   }
-  if (v.is_string() && v.json()) return Value::String(std::string(v.str()));
+  // Strings are never modified: the clone shares them.
   return v;
 }
 
@@ -325,6 +289,10 @@ bool DeepEqual(const Value& a, const Value& b) { return DeepEqualAt(a, b); }
 std::string NumberToString(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  // Integers below 2^53 print as their digits (zero goes the general way: -0 prints "0").
+  if (d != 0 && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0) {
+    return std::to_string(static_cast<int64_t>(d));
+  }
   return json::Serialize(json::Value(d));
 }
 

@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "autoretrain/json/json.h"
 
 namespace autoretrain::jsonata {
@@ -115,6 +117,12 @@ class Value {
 
  private:
   explicit Value(Kind k) : kind_(k) {}
+  static Value Borrowed(Kind k, const json::Value* j) {
+    Value v(k);
+    v.json_ = j;
+    v.from_json_ = true;
+    return v;
+  }
   Kind kind_ = Kind::kUndefined;
   bool bool_ = false;
   bool from_json_ = false;  // a string, array or object of the input document (json_)
@@ -126,10 +134,14 @@ class Value {
 };
 
 // An array built during evaluation, with the flags JSONata keeps on its arrays. Destroyed
-// without recursion (TearDown in value.cc), however deep the values it holds.
+// safely however deep the values it holds: by recursion for 64 levels, then without
+// (TearDown in value.cc).
 struct ArrayData {
+  // Room for two items inside the ArrayData itself: most sequences an evaluation builds (a
+  // wrapped value, a step over one or two items) then cost one allocation, not two.
+  using Items = boost::container::small_vector<Value, 2>;
   ~ArrayData();
-  std::vector<Value> items;
+  Items items;
   bool sequence = false;        // a result sequence (flattened, singleton unwrapped)
   bool keep_singleton = false;  // `[]` seen in the path: keep a one-item sequence an array
   bool tuple_stream = false;    // items are tuples (objects of bindings, '@' the context)
@@ -138,7 +150,7 @@ struct ArrayData {
 };
 
 // An object built during evaluation: keys in insertion order, with an index once it grows.
-// Destroyed without recursion, as ArrayData.
+// Destroyed as ArrayData.
 struct ObjectData {
   ~ObjectData();
   std::vector<std::pair<std::string, Value>> entries;
@@ -148,12 +160,65 @@ struct ObjectData {
   const Value* Find(std::string_view key) const;
   // Sets `key` (keeps its position when it exists, appends otherwise).
   void Set(std::string_view key, Value value);
+  // Appends `key`, which the caller knows is not present (Set without the search).
+  void Append(std::string_view key, Value value);
   // Removes `key` if present.
   void Erase(std::string_view key);
 
  private:
   void Reindex();
 };
+
+inline Value Value::FromJson(const json::Value* j) {
+  switch (j->kind()) {
+    case boost::json::kind::null:
+      return Null();
+    case boost::json::kind::bool_:
+      return Bool(j->get_bool());
+    case boost::json::kind::int64:
+      return Number(static_cast<double>(j->get_int64()));
+    case boost::json::kind::uint64:
+      return Number(static_cast<double>(j->get_uint64()));
+    case boost::json::kind::double_:
+      return Number(j->get_double());
+    case boost::json::kind::string:
+      return Borrowed(Kind::kString, j);
+    case boost::json::kind::array:
+      return Borrowed(Kind::kArray, j);
+    case boost::json::kind::object:
+      return Borrowed(Kind::kObject, j);
+  }
+  return Value();
+}
+
+inline std::string_view Value::str() const {
+  if (from_json_) {
+    const auto& s = json_->get_string();
+    return std::string_view(s.data(), s.size());
+  }
+  return *static_cast<std::string*>(data_.get());
+}
+
+inline size_t Value::size() const {
+  if (from_json_) return json_->get_array().size();
+  return static_cast<ArrayData*>(data_.get())->items.size();
+}
+
+inline Value Value::at(size_t i) const {
+  if (from_json_) return FromJson(&json_->get_array()[i]);
+  return static_cast<ArrayData*>(data_.get())->items[i];
+}
+
+inline Value Value::get(std::string_view key) const {
+  if (kind_ != Kind::kObject) return Value();
+  if (from_json_) {
+    const auto& o = json_->get_object();
+    auto it = o.find(key);
+    return it == o.end() ? Value() : FromJson(&it->value());
+  }
+  const Value* v = static_cast<ObjectData*>(data_.get())->Find(key);
+  return v ? *v : Value();
+}
 
 inline std::shared_ptr<ArrayData> Value::NewSequence() {
   auto a = std::make_shared<ArrayData>();

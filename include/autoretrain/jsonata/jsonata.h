@@ -71,7 +71,7 @@ struct EvaluateOptions {
   // Wall-clock limit for one evaluation; exceeding it fails with U1001. Zero: no limit.
   std::chrono::milliseconds time_limit{0};
   // The instant $now() and $millis() report (milliseconds since the epoch); default: the
-  // system clock when the evaluation starts.
+  // system clock, read when the evaluation first asks for it (once per evaluation).
   std::optional<int64_t> now_millis;
 };
 
