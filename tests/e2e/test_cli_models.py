@@ -1,7 +1,8 @@
 """End-to-end tests of many models in one project: each model names its decision file and
 pipeline in autoretrain.json, and the one shipped policy trigger runs for any of them, through
 `autoretrain check --model`, `check.model` and schedules that name a model, fired by one
-daemon. Each model gets its own verdicts, history and version numbers; versions continue
+daemon (200 models at one slot, too). Each model gets its own verdicts, history and version
+numbers; versions continue
 without a gap after the daemon is killed and restarted; and the same definitions keep the
 history in DynamoDB (dynalite) when integrations.dynamodb says so."""
 
@@ -156,6 +157,53 @@ class ManyModelsTest(DaemonTestCase):
         pipelines = sorted(e["stateMachineArn"].rsplit(":", 1)[1] for e in executions
                            if "pipeline" in e["stateMachineArn"])
         self.assertEqual(pipelines, ["creditcard-training-pipeline", "fraud-training-pipeline"])
+
+    def test_one_daemon_runs_hundreds_of_models(self):
+        project, config = self.project_with_models()
+        (project / "state_machines" / "training_pipeline.asl.json").write_text(
+            json.dumps(FAST_PIPELINE))
+        models = [f"model-{i:03d}" for i in range(200)]
+        config["schedules"] = {}
+        for i, model in enumerate(models):
+            key = f"{model}/decision.csv"
+            decision = project / "buckets" / "ml-monitoring" / key
+            decision.parent.mkdir(parents=True, exist_ok=True)
+            # Every third model's monitoring job found nothing: those must not retrain.
+            decision.write_text("retraining_required,severity\n" +
+                                ("NO,NONE\n" if i % 3 == 0 else "YES,HIGH\n"))
+            config["models"][model] = {
+                "decision": {"bucket": "ml-monitoring", "key": key},
+                "pipeline": "creditcard-training-pipeline",
+                "policy": {"min_severity": "MEDIUM"}}
+            config["schedules"][f"{model}-check"] = {"expression": self.at_slot(4),
+                                                     "model": model}
+        (project / "autoretrain.json").write_text(json.dumps(config))
+        proc = self.serve(project, "--no-api")
+        self.wait_for_event(proc, "started")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            records = json.loads(self.run_ok("history", "--project", project, "--json",
+                                             "--limit", "1000").stdout)["records"]
+            if len(records) == len(models) and all(
+                    r["verdict"] == "SKIP" or r.get("status") == "SUCCEEDED" for r in records):
+                break
+            time.sleep(0.5)
+        else:
+            self.fail(f"{len(records)} of {len(models)} models evaluated: "
+                      f"{self.log_events(proc)[-5:]}")
+        by_model = {r["model"]: r for r in records}
+        self.assertEqual(sorted(by_model), models)  # each model once, none mixed up
+        for i, model in enumerate(models):
+            record = by_model[model]
+            if i % 3 == 0:
+                self.assertEqual(record["verdict"], "SKIP", record)
+            else:
+                self.assertEqual((record["verdict"], record["status"], record["version"]),
+                                 ("RETRAIN", "SUCCEEDED", 1), record)
+        pipelines = json.loads(self.run_ok(
+            "executions", "list", "--project", project, "--json", "--max-results", "1000",
+            "--state-machine", "creditcard-training-pipeline").stdout)["executions"]
+        self.assertEqual(len(pipelines), len([m for i, m in enumerate(models) if i % 3]))
 
     def test_versions_continue_without_gaps_across_a_daemon_restart(self):
         project, config = self.project_with_models()

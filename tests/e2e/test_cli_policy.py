@@ -9,6 +9,7 @@ refused when "retraining.unknown_models" is "reject"; a bad policy names the fie
 and waits at the approval gate for `autoretrain approve|reject`.
 """
 
+import datetime
 import json
 import subprocess
 import time
@@ -186,6 +187,31 @@ class PolicyTest(TempDirTestCase):
         entered = [e["stateEnteredEventDetails"]["name"] for e in events
                    if e["type"] == "TaskStateEntered"]
         self.assertLess(entered.index("PublishAlert"), entered.index("RunTrainingPipeline"))
+
+    def test_a_stale_decision_does_not_retrain_and_says_why(self):
+        project = self.tmp / "stale-project"
+        self.run_ok("init", project, "--template", "policy")
+        path = project / "autoretrain.json"
+        config = json.loads(path.read_text())
+        config["functions"]["check_retraining_decision"]["max_age_hours"] = 24
+        path.write_text(json.dumps(config))
+        three_days_ago = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=3)
+        self.write_decision(project, "retraining_required,severity,monitored_at\n"
+                            f"YES,CRITICAL,{three_days_ago.strftime('%Y-%m-%dT%H:%M:%SZ')}\n")
+        stale = json.loads(self.run_ok("check", "--project", project, "--json").stdout)
+        self.assertIsNone(stale.get("pipeline"), stale)  # nothing started on old news
+        record = json.loads(self.run_ok("history", "--project", project, "--json").stdout)
+        record = record["records"][0]
+        self.assertEqual((record["verdict"], record.get("version")), ("SKIP", None))
+        freshness = next(r for r in record["reasons"] if r["rule"] == "freshness")
+        self.assertEqual(freshness["outcome"], "BLOCK")
+        self.assertIn("stale", freshness["message"])
+
+        now = datetime.datetime.now(datetime.timezone.utc)
+        self.write_decision(project, "retraining_required,severity,monitored_at\n"
+                            f"YES,CRITICAL,{now.strftime('%Y-%m-%dT%H:%M:%SZ')}\n")
+        fresh = json.loads(self.run_ok("check", "--project", project, "--json").stdout)
+        self.assertEqual(fresh["pipeline"]["status"], "SUCCEEDED", fresh)
 
     def start_check_waiting_for_approval(self, project):
         proc = subprocess.Popen([BIN, "check", "--project", str(project), "--json"],
