@@ -55,6 +55,10 @@ aws::AlertMessage Message(const AlertEvent& event, const std::string& console_ur
   field("Verdict", event.verdict);
   field("Reason", event.summary);
   field("Execution", event.execution_arn);
+  if (event.verdict == "NEEDS_APPROVAL") {  // the alert is what tells the approvers
+    field("Answer with", "autoretrain approve " + event.model + " | autoretrain reject " +
+                             event.model + " (or the console's retraining page)");
+  }
   message.severity = event.severity;
   message.context = "autoretrain retraining policy";
   if (!console_url.empty() && !event.execution_arn.empty()) {

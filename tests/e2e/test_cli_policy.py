@@ -229,18 +229,28 @@ class PolicyTest(TempDirTestCase):
         self.fail(f"the check never reached the approval gate:\n{out}\n{err}")
 
     def approval_project(self, name):
+        """The policy starter with approval required and alerts published to a local topic."""
         project = self.tmp / name
         self.run_ok("init", project, "--template", "policy")
         path = project / "autoretrain.json"
         config = json.loads(path.read_text())
         config["models"]["creditcard"]["policy"]["approval"] = {
             "required": True, "timeout_hours": 1, "on_timeout": "reject"}
+        config["alerts"] = {"sns_topic": "alerts"}
+        config.setdefault("integrations", {})["sns"] = {"topics": [{"name": "alerts"}]}
         path.write_text(json.dumps(config))
         return project
+
+    @staticmethod
+    def published_verdicts(project):
+        lines = (project / "data" / "sns-messages.jsonl").read_text().splitlines()
+        return [json.loads(json.loads(line)["Message"])["verdict"] for line in lines]
 
     def test_approve_lets_the_waiting_retraining_run(self):
         project = self.approval_project("approve")
         proc = self.start_check_waiting_for_approval(project)
+        # The approvers were alerted before the gate waited: that alert is what asks them.
+        self.assertEqual(self.published_verdicts(project), ["NEEDS_APPROVAL"])
         nothing = autoretrain("reject", "churn", "--project", project)
         self.assertEqual(nothing.returncode, 2)
         self.assertIn("NoPendingApproval", nothing.stderr)
@@ -257,6 +267,7 @@ class PolicyTest(TempDirTestCase):
         # The pipeline is timed from when it started, after the approval, to its end.
         self.assertLess(record["evaluated_at"], record["started_at"])
         self.assertLessEqual(record["started_at"], record["finished_at"])
+        self.assertEqual(self.published_verdicts(project), ["NEEDS_APPROVAL"])  # one alert
         # Answered once: nothing waits any more.
         again = autoretrain("approve", "creditcard", "--project", project)
         self.assertEqual(again.returncode, 2, again.stderr)

@@ -244,6 +244,25 @@ class IntegrationsTest(TempDirTestCase):
                          "http://127.0.0.1:8083/executions/arn%3Aaws%3Astates%3A"):
             self.assertIn(expected, text)
 
+    def test_an_approval_alert_tells_the_approvers_how_to_answer(self):
+        slack = self.start_recorder()
+        self.env["SLACK_URL"] = self.url(slack, "/services/T000/B000/secret-path")
+        config_path = self.project / "autoretrain.json"
+        config = json.loads(config_path.read_text())
+        config["alerts"] = {"slack": [{"webhook_url_env": "SLACK_URL"}]}
+        config_path.write_text(json.dumps(config))
+        definition = {"StartAt": "Alert", "States": {"Alert": task(
+            "arn:aws:states:::lambda:invoke",
+            {"FunctionName": "send_retraining_alert",
+             "Payload": {"model": "fraud", "verdict": "NEEDS_APPROVAL", "decision": "YES"}})}}
+        result = json.loads(self.run_definition(definition, {}).stdout)
+        self.assertEqual(result["status"], "SUCCEEDED", result)
+        self.assertEqual(len(slack.received), 1)
+        text = json.dumps(json.loads(slack.received[0][2])["blocks"])
+        self.assertIn("Retraining NEEDS_APPROVAL: fraud", text)
+        self.assertIn("autoretrain approve fraud", text)
+        self.assertIn("autoretrain reject fraud", text)
+
     def test_remote_dynamodb_backend(self):
         endpoint = start_dynalite(self)
         self.env.update(AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret")
