@@ -255,6 +255,9 @@ class PolicyFunction final : public integrations::Function {
                       {"evaluated_at", FormatIso8601(record.evaluated_at)},
                       {"evaluation_id", record.evaluation_id},
                       {"decision", record.decision},
+                      // null when the decision file has none (the seed's YES/NO form)
+                      {"severity", record.fields.severity ? json::Value(*record.fields.severity)
+                                                          : json::Value(nullptr)},
                       {"retrain", record.verdict.verdict == Verdict::kRetrain}};
     for (auto& entry : result) head[entry.key()] = std::move(entry.value());
     if (record.verdict.verdict == Verdict::kNeedsApproval) {

@@ -76,6 +76,7 @@ TEST_F(PolicyFunctionTest, TheSeedsDecisionRetrainsAModelWithNoHistory) {
   ASSERT_TRUE(out.ok()) << out.error().cause;
   EXPECT_EQ(Str(*out, "model"), "creditcard");
   EXPECT_EQ(Str(*out, "evaluated_at"), "2026-11-30T03:00:00.000Z");
+  EXPECT_TRUE(out->get_object().at("severity").is_null());  // the seed's file has none
   EXPECT_EQ(Str(*out, "evaluation_id"), "run-1");
   EXPECT_EQ(Str(*out, "verdict"), "RETRAIN");
   EXPECT_TRUE(out->get_object().at("retrain").get_bool());
@@ -107,6 +108,7 @@ TEST_F(PolicyFunctionTest, CooldownBlocksASecondRetrainingAndCriticalOverridesIt
                        "drifted_features": ["amount"], "monitored_at": "2026-11-30T02:00:00Z",
                        "stale": false, "age_seconds": 3600}})");
   EXPECT_EQ(Str(first, "verdict"), "RETRAIN");
+  EXPECT_EQ(Str(first, "severity"), "HIGH");  // for the alert
   clock_.Advance(hours(5));
   json::Value second = EvaluateAndRecord(
       R"({"model": "fraud", "evaluation_id": "r2",

@@ -169,6 +169,7 @@ class PolicyTest(TempDirTestCase):
 
         config["alerts"] = {"sns_topic": "alerts"}
         path.write_text(json.dumps(config))
+        self.write_decision(project, "retraining_required,severity\nYES,HIGH\n")
         report = json.loads(self.run_ok("check", "--project", project, "--json").stdout)
         self.assertEqual(report["pipeline"]["status"], "SUCCEEDED", report)
         topic = "arn:aws:sns:us-east-1:123456789012:alerts"
@@ -178,8 +179,8 @@ class PolicyTest(TempDirTestCase):
         published = json.loads(lines[0])
         self.assertEqual(published["TopicArn"], topic)
         message = json.loads(published["Message"])
-        self.assertEqual((message["model"], message["verdict"], message["decision"]),
-                         ("creditcard", "RETRAIN", "YES"))
+        self.assertEqual((message["model"], message["verdict"], message["decision"],
+                          message["severity"]), ("creditcard", "RETRAIN", "YES", "HIGH"))
         self.assertEqual(message["execution_arn"], report["trigger"]["executionArn"])
         # Published before the pipeline started: the trigger's history has it in that order.
         events = json.loads(self.run_ok("executions", "history", report["trigger"]["executionArn"],
