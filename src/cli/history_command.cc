@@ -1,8 +1,11 @@
 #include "cli/history_command.h"
 
+#include <chrono>
 #include <iostream>
+#include <optional>
 #include <set>
 
+#include "autoretrain/retrain/policy.h"
 #include "autoretrain/retrain/project.h"
 #include "autoretrain/retrain/retraining_history.h"
 #include "cli/output.h"
@@ -41,6 +44,12 @@ Result<std::vector<std::string>> ModelsIn(integrations::DynamoDb& db, const std:
   return std::vector<std::string>(models.begin(), models.end());
 }
 
+// How long the retraining's pipeline ran, once it has ended.
+std::optional<std::chrono::milliseconds> Duration(const retrain::RetrainingRecord& r) {
+  if (!r.started_at || !r.finished_at || *r.finished_at < *r.started_at) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*r.finished_at - *r.started_at);
+}
+
 json::Value RecordJson(const retrain::RetrainingRecord& r) {
   json::Object out{{"model", r.model},
                    {"evaluated_at", FormatIso8601(r.evaluated_at)},
@@ -55,7 +64,15 @@ json::Value RecordJson(const retrain::RetrainingRecord& r) {
   if (r.status) out["status"] = retrain::StatusName(*r.status);
   if (r.started_at) out["started_at"] = FormatIso8601(*r.started_at);
   if (r.finished_at) out["finished_at"] = FormatIso8601(*r.finished_at);
+  if (std::optional<std::chrono::milliseconds> d = Duration(r)) {
+    out["duration_seconds"] = static_cast<double>(d->count()) / 1000;
+  }
   if (!r.execution_arn.empty()) out["execution_arn"] = r.execution_arn;
+  if (!r.pipeline_output.empty()) {  // the JSON the pipeline returned (as text if it is not)
+    Result<json::Value> output = json::Parse(r.pipeline_output);
+    out["pipeline_output"] =
+        output.ok() ? std::move(output).value() : json::Value(r.pipeline_output);
+  }
   json::Array reasons;
   for (const retrain::RuleResult& reason : r.verdict.reasons) {
     reasons.push_back(json::Object{{"rule", reason.rule},
@@ -67,14 +84,15 @@ json::Value RecordJson(const retrain::RetrainingRecord& r) {
 }
 
 void PrintTable(const std::vector<retrain::RetrainingRecord>& records) {
-  Table table(
-      {"MODEL", "EVALUATED", "DECISION", "SEVERITY", "VERDICT", "VERSION", "STATUS", "SUMMARY"});
+  Table table({"MODEL", "EVALUATED", "DECISION", "SEVERITY", "VERDICT", "VERSION", "STATUS",
+               "DURATION", "SUMMARY"});
   for (const retrain::RetrainingRecord& r : records) {
     table.AddRow({r.model, FormatIso8601(r.evaluated_at), r.decision + (r.stale ? " (stale)" : ""),
                   r.fields.severity.value_or("-"),
                   std::string(retrain::VerdictName(r.verdict.verdict)),
                   r.version ? std::to_string(*r.version) : "-",
-                  r.status ? std::string(retrain::StatusName(*r.status)) : "-", r.verdict.summary});
+                  r.status ? std::string(retrain::StatusName(*r.status)) : "-",
+                  Duration(r) ? retrain::FormatDuration(*Duration(r)) : "-", r.verdict.summary});
   }
   table.Print(std::cout);
 }

@@ -209,6 +209,7 @@ json::Object RecordToItem(const RetrainingRecord& r) {
   if (r.started_at) item["started_at"] = Time(*r.started_at);
   if (r.finished_at) item["finished_at"] = Time(*r.finished_at);
   if (!r.execution_arn.empty()) item["execution_arn"] = S(r.execution_arn);
+  if (!r.pipeline_output.empty()) item["pipeline_output"] = S(r.pipeline_output);
   if (!r.failure.empty()) item["failure"] = S(r.failure);
   return item;
 }
@@ -272,6 +273,7 @@ Result<RetrainingRecord> RecordFromItem(const json::Value& value) {
   r.started_at = reader.Time("started_at");
   r.finished_at = reader.Time("finished_at");
   r.execution_arn = reader.String("execution_arn").value_or("");
+  r.pipeline_output = reader.String("pipeline_output").value_or("");
   r.failure = reader.String("failure").value_or("");
   if (r.execution_arn.empty()) r.execution_arn = FailedPipelineArn(r.failure);
   if (!reader.problem().empty()) return corrupt(reader.problem());

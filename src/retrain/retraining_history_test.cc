@@ -43,6 +43,7 @@ RetrainingRecord FullRecord() {
   r.started_at = At("2026-11-30T03:00:01Z");
   r.finished_at = At("2026-11-30T04:10:00Z");
   r.execution_arn = "arn:aws:states:us-east-1:123456789012:execution:training-pipeline:run-4";
+  r.pipeline_output = R"({"auc":0.96})";
   return r;
 }
 
@@ -77,7 +78,7 @@ TEST(RetrainingHistoryTest, TheItemIsInDynamoDbsTypedFormat) {
             R"("started_at":{"S":"2026-11-30T03:00:01.000Z"},)"
             R"("finished_at":{"S":"2026-11-30T04:10:00.000Z"},)"
             R"("execution_arn":{"S":"arn:aws:states:us-east-1:123456789012:execution:)"
-            R"(training-pipeline:run-4"}})");
+            R"(training-pipeline:run-4"},"pipeline_output":{"S":"{\"auc\":0.96}"}})");
 }
 
 TEST(RetrainingHistoryTest, ItemsReadBackToTheSameRecord) {

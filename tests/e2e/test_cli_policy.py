@@ -149,6 +149,10 @@ class PolicyTest(TempDirTestCase):
         self.assertEqual(retrained["status"], "SUCCEEDED")
         self.assertEqual(retrained["execution_arn"], report["pipeline"]["executionArn"])
         self.assertIn("finished_at", retrained)
+        self.assertGreaterEqual(retrained["duration_seconds"], 0)
+        # The example pipeline's output (its metrics, where it stored the model) is recorded.
+        self.assertGreaterEqual(retrained["pipeline_output"]["auc"], 0.75)
+        self.assertIn("model_uri", retrained["pipeline_output"])
         self.assertIn("cooldown", records[0]["summary"])
         checks = json.loads(autoretrain("validate", "--project", project, "--json").stdout)
         self.assertTrue(checks["passed"], checks)

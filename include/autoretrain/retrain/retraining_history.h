@@ -62,6 +62,9 @@ struct RetrainingRecord {
   std::optional<TimePoint> started_at;     // when the pipeline started
   std::optional<TimePoint> finished_at;    // when it ended
   std::string execution_arn;               // the pipeline's execution ("": none yet)
+  // What the pipeline that succeeded returned (its metrics, the model's location...), as JSON
+  // text ("": not recorded).
+  std::string pipeline_output;
   // How the pipeline failed: the JSON text of the error the trigger caught ({"Error",
   // "Cause"}; "": it did not fail). When the pipeline ran and failed, the Cause is its
   // DescribeExecution, and execution_arn is read from it.
