@@ -28,6 +28,11 @@ std::string Version(const PastRetraining& past) {
 
 std::string Hours(int64_t n) { return std::to_string(n) + "h"; }
 
+// "24h" for whole hours (as the configuration says them), else "15m", "1m 30s", ...
+std::string WaitText(std::chrono::seconds wait) {
+  return wait.count() % 3600 == 0 ? Hours(wait.count() / 3600) : FormatDuration(wait);
+}
+
 // True when `a` started (or, not started, was evaluated) after `b` (null: always), ties broken
 // by the higher version then the later evaluation, so that the history's order never matters.
 bool Later(const PastRetraining& a, const PastRetraining* b, TimePoint now) {
@@ -72,7 +77,7 @@ HistoryFacts Gather(const ModelPolicy& policy, const PolicyInput& input) {
         break;
       }
       case RetrainingStatus::kPendingApproval:
-        if (now - evaluated < hours(policy.approval.timeout_hours)) {
+        if (now - evaluated < policy.approval.timeout) {
           if (facts.in_progress == nullptr ||
               (facts.in_progress->status != RetrainingStatus::kRunning &&
                Later(past, facts.in_progress, now))) {
@@ -220,7 +225,7 @@ RuleResult ApprovalRule(const ModelPolicy& policy) {
   if (!policy.approval.required) return {"approval", Outcome::kPass, "approval: not required"};
   return {
       "approval", Outcome::kNeedsApproval,
-      "approval: required (after " + Hours(policy.approval.timeout_hours) + " without an answer: " +
+      "approval: required (after " + WaitText(policy.approval.timeout) + " without an answer: " +
           (policy.approval.on_timeout == ApprovalDefault::kApprove ? "approve" : "reject") + ")"};
 }
 
@@ -230,7 +235,7 @@ std::chrono::hours HistoryLookback(const ModelPolicy& policy) {
   int64_t longest =
       std::max({policy.cooldown_hours, 24 * policy.cap_period_days, policy.running_timeout_hours});
   int64_t total = longest + policy.running_timeout_hours;
-  if (policy.approval.required) total += policy.approval.timeout_hours;
+  if (policy.approval.required) total += std::chrono::ceil<hours>(policy.approval.timeout).count();
   return hours(total);
 }
 

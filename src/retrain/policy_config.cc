@@ -2,6 +2,8 @@
 // message per problem, and the policy back as JSON.
 #include "retrain/policy_config.h"
 
+#include <cmath>
+
 #include "autoretrain/retrain/project.h"
 
 namespace autoretrain::retrain {
@@ -63,6 +65,23 @@ std::optional<size_t> WordField(const json::Object& obj, const std::string& path
   return std::nullopt;
 }
 
+// obj["timeout_hours"]: a number of hours above 0 and at most kMaxPolicyHours, fractions
+// allowed; the wait rounded up to whole seconds, or nullopt (absent, or recorded as invalid).
+std::optional<std::chrono::seconds> TimeoutHoursField(const json::Object& obj,
+                                                      const std::string& path,
+                                                      FieldChecker& fields) {
+  const json::Value* v = obj.if_contains("timeout_hours");
+  if (v == nullptr) return std::nullopt;
+  const double hours = v->is_number() ? v->to_number<double>() : 0;
+  if (!(hours > 0 && hours <= kMaxPolicyHours)) {  // also refuses NaN
+    fields.Problem(JoinPath(path, "timeout_hours"),
+                   "expected a number of hours above 0 and at most " +
+                       std::to_string(kMaxPolicyHours) + " (0.25 is 15 minutes), got " + Got(*v));
+    return std::nullopt;
+  }
+  return std::chrono::seconds(static_cast<int64_t>(std::ceil(hours * 3600)));
+}
+
 void ParseApproval(const json::Value& value, const std::string& path, FieldChecker& fields,
                    ApprovalPolicy* out) {
   const json::Object* obj =
@@ -72,9 +91,7 @@ void ParseApproval(const json::Value& value, const std::string& path, FieldCheck
   if (obj == nullptr) return;
   fields.RejectUnknown(*obj, path, {"required", "timeout_hours", "on_timeout"});
   if (auto required = fields.OptionalBool(*obj, path, "required")) out->required = *required;
-  if (auto hours = fields.OptionalInteger(*obj, path, "timeout_hours", 1, kMaxPolicyHours)) {
-    out->timeout_hours = *hours;
-  }
+  if (auto timeout = TimeoutHoursField(*obj, path, fields)) out->timeout = *timeout;
   if (auto i = WordField(*obj, path, "on_timeout", {"approve", "reject"}, fields)) {
     out->on_timeout = *i == 0 ? ApprovalDefault::kApprove : ApprovalDefault::kReject;
   }
@@ -155,7 +172,7 @@ json::Value PolicyToJson(const ModelPolicy& policy) {
   out["running_timeout_hours"] = policy.running_timeout_hours;
   out["approval"] = json::Object{
       {"required", policy.approval.required},
-      {"timeout_hours", policy.approval.timeout_hours},
+      {"timeout_hours", HoursJson(policy.approval.timeout)},
       {"on_timeout",
        policy.approval.on_timeout == ApprovalDefault::kApprove ? "approve" : "reject"}};
   return out;

@@ -7,6 +7,8 @@
 namespace autoretrain::retrain {
 namespace {
 
+using std::chrono::hours;
+
 constexpr char kPath[] = "models.fraud.policy";
 
 ModelPolicy Parse(const std::string& text) {
@@ -37,7 +39,7 @@ TEST(PolicyConfigTest, AnEmptyObjectGivesTheDocumentedDefaults) {
   EXPECT_EQ(p.while_running, WhileRunning::kSkip);
   EXPECT_EQ(p.running_timeout_hours, 168);
   EXPECT_FALSE(p.approval.required);
-  EXPECT_EQ(p.approval.timeout_hours, 24);
+  EXPECT_EQ(p.approval.timeout, hours(24));
   EXPECT_EQ(p.approval.on_timeout, ApprovalDefault::kReject);
 }
 
@@ -54,7 +56,7 @@ TEST(PolicyConfigTest, EveryField) {
   EXPECT_EQ(p.while_running, WhileRunning::kQueue);
   EXPECT_EQ(p.running_timeout_hours, 48);
   EXPECT_TRUE(p.approval.required);
-  EXPECT_EQ(p.approval.timeout_hours, 2);
+  EXPECT_EQ(p.approval.timeout, hours(2));
   EXPECT_EQ(p.approval.on_timeout, ApprovalDefault::kApprove);
 }
 
@@ -65,7 +67,23 @@ TEST(PolicyConfigTest, NullTurnsOffTheOverrideAndTheCap) {
   // An approval object without "required" keeps approval off but sets the rest.
   p = Parse(R"({"approval": {"timeout_hours": 8784, "on_timeout": "reject"}})");
   EXPECT_FALSE(p.approval.required);
-  EXPECT_EQ(p.approval.timeout_hours, 8784);
+  EXPECT_EQ(p.approval.timeout, hours(8784));
+}
+
+TEST(PolicyConfigTest, AnApprovalTimeoutMayBeAFractionOfAnHour) {
+  ModelPolicy p = Parse(R"({"approval": {"required": true, "timeout_hours": 0.25}})");
+  EXPECT_EQ(p.approval.timeout, std::chrono::minutes(15));
+  EXPECT_EQ(json::Serialize(PolicyToJson(p).get_object().at("approval")),
+            R"({"required":true,"timeout_hours":0.25,"on_timeout":"reject"})");
+  EXPECT_EQ(Parse(R"({"approval": {"timeout_hours": 0.0001}})").approval.timeout,
+            std::chrono::seconds(1));  // rounded up to whole seconds
+  ModelPolicy gated;
+  gated.approval.required = true;
+  gated.approval.timeout = std::chrono::minutes(90);
+  PolicyInput yes;
+  yes.retrain = true;
+  EXPECT_EQ(EvaluatePolicy(gated, yes).reasons.back().message,
+            "approval: required (after 1h 30m without an answer: reject)");
 }
 
 TEST(PolicyConfigTest, RangeEdgesAreAccepted) {
@@ -159,8 +177,11 @@ INSTANTIATE_TEST_SUITE_P(
                   "autoretrain.json: models.fraud.policy.approval.required: expected true or "
                   "false, got string"},
         ErrorCase{R"({"approval": {"timeout_hours": 0}})",
-                  "autoretrain.json: models.fraud.policy.approval.timeout_hours: expected an "
-                  "integer from 1 to 8784, got 0"},
+                  "autoretrain.json: models.fraud.policy.approval.timeout_hours: expected a "
+                  "number of hours above 0 and at most 8784 (0.25 is 15 minutes), got number 0"},
+        ErrorCase{R"({"approval": {"timeout_hours": "2h"}})",
+                  "autoretrain.json: models.fraud.policy.approval.timeout_hours: expected a "
+                  "number of hours above 0 and at most 8784 (0.25 is 15 minutes), got \"2h\""},
         ErrorCase{R"({"approval": {"on_timeout": "deny"}})",
                   "autoretrain.json: models.fraud.policy.approval.on_timeout: expected "
                   "\"approve\" or \"reject\", got \"deny\""},

@@ -262,9 +262,9 @@ class PolicyFunction final : public integrations::Function {
     for (auto& entry : result) head[entry.key()] = std::move(entry.value());
     if (record.verdict.verdict == Verdict::kNeedsApproval) {
       head["approval"] = json::Object{
-          {"timeout_hours", policy.approval.timeout_hours},
+          {"timeout_hours", HoursJson(policy.approval.timeout)},
           // For a waiting Task's TimeoutSecondsPath.
-          {"timeout_seconds", policy.approval.timeout_hours * 3600},
+          {"timeout_seconds", static_cast<int64_t>(policy.approval.timeout.count())},
           {"on_timeout",
            policy.approval.on_timeout == ApprovalDefault::kApprove ? "approve" : "reject"}};
     }

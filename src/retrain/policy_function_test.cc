@@ -172,7 +172,7 @@ TEST_F(PolicyFunctionTest, AStaleDecisionIsRecordedAndSkipped) {
 TEST_F(PolicyFunctionTest, ApprovalAndQueueAreRecordedAsWaiting) {
   ModelPolicy gated;
   gated.approval.required = true;
-  gated.approval.timeout_hours = 8;
+  gated.approval.timeout = hours(8);
   config_.models["gated"] = gated;
   json::Value out =
       EvaluateAndRecord(R"({"model": "gated", "decision": {"retraining_required": "YES"}})");

@@ -77,6 +77,11 @@ std::string FormatDuration(std::chrono::milliseconds duration) {
   return "0s";
 }
 
+json::Value HoursJson(std::chrono::seconds duration) {
+  if (duration.count() % 3600 == 0) return json::Value(duration.count() / 3600);
+  return json::Value(static_cast<double>(duration.count()) / 3600);
+}
+
 json::Value VerdictToJson(const PolicyVerdict& verdict) {
   json::Object out;
   out["verdict"] = VerdictName(verdict.verdict);

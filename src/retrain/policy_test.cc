@@ -334,7 +334,7 @@ TEST(PolicyTest, ARetrainingRunningPastTheTimeoutIsPresumedLost) {
 
 TEST(PolicyTest, ARetrainingWaitingForApprovalIsInProgressUntilTheApprovalTimeout) {
   ModelPolicy policy;
-  policy.approval.timeout_hours = 12;
+  policy.approval.timeout = hours(12);
   PolicyVerdict v =
       EvaluatePolicy(policy, Yes(Severity::kHigh, {Waiting(Status::kPendingApproval, hours(3))}));
   EXPECT_EQ(v.verdict, Verdict::kSkip);
@@ -353,7 +353,7 @@ TEST(PolicyTest, ARetrainingWaitingForApprovalIsInProgressUntilTheApprovalTimeou
 TEST(PolicyTest, ApprovalIsAskedOnlyWhenNothingBlocksOrQueues) {
   ModelPolicy policy;
   policy.approval.required = true;
-  policy.approval.timeout_hours = 6;
+  policy.approval.timeout = hours(6);
   policy.approval.on_timeout = ApprovalDefault::kApprove;
   PolicyVerdict v = EvaluatePolicy(policy, Yes(Severity::kHigh));
   EXPECT_EQ(v.verdict, Verdict::kNeedsApproval);
@@ -476,7 +476,7 @@ TEST(PolicyTest, HistoryLookbackCoversEveryWindow) {
   EXPECT_EQ(HistoryLookback(policy), hours(720 + 168));
   policy.cooldown_hours = 1000;
   policy.approval.required = true;
-  policy.approval.timeout_hours = 10;
+  policy.approval.timeout = hours(10);
   EXPECT_EQ(HistoryLookback(policy), hours(1000 + 168 + 10));
 }
 

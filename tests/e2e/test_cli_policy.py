@@ -233,14 +233,14 @@ class PolicyTest(TempDirTestCase):
         out, err = proc.communicate()
         self.fail(f"the check never reached the approval gate:\n{out}\n{err}")
 
-    def approval_project(self, name):
+    def approval_project(self, name, timeout_hours=1, on_timeout="reject"):
         """The policy starter with approval required and alerts published to a local topic."""
         project = self.tmp / name
         self.run_ok("init", project, "--template", "policy")
         path = project / "autoretrain.json"
         config = json.loads(path.read_text())
         config["models"]["creditcard"]["policy"]["approval"] = {
-            "required": True, "timeout_hours": 1, "on_timeout": "reject"}
+            "required": True, "timeout_hours": timeout_hours, "on_timeout": on_timeout}
         config["alerts"] = {"sns_topic": "alerts"}
         config.setdefault("integrations", {})["sns"] = {"topics": [{"name": "alerts"}]}
         path.write_text(json.dumps(config))
@@ -286,6 +286,23 @@ class PolicyTest(TempDirTestCase):
         self.assertIsNone(json.loads(out)["pipeline"])
         record = json.loads(self.run_ok("history", "--project", project, "--json").stdout)
         self.assertEqual(record["records"][0]["status"], "REJECTED")
+
+    def test_without_an_answer_the_gate_takes_its_configured_default(self):
+        for on_timeout, status, pipeline in (("reject", "REJECTED", None),
+                                             ("approve", "SUCCEEDED", "SUCCEEDED")):
+            with self.subTest(on_timeout=on_timeout):
+                # 0.001 h: the gate waits 4 s (3.6 s rounded up to whole seconds).
+                project = self.approval_project("timeout-" + on_timeout, 0.001, on_timeout)
+                report = json.loads(self.run_ok("check", "--project", project, "--json").stdout)
+                self.assertEqual((report.get("pipeline") or {}).get("status"), pipeline, report)
+                record = json.loads(self.run_ok("history", "--project", project,
+                                                "--json").stdout)["records"][0]
+                self.assertEqual((record["verdict"], record["status"]),
+                                 ("NEEDS_APPROVAL", status), record)
+                events = json.loads(self.run_ok(
+                    "executions", "history", report["trigger"]["executionArn"], "--project",
+                    project, "--json").stdout)["events"]
+                self.assertIn("TaskTimedOut", [e["type"] for e in events])
 
     def write(self, definition):
         path = self.tmp / "query.asl.json"

@@ -17,6 +17,7 @@
 #ifndef AUTORETRAIN_RETRAIN_POLICY_H_
 #define AUTORETRAIN_RETRAIN_POLICY_H_
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,7 +49,9 @@ enum class ApprovalDefault { kApprove, kReject };
 
 struct ApprovalPolicy {
   bool required = false;
-  int64_t timeout_hours = 24;
+  // How long the gate waits for an answer: "timeout_hours" in autoretrain.json, where a
+  // fraction of an hour is allowed (0.25: 15 minutes), rounded up to whole seconds.
+  std::chrono::seconds timeout = std::chrono::hours(24);
   ApprovalDefault on_timeout = ApprovalDefault::kReject;
 };
 
@@ -190,6 +193,9 @@ std::chrono::hours HistoryLookback(const ModelPolicy& policy);
 
 // "45s", "12m", "5h", "5h 30m", "3d 4h": a duration for messages, in its two largest units.
 std::string FormatDuration(std::chrono::milliseconds duration);
+
+// `duration` in hours for JSON: an integer when it is whole hours (24), else a fraction (0.25).
+json::Value HoursJson(std::chrono::seconds duration);
 
 }  // namespace autoretrain::retrain
 
