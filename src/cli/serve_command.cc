@@ -38,6 +38,8 @@ namespace {
 
 // How often `serve` deletes the executions past the project's retention_days.
 constexpr std::chrono::milliseconds kPurgeInterval = std::chrono::hours(1);
+// How often it writes again the execution ends the store refused (HistoryRecorder::RetryHeldEnds).
+constexpr std::chrono::milliseconds kHeldEndsRetryInterval = std::chrono::seconds(2);
 
 // The self-pipe: the signal handler only writes the signal number into it.
 int g_signal_pipe[2] = {-1, -1};
@@ -517,10 +519,16 @@ int ServeCommand(const ServeOptions& options) {
   std::thread firing([&runner, &warn] {
     runner.Run([&warn](const Error& error) { warn("scheduler heartbeat: " + error.cause); });
   });
-  // The retention purge (docs/durability.md), at start and then hourly: a daemon left running
-  // for months must keep its store bounded. On this thread, between waits for a signal.
+  // On this thread, between waits for a signal (docs/durability.md): the execution ends the
+  // store refused (locked, full) are written again every few seconds, so that an idle daemon
+  // does not leave them RUNNING; and the retention purge runs at start and then hourly: a
+  // daemon left running for months must keep its store bounded.
+  auto next_purge = std::chrono::steady_clock::now();
   int sig = 0;
   do {
+    runtime->RetryHeldEnds();
+    if (std::chrono::steady_clock::now() < next_purge) continue;
+    next_purge = std::chrono::steady_clock::now() + kPurgeInterval;
     Result<int64_t> purged = runtime->PurgeExpired(*config);
     if (!purged.ok()) {
       warn("old executions were not purged: " + purged.error().cause);
@@ -528,7 +536,7 @@ int ServeCommand(const ServeOptions& options) {
       log.Write("info", "purged",
                 json::Object{{"executions", *purged}, {"retention_days", config->retention_days}});
     }
-  } while ((sig = signals.Wait(kPurgeInterval)) == 0);
+  } while ((sig = signals.Wait(kHeldEndsRetryInterval)) == 0);
   log.Write("info", "stopping",
             json::Object{{"signal", SignalName(sig)},
                          {"running", runtime->executions().running()},

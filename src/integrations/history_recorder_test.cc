@@ -255,7 +255,13 @@ class SqliteWriteLock {
   sqlite3* db_ = nullptr;
 };
 
-TEST(HistoryRecorderFailureTest, ADaemonWritesAnEndItCouldNotOnceTheStoreRecovers) {
+// What writes an end held after the store refused it, once the store recovers: the next write
+// of any kind, or, when nothing else happens, the daemon's periodic RetryHeldEnds.
+enum class Resubmit { kByTheNextWrite, kByAnIdleRetry };
+
+class HistoryRecorderHeldEndTest : public ::testing::TestWithParam<Resubmit> {};
+
+TEST_P(HistoryRecorderHeldEndTest, ADaemonWritesAnEndItCouldNotOnceTheStoreRecovers) {
   testing::TempDir dir;
   const std::string path = dir / "locked.db";
   store::StoreOptions options;
@@ -282,9 +288,13 @@ TEST(HistoryRecorderFailureTest, ADaemonWritesAnEndItCouldNotOnceTheStoreRecover
     h.recorder().Flush();  // but its end cannot be written while the lock is held
     EXPECT_EQ(store->DescribeExecution(arn)->status, engine::ExecutionStatus::kRunning);
   }
-  // The next write (another execution's start) submits the held end again.
-  engine::ExecutionResult after = h.Run(pass, "{}", "after");
-  EXPECT_EQ(after.status, engine::ExecutionStatus::kSucceeded);
+  if (GetParam() == Resubmit::kByTheNextWrite) {  // another execution's start
+    engine::ExecutionResult after = h.Run(pass, "{}", "after");
+    EXPECT_EQ(after.status, engine::ExecutionStatus::kSucceeded);
+  } else {
+    h.recorder().RetryHeldEnds();
+    h.recorder().Flush();
+  }
   Result<store::ExecutionRecord> held = store->DescribeExecution(arn);
   ASSERT_TRUE(held.ok()) << held.error().cause;
   EXPECT_EQ(held->status, engine::ExecutionStatus::kSucceeded);
@@ -298,6 +308,9 @@ TEST(HistoryRecorderFailureTest, ADaemonWritesAnEndItCouldNotOnceTheStoreRecover
   EXPECT_NE(warnings[0].find("StoreLocked"), std::string::npos) << warnings[0];
   EXPECT_NE(warnings[1].find("again"), std::string::npos) << warnings[1];
 }
+
+INSTANTIATE_TEST_SUITE_P(HistoryRecorderFailureTest, HistoryRecorderHeldEndTest,
+                         ::testing::Values(Resubmit::kByTheNextWrite, Resubmit::kByAnIdleRetry));
 
 TEST(SplitExecutionArnTest, DerivesTheStateMachineArnAndName) {
   auto names = SplitExecutionArn("arn:aws:states:eu-west-1:111122223333:execution:sm:run-1");

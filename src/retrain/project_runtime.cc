@@ -184,6 +184,10 @@ Result<engine::ExecutionResult> LocalRuntime::Run(std::string_view state_machine
 
 void LocalRuntime::WaitAll() { executions_.WaitAll(); }
 
+void LocalRuntime::RetryHeldEnds() {
+  if (recorder_) recorder_->RetryHeldEnds();
+}
+
 Result<int64_t> LocalRuntime::PurgeExpired(const ProjectConfig& config) {
   if (!history_store_ || recorder_->failed()) return int64_t{0};
   return PurgeExpiredExecutions(config, *history_store_, clock_.Now());

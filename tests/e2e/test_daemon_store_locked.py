@@ -2,9 +2,12 @@
 write lock past the daemon's 5 s busy timeout; a StartExecution in that time is refused
 (InternalFailure naming StoreLocked) rather than accepted and never stored, and once the lock is
 released the next start is accepted and stored: the daemon goes on recording by itself
-(docs/durability.md, "When the store cannot be written")."""
+(docs/durability.md, "When the store cannot be written"). An execution that ends while the
+lock is held is written as ended once it is released, though nothing else happens."""
 
+import json
 import sqlite3
+import time
 
 from api_support import ACCOUNT_ARN, ApiTestCase
 
@@ -54,3 +57,40 @@ class StoreLockedTest(ApiTestCase):
             names = {row[0] for row in db.execute("SELECT name FROM executions")}
         self.assertLessEqual({"before", "after"}, names)
         self.assertNotIn("while-locked", names)
+
+    def test_an_end_the_store_refused_is_written_by_an_idle_daemon(self):
+        project = self.init_project()
+        (project / "state_machines" / "training_pipeline.asl.json").write_text(json.dumps({
+            "StartAt": "Train",
+            "States": {"Train": {"Type": "Wait", "Seconds": 1, "Next": "Done"},
+                       "Done": {"Type": "Pass", "Result": {"trained": True}, "End": True}}}))
+        self.start_api(project)
+        arn = self.start("ends-while-locked")["ok"]["executionArn"]
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # its Wait's checkpoint is stored
+            events = self.boto_ok("get_execution_history", executionArn=arn)["events"]
+            if events[-1]["type"] == "WaitStateEntered":
+                break
+            time.sleep(0.05)
+        holder = sqlite3.connect(project / "data" / "autoretrain.db", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:  # until the end's write has failed (5 s busy timeout)
+            while time.monotonic() < deadline and not any(
+                    "cannot be saved" in w for w in self.warnings()):
+                time.sleep(0.1)
+            self.assertEqual(self.boto_ok("describe_execution", executionArn=arn)["status"],
+                             "RUNNING")
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        # Nothing else is started or written: the daemon's own retry stores the end.
+        while time.monotonic() < deadline:
+            described = self.boto_ok("describe_execution", executionArn=arn)
+            if described["status"] != "RUNNING":
+                break
+            time.sleep(0.2)
+        self.assertEqual(described["status"], "SUCCEEDED", self.warnings())
+        self.assertEqual(json.loads(described["output"]), {"trained": True})
+        events = self.boto_ok("get_execution_history", executionArn=arn)["events"]
+        self.assertEqual(events[-1]["type"], "ExecutionSucceeded")
+        self.assertEqual([e["id"] for e in events], list(range(1, len(events) + 1)))

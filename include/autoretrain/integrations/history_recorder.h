@@ -90,6 +90,12 @@ class HistoryRecorder final : public engine::Observer {
   // Blocks until every event seen so far is committed or has failed.
   void Flush();
 
+  // kRefuseStarts: submits again the execution ends whose write failed with a transient store
+  // error (locked, full), without waiting; each is held again if it fails again. Every write
+  // does this first; a daemon also calls it periodically, so that an end is written once the
+  // store recovers even when nothing else happens.
+  void RetryHeldEnds();
+
   store::Store& store() const { return store_; }
 
   // True once a store failure stopped the recording (never with kRefuseStarts).
@@ -109,8 +115,6 @@ class HistoryRecorder final : public engine::Observer {
   void KeepStepEvents(std::string_view execution_arn, store::WriteBatch& batch);
   // kRefuseStarts: keeps an end whose write failed with a transient store error.
   void HoldEnd(const Status& status, store::WriteBatch& batch);
-  // Submits the held ends again (each is held again if it fails again).
-  void RetryHeldEnds();
   // Submits `batch`, which finishes an execution, without waiting.
   void SubmitEnd(store::WriteBatch batch);
   // A StartExecution operation for a held ExecutionStarted event.

@@ -417,6 +417,9 @@ class LocalRuntime {
   // Deletes executions that finished more than `retention_days` ago (PurgeExpiredExecutions);
   // 0 without a store.
   Result<int64_t> PurgeExpired(const ProjectConfig& config);
+  // Writes again the execution ends the store refused (HistoryRecorder::RetryHeldEnds); a
+  // daemon calls it every few seconds. Nothing without a store.
+  void RetryHeldEnds();
 
   integrations::ExecutionService& executions() { return executions_; }
   const AccountContext& account() const { return account_; }
