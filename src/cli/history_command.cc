@@ -127,10 +127,9 @@ CLI::App* AddHistoryCommand(CLI::App& app, HistoryOptions* options) {
   CLI::App* cmd = app.add_subcommand(
       "history",
       "Show the retraining history: every decision evaluated by evaluate_retraining_policy "
-      "(retrain "
-      "or not, with the policy's verdict and why) and the retraining it started (version, status), "
-      "latest first per model, from the project's table store or DynamoDB as "
-      "integrations.dynamodb chooses.");
+      "(retrain or not, with the policy's verdict and why) and the retraining it started "
+      "(version, status, duration, what the pipeline returned), latest first per model, from "
+      "the project's table store or DynamoDB as integrations.dynamodb chooses.");
   cmd->add_option("MODEL", options->model, "Only this model (default: every model in the table)");
   AddProjectOption(cmd, &options->project);
   cmd->add_option("--days", options->days,
