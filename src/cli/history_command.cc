@@ -50,6 +50,12 @@ std::optional<std::chrono::milliseconds> Duration(const retrain::RetrainingRecor
   return std::chrono::duration_cast<std::chrono::milliseconds>(*r.finished_at - *r.started_at);
 }
 
+// `text`, recorded with States.JsonToString, as the JSON it holds (as a string if it is not).
+json::Value RecordedJson(const std::string& text) {
+  Result<json::Value> value = json::Parse(text);
+  return value.ok() ? std::move(value).value() : json::Value(text);
+}
+
 json::Value RecordJson(const retrain::RetrainingRecord& r) {
   json::Object out{{"model", r.model},
                    {"evaluated_at", FormatIso8601(r.evaluated_at)},
@@ -68,11 +74,9 @@ json::Value RecordJson(const retrain::RetrainingRecord& r) {
     out["duration_seconds"] = static_cast<double>(d->count()) / 1000;
   }
   if (!r.execution_arn.empty()) out["execution_arn"] = r.execution_arn;
-  if (!r.pipeline_output.empty()) {  // the JSON the pipeline returned (as text if it is not)
-    Result<json::Value> output = json::Parse(r.pipeline_output);
-    out["pipeline_output"] =
-        output.ok() ? std::move(output).value() : json::Value(r.pipeline_output);
-  }
+  if (!r.pipeline_output.empty()) out["pipeline_output"] = RecordedJson(r.pipeline_output);
+  if (!r.alert.empty()) out["alert"] = RecordedJson(r.alert);
+  if (!r.sns_alert.empty()) out["sns_alert"] = RecordedJson(r.sns_alert);
   json::Array reasons;
   for (const retrain::RuleResult& reason : r.verdict.reasons) {
     reasons.push_back(json::Object{{"rule", reason.rule},

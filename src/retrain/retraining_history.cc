@@ -210,6 +210,8 @@ json::Object RecordToItem(const RetrainingRecord& r) {
   if (r.finished_at) item["finished_at"] = Time(*r.finished_at);
   if (!r.execution_arn.empty()) item["execution_arn"] = S(r.execution_arn);
   if (!r.pipeline_output.empty()) item["pipeline_output"] = S(r.pipeline_output);
+  if (!r.alert.empty()) item["alert"] = S(r.alert);
+  if (!r.sns_alert.empty()) item["sns_alert"] = S(r.sns_alert);
   if (!r.failure.empty()) item["failure"] = S(r.failure);
   return item;
 }
@@ -274,6 +276,8 @@ Result<RetrainingRecord> RecordFromItem(const json::Value& value) {
   r.finished_at = reader.Time("finished_at");
   r.execution_arn = reader.String("execution_arn").value_or("");
   r.pipeline_output = reader.String("pipeline_output").value_or("");
+  r.alert = reader.String("alert").value_or("");
+  r.sns_alert = reader.String("sns_alert").value_or("");
   r.failure = reader.String("failure").value_or("");
   if (r.execution_arn.empty()) r.execution_arn = FailedPipelineArn(r.failure);
   if (!reader.problem().empty()) return corrupt(reader.problem());

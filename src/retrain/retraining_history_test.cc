@@ -44,6 +44,8 @@ RetrainingRecord FullRecord() {
   r.finished_at = At("2026-11-30T04:10:00Z");
   r.execution_arn = "arn:aws:states:us-east-1:123456789012:execution:training-pipeline:run-4";
   r.pipeline_output = R"({"auc":0.96})";
+  r.alert = R"({"delivered":[],"failed":[]})";
+  r.sns_alert = R"({"message_id":"m-1"})";
   return r;
 }
 
@@ -78,7 +80,9 @@ TEST(RetrainingHistoryTest, TheItemIsInDynamoDbsTypedFormat) {
             R"("started_at":{"S":"2026-11-30T03:00:01.000Z"},)"
             R"("finished_at":{"S":"2026-11-30T04:10:00.000Z"},)"
             R"("execution_arn":{"S":"arn:aws:states:us-east-1:123456789012:execution:)"
-            R"(training-pipeline:run-4"},"pipeline_output":{"S":"{\"auc\":0.96}"}})");
+            R"(training-pipeline:run-4"},"pipeline_output":{"S":"{\"auc\":0.96}"},)"
+            R"("alert":{"S":"{\"delivered\":[],\"failed\":[]}"},)"
+            R"("sns_alert":{"S":"{\"message_id\":\"m-1\"}"}})");
 }
 
 TEST(RetrainingHistoryTest, ItemsReadBackToTheSameRecord) {

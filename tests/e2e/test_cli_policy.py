@@ -153,6 +153,9 @@ class PolicyTest(TempDirTestCase):
         # The example pipeline's output (its metrics, where it stored the model) is recorded.
         self.assertGreaterEqual(retrained["pipeline_output"]["auc"], 0.75)
         self.assertIn("model_uri", retrained["pipeline_output"])
+        # How the alerts went is on the record: no Slack webhook and no topic configured.
+        self.assertEqual(retrained["alert"], {"delivered": [], "failed": []})
+        self.assertIn("skipped", retrained["sns_alert"])
         self.assertIn("cooldown", records[0]["summary"])
         checks = json.loads(autoretrain("validate", "--project", project, "--json").stdout)
         self.assertTrue(checks["passed"], checks)
@@ -192,6 +195,8 @@ class PolicyTest(TempDirTestCase):
         entered = [e["stateEnteredEventDetails"]["name"] for e in events
                    if e["type"] == "TaskStateEntered"]
         self.assertLess(entered.index("PublishAlert"), entered.index("RunTrainingPipeline"))
+        record = json.loads(self.run_ok("history", "--project", project, "--json").stdout)
+        self.assertEqual(record["records"][0]["sns_alert"]["message_id"], published["MessageId"])
 
     def test_a_stale_decision_does_not_retrain_and_says_why(self):
         project = self.tmp / "stale-project"

@@ -65,6 +65,10 @@ struct RetrainingRecord {
   // What the pipeline that succeeded returned (its metrics, the model's location...), as JSON
   // text ("": not recorded).
   std::string pipeline_output;
+  // How the alerts before the retraining went, as JSON text ("": not recorded): the result of
+  // send_retraining_alert ({"delivered", "failed"}) or the error it failed with, and the SNS
+  // publish's ({"message_id"}, an error, or {"skipped"}).
+  std::string alert, sns_alert;
   // How the pipeline failed: the JSON text of the error the trigger caught ({"Error",
   // "Cause"}; "": it did not fail). When the pipeline ran and failed, the Cause is its
   // DescribeExecution, and execution_arn is read from it.
