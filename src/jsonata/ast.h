@@ -148,6 +148,11 @@ struct Node {
   // kBlock: something in it may bind a variable into its scope (a `:=`, or a call, which may be
   // $eval); a block that binds nothing evaluates in the enclosing scope without a frame.
   bool scoped = true;
+  // kTransform: the pattern reads nothing but its input (no variable other than `$`, no call,
+  // no object constructor), so its matches are objects of the input itself (transform.cc).
+  bool pure_pattern = false;
+  // kPath: plain field names only (name_path.h), so steps over one object are lookups.
+  bool name_path = false;
 };
 
 }  // namespace autoretrain::jsonata

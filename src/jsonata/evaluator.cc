@@ -256,12 +256,7 @@ void Evaluator::Enter() {
 }
 
 Value Evaluator::Eval(const Node* expr, const Value& input, const FramePtr& env) {
-  struct Guard {
-    Evaluator* ev;
-    ~Guard() { ev->Leave(); }
-  };
-  Enter();
-  Guard guard{this};
+  Level level(*this);
   Value result = EvalInner(expr, input, env);
   for (const NodePtr& p : expr->predicate) result = EvalFilter(p.get(), result, env);
   if (expr->type != NodeType::kPath && expr->group) {
@@ -406,6 +401,19 @@ Value Evaluator::EvalPath(const Node* expr, const Value& input, const FramePtr& 
   // wrapped in a sequence (EvalStep takes either; wrapping costs an allocation per step).
   Value input_seq = input;
   bool single = !input.is_array() || expr->steps[0]->type == NodeType::kVariable;
+  size_t first_step = 0;
+  // A plain name step over one value that is not an array is a lookup, and its result is the
+  // field's value as it is (EvalStep would give the same, one Eval and a sequence later) until
+  // a value is an array. Not at the depth limit: each step's Eval would fail there.
+  if (expr->name_path && single && (limits_.max_depth == 0 || depth_ < limits_.max_depth)) {
+    for (; first_step < expr->steps.size(); ++first_step) {
+      Value field = input_seq.get(expr->steps[first_step]->value);
+      if (field.undefined()) return field;
+      if (field.is_array()) break;
+      input_seq = std::move(field);
+    }
+    if (first_step == expr->steps.size()) return input_seq;
+  }
   auto wrapped = [&]() -> const Value& {
     if (single) {
       input_seq = Value::Array(SequenceOf(input_seq));
@@ -417,7 +425,7 @@ Value Evaluator::EvalPath(const Node* expr, const Value& input, const FramePtr& 
   bool is_tuple = false;
   Value tuples;
   size_t n = expr->steps.size();
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = first_step; i < n; ++i) {
     const Node* step = expr->steps[i].get();
     if (step->tuple) is_tuple = true;
     if (i == 0 && step->consarray) {
@@ -909,11 +917,11 @@ Value Evaluator::EvalGroupPairs(const std::vector<std::pair<NodePtr, NodePtr>>& 
   return Value::Object(std::move(result));
 }
 
-Value Evaluator::EvalObjectOfOne(const std::vector<std::pair<NodePtr, NodePtr>>& pairs,
-                                 int position, const Value& item, const FramePtr& env) {
+void Evaluator::EvalEntriesOfOne(const std::vector<std::pair<NodePtr, NodePtr>>& pairs,
+                                 int position, const Value& item, const FramePtr& env,
+                                 Entries& entries) {
   // All keys first, then the values, in the order EvalGroupPairs evaluates them.
   std::array<Value, kFewPairs> keys;
-  size_t defined = 0;
   for (size_t p = 0; p < pairs.size(); ++p) {
     Value key = Eval(pairs[p].first.get(), item, env);
     if (key.undefined()) continue;
@@ -928,15 +936,21 @@ Value Evaluator::EvalObjectOfOne(const std::vector<std::pair<NodePtr, NodePtr>>&
       }
     }
     keys[p] = std::move(key);
-    ++defined;
   }
-  auto result = std::make_shared<ObjectData>();
-  result->entries.reserve(defined);
   for (size_t p = 0; p < pairs.size(); ++p) {
     if (keys[p].undefined()) continue;
     Value v = Eval(pairs[p].second.get(), item, env);
-    if (v.defined()) result->Append(keys[p].str(), std::move(v));
+    if (v.defined()) entries.emplace_back(std::move(keys[p]), std::move(v));
   }
+}
+
+Value Evaluator::EvalObjectOfOne(const std::vector<std::pair<NodePtr, NodePtr>>& pairs,
+                                 int position, const Value& item, const FramePtr& env) {
+  Entries entries;
+  EvalEntriesOfOne(pairs, position, item, env, entries);
+  auto result = std::make_shared<ObjectData>();
+  result->entries.reserve(entries.size());
+  for (auto& [key, value] : entries) result->Append(key.str(), std::move(value));
   return Value::Object(std::move(result));
 }
 
@@ -1192,38 +1206,6 @@ Value Evaluator::ApplyProcedure(FunctionData* f, std::vector<Value>& args) {
     frame->Bind(lambda->params[i], i < args.size() ? args[i] : Value());
   }
   return Eval(lambda->body.get(), f->input, frame);
-}
-
-Value Evaluator::ApplyTransform(FunctionData* f, const Value& obj) {
-  if (obj.undefined()) return Value();
-  const Node* expr = f->node;
-  Value result = DeepClone(obj);
-  Value matches = Eval(expr->pattern.get(), result, f->env);
-  if (matches.undefined()) return result;
-  if (!matches.is_array()) matches = Value::Array(SequenceOf(matches));
-  for (size_t i = 0, n = matches.size(); i < n; ++i) {
-    Value match = matches.at(i);
-    Value update = Eval(expr->update.get(), match, f->env);
-    if (update.defined()) {
-      if (!update.is_object()) Throw("T2011", expr->update->position);
-      if (ObjectData* target = match.object_data()) {
-        update.ForEachEntry([&](std::string_view k, const Value& v) { target->Set(k, v); });
-      }
-    }
-    if (expr->remove) {
-      Value deletions = Eval(expr->remove.get(), match, f->env);
-      if (deletions.defined()) {
-        Value list = deletions.is_array() ? deletions : Value::Array(SequenceOf(deletions));
-        for (size_t j = 0, m = list.size(); j < m; ++j) {
-          if (!list.at(j).is_string()) Throw("T2012", expr->remove->position);
-        }
-        if (ObjectData* target = match.object_data()) {
-          for (size_t j = 0, m = list.size(); j < m; ++j) target->Erase(list.at(j).str());
-        }
-      }
-    }
-  }
-  return result;
 }
 
 int Evaluator::Arity(const Value& f) {

@@ -143,10 +143,15 @@ class Evaluator {
   Value EvalUnary(const Node* expr, const Value& input, const FramePtr& env);
   Value EvalGroupPairs(const std::vector<std::pair<NodePtr, NodePtr>>& pairs, int position,
                        Value input, const FramePtr& env);
-  // EvalGroupPairs for one item that is not a tuple: no grouping to do.
+  // EvalGroupPairs for one item that is not a tuple (nor an array): no grouping to do. The
+  // entries are its keys and values in the order EvalGroupPairs evaluates them (every key, then
+  // the values), without the pairs whose key or value is undefined.
   static constexpr size_t kFewPairs = 16;
+  using Entries = boost::container::small_vector<std::pair<Value, Value>, kFewPairs>;
   Value EvalObjectOfOne(const std::vector<std::pair<NodePtr, NodePtr>>& pairs, int position,
                         const Value& item, const FramePtr& env);
+  void EvalEntriesOfOne(const std::vector<std::pair<NodePtr, NodePtr>>& pairs, int position,
+                        const Value& item, const FramePtr& env, Entries& entries);
   Value EvalSort(const Node* expr, Value input, const FramePtr& env);
   Value EvalFunctionCall(const Node* expr, const Value& input, const FramePtr& env,
                          const Value* applyto);
@@ -155,9 +160,22 @@ class Evaluator {
   Value ApplyInner(const Value& proc, std::vector<Value> args, const Value& input,
                    const FramePtr& env, const std::string& name, int position);
   Value ApplyProcedure(FunctionData* f, std::vector<Value>& args);
+  // transform.cc: the transform operator over `obj`, and its update and deletions for one
+  // match (applied to `target` when the match is an object of the result, null otherwise).
+  // `literal_deletions` keeps a literal deletion list between the matches of one transform.
   Value ApplyTransform(FunctionData* f, const Value& obj);
+  void UpdateMatch(const Node* expr, const Value& match, ObjectData* target, const FramePtr& env,
+                   Value& literal_deletions);
   void Enter();
   void Leave() { --depth_; }
+  // One level of evaluation (Enter) for its lifetime, as each Eval counts one.
+  struct Level {
+    explicit Level(Evaluator& ev) : ev_(ev) { ev_.Enter(); }
+    ~Level() { ev_.Leave(); }
+    Level(const Level&) = delete;
+    Level& operator=(const Level&) = delete;
+    Evaluator& ev_;
+  };
 
   Limits limits_;
   std::optional<int64_t> now_millis_;

@@ -4,6 +4,7 @@
 
 #include "jsonata/error.h"
 #include "jsonata/evaluator.h"
+#include "jsonata/name_path.h"
 #include "jsonata/parser.h"
 
 namespace autoretrain::jsonata {
@@ -80,10 +81,16 @@ Result<std::optional<json::Value>> Expression::Evaluate(const json::Value* input
   if (options.time_limit.count() > 0) {
     limits.deadline = std::chrono::steady_clock::now() + options.time_limit;
   }
-  Evaluator ev(limits, options.now_millis);
-  // Results of host functions live here while the evaluation points into them.
-  std::forward_list<json::Value> owned;
   try {
+    // A name path is walked without the evaluator (in time linear in the input it reads, so
+    // without watching the time limit).
+    if (tree_->name_path && input && limits.max_depth >= kNamePathDepth) {
+      std::optional<json::Value> result;
+      if (EvaluateNamePath(*tree_, *input, result)) return result;
+    }
+    Evaluator ev(limits, options.now_millis);
+    // Results of host functions live here while the evaluation points into them.
+    std::forward_list<json::Value> owned;
     FramePtr root = ev.NewFrame(nullptr);
     root->vars.reserve(bindings.entries().size() + 1);
     for (const auto& entry : bindings.entries()) {

@@ -7,6 +7,7 @@
 
 #include "jsonata/builtins.h"
 #include "jsonata/error.h"
+#include "jsonata/name_path.h"
 #include "jsonata/regex_match.h"
 #include "jsonata/signature.h"
 
@@ -1156,6 +1157,47 @@ bool MarkScopes(Node& node) {
   return node.type == NodeType::kLambda ? false : binds;
 }
 
+// Whether `node` reads nothing but its input and builds no object: no variable other than `$`
+// (the context), no `%` (which may reach outside the input), no call, binding, lambda, regex or
+// transform, no object constructor or group.
+bool ReadsOnlyItsInput(Node& node) {
+  switch (node.type) {
+    case NodeType::kPath:
+    case NodeType::kName:
+    case NodeType::kString:
+    case NodeType::kNumber:
+    case NodeType::kValue:
+    case NodeType::kWildcard:
+    case NodeType::kDescendant:
+    case NodeType::kCondition:
+    case NodeType::kElvis:
+    case NodeType::kCoalesce:
+    case NodeType::kBinary:
+    case NodeType::kBlock:
+    case NodeType::kSort:
+      break;
+    case NodeType::kUnary:
+      if (node.value == "{") return false;
+      break;
+    case NodeType::kVariable:
+      if (!node.value.empty()) return false;
+      break;
+    default:
+      return false;
+  }
+  if (node.group) return false;
+  bool pure = true;
+  ForEachChild(node, [&](Node& child) { pure = pure && ReadsOnlyItsInput(child); });
+  return pure;
+}
+
+// Sets `pure_pattern` on every transform and `name_path` on every path under `node`.
+void MarkFastCases(Node& node) {
+  if (node.type == NodeType::kTransform) node.pure_pattern = ReadsOnlyItsInput(*node.pattern);
+  node.name_path = IsNamePath(node);
+  ForEachChild(node, [](Node& child) { MarkFastCases(child); });
+}
+
 }  // namespace
 
 NodePtr ParseExpression(std::string_view text) {
@@ -1165,6 +1207,7 @@ NodePtr ParseExpression(std::string_view text) {
   NodePtr tree = rewriter.Process(std::move(raw));
   rewriter.CheckRoot(*tree);
   MarkScopes(*tree);
+  MarkFastCases(*tree);
   return tree;
 }
 

@@ -196,6 +196,26 @@ Result<std::vector<PicturePart>> AnalyseDateTimePicture(std::u32string_view pict
 
 namespace {
 
+// The number a numeric component (not P, Z, z, C or E) shows.
+double ComponentNumber(const DateFields& date, const Marker& marker) {
+  double value = ComponentValue(date, marker.component);
+  if (marker.component == U'Y' && marker.year_digits != -1) {
+    value = std::fmod(value, std::pow(10, marker.year_digits));
+  }
+  return value;
+}
+
+// Appends a component shown as plain digits (the usual [Y0001], [M01], ...) without the string
+// FormatComponent returns; false, leaving `out` alone, for every other component.
+bool AppendPlainComponent(const DateFields& date, const Marker& marker, std::u32string& out) {
+  const char32_t c = marker.component;
+  if (marker.names || !marker.integer || c == U'C' || c == U'E' || c == U'P' || c == U'Z' ||
+      c == U'z') {
+    return false;
+  }
+  return AppendPlainDecimal(ComponentNumber(date, marker), *marker.integer, out);
+}
+
 Result<std::u32string> FormatComponent(const DateFields& date, const Marker& marker,
                                        int offset_hours, int offset_minutes) {
   const char32_t c = marker.component;
@@ -241,7 +261,7 @@ Result<std::u32string> FormatComponent(const DateFields& date, const Marker& mar
     if (offset == 0 && marker.presentation2 == U't') text = U"Z";
     return text;
   }
-  double value = ComponentValue(date, c);
+  const double value = ComponentNumber(date, marker);
   if (marker.names) {
     std::u32string name;
     if ((c == U'M' || c == U'x') && value >= 1 && value <= 12) {
@@ -257,9 +277,6 @@ Result<std::u32string> FormatComponent(const DateFields& date, const Marker& mar
       name.resize(*marker.width_max);
     }
     return name;
-  }
-  if (c == U'Y' && marker.year_digits != -1) {
-    value = std::fmod(value, std::pow(10, marker.year_digits));
   }
   return FormatIntegerWith(value, *marker.integer);
 }
@@ -328,6 +345,7 @@ Result<std::string> FormatDateTime(int64_t millis, std::optional<std::string_vie
       out += part.literal;
       continue;
     }
+    if (picture::AppendPlainComponent(date, part.marker, out)) continue;
     auto text = picture::FormatComponent(date, part.marker, offset_hours, offset_minutes);
     if (!text.ok()) return text.take_error();
     out += *text;

@@ -180,22 +180,32 @@ std::u32string OrdinalSuffix(double value) {
   }
 }
 
+// Whether `value` (not negative) is an integer written with plain digits (below 2^53; larger
+// ones are written as JavaScript does, possibly with an exponent).
+bool IsPlainInteger(double value) {
+  return value == std::trunc(value) && value < 9007199254740992.0;
+}
+
+// Writes the digits of `n` just before `end`; returns where they begin.
+char* WriteDigits(uint64_t n, char* end) {
+  do {
+    *--end = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  return end;
+}
+
 // The digits JavaScript prints for a non-negative value, with leading zeros up to
 // `min_digits`; integers below 2^53 (every date component) are converted exactly without going
 // through JsNumberToString.
 std::u32string DecimalDigits(double value, int min_digits) {
   std::u32string digits;
-  if (value != std::trunc(value) || value >= 9007199254740992.0) {
+  if (!IsPlainInteger(value)) {
     digits = ToU32(JsNumberToString(value));
   } else {
     char buffer[24];
     char* end = buffer + sizeof buffer;
-    char* begin = end;
-    auto n = static_cast<uint64_t>(value);
-    do {
-      *--begin = static_cast<char>('0' + n % 10);
-      n /= 10;
-    } while (n != 0);
+    char* begin = WriteDigits(static_cast<uint64_t>(value), end);
     digits.reserve(std::max<size_t>(end - begin, min_digits > 0 ? min_digits : 0));
     digits.assign(begin, end);
   }
@@ -262,6 +272,20 @@ Result<std::u32string> FormatIntegerWith(double value, const IntegerFormat& form
   }
   if (negative) text.insert(text.begin(), U'-');
   return text;
+}
+
+bool AppendPlainDecimal(double value, const IntegerFormat& format, std::u32string& out) {
+  if (format.primary != IntegerPrimary::kDecimal || format.zero != U'0' || format.regular ||
+      !format.separators.empty() || format.ordinal || !(value >= 0) || !IsPlainInteger(value)) {
+    return false;
+  }
+  char buffer[24];
+  char* end = buffer + sizeof buffer;
+  char* begin = WriteDigits(static_cast<uint64_t>(value), end);
+  if (end - begin < format.mandatory_digits)
+    out.append(format.mandatory_digits - (end - begin), U'0');
+  out.append(begin, end);
+  return true;
 }
 
 namespace {

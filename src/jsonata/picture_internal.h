@@ -69,6 +69,10 @@ Result<IntegerFormat> AnalyseIntegerPicture(std::u32string_view picture);
 // Formats an integer-valued `value` (negative: a leading '-'). On a numbering-sequence picture
 // returns Error{"D3130"}.
 Result<std::u32string> FormatIntegerWith(double value, const IntegerFormat& format);
+// FormatIntegerWith's result appended to `out` when that is plain digits (a decimal picture with
+// the digits 0-9, no grouping, no ordinal, a value that is a non-negative integer below 2^53):
+// true then; false, leaving `out` alone, otherwise.
+bool AppendPlainDecimal(double value, const IntegerFormat& format, std::u32string& out);
 
 // Reads an integer written under `format`; nullopt when `text` is not in that form. On a
 // numbering-sequence picture returns Error{"D3130"}.
