@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config python3
   libboost-json1.81-dev libboost1.81-dev libcli11-dev libsqlite3-dev libssl-dev
-  libcurl4-openssl-dev libpcre2-dev
+  libcurl4-openssl-dev libpcre2-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # The sanitizer build and its fuzz targets (make sanitize, make fuzz): clang and its
   # libFuzzer and sanitizer runtimes.

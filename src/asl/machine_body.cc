@@ -35,6 +35,7 @@ void CompileMachineBody(const json::Object& obj, const std::string& location,
     reader->NoteStateName(state_name, state_location);
     CompileState(state_name, value, state_location, reader, &machine->states[i]);
     machine->states[i].reads_context = StateReadsContext(machine->states[i]);
+    machine->states[i].passes_input_on = StatePassesInputOn(machine->states[i]);
     machine->index_by_name.emplace(std::move(state_name), i);
     ++i;
   }

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "asl_test_util.h"
 
@@ -72,6 +73,31 @@ TEST(ParserTest, SeedParametersEvaluate) {
       machine->states[0].result_selector->Evaluate(result, json::Object());
   ASSERT_TRUE(selected.ok()) << selected.error().cause;
   EXPECT_EQ(json::Serialize(*selected), R"({"decision":"YES"})");
+}
+
+// State::passes_input_on: only a Pass or Succeed state that provably hands its raw input on.
+TEST(ParserTest, PassesInputOnMarksStatesThatOnlyHandTheirInputOn) {
+  const std::pair<std::string_view, bool> cases[] = {
+      {R"({"Type":"Pass","Next":"Done"})", true},
+      {R"({"Type":"Pass","InputPath":"$","ResultPath":"$","OutputPath":"$","Next":"Done"})", true},
+      {R"({"Type":"Succeed"})", true},
+      {R"({"Type":"Pass","Result":1,"Next":"Done"})", false},
+      {R"({"Type":"Pass","Parameters":{"a":1},"Next":"Done"})", false},
+      {R"({"Type":"Pass","InputPath":"$.a","Next":"Done"})", false},
+      {R"({"Type":"Pass","ResultPath":null,"Next":"Done"})", false},
+      {R"({"Type":"Pass","OutputPath":"$$","Next":"Done"})", false},
+      {R"({"Type":"Pass","Assign":{"v":1},"Next":"Done"})", false},
+      {R"({"Type":"Succeed","OutputPath":null})", false},
+      {R"({"Type":"Pass","QueryLanguage":"JSONata","Next":"Done"})", false},
+      {R"({"Type":"Wait","Seconds":0,"Next":"Done"})", false},
+  };
+  for (const auto& [state, passes] : cases) {
+    const bool ends = state.find("Next") == std::string_view::npos;
+    auto machine = MustCompile(ends ? R"({"StartAt":"S","States":{"S":)" + std::string(state) + "}}"
+                                    : OneState(state));
+    ASSERT_NE(machine, nullptr) << state;
+    EXPECT_EQ(machine->states[machine->start_index].passes_input_on, passes) << state;
+  }
 }
 
 TEST(ParserTest, MalformedJsonIsInvalidJsonDescription) {

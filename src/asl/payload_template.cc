@@ -136,13 +136,22 @@ std::optional<Node> CompileNode(const json::Value& v, const std::string& locatio
   return Literal(v);
 }
 
-Result<json::Value> EvaluateNode(const Node& n, const json::PathRoots& roots) {
+// `movable_input`: the input (roots.input) when the one path that reads it may move the value it
+// finds out of it; null otherwise.
+Result<json::Value> EvaluateNode(const Node& n, const json::PathRoots& roots,
+                                 json::Value* movable_input) {
   switch (n.kind) {
     case Node::Kind::kLiteral:
       return n.literal;
     case Node::Kind::kPath: {
       const json::Value* root = roots.For(*n.path);
       if (root == nullptr) return UnassignedVariableError(*n.path, "the field '" + n.key + "'");
+      if (root == movable_input && !n.path->is_context()) {
+        // Find gives the node itself (nullptr when it is not one node): the input is ours.
+        if (const json::Value* found = n.path->Find(*root)) {
+          return std::move(*const_cast<json::Value*>(found));
+        }
+      }
       std::optional<json::Value> selected = n.path->Select(*root);
       if (!selected) {
         // The wording of AWS's Step Functions Local 2.0 for this failure.
@@ -159,7 +168,7 @@ Result<json::Value> EvaluateNode(const Node& n, const json::PathRoots& roots) {
       json::Object out;
       out.reserve(n.children.size());
       for (size_t i = 0; i < n.children.size(); ++i) {
-        Result<json::Value> child = EvaluateNode(n.children[i], roots);
+        Result<json::Value> child = EvaluateNode(n.children[i], roots, movable_input);
         if (!child.ok()) return child.take_error();
         // insert_or_assign: when "a" and "a.$" both appear, the later one wins.
         out.insert_or_assign(n.keys[i], std::move(child).value());
@@ -170,7 +179,7 @@ Result<json::Value> EvaluateNode(const Node& n, const json::PathRoots& roots) {
       json::Array out;
       out.reserve(n.children.size());
       for (const Node& c : n.children) {
-        Result<json::Value> child = EvaluateNode(c, roots);
+        Result<json::Value> child = EvaluateNode(c, roots, movable_input);
         if (!child.ok()) return child.take_error();
         out.push_back(std::move(child).value());
       }
@@ -178,6 +187,25 @@ Result<json::Value> EvaluateNode(const Node& n, const json::PathRoots& roots) {
     }
   }
   return Error{"States.Runtime", "Corrupt payload template"};
+}
+
+// How many places of `n` read the input: each path on it, and each intrinsic call (counted as
+// two: its arguments may read the input more than once).
+int InputReaders(const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::kLiteral:
+      return 0;
+    case Node::Kind::kPath:
+      return n.path->is_context() || n.path->is_variable() ? 0 : 1;
+    case Node::Kind::kIntrinsic:
+      return 2;
+    case Node::Kind::kObject:
+    case Node::Kind::kArray:
+      break;
+  }
+  int readers = 0;
+  for (const Node& c : n.children) readers += InputReaders(c);
+  return readers;
 }
 
 bool NodeReadsContext(const Node& n) {
@@ -232,7 +260,13 @@ std::optional<PayloadTemplate> PayloadTemplate::Compile(const json::Value& tmpl,
 
 Result<json::Value> PayloadTemplate::Evaluate(const json::Value& input, const json::Value& context,
                                               const json::VariableSource* variables) const {
-  return EvaluateNode(*root_, json::PathRoots{input, context, variables});
+  return EvaluateNode(*root_, json::PathRoots{input, context, variables}, nullptr);
+}
+
+Result<json::Value> PayloadTemplate::EvaluateConsuming(
+    json::Value& input, const json::Value& context, const json::VariableSource* variables) const {
+  return EvaluateNode(*root_, json::PathRoots{input, context, variables},
+                      input_read_once_ ? &input : nullptr);
 }
 
 bool PayloadTemplate::reads_context() const { return root_ && NodeReadsContext(*root_); }
@@ -241,12 +275,17 @@ const json::Value* PayloadTemplate::literal() const {
   return root_ && IsLiteral(*root_) ? &root_->literal : nullptr;
 }
 
-PayloadTemplate::PayloadTemplate(std::unique_ptr<Node> root) : root_(std::move(root)) {}
+PayloadTemplate::PayloadTemplate(std::unique_ptr<Node> root)
+    : root_(std::move(root)), input_read_once_(InputReaders(*root_) == 1) {}
 // A moved-from template has no root; copying one copies that emptiness.
 PayloadTemplate::PayloadTemplate(const PayloadTemplate& other)
-    : root_(other.root_ ? std::make_unique<Node>(*other.root_) : nullptr) {}
+    : root_(other.root_ ? std::make_unique<Node>(*other.root_) : nullptr),
+      input_read_once_(other.input_read_once_) {}
 PayloadTemplate& PayloadTemplate::operator=(const PayloadTemplate& other) {
-  if (this != &other) root_ = other.root_ ? std::make_unique<Node>(*other.root_) : nullptr;
+  if (this != &other) {
+    root_ = other.root_ ? std::make_unique<Node>(*other.root_) : nullptr;
+    input_read_once_ = other.input_read_once_;
+  }
   return *this;
 }
 PayloadTemplate::PayloadTemplate(PayloadTemplate&&) noexcept = default;

@@ -115,5 +115,42 @@ TEST(PayloadTemplateTest, NonObjectTemplatesEvaluate) {
   EXPECT_EQ(Eval(MustCompile("\"text\""), "{}"), R"("text")");
 }
 
+// EvaluateConsuming on `input` (and a context object with an Id): the result.
+std::string EvalConsuming(const PayloadTemplate& t, json::Value& input) {
+  Result<json::Value> out = t.EvaluateConsuming(input, J(R"({"Id":"e"})"));
+  if (!out.ok()) return "ERROR " + out.error().error + ": " + out.error().cause;
+  return json::Serialize(*out);
+}
+
+TEST(PayloadTemplateTest, ConsumingMovesWhatTheOnlyInputPathFinds) {
+  json::Value input = J(R"({"a":{"big":[1,2,3]},"b":2})");
+  EXPECT_EQ(EvalConsuming(MustCompile(R"({"x.$":"$.a","k":"v","c.$":"$$.Id"})"), input),
+            R"({"x":{"big":[1,2,3]},"k":"v","c":"e"})");
+  EXPECT_EQ(json::Serialize(input), R"({"a":null,"b":2})");  // moved out, not copied
+
+  json::Value whole = J(R"({"n":1})");
+  EXPECT_EQ(EvalConsuming(MustCompile(R"({"item.$":"$"})"), whole), R"({"item":{"n":1}})");
+}
+
+TEST(PayloadTemplateTest, ConsumingCopiesWhenTheInputIsReadMoreThanOnce) {
+  // Moving `$.a` would leave `$.a.b` null for the second path; an intrinsic call may read the
+  // input several times; an indefinite path builds a new value anyway.
+  for (std::string_view tmpl :
+       {R"({"x.$":"$.a","y.$":"$.a.b"})", R"j({"x.$":"$.a","y.$":"States.Array($.a)"})j",
+        R"({"x.$":"$..b"})"}) {
+    json::Value input = J(R"({"a":{"b":1}})");
+    PayloadTemplate t = MustCompile(tmpl);
+    EXPECT_EQ(EvalConsuming(t, input), Eval(t, R"({"a":{"b":1}})")) << tmpl;
+    EXPECT_EQ(json::Serialize(input), R"({"a":{"b":1}})") << tmpl;
+  }
+}
+
+TEST(PayloadTemplateTest, ConsumingReportsAMissingPathLikeEvaluate) {
+  json::Value input = J(R"({"a":1})");
+  PayloadTemplate t = MustCompile(R"({"x.$":"$.missing"})");
+  EXPECT_EQ(EvalConsuming(t, input), Eval(t, R"({"a":1})"));
+  EXPECT_EQ(json::Serialize(input), R"({"a":1})");
+}
+
 }  // namespace
 }  // namespace autoretrain::asl

@@ -148,6 +148,13 @@ bool StateReadsContext(const State& state) {
   return false;
 }
 
+bool StatePassesInputOn(const State& state) {
+  if (state.jsonata) return false;
+  if (state.type != StateType::kPass && state.type != StateType::kSucceed) return false;
+  return state.input_path.is_identity() && state.result_path.is_identity() &&
+         state.output_path.is_identity() && !state.parameters && !state.result && !state.assign;
+}
+
 void CompileTransition(const json::Object& obj, const std::string& location,
                        DefinitionReader* reader, State* state) {
   const bool has_next = obj.contains("Next");

@@ -63,11 +63,13 @@ void CompileJsonataState(const json::Object& obj, const std::string& location,
                          DefinitionReader* reader, State* state);
 
 // Shared pieces.
-// Next / End as Pass, Task, Wait, Parallel and Map take them: exactly one of a Next string or
-// "End": true.
 // Whether running `state` may read the context object (State::reads_context).
 bool StateReadsContext(const State& state);
+// Whether running `state` only passes its input on (State::passes_input_on).
+bool StatePassesInputOn(const State& state);
 
+// Next / End as Pass, Task, Wait, Parallel and Map take them: exactly one of a Next string or
+// "End": true.
 void CompileTransition(const json::Object& obj, const std::string& location,
                        DefinitionReader* reader, State* state);
 // InputPath, OutputPath (full paths, or null) and ResultPath (a reference path, or null), as

@@ -53,6 +53,10 @@ BranchRun::Progress BranchRun::Advance() {
     }
     if (rc_.history.overflowed()) return Progress::kAborted;  // the execution fails (Execution)
     if (!in_state_) {
+      if (current_fits_) {
+        index_ = SkipPassThroughStates(rc_, machine_, index_);
+        if (rc_.history.overflowed()) return Progress::kAborted;
+      }
       if (!EnterState()) return Progress::kTimedOut;
       if (rc_.history.overflowed()) return Progress::kAborted;
     } else if (suspended_) {

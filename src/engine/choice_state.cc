@@ -34,7 +34,7 @@ StateOutcome RunChoiceState(RunContext& rc, json::Value& input) {
   KeepEffective(std::move(effective).value(), input, s.input_path);
   Status output = ApplyOutputPath(s.output_path, input, rc.context);
   if (!output.ok()) return StateOutcome::Failed(rc.StateError(output.take_error()));
-  return StateOutcome::GoTo(next, IsIdentity(s.input_path) && IsIdentity(s.output_path));
+  return StateOutcome::GoTo(next, s.input_path.is_identity() && s.output_path.is_identity());
 }
 
 }  // namespace autoretrain::engine

@@ -112,6 +112,19 @@ inline std::shared_ptr<const asl::StateMachine> MustCompile(std::string_view tex
 }
 
 // Runs definitions on a ManualClock with a FakeHandler and a RecordingObserver.
+// Runs `definition` on `input` as execution "exec-1" of the state machine "test".
+inline ExecutionResult RunDefinition(const Executor& executor, std::string_view definition,
+                                     std::string_view input) {
+  std::shared_ptr<const asl::StateMachine> machine = MustCompile(definition);
+  if (!machine) return ExecutionResult{};
+  ExecutionSpec spec;
+  spec.state_machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:test";
+  spec.state_machine_name = "test";
+  spec.execution_name = "exec-1";
+  spec.input = J(input);
+  return executor.Run(*machine, spec);
+}
+
 struct Harness {
   FakeHandler handler;
   ManualClock clock{kStart};
@@ -119,14 +132,18 @@ struct Harness {
   Executor executor{handler, clock, &observer};
 
   ExecutionResult Run(std::string_view definition, std::string_view input = "{}") {
-    std::shared_ptr<const asl::StateMachine> machine = MustCompile(definition);
-    if (!machine) return ExecutionResult{};
-    ExecutionSpec spec;
-    spec.state_machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:test";
-    spec.state_machine_name = "test";
-    spec.execution_name = "exec-1";
-    spec.input = J(input);
-    return executor.Run(*machine, spec);
+    return RunDefinition(executor, definition, input);
+  }
+};
+
+// The same without an observer, as `autoretrain run` and embedders run executions.
+struct UnobservedHarness {
+  FakeHandler handler;
+  ManualClock clock{kStart};
+  Executor executor{handler, clock, nullptr};
+
+  ExecutionResult Run(std::string_view definition, std::string_view input = "{}") {
+    return RunDefinition(executor, definition, input);
   }
 };
 

@@ -246,6 +246,10 @@ Execution::Progress Execution::Advance() {
       return Aborted(std::move(abort_request_));
     }
     if (!in_state_) {
+      if (current_fits_) {
+        index_ = SkipPassThroughStates(rc, machine_, index_);
+        if (parts_->history.overflowed()) return HistoryLimitReached();
+      }
       if (!EnterState()) return Progress::kFinished;
     } else if (suspended_) {
       const TimePoint now = executor_.clock().Now();

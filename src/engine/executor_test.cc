@@ -257,6 +257,66 @@ TEST(ExecutorTest, RunsWithoutAnObserver) {
   EXPECT_EQ(*r.output, J(R"({"a":1})"));
 }
 
+// Unobserved, states that only pass their input on are merely numbered; the ids must still be
+// the ones an observed run records (errors cite them).
+TEST(ExecutorTest, UnobservedEventsAreNumberedAsObservedOnes) {
+  constexpr const char* kDefinition = R"({"StartAt":"A","States":{
+    "A":{"Type":"Pass","Next":"B"},
+    "B":{"Type":"Pass","InputPath":"$","Next":"C"},
+    "C":{"Type":"Pass","Parameters":{"x.$":"$.missing"},"End":true}}})";
+  Harness observed;
+  ExecutionResult seen = observed.Run(kDefinition, R"({"a":1})");
+  ExecutionResult unseen = testing::UnobservedHarness().Run(kDefinition, R"({"a":1})");
+  ASSERT_EQ(seen.status, ExecutionStatus::kFailed);
+  ASSERT_EQ(unseen.status, ExecutionStatus::kFailed);
+  EXPECT_NE(seen.cause->find("(entered at the event id #6)"), std::string::npos) << *seen.cause;
+  EXPECT_EQ(unseen.cause, seen.cause);
+  EXPECT_EQ(observed.observer.events[5].type, "PassStateEntered");
+}
+
+// The same inside a Map iteration, whose states are passed over by its own loop.
+TEST(ExecutorTest, UnobservedBranchEventsAreNumberedAsObservedOnes) {
+  constexpr const char* kDefinition = R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+    "ItemProcessor":{"StartAt":"A","States":{
+      "A":{"Type":"Pass","Next":"B"},
+      "B":{"Type":"Pass","Next":"C"},
+      "C":{"Type":"Pass","Parameters":{"x.$":"$.missing"},"End":true}}}}}})";
+  Harness observed;
+  ExecutionResult seen = observed.Run(kDefinition, R"([{"a":1},{"a":2}])");
+  ExecutionResult unseen = testing::UnobservedHarness().Run(kDefinition, R"([{"a":1},{"a":2}])");
+  ASSERT_EQ(seen.status, ExecutionStatus::kFailed);
+  ASSERT_EQ(unseen.status, ExecutionStatus::kFailed);
+  // Started, MapStateEntered, MapStateStarted, MapIterationStarted, A in/out, B in/out, C in.
+  EXPECT_NE(seen.cause->find("(entered at the event id #9)"), std::string::npos) << *seen.cause;
+  EXPECT_EQ(unseen.cause, seen.cause);
+}
+
+// Tasks in a branch are named by the states the branch entered (TaskRequest::branch_step, from
+// which child execution names derive): passing over states must count them all the same.
+TEST(ExecutorTest, UnobservedBranchesCountPassedOverStates) {
+  constexpr const char* kDefinition = R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+    "ItemProcessor":{"StartAt":"A","States":{
+      "A":{"Type":"Pass","Next":"B"},
+      "B":{"Type":"Pass","Next":"T"},
+      "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}}}})";
+  auto steps = [](testing::FakeHandler& handler) {
+    auto seen = std::make_shared<std::vector<int64_t>>();
+    handler.On("arn:aws:states:::lambda:invoke", [seen](const TaskRequest& request) {
+      seen->push_back(request.branch_step);
+      return Result<json::Value>(json::Object{});
+    });
+    return seen;
+  };
+  Harness observed;
+  auto observed_steps = steps(observed.handler);
+  EXPECT_EQ(observed.Run(kDefinition, "[1,2]").status, ExecutionStatus::kSucceeded);
+  testing::UnobservedHarness unobserved;
+  auto unobserved_steps = steps(unobserved.handler);
+  EXPECT_EQ(unobserved.Run(kDefinition, "[1,2]").status, ExecutionStatus::kSucceeded);
+  EXPECT_EQ(*observed_steps, (std::vector<int64_t>{3, 3}));
+  EXPECT_EQ(*unobserved_steps, *observed_steps);
+}
+
 TEST(ExecutorTest, ContextObjectInParameters) {
   Harness h;
   ExecutionResult r = h.Run(R"({"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{

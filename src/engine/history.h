@@ -51,6 +51,12 @@ class History {
     }
     return last_id_;
   }
+  // Numbers an event nobody observes (!observed()) and that does not end the execution, as
+  // Record would. Returns its id.
+  int64_t Number() {
+    if (NoRoomFor({})) return last_id_;
+    return ++last_id_;
+  }
   // Records an event with the given timestamp (ExecutionStarted carries the start date).
   template <class BuildDetails>
   int64_t RecordAt(TimePoint timestamp, std::string_view type, std::string_view details_key,

@@ -71,6 +71,28 @@ TEST(HistoryLimitTest, MapIterationsStopAtTheLimit) {
   EXPECT_EQ(h.observer.events.back().id, 20);
 }
 
+// Pass states that only hand their input on, in a loop: unobserved, the engine passes over
+// them (SkipPassThroughStates) and must still stop where an observed run stops.
+TEST(HistoryLimitTest, PassThroughStatesStopAtTheLimitUnobserved) {
+  constexpr char kPassLoop[] = R"({"StartAt":"A","States":{
+    "A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"C"},
+    "C":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"Done"}],
+         "Default":"A"},
+    "Done":{"Type":"Succeed"}}})";
+  for (int64_t limit : {4, 5, 6, 7, 8, 9, 25000}) {
+    Harness observed;
+    observed.executor.set_max_history_events(limit);
+    ExecutionResult seen = observed.Run(kPassLoop);
+    testing::UnobservedHarness unobserved;
+    unobserved.executor.set_max_history_events(limit);
+    ExecutionResult unseen = unobserved.Run(kPassLoop);
+    EXPECT_EQ(seen.status, ExecutionStatus::kFailed) << limit;
+    EXPECT_EQ(unseen.status, ExecutionStatus::kFailed) << limit;
+    EXPECT_EQ(unseen.cause, seen.cause) << limit;
+    EXPECT_EQ(observed.observer.events.back().id, limit);
+  }
+}
+
 TEST(HistoryLimitTest, ZeroMeansNoLimit) {
   Harness h;
   h.executor.set_max_history_events(0);

@@ -101,7 +101,7 @@ Error NoResultsError(const json::Path& path) {
 
 Result<Payload> ApplyInputPath(const asl::OptionalPath& input_path, const json::Value& raw,
                                ContextObject& context) {
-  if (IsIdentity(input_path)) return Payload::Borrow(raw);
+  if (input_path.is_identity()) return Payload::Borrow(raw);
   if (input_path.kind == asl::OptionalPath::Kind::kNull) return Payload(json::Object{});
   std::optional<Payload> selected = LookupPath(*input_path.path, raw, context);
   if (!selected) return NoResultsError(*input_path.path);
@@ -123,21 +123,24 @@ void KeepEffective(Payload effective, json::Value& raw, const asl::OptionalPath&
 }
 
 Result<Payload> ApplyTemplate(const std::optional<asl::PayloadTemplate>& tmpl, Payload effective,
-                              ContextObject& context) {
+                              ContextObject& context, json::Value* spent_raw) {
   if (!tmpl) return effective;
   // A template without paths always builds the same value: lend it rather than copy it.
   if (const json::Value* literal = tmpl->literal()) return Payload::BorrowConstant(*literal);
   // The context object is built (copying the execution input into it) only when read.
   static const json::Value kUnread;
-  Result<json::Value> built = tmpl->Evaluate(
-      effective.get(), tmpl->reads_context() ? context.Get() : kUnread, context.variables());
+  const json::Value& context_root = tmpl->reads_context() ? context.Get() : kUnread;
+  Result<json::Value> built =
+      spent_raw != nullptr && &effective.get() == spent_raw
+          ? tmpl->EvaluateConsuming(*spent_raw, context_root, context.variables())
+          : tmpl->Evaluate(effective.get(), context_root, context.variables());
   if (!built.ok()) return built.take_error();
   return Payload(std::move(built).value());
 }
 
 Status ApplyResultPath(const asl::OptionalPath& result_path, json::Value& raw,
                        json::Value&& result) {
-  if (IsIdentity(result_path)) {
+  if (result_path.is_identity()) {
     raw = std::move(result);
     return OkStatus();
   }
@@ -147,7 +150,7 @@ Status ApplyResultPath(const asl::OptionalPath& result_path, json::Value& raw,
 
 Status ApplyOutputPath(const asl::OptionalPath& output_path, json::Value& output,
                        ContextObject& context) {
-  if (IsIdentity(output_path)) return OkStatus();
+  if (output_path.is_identity()) return OkStatus();
   if (output_path.kind == asl::OptionalPath::Kind::kNull) {
     output = json::Object{};
     return OkStatus();
@@ -192,7 +195,7 @@ Status ApplyResultFields(const asl::State& state, json::Value& raw, bool consume
   // which replaces the raw input once every step succeeded.
   const bool in_place = consume_raw || state.result_path.kind == asl::OptionalPath::Kind::kNull;
   json::Value scratch;
-  if (!in_place && !IsIdentity(state.result_path)) scratch = raw;
+  if (!in_place && !state.result_path.is_identity()) scratch = raw;
   json::Value& output = in_place ? raw : scratch;
   Status written = ApplyResultPath(state.result_path, output, std::move(selected).value().Take());
   if (written.ok()) written = ApplyOutputPath(state.output_path, output, context);

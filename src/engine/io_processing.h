@@ -57,19 +57,6 @@ class Payload {
 std::optional<Payload> LookupPath(const json::Path& path, const json::Value& input,
                                   ContextObject& context);
 
-// True when the field is absent or `$`: the step passes its value through unchanged.
-inline bool IsIdentity(const asl::OptionalPath& path) {
-  switch (path.kind) {
-    case asl::OptionalPath::Kind::kDefault:
-      return true;
-    case asl::OptionalPath::Kind::kNull:
-      return false;
-    case asl::OptionalPath::Kind::kPath:
-      return path.path && path.path->is_root() && !path.path->is_context();
-  }
-  return false;
-}
-
 // Jayway's bracket notation of a path, as AWS prints it in "No results for path: $['a'][0]".
 std::string BracketNotation(std::string_view path_text);
 
@@ -98,8 +85,10 @@ void KeepEffective(Payload effective, json::Value& raw, const asl::OptionalPath&
 
 // Parameters (or ResultSelector): without a template returns `effective` unchanged; otherwise
 // the template evaluated on it (errors as PayloadTemplate::Evaluate reports them).
+// `spent_raw`: the raw input, when nobody reads it after this step; if `effective` is that input
+// itself, the template may move values out of it (PayloadTemplate::EvaluateConsuming).
 Result<Payload> ApplyTemplate(const std::optional<asl::PayloadTemplate>& tmpl, Payload effective,
-                              ContextObject& context);
+                              ContextObject& context, json::Value* spent_raw = nullptr);
 
 // ResultPath, in place on the raw input `raw`: absent or `$` makes it `result`; null leaves it
 // (the result is dropped); a path writes `result` into it, creating missing objects on the

@@ -11,7 +11,10 @@ StateOutcome RunPassState(RunContext& rc, json::Value& input) {
   const asl::State& s = *rc.state;
   Result<Payload> effective = ApplyInputPath(s.input_path, input, rc.context);
   if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));
-  effective = ApplyTemplate(s.parameters, std::move(effective).value(), rc.context);
+  // With ResultPath at `$` the state's result replaces the raw input, which nobody reads
+  // afterwards (a Pass state has no Catch): Parameters may take values out of it.
+  json::Value* spent = !s.result && s.result_path.is_identity() ? &input : nullptr;
+  effective = ApplyTemplate(s.parameters, std::move(effective).value(), rc.context, spent);
   if (!effective.ok()) return StateOutcome::Failed(rc.StateError(effective.take_error()));
   if (s.assign) {
     // `$` in Assign is the state's result: Result, else the effective input.
@@ -25,7 +28,7 @@ StateOutcome RunPassState(RunContext& rc, json::Value& input) {
     // The result is discarded: don't build it.
     if (s.result_path.kind == asl::OptionalPath::Kind::kNull) return OkStatus();
     if (s.result) return ApplyResultPath(s.result_path, input, json::Value(*s.result));
-    if (IsIdentity(s.result_path)) {
+    if (s.result_path.is_identity()) {
       KeepEffective(std::move(effective).value(), input, s.input_path);
       return OkStatus();
     }
@@ -36,8 +39,8 @@ StateOutcome RunPassState(RunContext& rc, json::Value& input) {
   // Without fields (or with a null ResultPath and no OutputPath) the input passes unchanged.
   const bool unchanged =
       (s.result_path.kind == asl::OptionalPath::Kind::kNull ||
-       (IsIdentity(s.result_path) && IsIdentity(s.input_path) && !s.parameters && !s.result)) &&
-      IsIdentity(s.output_path);
+       (s.result_path.is_identity() && s.input_path.is_identity() && !s.parameters && !s.result)) &&
+      s.output_path.is_identity();
   return StateOutcome::Transition(s, unchanged);
 }
 

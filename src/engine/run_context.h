@@ -116,13 +116,36 @@ struct StateOutcome {
   Error error;
 
   // Follows the state's Next (or End).
-  static StateOutcome Transition(const asl::State& state, bool input_unchanged = false);
-  static StateOutcome GoTo(int next_index, bool input_unchanged = false);
-  static StateOutcome End(bool input_unchanged = false);
-  static StateOutcome Failed(Error error);
-  static StateOutcome Suspend(TimePoint wake_at);
-  static StateOutcome Halt();
-  static StateOutcome TimedOut();
+  static StateOutcome Transition(const asl::State& state, bool input_unchanged = false) {
+    return state.end ? End(input_unchanged) : GoTo(state.next_index, input_unchanged);
+  }
+  static StateOutcome GoTo(int next_index, bool input_unchanged = false) {
+    return Of(Kind::kNext, next_index, input_unchanged);
+  }
+  static StateOutcome End(bool input_unchanged = false) {
+    return Of(Kind::kEnd, -1, input_unchanged);
+  }
+  static StateOutcome Failed(Error error) {
+    StateOutcome o = Of(Kind::kFailed);
+    o.error = std::move(error);
+    return o;
+  }
+  static StateOutcome Suspend(TimePoint wake_at) {
+    StateOutcome o = Of(Kind::kSuspend);
+    o.wake_at = wake_at;
+    return o;
+  }
+  static StateOutcome Halt() { return Of(Kind::kHalt); }
+  static StateOutcome TimedOut() { return Of(Kind::kTimedOut); }
+
+ private:
+  static StateOutcome Of(Kind kind, int next_index = -1, bool input_unchanged = false) {
+    StateOutcome o;
+    o.kind = kind;
+    o.next_index = next_index;
+    o.input_unchanged = input_unchanged;
+    return o;
+  }
 };
 
 // The state runners: each runs rc.state on its raw input `input`, which it may consume, and
@@ -146,13 +169,33 @@ StateOutcome RunJsonataFailState(RunContext& rc, json::Value& input);
 
 // Runs rc.state, whatever its type.
 StateOutcome RunState(RunContext& rc, json::Value& input);
+// The index of the first state, from `index` on in `machine`, that has to run: Pass states that
+// only hand their input on to a Next (State::passes_input_on) are passed over as two event ids
+// each (their Entered and Exited) while nothing can see more of them: no observer, no deadline.
+// Each counts in rc.branch_step, as a branch counts the states it enters (so that the names
+// derived from it stay the same). Stops at an abort request and when the history is full,
+// leaving that state to the caller. The caller's current input must already have passed the
+// payload check.
+int SkipPassThroughStates(RunContext& rc, const asl::StateMachine& machine, int index);
 // Records the <Type>StateEntered event of `state` with its raw input; returns its id.
-int64_t RecordStateEntered(History& history, const asl::State& state, const json::Value& input);
+int64_t RecordObservedStateEntered(History& history, const asl::State& state,
+                                   const json::Value& input);
+inline int64_t RecordStateEntered(History& history, const asl::State& state,
+                                  const json::Value& input) {
+  // Unobserved, the event is only numbered: spare the call (every state of a run comes here).
+  if (!history.observed()) return history.Number();
+  return RecordObservedStateEntered(history, state, input);
+}
 // The end of a state that succeeded or was caught with `output`: checks the variables it assigned
 // (rc.assigned) against AWS's limits, records its <Type>StateExited event with its output (and
 // the variables, as "assignedVariables"), and applies them to the scope. Fails with
 // States.DataLimitExceeded, recording nothing, when a limit is exceeded.
-Status FinishState(RunContext& rc, const json::Value& output);
+Status FinishStateWithDetails(RunContext& rc, const json::Value& output);
+inline Status FinishState(RunContext& rc, const json::Value& output) {
+  if (rc.assigned || rc.history.observed()) return FinishStateWithDetails(rc, output);
+  if (rc.state->type != asl::StateType::kFail) rc.history.Number();  // <Type>StateExited
+  return OkStatus();
+}
 
 }  // namespace autoretrain::engine
 

@@ -38,6 +38,10 @@ StateEventNames EventNames(asl::StateType type) {
 }  // namespace
 
 StateOutcome RunState(RunContext& rc, json::Value& input) {
+  if (rc.state->passes_input_on) {
+    if (rc.state->type == asl::StateType::kSucceed) return StateOutcome::End(true);
+    return StateOutcome::Transition(*rc.state, true);
+  }
   if (rc.state->jsonata) {
     switch (rc.state->type) {
       case asl::StateType::kPass:
@@ -73,14 +77,32 @@ StateOutcome RunState(RunContext& rc, json::Value& input) {
   return StateOutcome::Failed(rc.StateError(Error{"States.Runtime", "Unknown state type"}));
 }
 
-int64_t RecordStateEntered(History& history, const asl::State& state, const json::Value& input) {
+int SkipPassThroughStates(RunContext& rc, const asl::StateMachine& machine, int index) {
+  if (rc.history.observed() || rc.deadline) return index;
+  while (index >= 0 && index < static_cast<int>(machine.states.size())) {
+    const asl::State& state = machine.states[index];
+    if (!state.passes_input_on || state.type != asl::StateType::kPass || state.end) break;
+    if (rc.abort_requested != nullptr && rc.abort_requested->load(std::memory_order_acquire)) {
+      break;
+    }
+    rc.history.Number();  // PassStateEntered
+    rc.history.Number();  // PassStateExited
+    if (rc.history.overflowed()) break;
+    ++rc.branch_step;
+    index = state.next_index;
+  }
+  return index;
+}
+
+int64_t RecordObservedStateEntered(History& history, const asl::State& state,
+                                   const json::Value& input) {
   return history.Record(EventNames(state.type).entered, "stateEnteredEventDetails", [&] {
     return json::Value(json::Object{
         {"name", state.name}, {"input", json::Serialize(input)}, {"inputDetails", NotTruncated()}});
   });
 }
 
-Status FinishState(RunContext& rc, const json::Value& output) {
+Status FinishStateWithDetails(RunContext& rc, const json::Value& output) {
   const asl::State& state = *rc.state;
   Variables* variables = rc.context.variables();
   if (rc.assigned && variables != nullptr) {

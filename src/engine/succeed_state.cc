@@ -13,7 +13,7 @@ StateOutcome RunSucceedState(RunContext& rc, json::Value& input) {
   KeepEffective(std::move(effective).value(), input, s.input_path);
   Status output = ApplyOutputPath(s.output_path, input, rc.context);
   if (!output.ok()) return StateOutcome::Failed(rc.StateError(output.take_error()));
-  return StateOutcome::End(IsIdentity(s.input_path) && IsIdentity(s.output_path));
+  return StateOutcome::End(s.input_path.is_identity() && s.output_path.is_identity());
 }
 
 }  // namespace autoretrain::engine

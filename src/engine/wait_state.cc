@@ -130,7 +130,7 @@ StateOutcome RunWaitState(RunContext& rc, json::Value& input) {
     KeepEffective(std::move(effective).value(), input, s.input_path);
     Status output = ApplyOutputPath(s.output_path, input, rc.context);
     if (!output.ok()) return StateOutcome::Failed(rc.StateError(output.take_error()));
-    return StateOutcome::Transition(s, IsIdentity(s.input_path) && IsIdentity(s.output_path));
+    return StateOutcome::Transition(s, s.input_path.is_identity() && s.output_path.is_identity());
   }
 
   TimePoint until = rc.clock.Now();

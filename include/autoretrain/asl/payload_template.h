@@ -54,6 +54,12 @@ class PayloadTemplate {
   Result<json::Value> Evaluate(const json::Value& input, const json::Value& context,
                                const json::VariableSource* variables = nullptr) const;
 
+  // The same for an `input` that nobody reads afterwards: when the template reads the input in
+  // one place only, a path, and no intrinsic function call, the value found there is moved out
+  // of `input` rather than copied (so `input` is left changed, even when evaluation fails).
+  Result<json::Value> EvaluateConsuming(json::Value& input, const json::Value& context,
+                                        const json::VariableSource* variables = nullptr) const;
+
   // True when a "$$" path in the template reads the context object.
   bool reads_context() const;
 
@@ -72,6 +78,9 @@ class PayloadTemplate {
  private:
   explicit PayloadTemplate(std::unique_ptr<Node> root);
   std::unique_ptr<Node> root_;
+  // The template reads the input in exactly one path and calls no intrinsic function: the
+  // value that path finds may be moved out of an input nobody needs (EvaluateConsuming).
+  bool input_read_once_ = false;
 };
 
 // States.Runtime: "The variable 'x' referenced by the JSONPath '$x.a' in <where> is not

@@ -33,6 +33,12 @@ struct OptionalPath {
   enum class Kind { kDefault, kNull, kPath };
   Kind kind = Kind::kDefault;  // kDefault: the field was absent, which means "$"
   std::optional<json::Path> path;
+
+  // Absent or `$`: the step passes its value through unchanged.
+  bool is_identity() const {
+    if (kind == Kind::kDefault) return true;
+    return kind == Kind::kPath && path && path->is_root() && !path->is_context();
+  }
 };
 
 // One comparison or boolean combination of a Choice state.
@@ -145,6 +151,11 @@ struct State {
   // The engine then skips reading the clock for State.EnteredTime. Set by the compiler;
   // hand-built states keep the safe default.
   bool reads_context = true;
+  // True when running the state provably leaves its raw input as its output and does nothing
+  // else: a JSONPath Pass or Succeed state with no InputPath, Parameters, Result, ResultPath,
+  // OutputPath or Assign (or the paths at `$`). The engine then only counts its events. Set
+  // by the compiler; hand-built states keep the safe default.
+  bool passes_input_on = false;
   int next_index = -1;
 
   // Input/output processing (where the state type allows it).
