@@ -6,8 +6,6 @@
 namespace autoretrain::aws {
 namespace {
 
-Error Broken(std::string cause) { return Error{std::string(kCredentialsError), std::move(cause)}; }
-
 class EnvironmentProvider final : public CredentialsProvider {
  public:
   explicit EnvironmentProvider(const Environment& env) : env_(env) {}
@@ -17,10 +15,11 @@ class EnvironmentProvider final : public CredentialsProvider {
     std::optional<std::string> secret = env_.Get("AWS_SECRET_ACCESS_KEY");
     if (!id && !secret) return std::optional<Credentials>();
     if (!id || !secret) {
-      return Broken(std::string(id ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"
-                                   : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not") +
-                    ": set both (and AWS_SESSION_TOKEN for temporary credentials), or unset "
-                    "both to use a profile");
+      return CredentialsBroken(
+          std::string(id ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"
+                         : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not") +
+          ": set both (and AWS_SESSION_TOKEN for temporary credentials), or unset "
+          "both to use a profile");
     }
     Credentials credentials;
     credentials.access_key_id = *id;
@@ -48,10 +47,10 @@ class ProfileProvider final : public CredentialsProvider {
     std::optional<ConfigSection> profile = config_.Profile();
     if (!profile) {
       if (!explicit_profile_) return std::optional<Credentials>();
-      return Broken("the profile '" + name + "' named by AWS_PROFILE is in neither " +
-                    config_.credentials_path() + " nor " + config_.config_path() +
-                    ": add it (for example with `aws configure --profile " + name +
-                    "`) or change AWS_PROFILE");
+      return CredentialsBroken("the profile '" + name + "' named by AWS_PROFILE is in neither " +
+                               config_.credentials_path() + " nor " + config_.config_path() +
+                               ": add it (for example with `aws configure --profile " + name +
+                               "`) or change AWS_PROFILE");
     }
     std::optional<std::string> id = profile->Get("aws_access_key_id");
     std::optional<std::string> secret = profile->Get("aws_secret_access_key");
@@ -64,18 +63,19 @@ class ProfileProvider final : public CredentialsProvider {
       return std::optional<Credentials>(std::move(credentials));
     }
     if (id || secret) {
-      return Broken("the profile '" + name + "' has " +
-                    (id ? "aws_access_key_id but no aws_secret_access_key"
-                        : "aws_secret_access_key but no aws_access_key_id") +
-                    ": set both in " + config_.credentials_path());
+      return CredentialsBroken("the profile '" + name + "' has " +
+                               (id ? "aws_access_key_id but no aws_secret_access_key"
+                                   : "aws_secret_access_key but no aws_access_key_id") +
+                               ": set both in " + config_.credentials_path());
     }
     for (const char* key : {"role_arn", "sso_start_url", "sso_session", "credential_process",
                             "web_identity_token_file"}) {
       if (profile->Get(key)) {
-        return Broken("the profile '" + name + "' gets its credentials through '" + key +
-                      "', which autoretrain does not support: export temporary credentials "
-                      "(for example `eval \"$(aws configure export-credentials --profile " +
-                      name + " --format env)\"`) or use a profile with static keys");
+        return CredentialsBroken(
+            "the profile '" + name + "' gets its credentials through '" + key +
+            "', which autoretrain does not support: export temporary credentials "
+            "(for example `eval \"$(aws configure export-credentials --profile " +
+            name + " --format env)\"`) or use a profile with static keys");
       }
     }
     return std::optional<Credentials>();

@@ -8,8 +8,6 @@
 namespace autoretrain::aws {
 namespace {
 
-Error Broken(std::string cause) { return Error{std::string(kCredentialsError), std::move(cause)}; }
-
 // A client for link-local metadata endpoints: short timeouts, one retry, as the SDKs use.
 std::unique_ptr<HttpClient> MetadataClient() {
   HttpClientOptions options;
@@ -58,9 +56,10 @@ class ContainerProvider final : public CredentialsProvider {
     if (auto token_file = env_.Get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
       std::optional<std::string> token = env_.ReadFile(*token_file);
       if (!token) {
-        return Broken("cannot read the container authorization token file " + *token_file +
-                      " (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE): check that it exists and is "
-                      "readable");
+        return CredentialsBroken(
+            "cannot read the container authorization token file " + *token_file +
+            " (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE): check that it exists and is "
+            "readable");
       }
       request.headers.emplace_back("Authorization", TrimLine(*token));
     } else if (auto token = env_.Get("AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
@@ -68,7 +67,7 @@ class ContainerProvider final : public CredentialsProvider {
     }
     for (const auto& [name, value] : request.headers) {
       if (value.find_first_of("\r\n") != std::string::npos) {
-        return Broken(
+        return CredentialsBroken(
             "the container authorization token contains a line break: fix "
             "AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)");
       }
@@ -76,11 +75,12 @@ class ContainerProvider final : public CredentialsProvider {
     Result<HttpResponse> response = http_->Send(request);
     const std::string where = "the container credentials endpoint " + RedactSecrets(url);
     if (!response.ok()) {
-      return Broken("cannot get credentials from " + where + ": " + response.error().cause);
+      return CredentialsBroken("cannot get credentials from " + where + ": " +
+                               response.error().cause);
     }
     if (response->status != 200) {
-      return Broken(where + " answered HTTP " + std::to_string(response->status) +
-                    ": check the task role and AWS_CONTAINER_AUTHORIZATION_TOKEN");
+      return CredentialsBroken(where + " answered HTTP " + std::to_string(response->status) +
+                               ": check the task role and AWS_CONTAINER_AUTHORIZATION_TOKEN");
     }
     Result<Credentials> credentials = ParseCredentialsJson(response->body, where);
     if (!credentials.ok()) return credentials.take_error();
@@ -96,8 +96,8 @@ class ContainerProvider final : public CredentialsProvider {
   static Status CheckFullUri(const std::string& url) {
     std::optional<UrlParts> parts = SplitUrl(url);
     if (!parts || (parts->scheme != "http" && parts->scheme != "https")) {
-      return Broken("AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL: '" +
-                    RedactSecrets(url) + "'");
+      return CredentialsBroken("AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL: '" +
+                               RedactSecrets(url) + "'");
     }
     if (parts->scheme == "https") return OkStatus();
     std::string host = parts->host_header;
@@ -110,9 +110,10 @@ class ContainerProvider final : public CredentialsProvider {
         host == "169.254.170.2" || host == "169.254.170.23" || host == "[fd00:ec2::23]") {
       return OkStatus();
     }
-    return Broken("AWS_CONTAINER_CREDENTIALS_FULL_URI uses plain http to '" + host +
-                  "': only loopback and the ECS/EKS addresses (169.254.170.2, 169.254.170.23, "
-                  "fd00:ec2::23) may be used without https");
+    return CredentialsBroken(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI uses plain http to '" + host +
+        "': only loopback and the ECS/EKS addresses (169.254.170.2, 169.254.170.23, "
+        "fd00:ec2::23) may be used without https");
   }
 
   const Environment& env_;
@@ -152,20 +153,21 @@ class InstanceMetadataProvider final : public CredentialsProvider {
         last_reason_ = "no answer from " + endpoint;
         return std::optional<Credentials>();
       }
-      return Broken("cannot reach " + where + ": " + token.error().cause +
-                    " (set AWS_EC2_METADATA_DISABLED=true when not on EC2)");
+      return CredentialsBroken("cannot reach " + where + ": " + token.error().cause +
+                               " (set AWS_EC2_METADATA_DISABLED=true when not on EC2)");
     }
     std::string session;
     if (token->status == 200) {
       session = TrimLine(token->body);
     } else if (token->status == 403 || token->status == 404 || token->status == 405) {
       if (env_.IsTrue("AWS_EC2_METADATA_V1_DISABLED")) {
-        return Broken(where + " refused an IMDSv2 token (HTTP " + std::to_string(token->status) +
-                      ") and IMDSv1 is disabled by AWS_EC2_METADATA_V1_DISABLED");
+        return CredentialsBroken(where + " refused an IMDSv2 token (HTTP " +
+                                 std::to_string(token->status) +
+                                 ") and IMDSv1 is disabled by AWS_EC2_METADATA_V1_DISABLED");
       }
     } else {
-      return Broken(where + " answered the token request with HTTP " +
-                    std::to_string(token->status));
+      return CredentialsBroken(where + " answered the token request with HTTP " +
+                               std::to_string(token->status));
     }
 
     Result<std::string> role =
@@ -174,7 +176,8 @@ class InstanceMetadataProvider final : public CredentialsProvider {
     std::string role_name = role->substr(0, role->find('\n'));
     role_name = TrimLine(role_name);
     if (role_name.empty()) {
-      return Broken(where + " lists no IAM role: attach an instance profile to the instance");
+      return CredentialsBroken(where +
+                               " lists no IAM role: attach an instance profile to the instance");
     }
     Result<std::string> body =
         Get(endpoint + "/latest/meta-data/iam/security-credentials/" + role_name, session, where);
@@ -201,14 +204,16 @@ class InstanceMetadataProvider final : public CredentialsProvider {
     if (!session.empty()) request.headers.emplace_back("X-aws-ec2-metadata-token", session);
     Result<HttpResponse> response = http_->Send(request);
     if (!response.ok()) {
-      return Broken("cannot get credentials from " + where + ": " + response.error().cause);
+      return CredentialsBroken("cannot get credentials from " + where + ": " +
+                               response.error().cause);
     }
     if (response->status == 404) {
-      return Broken(where + " has no IAM role credentials (HTTP 404 for " + url +
-                    "): attach an instance profile to the instance");
+      return CredentialsBroken(where + " has no IAM role credentials (HTTP 404 for " + url +
+                               "): attach an instance profile to the instance");
     }
     if (response->status != 200) {
-      return Broken(where + " answered HTTP " + std::to_string(response->status) + " for " + url);
+      return CredentialsBroken(where + " answered HTTP " + std::to_string(response->status) +
+                               " for " + url);
     }
     return std::move(response->body);
   }
@@ -224,7 +229,7 @@ class InstanceMetadataProvider final : public CredentialsProvider {
 Result<Credentials> ParseCredentialsJson(std::string_view body, const std::string& source) {
   Result<json::Value> parsed = json::Parse(body);
   if (!parsed.ok() || !parsed->is_object()) {
-    return Broken(source + " did not return a JSON object with credentials");
+    return CredentialsBroken(source + " did not return a JSON object with credentials");
   }
   const json::Object& object = parsed->as_object();
   auto field = [&](std::string_view name) -> std::string {
@@ -233,7 +238,7 @@ Result<Credentials> ParseCredentialsJson(std::string_view body, const std::strin
     return std::string(it->value().as_string());
   };
   if (auto code = field("Code"); !code.empty() && code != "Success") {
-    return Broken(source + " answered Code '" + code + "': " + field("Message"));
+    return CredentialsBroken(source + " answered Code '" + code + "': " + field("Message"));
   }
   Credentials credentials;
   credentials.access_key_id = field("AccessKeyId");
@@ -241,12 +246,12 @@ Result<Credentials> ParseCredentialsJson(std::string_view body, const std::strin
   credentials.session_token = field("Token");
   credentials.source = source;
   if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
-    return Broken(source + " returned no AccessKeyId or SecretAccessKey");
+    return CredentialsBroken(source + " returned no AccessKeyId or SecretAccessKey");
   }
   std::string expiration = field("Expiration");
   if (!expiration.empty() && !ParseIso8601(expiration, &credentials.expiration)) {
-    return Broken(source + " returned an Expiration that is not an ISO 8601 time: '" + expiration +
-                  "'");
+    return CredentialsBroken(source + " returned an Expiration that is not an ISO 8601 time: '" +
+                             expiration + "'");
   }
   return credentials;
 }

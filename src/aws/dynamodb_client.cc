@@ -14,10 +14,6 @@ namespace {
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
 constexpr std::string_view kContentType = "application/x-amz-json-1.0";
 
-TimePoint SystemNow() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
 bool IsOperationName(std::string_view operation) {
   if (operation.empty() || operation.size() > 64) return false;
   for (char c : operation) {

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "autoretrain/aws/redact.h"
+#include "aws/canonical.h"
 #include "aws/http_task_auth.h"
 
 namespace autoretrain::aws {
@@ -18,11 +19,7 @@ Error Runtime(const engine::TaskRequest& request, std::string_view message) {
                                      std::string(message)};
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using internal::Lower;
 
 // Headers a definition may not set: the ones AWS's HTTP task refuses, and the ones the task
 // or the connection owns (Authorization, Content-Length, User-Agent, ...).

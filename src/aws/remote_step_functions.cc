@@ -70,8 +70,6 @@ Error ServiceError(const HttpResponse& response, std::string_view what) {
                                                             code, ResponseRequestId(response))};
 }
 
-bool IsSuccess(int status) { return status >= 200 && status < 300; }
-
 // How often a .sync check runs: half the child's age, from 1 second up to a minute (as the
 // local integration polls a child it is not woken for).
 std::chrono::milliseconds CheckInterval(TimePoint now, TimePoint child_start) {
@@ -224,7 +222,7 @@ Result<json::Value> RemoteStepFunctions::StartExecution(const engine::TaskReques
   if (!response.ok()) return response.take_error();
   const std::string what =
       "Step Functions StartExecution of '" + *machine_arn + "' at " + endpoint_.url;
-  if (!IsSuccess(response->status)) {
+  if (!IsHttpSuccess(response->status)) {
     Error error = ServiceError(*response, what);
     if (error.error == "StepFunctions.ExecutionAlreadyExistsException" && !name->has_value()) {
       // The derived name is taken: this task started the child before (a run interrupted
@@ -257,7 +255,7 @@ Result<json::Value> RemoteStepFunctions::ExistingChild(const std::string& machin
   std::optional<std::string> arn = ExecutionArnOf(machine_arn, name);
   if (!arn) return Error{"NotFound", "not a state machine ARN"};
   Result<HttpResponse> response = Call("DescribeExecution", json::Object{{"executionArn", *arn}});
-  if (!response.ok() || !IsSuccess(response->status)) {
+  if (!response.ok() || !IsHttpSuccess(response->status)) {
     return Error{"NotFound", "the existing execution cannot be described"};
   }
   std::optional<json::Object> described = BodyObject(*response);
@@ -313,7 +311,7 @@ Result<json::Value> RemoteStepFunctions::CheckChild(const engine::TaskRequest& r
     return *request.submitted;
   }
   CountFailedCheck(execution_arn, true);
-  if (!IsSuccess(response->status)) {
+  if (!IsHttpSuccess(response->status)) {
     Error error = ServiceError(*response, "DescribeExecution");
     return TaskRuntimeError(request.state_name, "DescribeExecution of '" + execution_arn + "' at " +
                                                     endpoint_.url + " failed: " + error.error +

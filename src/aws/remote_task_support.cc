@@ -95,10 +95,6 @@ int64_t EpochMillisOfSeconds(const json::Value* value) {
   return static_cast<int64_t>(std::llround(value->to_number<double>() * 1000.0));
 }
 
-TimePoint SystemNow() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
 Status RegisterTaskTokenLocally(const engine::TaskRequest& request,
                                 integrations::ExecutionLauncher* launcher) {
   const std::string token = TaskTokenOf(request);

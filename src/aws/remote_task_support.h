@@ -62,9 +62,6 @@ Error SdkClientError(std::string_view service_prefix, std::string_view what, con
 // is not a number.
 int64_t EpochMillisOfSeconds(const json::Value* value);
 
-// The system clock in milliseconds, as signing wants it.
-TimePoint SystemNow();
-
 }  // namespace autoretrain::aws
 
 #endif  // AUTORETRAIN_AWS_REMOTE_TASK_SUPPORT_H_

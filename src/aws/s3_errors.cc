@@ -18,7 +18,8 @@ std::string Action(const S3Call& call) {
   return "s3:GetObject";
 }
 
-std::string Credentials(const S3Call& call) {
+// "access key ID from SOURCE": which credentials a request was signed with.
+std::string CredentialsNamed(const S3Call& call) {
   std::string text = "access key " + call.access_key_id;
   if (!call.credentials_source.empty()) text += " from " + call.credentials_source;
   return text;
@@ -34,25 +35,25 @@ std::string Hint(const S3Call& call, std::string_view code, int status) {
            ") and region are the ones holding it";
   }
   if (code == "InvalidAccessKeyId") {
-    return "the store does not know " + Credentials(call) +
+    return "the store does not know " + CredentialsNamed(call) +
            "; set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the profile's keys to valid ones";
   }
   if (code == "SignatureDoesNotMatch") {
-    return "the secret access key does not belong to " + Credentials(call) +
+    return "the secret access key does not belong to " + CredentialsNamed(call) +
            " (or a proxy changed the request); check AWS_SECRET_ACCESS_KEY or the profile";
   }
   if (code == "RequestTimeTooSkewed") {
     return "this machine's clock is too far from the store's; synchronize it (NTP)";
   }
   if (code == "ExpiredToken" || code == "InvalidToken" || code == "TokenRefreshRequired") {
-    return "the session token of " + Credentials(call) + " is invalid or expired; refresh it";
+    return "the session token of " + CredentialsNamed(call) + " is invalid or expired; refresh it";
   }
   if (code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed" ||
       code == "IllegalLocationConstraintException") {
     return "the bucket is in another region; set object_store.region (or AWS_REGION) to it";
   }
   if (status == 403) {
-    return Credentials(call) + " may not " + Action(call) + " on " + Resource(call) +
+    return CredentialsNamed(call) + " may not " + Action(call) + " on " + Resource(call) +
            "; grant it in the bucket policy or the IAM policy";
   }
   if (status >= 500) return "the store failed; try again later (it was retried already)";

@@ -14,10 +14,6 @@ namespace {
 using integrations::ObjectData;
 using integrations::ObjectInfo;
 
-TimePoint SystemNow() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
 std::optional<uint64_t> ParseSize(std::string_view text) {
   uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -42,8 +38,6 @@ ObjectInfo InfoFromHeaders(const HttpResponse& response) {
   if (auto size = ParseSize(response.Header("Content-Length"))) info.size = *size;
   return info;
 }
-
-bool IsSuccess(int status) { return status >= 200 && status < 300; }
 
 // Buckets and keys S3 could not address as one object.
 Status ValidateNames(std::string_view operation, std::string_view bucket, std::string_view key,
@@ -130,7 +124,7 @@ Result<ObjectData> S3ObjectStore::GetObjectWithInfo(std::string_view bucket, std
     response = Send(*prepared, std::move(plain));
     if (!response.ok()) return response.take_error();
   }
-  if (!IsSuccess(response->status)) return S3ResponseError(prepared->call, *response);
+  if (!IsHttpSuccess(response->status)) return S3ResponseError(prepared->call, *response);
   ObjectData object;
   object.info = InfoFromHeaders(*response);
   object.info.size = response->body.size();
@@ -160,7 +154,7 @@ Result<ObjectInfo> S3ObjectStore::HeadObject(std::string_view bucket, std::strin
   request.url = S3ObjectUrl(endpoint_, bucket, key);
   Result<HttpResponse> response = Send(*prepared, std::move(request));
   if (!response.ok()) return response.take_error();
-  if (!IsSuccess(response->status)) return S3ResponseError(prepared->call, *response);
+  if (!IsHttpSuccess(response->status)) return S3ResponseError(prepared->call, *response);
   return InfoFromHeaders(*response);
 }
 
@@ -177,7 +171,7 @@ Result<ObjectInfo> S3ObjectStore::PutObject(std::string_view bucket, std::string
   request.body = data;
   Result<HttpResponse> response = Send(*prepared, std::move(request));
   if (!response.ok()) return response.take_error();
-  if (!IsSuccess(response->status)) return S3ResponseError(prepared->call, *response);
+  if (!IsHttpSuccess(response->status)) return S3ResponseError(prepared->call, *response);
   ObjectInfo info;
   info.size = data.size();
   info.etag = response->Header("ETag");
@@ -209,7 +203,7 @@ Result<integrations::ObjectListing> S3ObjectStore::ListObjectsV2(
   http_request.url = S3ObjectUrl(endpoint_, bucket, "") + "?" + query;
   Result<HttpResponse> response = Send(*prepared, std::move(http_request));
   if (!response.ok()) return response.take_error();
-  if (!IsSuccess(response->status)) return S3ResponseError(prepared->call, *response);
+  if (!IsHttpSuccess(response->status)) return S3ResponseError(prepared->call, *response);
   integrations::ObjectListing listing;
   for (std::string_view contents : XmlElements(response->body, "Contents")) {
     integrations::ListedObject object;

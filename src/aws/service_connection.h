@@ -17,6 +17,9 @@
 
 namespace autoretrain::aws {
 
+// True for a 2xx status.
+inline bool IsHttpSuccess(int status) { return status >= 200 && status < 300; }
+
 // An endpoint and the credentials to sign for it.
 struct ServiceConnection {
   Endpoint endpoint;

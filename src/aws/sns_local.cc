@@ -14,10 +14,6 @@ namespace {
 constexpr size_t kMaxMessageBytes = 256 * 1024;  // message plus attributes, as SNS counts
 constexpr auto kDeduplicationWindow = std::chrono::minutes(5);
 
-TimePoint SystemNow() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }

@@ -9,10 +9,6 @@
 namespace autoretrain::aws {
 namespace {
 
-TimePoint SystemNow() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
 void AddField(std::string* form, std::string_view name, std::string_view value) {
   *form += '&';
   *form += UriEncode(name, false);

@@ -7,9 +7,11 @@
 
 namespace autoretrain {
 
-TimePoint SystemClock::Now() {
+TimePoint SystemNow() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
+
+TimePoint SystemClock::Now() { return SystemNow(); }
 
 void SystemClock::SleepUntil(TimePoint deadline) { std::this_thread::sleep_until(deadline); }
 

@@ -10,8 +10,6 @@
 namespace autoretrain::integrations::dynamo {
 namespace {
 
-Error Validation(std::string message) { return Error{"ValidationException", std::move(message)}; }
-
 const json::Value* Child(const json::Value& container, const PathElement& e) {
   if (!container.is_object()) return nullptr;
   const json::Object& o = container.get_object();

@@ -9,8 +9,6 @@
 namespace autoretrain::integrations {
 namespace dynamo {
 
-Error Validation(std::string message) { return Error{"ValidationException", std::move(message)}; }
-
 Error MissingMember(std::string_view field) {
   return Validation("1 validation error detected: Value null at '" + std::string(field) +
                     "' failed to satisfy constraint: Member must not be null");

@@ -14,6 +14,7 @@
 #include "autoretrain/integrations/local_dynamodb.h"
 #include "autoretrain/store/store.h"
 #include "integrations/dynamodb_expression.h"
+#include "integrations/dynamodb_number.h"
 
 namespace autoretrain::integrations::dynamo {
 
@@ -30,8 +31,6 @@ struct TableSchema {
   std::string range_name, range_type;  // empty without a sort key
   bool has_range() const { return !range_name.empty(); }
 };
-
-Error Validation(std::string message);
 
 // "1 validation error detected: Value null at 'field' failed to satisfy constraint: Member
 // must not be null" and friends.

@@ -5,8 +5,6 @@
 namespace autoretrain::integrations::dynamo {
 namespace {
 
-Error Validation(std::string message) { return Error{"ValidationException", std::move(message)}; }
-
 // Strips leading and trailing zeros, adjusting the exponent; zero becomes canonical.
 void Normalize(Decimal& d) {
   size_t lead = d.digits.find_first_not_of('0');

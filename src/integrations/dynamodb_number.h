@@ -8,10 +8,16 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "autoretrain/common/result.h"
 
 namespace autoretrain::integrations::dynamo {
+
+// The error DynamoDB answers a request it rejects with: ValidationException, `message`.
+inline Error Validation(std::string message) {
+  return Error{"ValidationException", std::move(message)};
+}
 
 // value = (negative ? -1 : 1) * 0.d1d2d3... * 10^exponent. `digits` has no leading or trailing
 // zeros; zero has empty digits (and is never negative).

@@ -8,7 +8,6 @@
 namespace autoretrain::integrations::dynamo {
 namespace {
 
-Error Validation(std::string message) { return Error{"ValidationException", std::move(message)}; }
 Error Serialization(std::string message) {
   return Error{"SerializationException", std::move(message)};
 }

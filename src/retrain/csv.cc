@@ -3,8 +3,6 @@
 namespace autoretrain::retrain {
 namespace {
 
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
 class CsvParser {
  public:
   explicit CsvParser(std::string_view text) : text_(text) {}

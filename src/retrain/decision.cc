@@ -12,7 +12,6 @@
 namespace autoretrain::retrain {
 namespace {
 
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr std::string_view kExpected =
     "expected a header row and a second row whose first column is YES or NO";
 // Longest value quoted back in an InvalidDecisionValue message, in bytes.

@@ -25,7 +25,7 @@ std::string Shown(std::string_view value) {
   return json::Serialize(json::Value(json::String(value.substr(0, 100))));
 }
 
-Result<std::string> Severity(std::string_view value, const std::string& where) {
+Result<std::string> CheckedSeverity(std::string_view value, const std::string& where) {
   std::string upper = Trim(value);
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (std::find(std::begin(kSeverities), std::end(kSeverities), upper) != std::end(kSeverities)) {
@@ -85,7 +85,7 @@ Result<DecisionFields> FieldsFromCsv(const CsvRow& header, const CsvRow& row,
     const std::string& cell = row[column];
     if (Trim(cell).empty()) continue;
     if (name == "severity") {
-      Result<std::string> severity = Severity(cell, where);
+      Result<std::string> severity = CheckedSeverity(cell, where);
       if (!severity.ok()) return severity.take_error();
       fields.severity = *severity;
     } else if (name == "drift_score") {
@@ -133,8 +133,8 @@ Result<Decision> DecisionFromJson(std::string_view text, const std::string& wher
                                              ": expected \"YES\" or \"NO\" (or true/false)"};
   }
   if (const json::Value* v = doc.if_contains("severity"); v != nullptr && !v->is_null()) {
-    Result<std::string> severity =
-        v->is_string() ? Severity(v->as_string(), where) : Severity(json::Serialize(*v), where);
+    Result<std::string> severity = v->is_string() ? CheckedSeverity(v->as_string(), where)
+                                                  : CheckedSeverity(json::Serialize(*v), where);
     if (!severity.ok()) return severity.take_error();
     decision.fields.severity = *severity;
   }

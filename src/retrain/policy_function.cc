@@ -18,14 +18,15 @@ Error BadRequest(const std::string& message) {
   return integrations::FunctionError("InvalidPolicyRequest", message);
 }
 
-std::string Got(const json::Value& v) { return std::string(json::TypeName(v)); }
+std::string TypeOf(const json::Value& v) { return std::string(json::TypeName(v)); }
 
 // Fills the decision fields of `record` and `input` from the decision function's result.
 Status DecisionFromEvent(const json::Value& value, RetrainingRecord* record, PolicyInput* input) {
   const std::string hint =
       " (pass check_retraining_decision's result, e.g. \"decision.$\": \"$.decision\")";
   if (!value.is_object()) {
-    return BadRequest("the event field \"decision\" must be an object, got " + Got(value) + hint);
+    return BadRequest("the event field \"decision\" must be an object, got " + TypeOf(value) +
+                      hint);
   }
   const json::Object& d = value.get_object();
   auto field = [&](std::string_view name) -> const json::Value* {
@@ -116,7 +117,7 @@ class PolicyFunction final : public integrations::Function {
   Result<json::Value> Invoke(const json::Value& event) override {
     if (!event.is_object()) {
       return BadRequest("the event must be an object {\"model\": ..., \"decision\": ...}, got " +
-                        Got(event));
+                        TypeOf(event));
     }
     const json::Object& e = event.get_object();
     const json::Value* model = e.if_contains("model");

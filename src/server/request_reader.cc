@@ -10,7 +10,7 @@ namespace {
 // AWS shows at most this much of a value in a validation message.
 constexpr size_t kShownCharacters = 256;
 
-std::string Quoted(std::string_view value) {
+std::string QuotedValue(std::string_view value) {
   if (value.size() > kShownCharacters) {
     return "'" + std::string(value.substr(0, kShownCharacters)) + "...'";
   }
@@ -60,12 +60,12 @@ std::optional<std::string> RequestReader::String(std::string_view member, bool r
   std::string text(value->as_string());
   const size_t length = CharacterCount(text);
   if (length < min) {
-    Violation(member, Quoted(text),
+    Violation(member, QuotedValue(text),
               "Member must have length greater than or equal to " + std::to_string(min));
     return std::nullopt;
   }
   if (length > max) {
-    Violation(member, Quoted(text),
+    Violation(member, QuotedValue(text),
               "Member must have length less than or equal to " + std::to_string(max));
     return std::nullopt;
   }
@@ -79,7 +79,7 @@ std::optional<std::string> RequestReader::Enum(std::string_view member, bool req
   if (std::find(allowed.begin(), allowed.end(), *text) == allowed.end()) {
     std::string set;
     for (std::string_view item : allowed) set += (set.empty() ? "" : ", ") + std::string(item);
-    Violation(member, Quoted(*text), "Member must satisfy enum value set: [" + set + "]");
+    Violation(member, QuotedValue(*text), "Member must satisfy enum value set: [" + set + "]");
     return std::nullopt;
   }
   return text;

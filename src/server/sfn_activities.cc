@@ -16,8 +16,6 @@
 namespace autoretrain::server {
 namespace {
 
-constexpr DateFormat kDates = DateFormat::kEpochSeconds;
-
 // AWS's InvalidArn for a parameter that must be an activity ARN
 // (arn:PARTITION:states:REGION:ACCOUNT:activity:NAME).
 Status CheckActivityArn(std::string_view arn) {

@@ -5,14 +5,13 @@
 #include "autoretrain/common/arn.h"
 
 namespace autoretrain::server {
-namespace {
 
 Error InvalidArn(std::string_view arn, std::string_view expected) {
   return Error{"InvalidArn",
                "Invalid Arn: '" + std::string(arn) + "' is not " + std::string(expected)};
 }
 
-}  // namespace
+std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
 Result<std::string> StateMachineNameOfArn(std::string_view arn) {
   constexpr std::string_view kExpected =

@@ -10,6 +10,7 @@
 
 #include "autoretrain/common/result.h"
 #include "autoretrain/json/json.h"
+#include "autoretrain/server/aws_shapes.h"
 
 namespace autoretrain::server {
 
@@ -27,6 +28,14 @@ inline constexpr size_t kMaxErrorLength = 256;
 inline constexpr size_t kMaxCauseLength = 32768;
 inline constexpr size_t kMaxTraceHeaderLength = 256;
 inline constexpr int64_t kMaxPageSize = 1000;
+
+// Dates in the JSON 1.0 protocol's responses: epoch seconds, as AWS's SDKs expect.
+inline constexpr DateFormat kDates = DateFormat::kEpochSeconds;
+
+// Error{"InvalidArn", "Invalid Arn: 'ARN' is not EXPECTED"}.
+Error InvalidArn(std::string_view arn, std::string_view expected);
+// `text` in single quotes, as AWS's messages quote names and values.
+std::string Quoted(std::string_view text);
 
 // The state machine name of `arn` (arn:PARTITION:states:REGION:ACCOUNT:stateMachine:NAME), or
 // Error{"InvalidArn", ...} saying what is wrong.

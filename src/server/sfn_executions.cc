@@ -10,8 +10,6 @@
 namespace autoretrain::server {
 namespace {
 
-constexpr DateFormat kDates = DateFormat::kEpochSeconds;
-
 // The state machine `arn` as the store has it, refusing one being deleted.
 Result<store::StateMachineRecord> ActiveStateMachine(store::Store& store, const std::string& arn) {
   Result<store::StateMachineRecord> record = store.GetStateMachine(arn);

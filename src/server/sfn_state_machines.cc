@@ -15,8 +15,6 @@
 namespace autoretrain::server {
 namespace {
 
-constexpr DateFormat kDates = DateFormat::kEpochSeconds;
-
 // The compiled definition, or AWS's InvalidDefinition listing every diagnostic.
 Result<std::shared_ptr<const asl::StateMachine>> CompileDefinition(const std::string& text) {
   asl::CompileResult compiled = asl::CompileText(text);

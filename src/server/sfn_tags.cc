@@ -36,8 +36,6 @@ bool TagCharactersAllowed(std::string_view text) {
   return true;
 }
 
-std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
-
 // Checks one key (of tags or tagKeys) at `member`; true when valid.
 bool CheckKey(RequestReader& reader, const std::string& member, const std::string& key) {
   const size_t length = CharacterCount(key);

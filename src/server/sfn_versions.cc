@@ -23,18 +23,12 @@
 namespace autoretrain::server {
 namespace {
 
-constexpr DateFormat kDates = DateFormat::kEpochSeconds;
 constexpr size_t kMaxDescriptionLength = 256;
 constexpr size_t kMaxVersionArnLength = 2048;
 constexpr size_t kMaxRevisionIdLength = 2048;
 constexpr char kAliasPattern[] =
     "Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$ "
     "(letters, digits, _ - . and not digits only)";
-
-Error InvalidArn(std::string_view arn, std::string_view expected) {
-  return Error{"InvalidArn",
-               "Invalid Arn: '" + std::string(arn) + "' is not " + std::string(expected)};
-}
 
 bool AllDigits(std::string_view text) {
   if (text.empty()) return false;
@@ -43,8 +37,6 @@ bool AllDigits(std::string_view text) {
   }
   return true;
 }
-
-std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
 // Compiled definitions of published versions, by definition text (bounded: cleared when full).
 std::shared_ptr<const asl::StateMachine> CachedCompile(const std::string& definition,

@@ -53,7 +53,8 @@ Result<Machine> ActiveMachine(Database& db, const std::string& arn) {
 
 // Statements are cached by address: every SQL text is a constant.
 #define VERSION_COLUMNS "SELECT number, revision, description, creation_ms FROM published_versions "
-constexpr char kSelectVersion[] = VERSION_COLUMNS "WHERE state_machine_id = ?1 AND number = ?2";
+constexpr char kSelectPublishedVersion[] =
+    VERSION_COLUMNS "WHERE state_machine_id = ?1 AND number = ?2";
 constexpr char kSelectVersionOfRevision[] =
     VERSION_COLUMNS "WHERE state_machine_id = ?1 AND revision = ?2 ORDER BY number DESC LIMIT 1";
 constexpr char kSelectVersionPage[] =
@@ -71,7 +72,7 @@ PublishedVersion ReadVersion(const Stmt& stmt, const std::string& arn) {
 // Version `number` of machine row `id`, or nullopt.
 Result<std::optional<PublishedVersion>> FindVersion(Database& db, const std::string& arn,
                                                     int64_t id, int64_t number) {
-  auto stmt = db.Prepare(kSelectVersion);
+  auto stmt = db.Prepare(kSelectPublishedVersion);
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, id).Bind(2, number);
   int rc = stmt->Step();

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "autoretrain/aws/environment.h"
@@ -33,6 +34,11 @@ using CredentialsSource = std::function<Result<Credentials>()>;
 // Error names of credential failures.
 inline constexpr std::string_view kNoCredentials = "NoCredentials";        // nothing configured
 inline constexpr std::string_view kCredentialsError = "CredentialsError";  // configured, broken
+
+// A kCredentialsError saying `cause`.
+inline Error CredentialsBroken(std::string cause) {
+  return Error{std::string(kCredentialsError), std::move(cause)};
+}
 
 class CredentialsProvider {
  public:

@@ -13,6 +13,10 @@ namespace autoretrain {
 
 using TimePoint = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
 
+// The current wall-clock time, millisecond precision: SystemClock's Now as a plain function (a
+// default for std::function<TimePoint()> parameters).
+TimePoint SystemNow();
+
 class Clock {
  public:
   virtual ~Clock() = default;

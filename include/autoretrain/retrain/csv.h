@@ -14,6 +14,9 @@
 
 namespace autoretrain::retrain {
 
+// The UTF-8 byte order mark, which a file may start with.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 using CsvRow = std::vector<std::string>;
 
 // Parses the whole text. A trailing newline does not make an extra row; an empty line is a row
