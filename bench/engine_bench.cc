@@ -1,10 +1,10 @@
 // In-process execution throughput of the engine, on the same workloads as the reference peer
 // (bench/peer/bench.mjs): the seed's retraining trigger with its real decision function reading
-// a CSV from a local bucket, a 3-state Pass/Choice machine, a chain of 100 Pass states, and a
-// Map over 10,000 items. The startExecution of the
-// pipeline returns at once without running a child, as the peer's override does.
+// a CSV from a local bucket (and that file read alone), a 3-state Pass/Choice machine, a chain of
+// 100 Pass states, and a Map over 10,000 items. The startExecution of the pipeline returns at once
+// without running a child, as the peer's override does.
 //
-// Run: make bench && build/bench/bench/engine_bench
+// Run: make bench && build/release/bench/engine_bench
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -94,6 +94,21 @@ void RunSeedTrigger(benchmark::State& state, const std::string& decision) {
 void BM_SeedTriggerYes(benchmark::State& state) { RunSeedTrigger(state, "YES"); }
 void BM_SeedTriggerNo(benchmark::State& state) { RunSeedTrigger(state, "NO"); }
 
+// The part of a seed trigger execution no engine work can remove: reading the decision CSV
+// from the local bucket (open, fstat, read, close), which the peer's handler does too.
+void BM_DecisionFileRead(benchmark::State& state) {
+  auto store = integrations::MakeLocalObjectStore(MakeBucket("YES"));
+  const retrain::DecisionConfig config;
+  for (auto _ : state) {
+    Result<std::string> body = store->GetObject(config.bucket, config.key, config.max_bytes);
+    if (!body.ok()) {
+      state.SkipWithError("the decision file could not be read");
+      break;
+    }
+    benchmark::DoNotOptimize(body);
+  }
+}
+
 // No task work at all: the engine's own cost per execution.
 class NoTasks final : public engine::TaskHandler {
  public:
@@ -140,6 +155,7 @@ void BM_Map10k(benchmark::State& state) {
 
 BENCHMARK(BM_SeedTriggerYes);
 BENCHMARK(BM_SeedTriggerNo);
+BENCHMARK(BM_DecisionFileRead);
 BENCHMARK(BM_PassChoice);
 BENCHMARK(BM_Chain100);
 BENCHMARK(BM_Map10k)->Unit(benchmark::kMillisecond);
