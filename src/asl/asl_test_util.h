@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +39,15 @@ inline std::shared_ptr<const StateMachine> MustCompile(std::string_view text) {
     return nullptr;
   }
   return std::get<std::shared_ptr<const StateMachine>>(result);
+}
+
+// The seed's definition (shared/seed/retraining_trigger.asl.json) as text.
+inline std::string ReadSeed() {
+  std::ifstream in(std::string(AUTORETRAIN_SOURCE_DIR) +
+                   "/../shared/seed/retraining_trigger.asl.json");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
 }
 
 // True when some diagnostic has this code and location.

@@ -5,10 +5,12 @@
 
 #include <set>
 
+#include "json/jsonpath_test_util.h"
+
 namespace autoretrain::asl {
 namespace {
 
-json::Value J(std::string_view text) { return json::Parse(text).value(); }
+using json::testing::J;
 
 Result<json::Value> RunCall(std::string_view call, std::string_view input = "{}") {
   Result<Intrinsic> c = ParseIntrinsic(call);

@@ -3,8 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "asl_test_util.h"
@@ -18,14 +16,7 @@ using testing::Has;
 using testing::Machine;
 using testing::MustCompile;
 using testing::OneState;
-
-std::string ReadSeed() {
-  std::ifstream in(std::string(AUTORETRAIN_SOURCE_DIR) +
-                   "/../shared/seed/retraining_trigger.asl.json");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing::ReadSeed;
 
 TEST(ParserTest, SeedDefinitionCompiles) {
   std::string text = ReadSeed();

@@ -2,16 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "json/jsonpath_test_util.h"
+
 namespace autoretrain::asl {
 namespace {
 
-json::Value J(std::string_view text) {
-  Result<json::Value> v = json::Parse(text);
-  EXPECT_TRUE(v.ok()) << text;
-  return v.ok() ? std::move(v).value() : json::Value();
-}
+using json::testing::J;
 
-PayloadTemplate MustCompile(std::string_view tmpl) {
+PayloadTemplate MustCompileTemplate(std::string_view tmpl) {
   std::vector<Diagnostic> problems;
   std::optional<PayloadTemplate> out = PayloadTemplate::Compile(J(tmpl), "/P", &problems);
   EXPECT_TRUE(out.has_value()) << (problems.empty() ? "" : problems[0].ToString());
@@ -26,19 +24,20 @@ std::string Eval(const PayloadTemplate& t, std::string_view input,
 }
 
 TEST(PayloadTemplateTest, LiteralsAreCopied) {
-  PayloadTemplate t = MustCompile(R"({"a":1,"b":[true,null,"$.x"],"c":{"d":"e"}})");
+  PayloadTemplate t = MustCompileTemplate(R"({"a":1,"b":[true,null,"$.x"],"c":{"d":"e"}})");
   EXPECT_EQ(Eval(t, R"({"x":5})"), R"({"a":1,"b":[true,null,"$.x"],"c":{"d":"e"}})");
 }
 
 TEST(PayloadTemplateTest, PathKeysSelectFromInput) {
-  PayloadTemplate t = MustCompile(R"({"decision.$":"$.Payload.retraining_required","k":"v"})");
+  PayloadTemplate t =
+      MustCompileTemplate(R"({"decision.$":"$.Payload.retraining_required","k":"v"})");
   EXPECT_EQ(Eval(t, R"({"Payload":{"retraining_required":"YES"}})"),
             R"({"decision":"YES","k":"v"})");
 }
 
 TEST(PayloadTemplateTest, NestedObjectsAndArrays) {
-  PayloadTemplate t =
-      MustCompile(R"({"outer":{"inner.$":"$.a","list":[{"x.$":"$.b[1]"},7,["lit",{"y.$":"$"}]]}})");
+  PayloadTemplate t = MustCompileTemplate(
+      R"({"outer":{"inner.$":"$.a","list":[{"x.$":"$.b[1]"},7,["lit",{"y.$":"$"}]]}})");
   EXPECT_EQ(
       Eval(t, R"({"a":{"z":1},"b":[10,20]})"),
       R"({"outer":{"inner":{"z":1},"list":[{"x":20},7,["lit",{"y":{"a":{"z":1},"b":[10,20]}}]]}})");
@@ -46,25 +45,26 @@ TEST(PayloadTemplateTest, NestedObjectsAndArrays) {
 
 TEST(PayloadTemplateTest, ContextPaths) {
   PayloadTemplate t =
-      MustCompile(R"({"id.$":"$$.Execution.Id","name.$":"$$.State.Name","in.$":"$.v"})");
+      MustCompileTemplate(R"({"id.$":"$$.Execution.Id","name.$":"$$.State.Name","in.$":"$.v"})");
   EXPECT_EQ(Eval(t, R"({"v":1})", R"({"Execution":{"Id":"arn:x"},"State":{"Name":"S"}})"),
             R"({"id":"arn:x","name":"S","in":1})");
 }
 
 TEST(PayloadTemplateTest, IndefinitePathGivesArray) {
-  PayloadTemplate t = MustCompile(R"({"ids.$":"$.items[*].id","none.$":"$.items[?(@.id > 9)]"})");
+  PayloadTemplate t =
+      MustCompileTemplate(R"({"ids.$":"$.items[*].id","none.$":"$.items[?(@.id > 9)]"})");
   EXPECT_EQ(Eval(t, R"({"items":[{"id":1},{"id":2}]})"), R"({"ids":[1,2],"none":[]})");
 }
 
 TEST(PayloadTemplateTest, MissingPathIsStatesRuntime) {
-  PayloadTemplate t = MustCompile(R"({"ok":1,"x":{"decision.$":"$.Payload.missing"}})");
+  PayloadTemplate t = MustCompileTemplate(R"({"ok":1,"x":{"decision.$":"$.Payload.missing"}})");
   EXPECT_EQ(Eval(t, R"({"Payload": {"a": 1}})"),
             "ERROR States.Runtime: The JSONPath '$.Payload.missing' specified for the field "
             "'decision.$' could not be found in the input '{\"Payload\":{\"a\":1}}'");
 }
 
 TEST(PayloadTemplateTest, MissingContextPathIsStatesRuntime) {
-  PayloadTemplate t = MustCompile(R"({"token.$":"$$.Task.Token"})");
+  PayloadTemplate t = MustCompileTemplate(R"({"token.$":"$$.Task.Token"})");
   Result<json::Value> out = t.Evaluate(J(R"({"a":1})"), J(R"({"Execution":{}})"));
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().error, "States.Runtime");
@@ -95,9 +95,9 @@ TEST(PayloadTemplateTest, StringProblemsOverload) {
 }
 
 TEST(PayloadTemplateTest, CopiesAreIndependentAndEqual) {
-  PayloadTemplate t = MustCompile(R"({"a.$":"$.x","b":[1]})");
+  PayloadTemplate t = MustCompileTemplate(R"({"a.$":"$.x","b":[1]})");
   PayloadTemplate copy = t;
-  PayloadTemplate assigned = MustCompile("{}");
+  PayloadTemplate assigned = MustCompileTemplate("{}");
   assigned = copy;
   PayloadTemplate moved = std::move(copy);
   EXPECT_EQ(Eval(t, R"({"x":2})"), R"({"a":2,"b":[1]})");
@@ -106,13 +106,13 @@ TEST(PayloadTemplateTest, CopiesAreIndependentAndEqual) {
 }
 
 TEST(PayloadTemplateTest, KeyEndingInDollarOnlyStrips) {
-  PayloadTemplate t = MustCompile(R"({".$":"$.x"})");
+  PayloadTemplate t = MustCompileTemplate(R"({".$":"$.x"})");
   EXPECT_EQ(Eval(t, R"({"x":"v"})"), R"({"":"v"})");
 }
 
 TEST(PayloadTemplateTest, NonObjectTemplatesEvaluate) {
-  EXPECT_EQ(Eval(MustCompile("[1,{\"a.$\":\"$\"}]"), "2"), R"([1,{"a":2}])");
-  EXPECT_EQ(Eval(MustCompile("\"text\""), "{}"), R"("text")");
+  EXPECT_EQ(Eval(MustCompileTemplate("[1,{\"a.$\":\"$\"}]"), "2"), R"([1,{"a":2}])");
+  EXPECT_EQ(Eval(MustCompileTemplate("\"text\""), "{}"), R"("text")");
 }
 
 // EvaluateConsuming on `input` (and a context object with an Id): the result.
@@ -124,12 +124,12 @@ std::string EvalConsuming(const PayloadTemplate& t, json::Value& input) {
 
 TEST(PayloadTemplateTest, ConsumingMovesWhatTheOnlyInputPathFinds) {
   json::Value input = J(R"({"a":{"big":[1,2,3]},"b":2})");
-  EXPECT_EQ(EvalConsuming(MustCompile(R"({"x.$":"$.a","k":"v","c.$":"$$.Id"})"), input),
+  EXPECT_EQ(EvalConsuming(MustCompileTemplate(R"({"x.$":"$.a","k":"v","c.$":"$$.Id"})"), input),
             R"({"x":{"big":[1,2,3]},"k":"v","c":"e"})");
   EXPECT_EQ(json::Serialize(input), R"({"a":null,"b":2})");  // moved out, not copied
 
   json::Value whole = J(R"({"n":1})");
-  EXPECT_EQ(EvalConsuming(MustCompile(R"({"item.$":"$"})"), whole), R"({"item":{"n":1}})");
+  EXPECT_EQ(EvalConsuming(MustCompileTemplate(R"({"item.$":"$"})"), whole), R"({"item":{"n":1}})");
 }
 
 TEST(PayloadTemplateTest, ConsumingCopiesWhenTheInputIsReadMoreThanOnce) {
@@ -139,7 +139,7 @@ TEST(PayloadTemplateTest, ConsumingCopiesWhenTheInputIsReadMoreThanOnce) {
        {R"({"x.$":"$.a","y.$":"$.a.b"})", R"j({"x.$":"$.a","y.$":"States.Array($.a)"})j",
         R"({"x.$":"$..b"})"}) {
     json::Value input = J(R"({"a":{"b":1}})");
-    PayloadTemplate t = MustCompile(tmpl);
+    PayloadTemplate t = MustCompileTemplate(tmpl);
     EXPECT_EQ(EvalConsuming(t, input), Eval(t, R"({"a":{"b":1}})")) << tmpl;
     EXPECT_EQ(json::Serialize(input), R"({"a":{"b":1}})") << tmpl;
   }
@@ -147,7 +147,7 @@ TEST(PayloadTemplateTest, ConsumingCopiesWhenTheInputIsReadMoreThanOnce) {
 
 TEST(PayloadTemplateTest, ConsumingReportsAMissingPathLikeEvaluate) {
   json::Value input = J(R"({"a":1})");
-  PayloadTemplate t = MustCompile(R"({"x.$":"$.missing"})");
+  PayloadTemplate t = MustCompileTemplate(R"({"x.$":"$.missing"})");
   EXPECT_EQ(EvalConsuming(t, input), Eval(t, R"({"a":1})"));
   EXPECT_EQ(json::Serialize(input), R"({"a":1})");
 }

@@ -1,23 +1,16 @@
 // Compile must never crash, hang or throw, whatever JSON (or not-JSON) it is given.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 
+#include "asl_test_util.h"
 #include "autoretrain/asl/parser.h"
 
 namespace autoretrain::asl {
 namespace {
 
-std::string ReadSeed() {
-  std::ifstream in(std::string(AUTORETRAIN_SOURCE_DIR) +
-                   "/../shared/seed/retraining_trigger.asl.json");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing::ReadSeed;
 
 // Compiles and checks the result is well-formed: a machine, or at least one diagnostic with a
 // code and a message.

@@ -10,37 +10,23 @@
 #include <atomic>
 
 #include "autoretrain/aws/sigv4_verifier.h"
+#include "aws/notify_test_util.h"
 #include "aws/test_http_server.h"
 
 namespace autoretrain::aws {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::FastHttp;
+using testing::kKeyId;
 using testing::kNeverInTime;
+using testing::kSecret;
+using testing::TestCredentials;
 using testing::TestHttpServer;
 using testing::TestRequest;
 using testing::TestResponse;
 
-constexpr char kKeyId[] = "AKIDEXAMPLE";
-constexpr char kSecret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 constexpr char kPrefix[] = "com.amazonaws.dynamodb.v20120810#";
-
-Credentials TestCredentials() {
-  Credentials c;
-  c.access_key_id = kKeyId;
-  c.secret_access_key = kSecret;
-  c.source = "test";
-  return c;
-}
-
-HttpClientOptions FastHttp() {
-  HttpClientOptions options;
-  options.connect_timeout = milliseconds(500);
-  options.total_timeout = milliseconds(1500);
-  options.sleep = [](milliseconds) {};
-  options.random = [] { return 0.0; };
-  return options;
-}
 
 // A DynamoDB JSON answer with its x-amz-crc32, as DynamoDB sends it.
 TestResponse Json(int status, const std::string& body) {

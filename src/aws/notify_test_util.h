@@ -1,19 +1,24 @@
-// Helpers for the SNS, HTTP task and Slack tests: running one Task request through a
-// ServiceIntegration, decoding form bodies, and a temporary folder.
+// Helpers shared by the aws layer's tests: running one Task request through a
+// ServiceIntegration, decoding form bodies, a temporary folder, test credentials, HTTP options
+// for local fake endpoints, and a launcher that records task tokens.
 //
 // Thread-safety: test-only helpers, used from one thread.
 #ifndef AUTORETRAIN_AWS_NOTIFY_TEST_UTIL_H_
 #define AUTORETRAIN_AWS_NOTIFY_TEST_UTIL_H_
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "autoretrain/aws/http_client.h"
 #include "autoretrain/aws/sigv4.h"
 #include "autoretrain/integrations/service_integration.h"
+#include "autoretrain/integrations/task_router.h"
 
 namespace autoretrain::aws::testing {
 
@@ -74,6 +79,42 @@ inline std::vector<json::Value> ReadJsonLines(const std::string& path) {
   for (std::string line; std::getline(in, line);) lines.push_back(J(line));
   return lines;
 }
+
+// The example key pair of AWS's SigV4 documentation, which the fake endpoints verify.
+inline constexpr char kKeyId[] = "AKIDEXAMPLE";
+inline constexpr char kSecret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+inline Credentials TestCredentials() {
+  Credentials c;
+  c.access_key_id = kKeyId;
+  c.secret_access_key = kSecret;
+  c.source = "test";
+  return c;
+}
+
+// Short timeouts, and retries without sleeping or jitter: for a fake endpoint on this machine.
+inline HttpClientOptions FastHttp() {
+  HttpClientOptions options;
+  options.connect_timeout = std::chrono::milliseconds(500);
+  options.total_timeout = std::chrono::milliseconds(1500);
+  options.sleep = [](std::chrono::milliseconds) {};
+  options.random = [] { return 0.0; };
+  return options;
+}
+
+// Records the tokens a callback task registers (the project's store in a real run).
+class TokenLauncher final : public integrations::ExecutionLauncher {
+ public:
+  Result<Started> Start(const StartRequest&) override {
+    return Error{"StateMachineDoesNotExist", "no local machines here"};
+  }
+  Status RegisterTaskToken(const std::string& token, const std::string& execution_arn,
+                           const std::string& state_name) override {
+    tokens.push_back(token + "|" + execution_arn + "|" + state_name);
+    return OkStatus();
+  }
+  std::vector<std::string> tokens;
+};
 
 }  // namespace autoretrain::aws::testing
 

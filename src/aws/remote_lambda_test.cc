@@ -10,6 +10,7 @@
 #include "autoretrain/aws/sigv4_verifier.h"
 #include "autoretrain/engine/executor.h"
 #include "autoretrain/integrations/task_router.h"
+#include "aws/notify_test_util.h"
 #include "aws/test_http_server.h"
 
 namespace autoretrain::aws {
@@ -19,10 +20,11 @@ using testing::kNeverInTime;
 using testing::TestHttpServer;
 using testing::TestRequest;
 using testing::TestResponse;
+using testing::TokenLauncher;
 
 constexpr char kKey[] = "AKIDLAMBDATEST";
-constexpr char kSecret[] = "lambda-test-secret";
-constexpr char kPrefix[] = "/2015-03-31/functions/";
+constexpr char kLambdaSecret[] = "lambda-test-secret";
+constexpr char kInvokePrefix[] = "/2015-03-31/functions/";
 
 Credentials KeyPair(std::string secret) {
   Credentials credentials;
@@ -58,7 +60,7 @@ class FakeLambda {
       : verifier_(
             [](std::string_view key) -> std::optional<Credentials> {
               if (key != kKey) return std::nullopt;
-              return KeyPair(kSecret);
+              return KeyPair(kLambdaSecret);
             },
             VerifierOptions{.region = "us-east-1", .service = "lambda"}),
         server_([this](const TestRequest& request) { return Answer(request); }) {}
@@ -84,11 +86,13 @@ class FakeLambda {
       return LambdaError(AuthErrorHttpStatus(caller.error().error), caller.error().error,
                          caller.error().cause);
     }
-    if (request.method != "POST" || !path.starts_with(kPrefix) || !path.ends_with("/invocations")) {
+    if (request.method != "POST" || !path.starts_with(kInvokePrefix) ||
+        !path.ends_with("/invocations")) {
       return LambdaError(400, "InvalidRequestContentException", "not an Invoke request");
     }
-    std::string name = UriDecode(path.substr(
-        sizeof(kPrefix) - 1, path.size() - (sizeof(kPrefix) - 1) - std::strlen("/invocations")));
+    std::string name =
+        UriDecode(path.substr(sizeof(kInvokePrefix) - 1, path.size() - (sizeof(kInvokePrefix) - 1) -
+                                                             std::strlen("/invocations")));
     if (size_t at = name.find("function:"); at != std::string::npos) name = name.substr(at + 9);
     name = name.substr(0, name.find(':'));
     Headers version = {{"X-Amz-Executed-Version", query.empty() ? "$LATEST" : "7"}};
@@ -137,7 +141,7 @@ class FakeLambda {
   TestHttpServer server_;
 };
 
-HttpClientOptions FastHttp() {
+HttpClientOptions OneAttemptHttp() {
   HttpClientOptions options;
   options.total_timeout = std::chrono::milliseconds(700);
   options.connect_timeout = std::chrono::milliseconds(500);
@@ -154,7 +158,7 @@ Endpoint EndpointAt(const std::string& url) {
   return endpoint;
 }
 
-CredentialsSource Keys(std::string secret = kSecret) {
+CredentialsSource Keys(std::string secret = kLambdaSecret) {
   return [secret] { return Result<Credentials>(KeyPair(secret)); };
 }
 
@@ -215,7 +219,7 @@ TEST(RemoteLambdaTest, HandlesOnlySelectedFunctions) {
 
 TEST(RemoteLambdaTest, InvokeReturnsTheLocalEnvelopeWithTheRealMetadata) {
   FakeLambda fake;
-  RemoteLambda lambda(Remote({"echo"}), EndpointAt(fake.url()), Keys(), FastHttp());
+  RemoteLambda lambda(Remote({"echo"}), EndpointAt(fake.url()), Keys(), OneAttemptHttp());
   Result<json::Value> result = lambda.Invoke(LambdaInvoke("echo").Request());
   ASSERT_TRUE(result.ok()) << result.error().error << ": " << result.error().cause;
   const json::Object& envelope = result->get_object();
@@ -239,7 +243,7 @@ TEST(RemoteLambdaTest, InvokeReturnsTheLocalEnvelopeWithTheRealMetadata) {
 
 TEST(RemoteLambdaTest, QualifierAndInvocationTypeGoOnTheWire) {
   FakeLambda fake;
-  RemoteLambda lambda(Remote({"echo"}), EndpointAt(fake.url()), Keys(), FastHttp());
+  RemoteLambda lambda(Remote({"echo"}), EndpointAt(fake.url()), Keys(), OneAttemptHttp());
   Task task{"arn:aws:states:::lambda:invoke",
             json::Object{{"FunctionName", "arn:aws:lambda:us-east-1:123456789012:function:echo"},
                          {"Qualifier", "prod"},
@@ -260,7 +264,7 @@ TEST(RemoteLambdaTest, QualifierAndInvocationTypeGoOnTheWire) {
 
 TEST(RemoteLambdaTest, FunctionArnResourceReturnsTheResultItself) {
   FakeLambda fake;
-  RemoteLambda lambda(Remote({"echo"}), EndpointAt(fake.url()), Keys(), FastHttp());
+  RemoteLambda lambda(Remote({"echo"}), EndpointAt(fake.url()), Keys(), OneAttemptHttp());
   Task task{"arn:aws:lambda:us-east-1:123456789012:function:echo", json::Object{{"x", "y"}},
             std::nullopt};
   Result<json::Value> result = lambda.Invoke(task.Request());
@@ -270,7 +274,7 @@ TEST(RemoteLambdaTest, FunctionArnResourceReturnsTheResultItself) {
 
 TEST(RemoteLambdaTest, FunctionErrorsFailTheTaskAsStepFunctionsReportsThem) {
   FakeLambda fake;
-  RemoteLambda lambda(All(), EndpointAt(fake.url()), Keys(), FastHttp());
+  RemoteLambda lambda(All(), EndpointAt(fake.url()), Keys(), OneAttemptHttp());
   Result<json::Value> failed = lambda.Invoke(LambdaInvoke("fails").Request());
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.error().error, "ValueError");
@@ -284,7 +288,7 @@ TEST(RemoteLambdaTest, FunctionErrorsFailTheTaskAsStepFunctionsReportsThem) {
 
 TEST(RemoteLambdaTest, ServiceErrorsAreNamedLikeAws) {
   FakeLambda fake;
-  RemoteLambda lambda(All(), EndpointAt(fake.url()), Keys(), FastHttp());
+  RemoteLambda lambda(All(), EndpointAt(fake.url()), Keys(), OneAttemptHttp());
   Result<json::Value> missing = lambda.Invoke(LambdaInvoke("nope").Request());
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().error, "Lambda.ResourceNotFoundException");
@@ -303,7 +307,7 @@ TEST(RemoteLambdaTest, ServiceErrorsAreNamedLikeAws) {
 
 TEST(RemoteLambdaTest, AWrongSecretIsRejectedByTheVerifier) {
   FakeLambda fake;
-  RemoteLambda lambda(All(), EndpointAt(fake.url()), Keys("wrong"), FastHttp());
+  RemoteLambda lambda(All(), EndpointAt(fake.url()), Keys("wrong"), OneAttemptHttp());
   Result<json::Value> result = lambda.Invoke(LambdaInvoke("echo").Request());
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().error, "Lambda.InvalidSignatureException");
@@ -312,7 +316,7 @@ TEST(RemoteLambdaTest, AWrongSecretIsRejectedByTheVerifier) {
 
 TEST(RemoteLambdaTest, TransportFailuresAreSdkClientExceptions) {
   FakeLambda fake;
-  RemoteLambda lambda(All(), EndpointAt(fake.url()), Keys(), FastHttp());
+  RemoteLambda lambda(All(), EndpointAt(fake.url()), Keys(), OneAttemptHttp());
   Result<json::Value> cut = lambda.Invoke(LambdaInvoke("cut").Request());
   ASSERT_FALSE(cut.ok());
   EXPECT_EQ(cut.error().error, "Lambda.SdkClientException");
@@ -331,7 +335,7 @@ TEST(RemoteLambdaTest, TransportFailuresAreSdkClientExceptions) {
 
   RemoteLambda refused(All(),
                        EndpointAt("http://127.0.0.1:" + std::to_string(testing::UnusedPort())),
-                       Keys(), FastHttp());
+                       Keys(), OneAttemptHttp());
   Result<json::Value> nobody = refused.Invoke(LambdaInvoke("echo").Request());
   ASSERT_FALSE(nobody.ok());
   EXPECT_EQ(nobody.error().error, "Lambda.SdkClientException");
@@ -343,7 +347,7 @@ TEST(RemoteLambdaTest, TransportFailuresAreSdkClientExceptions) {
       [] {
         return Result<Credentials>(Error{"NoCredentials", "none set"});
       },
-      FastHttp());
+      OneAttemptHttp());
   Result<json::Value> unsigned_call = no_keys.Invoke(LambdaInvoke("echo").Request());
   ASSERT_FALSE(unsigned_call.ok());
   EXPECT_EQ(unsigned_call.error().error, "Lambda.SdkClientException");
@@ -352,7 +356,7 @@ TEST(RemoteLambdaTest, TransportFailuresAreSdkClientExceptions) {
 
 TEST(RemoteLambdaTest, TheTasksTimeoutSecondsGivesStatesTimeout) {
   FakeLambda fake;
-  HttpClientOptions http = FastHttp();
+  HttpClientOptions http = OneAttemptHttp();
   http.total_timeout = std::chrono::seconds(30);  // the task's limit is the shorter one
   RemoteLambda lambda(All(), EndpointAt(fake.url()), Keys(), http);
   Task task = LambdaInvoke("slow");
@@ -365,7 +369,7 @@ TEST(RemoteLambdaTest, TheTasksTimeoutSecondsGivesStatesTimeout) {
 
 TEST(RemoteLambdaTest, CallbackTasksWithoutAStoreFailSayingSo) {
   FakeLambda fake;
-  RemoteLambda lambda(All(), EndpointAt(fake.url()), Keys(), FastHttp());
+  RemoteLambda lambda(All(), EndpointAt(fake.url()), Keys(), OneAttemptHttp());
   Task task{"arn:aws:states:::lambda:invoke.waitForTaskToken",
             json::Object{{"FunctionName", "echo"}}, std::nullopt};
   EXPECT_TRUE(lambda.Handles(task.Request()));
@@ -375,23 +379,9 @@ TEST(RemoteLambdaTest, CallbackTasksWithoutAStoreFailSayingSo) {
   EXPECT_EQ(fake.requests(), 0);  // nothing invoked without a place for the answer
 }
 
-// Records the tokens a callback task registers (the project's store in a real run).
-class TokenLauncher final : public integrations::ExecutionLauncher {
- public:
-  Result<Started> Start(const StartRequest&) override {
-    return Error{"StateMachineDoesNotExist", "no machines here"};
-  }
-  Status RegisterTaskToken(const std::string& token, const std::string& execution_arn,
-                           const std::string& state_name) override {
-    tokens.push_back(token + "|" + execution_arn + "|" + state_name);
-    return OkStatus();
-  }
-  std::vector<std::string> tokens;
-};
-
 TEST(RemoteLambdaTest, CallbackTasksRegisterTheTokenThenInvoke) {
   FakeLambda fake;
-  RemoteLambda lambda(All(), EndpointAt(fake.url()), Keys(), FastHttp());
+  RemoteLambda lambda(All(), EndpointAt(fake.url()), Keys(), OneAttemptHttp());
   TokenLauncher launcher;
   lambda.set_launcher(&launcher);
   Task task{"arn:aws:states:::lambda:invoke.waitForTaskToken",
@@ -419,7 +409,7 @@ TEST(RemoteLambdaTest, CallbackTasksRegisterTheTokenThenInvoke) {
 TEST(RemoteLambdaTest, RetryInTheDefinitionHandlesTheNamedErrors) {
   FakeLambda fake;
   ManualClock clock(Now());  // Retry intervals pass at once; signing time stays current
-  RemoteLambda lambda(Remote({"flaky"}), EndpointAt(fake.url()), Keys(), FastHttp(), &clock);
+  RemoteLambda lambda(Remote({"flaky"}), EndpointAt(fake.url()), Keys(), OneAttemptHttp(), &clock);
   integrations::FunctionRegistry functions;
   integrations::TaskRouter router(functions, clock);
   router.add_integration(&lambda);

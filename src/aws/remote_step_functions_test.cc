@@ -18,6 +18,7 @@
 #include "autoretrain/asl/parser.h"
 #include "autoretrain/engine/executor.h"
 #include "autoretrain/integrations/task_router.h"
+#include "aws/notify_test_util.h"
 #include "aws/test_http_server.h"
 
 #ifndef AUTORETRAIN_BIN
@@ -26,6 +27,8 @@
 
 namespace autoretrain::aws {
 namespace {
+
+using testing::TokenLauncher;
 
 constexpr char kAccount[] = "arn:aws:states:us-east-1:123456789012";
 
@@ -121,7 +124,7 @@ class RemoteServer {
   std::string problem_;
 };
 
-Endpoint EndpointAt(const std::string& url) {
+Endpoint StatesEndpointAt(const std::string& url) {
   Endpoint endpoint;
   endpoint.url = url;
   endpoint.signing_region = "us-east-1";
@@ -130,7 +133,7 @@ Endpoint EndpointAt(const std::string& url) {
   return endpoint;
 }
 
-CredentialsSource Keys() {
+CredentialsSource StatesKeys() {
   return [] {
     Credentials credentials;
     credentials.access_key_id = "AKIDEXAMPLE";
@@ -156,7 +159,7 @@ class RemoteStepFunctionsTest : public ::testing::Test {
   static void SetUpTestSuite() {
     server_ = new RemoteServer();
     if (!server_->problem().empty()) return;
-    RemoteStepFunctions client(Prefix(""), EndpointAt(server_->url()), Keys());
+    RemoteStepFunctions client(Prefix(""), StatesEndpointAt(server_->url()), StatesKeys());
     const std::pair<std::string, std::string> machines[] = {
         // Runs about a second, so a .sync parent sees it RUNNING first.
         {"remote-train", R"({"StartAt":"Hold","States":{
@@ -185,7 +188,7 @@ class RemoteStepFunctionsTest : public ::testing::Test {
     ASSERT_TRUE(server_->problem().empty()) << server_->problem();
     ASSERT_TRUE(creation_problem_.empty()) << creation_problem_;
     remote_ = std::make_unique<RemoteStepFunctions>(Prefix(MachineArn("remote-*")),
-                                                    EndpointAt(server_->url()), Keys());
+                                                    StatesEndpointAt(server_->url()), StatesKeys());
     router_.add_integration(remote_.get());
   }
 
@@ -407,20 +410,6 @@ TEST_F(RemoteStepFunctionsTest, RunningTheSameTaskAgainFindsTheChildItStarted) {
   EXPECT_NE(other->at("ExecutionArn").get_string(), arn);
 }
 
-// Records the tokens a callback task registers (the project's store in a real run).
-class TokenLauncher final : public integrations::ExecutionLauncher {
- public:
-  Result<Started> Start(const StartRequest&) override {
-    return Error{"StateMachineDoesNotExist", "no local machines here"};
-  }
-  Status RegisterTaskToken(const std::string& token, const std::string& execution_arn,
-                           const std::string& state_name) override {
-    tokens.push_back(token + "|" + execution_arn + "|" + state_name);
-    return OkStatus();
-  }
-  std::vector<std::string> tokens;
-};
-
 TEST_F(RemoteStepFunctionsTest, WaitForTaskTokenRegistersTheTokenHereAndStartsRemotely) {
   json::Value params = json::Object{{"StateMachineArn", MachineArn("remote-train")},
                                     {"Input", json::Object{{"token", "tok-123"}}}};
@@ -453,7 +442,8 @@ TEST(RemoteStepFunctionsNoServerTest, AnUnreachableEndpointIsSdkClientException)
   RemoteSelection all;
   all.all = true;
   RemoteStepFunctions remote(
-      all, EndpointAt("http://127.0.0.1:" + std::to_string(testing::UnusedPort())), Keys(), http);
+      all, StatesEndpointAt("http://127.0.0.1:" + std::to_string(testing::UnusedPort())),
+      StatesKeys(), http);
   json::Value params = json::Object{{"StateMachineArn", MachineArn("anything")}};
   engine::TaskRequest request{.resource = "arn:aws:states:::states:startExecution",
                               .parameters = &params,

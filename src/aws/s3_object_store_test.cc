@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "autoretrain/aws/sigv4_verifier.h"
+#include "aws/notify_test_util.h"
 #include "aws/s3_errors.h"
 #include "aws/s3_xml.h"
 #include "aws/test_http_server.h"
@@ -15,32 +16,16 @@ namespace autoretrain::aws {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::FastHttp;
+using testing::kKeyId;
 using testing::kNeverInTime;
+using testing::kSecret;
+using testing::TestCredentials;
 using testing::TestHttpServer;
 using testing::TestRequest;
 using testing::TestResponse;
 
-constexpr char kKeyId[] = "AKIDEXAMPLE";
-constexpr char kSecret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-
-Credentials TestCredentials() {
-  Credentials c;
-  c.access_key_id = kKeyId;
-  c.secret_access_key = kSecret;
-  c.source = "test";
-  return c;
-}
-
-HttpClientOptions FastHttp() {
-  HttpClientOptions options;
-  options.connect_timeout = milliseconds(500);
-  options.total_timeout = milliseconds(1500);
-  options.sleep = [](milliseconds) {};
-  options.random = [] { return 0.0; };
-  return options;
-}
-
-std::string ErrorXml(std::string_view code, std::string_view message) {
+std::string S3ErrorXml(std::string_view code, std::string_view message) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + std::string(code) +
          "</Code><Message>" + std::string(message) +
          "</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>";
@@ -70,7 +55,7 @@ class SigningS3Server {
           Result<VerifiedCaller> caller = verifier_.Verify(received, now);
           if (!caller.ok()) {
             ++bad_signatures_;
-            return TestResponse{403, {}, ErrorXml("SignatureDoesNotMatch", caller.error().cause)};
+            return TestResponse{403, {}, S3ErrorXml("SignatureDoesNotMatch", caller.error().cause)};
           }
           return handler(request);
         }) {}
@@ -147,7 +132,7 @@ TEST(S3ObjectStoreTest, EmptyObjectIsReadWithoutRangeAfter416) {
   SigningS3Server server([](const TestRequest& request) {
     if (!request.Header("Range").empty()) {
       return TestResponse{
-          416, {}, ErrorXml("InvalidRange", "The requested range is not satisfiable")};
+          416, {}, S3ErrorXml("InvalidRange", "The requested range is not satisfiable")};
     }
     return TestResponse{200, {{"ETag", "\"d41d8cd98f00b204e9800998ecf8427e\""}}, ""};
   });
@@ -161,7 +146,7 @@ TEST(S3ObjectStoreTest, EmptyObjectIsReadWithoutRangeAfter416) {
 
 TEST(S3ObjectStoreTest, MissingKeyIsNoSuchKey) {
   SigningS3Server server([](const TestRequest&) {
-    return TestResponse{404, {}, ErrorXml("NoSuchKey", "The specified key does not exist.")};
+    return TestResponse{404, {}, S3ErrorXml("NoSuchKey", "The specified key does not exist.")};
   });
   S3ObjectStore store = server.Store();
   auto body = store.GetObject("mlops-creditcard", "missing.csv", 100);
@@ -179,7 +164,7 @@ TEST(S3ObjectStoreTest, MissingKeyIsNoSuchKey) {
 
 TEST(S3ObjectStoreTest, MissingBucketIsNoSuchBucket) {
   SigningS3Server server([](const TestRequest&) {
-    return TestResponse{404, {}, ErrorXml("NoSuchBucket", "The specified bucket does not exist")};
+    return TestResponse{404, {}, S3ErrorXml("NoSuchBucket", "The specified bucket does not exist")};
   });
   S3ObjectStore store = server.Store();
   EXPECT_EQ(store.GetObject("nope", "k", 10).error().error, "NoSuchBucket");
@@ -188,7 +173,7 @@ TEST(S3ObjectStoreTest, MissingBucketIsNoSuchBucket) {
 
 TEST(S3ObjectStoreTest, ForbiddenIsAccessDeniedNamingKeyAndAction) {
   SigningS3Server server([](const TestRequest&) {
-    return TestResponse{403, {}, ErrorXml("AccessDenied", "Access Denied")};
+    return TestResponse{403, {}, S3ErrorXml("AccessDenied", "Access Denied")};
   });
   S3ObjectStore store = server.Store();
   auto body = store.GetObject("mlops-creditcard", "d.csv", 100);
@@ -208,8 +193,8 @@ TEST(S3ObjectStoreTest, EveryForbiddenCodeIsAccessDeniedWithItsHint) {
     return TestResponse{
         403,
         {},
-        ErrorXml("InvalidAccessKeyId",
-                 "The AWS Access Key Id you provided does not exist in our records.")};
+        S3ErrorXml("InvalidAccessKeyId",
+                   "The AWS Access Key Id you provided does not exist in our records.")};
   });
   S3ObjectStore store = server.Store();
   auto body = store.GetObject("b", "k", 100);

@@ -30,7 +30,7 @@ std::string ReadFile(const fs::path& path) {
   return text.str();
 }
 
-std::vector<std::string> CaseNames() {
+std::vector<std::string> SigV4CaseNames() {
   std::vector<std::string> names;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(SuiteDir(), ec)) {
@@ -148,7 +148,7 @@ TEST_P(SigV4SuiteTest, QueryPlacement) {
   CheckPlacement(SuiteDir() / GetParam(), SignaturePlacement::kQuery);
 }
 
-INSTANTIATE_TEST_SUITE_P(Aws, SigV4SuiteTest, ::testing::ValuesIn(CaseNames()),
+INSTANTIATE_TEST_SUITE_P(Aws, SigV4SuiteTest, ::testing::ValuesIn(SigV4CaseNames()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string name = info.param;
                            std::replace(name.begin(), name.end(), '-', '_');
@@ -157,7 +157,7 @@ INSTANTIATE_TEST_SUITE_P(Aws, SigV4SuiteTest, ::testing::ValuesIn(CaseNames()),
 
 // The suite must be there: a missing folder would otherwise run no case at all.
 TEST(SigV4Suite, AllCasesPresent) {
-  EXPECT_GE(CaseNames().size(), 38u) << "expected AWS's SigV4 test suite at " << SuiteDir();
+  EXPECT_GE(SigV4CaseNames().size(), 38u) << "expected AWS's SigV4 test suite at " << SuiteDir();
 }
 
 }  // namespace

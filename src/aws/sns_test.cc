@@ -15,7 +15,10 @@ namespace {
 
 using std::chrono::milliseconds;
 using testing::DecodeForm;
+using testing::FastHttp;
 using testing::J;
+using testing::kKeyId;
+using testing::kSecret;
 using testing::ReadJsonLines;
 using testing::RunTask;
 using testing::ScratchDir;
@@ -26,18 +29,6 @@ using testing::TestResponse;
 constexpr char kPublish[] = "arn:aws:states:::sns:publish";
 constexpr char kSdkPublish[] = "arn:aws:states:::aws-sdk:sns:publish";
 constexpr char kTopic[] = "arn:aws:sns:us-east-1:123456789012:alerts";
-constexpr char kKeyId[] = "AKIDEXAMPLE";
-constexpr char kSecret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-
-HttpClientOptions FastHttp() {
-  HttpClientOptions options;
-  options.connect_timeout = milliseconds(500);
-  options.total_timeout = milliseconds(1500);
-  options.sleep = [](milliseconds) {};
-  options.random = [] { return 0.0; };
-  return options;
-}
-
 Credentials Creds(std::string secret = kSecret) {
   Credentials c;
   c.access_key_id = kKeyId;
@@ -54,7 +45,7 @@ std::string PublishXml(std::string_view message_id) {
          "</ResponseMetadata></PublishResponse>";
 }
 
-std::string ErrorXml(std::string_view code, std::string_view message) {
+std::string SnsErrorXml(std::string_view code, std::string_view message) {
   return "<ErrorResponse xmlns=\"https://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>Sender"
          "</Type><Code>" +
          std::string(code) + "</Code><Message>" + std::string(message) +
@@ -83,7 +74,8 @@ class FakeSns {
           auto now = std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
           if (auto caller = verifier_.Verify(received, now); !caller.ok()) {
             ++bad_signatures_;
-            return TestResponse{403, {}, ErrorXml("SignatureDoesNotMatch", caller.error().cause)};
+            return TestResponse{
+                403, {}, SnsErrorXml("SignatureDoesNotMatch", caller.error().cause)};
           }
           return handler(request);
         }) {}
@@ -154,7 +146,7 @@ TEST(RemoteSnsTest, SdkIntegrationReturnsTheResponseWithoutMetadata) {
 
 TEST(RemoteSnsTest, SnsErrorsBecomeNamedTaskErrors) {
   FakeSns sns([](const TestRequest&) {
-    return TestResponse{404, {}, ErrorXml("NotFound", "Topic does not exist")};
+    return TestResponse{404, {}, SnsErrorXml("NotFound", "Topic does not exist")};
   });
   auto integration = sns.Integration();
   auto result = RunTask(*integration, kPublish,

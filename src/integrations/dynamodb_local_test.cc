@@ -7,11 +7,12 @@
 #include <thread>
 
 #include "integrations/test_util.h"
+#include "json/jsonpath_test_util.h"
 
 namespace autoretrain::integrations {
 namespace {
 
-json::Value J(std::string_view text) { return json::Parse(text).value(); }
+using json::testing::J;
 
 constexpr char kTable[] = R"({"TableName":"runs",
     "AttributeDefinitions":[{"AttributeName":"model","AttributeType":"S"},

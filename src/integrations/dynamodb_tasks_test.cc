@@ -10,11 +10,12 @@
 #include "autoretrain/engine/executor.h"
 #include "autoretrain/integrations/local_dynamodb.h"
 #include "autoretrain/integrations/task_router.h"
+#include "json/jsonpath_test_util.h"
 
 namespace autoretrain::integrations {
 namespace {
 
-json::Value J(std::string_view text) { return json::Parse(text).value(); }
+using json::testing::J;
 
 class DynamoDbTasksTest : public ::testing::Test {
  protected:
@@ -56,12 +57,12 @@ class DynamoDbTasksTest : public ::testing::Test {
   TaskRouter router_;
 };
 
-constexpr char kPut[] = R"j({"TableName":"history",
+constexpr char kPutParameters[] = R"j({"TableName":"history",
     "Item":{"model":{"S":"fraud"},"version":{"N":"1"},"status":{"S":"RUNNING"}},
     "ConditionExpression":"attribute_not_exists(version)"})j";
 
 TEST_F(DynamoDbTasksTest, OptimizedResultsCarryTheSdkMetadata) {
-  auto put = Invoke("arn:aws:states:::dynamodb:putItem", kPut);
+  auto put = Invoke("arn:aws:states:::dynamodb:putItem", kPutParameters);
   ASSERT_TRUE(put.ok()) << put.error().cause;
   const json::Object& metadata = put->at("SdkHttpMetadata").get_object();
   EXPECT_EQ(metadata.at("HttpStatusCode"), json::Value(200));
@@ -82,7 +83,7 @@ TEST_F(DynamoDbTasksTest, OptimizedResultsCarryTheSdkMetadata) {
 }
 
 TEST_F(DynamoDbTasksTest, SdkResultsAreTheResponseBody) {
-  ASSERT_TRUE(Invoke("arn:aws:states:::aws-sdk:dynamodb:putItem", kPut).ok());
+  ASSERT_TRUE(Invoke("arn:aws:states:::aws-sdk:dynamodb:putItem", kPutParameters).ok());
   auto updated = Invoke("arn:aws:states:::aws-sdk:dynamodb:updateItem",
                         R"({"TableName":"history","Key":{"model":{"S":"fraud"},"version":{"N":"1"}},
                             "UpdateExpression":"SET #s = :s","ExpressionAttributeNames":{"#s":"status"},
@@ -103,15 +104,15 @@ TEST_F(DynamoDbTasksTest, SdkResultsAreTheResponseBody) {
 }
 
 TEST_F(DynamoDbTasksTest, ErrorsAreNamedPerIntegrationKind) {
-  ASSERT_TRUE(Invoke("arn:aws:states:::dynamodb:putItem", kPut).ok());
-  auto optimized = Invoke("arn:aws:states:::dynamodb:putItem", kPut);
+  ASSERT_TRUE(Invoke("arn:aws:states:::dynamodb:putItem", kPutParameters).ok());
+  auto optimized = Invoke("arn:aws:states:::dynamodb:putItem", kPutParameters);
   ASSERT_FALSE(optimized.ok());
   EXPECT_EQ(optimized.error().error, "DynamoDB.ConditionalCheckFailedException");
   EXPECT_TRUE(optimized.error().cause.starts_with(
       "The conditional request failed (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: "
       "ConditionalCheckFailedException; Request ID: "))
       << optimized.error().cause;
-  auto sdk = Invoke("arn:aws:states:::aws-sdk:dynamodb:putItem", kPut);
+  auto sdk = Invoke("arn:aws:states:::aws-sdk:dynamodb:putItem", kPutParameters);
   ASSERT_FALSE(sdk.ok());
   EXPECT_EQ(sdk.error().error, "DynamoDb.ConditionalCheckFailedException");
   EXPECT_TRUE(sdk.error().cause.starts_with(
@@ -132,7 +133,8 @@ TEST_F(DynamoDbTasksTest, UnsupportedResourcesAndParametersAreRuntimeErrors) {
   EXPECT_NE(query.error().cause.find("Supported: dynamodb:putItem"), std::string::npos);
   EXPECT_EQ(Invoke("arn:aws:states:::aws-sdk:dynamodb:batchWriteItem", "{}").error().error,
             "States.Runtime");
-  EXPECT_EQ(Invoke("arn:aws:states:::dynamodb:putItem.sync", kPut).error().error, "States.Runtime");
+  EXPECT_EQ(Invoke("arn:aws:states:::dynamodb:putItem.sync", kPutParameters).error().error,
+            "States.Runtime");
   EXPECT_EQ(Invoke("arn:aws:states:::dynamodb:putItem", "[1]").error().error, "States.Runtime");
 }
 

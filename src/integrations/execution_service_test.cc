@@ -14,11 +14,12 @@
 #include "autoretrain/store/store.h"
 #include "integrations/checkpoint_codec.h"
 #include "integrations/test_util.h"
+#include "json/jsonpath_test_util.h"
 
 namespace autoretrain::integrations {
 namespace {
 
-json::Value J(std::string_view text) { return json::Parse(text).value(); }
+using json::testing::J;
 
 std::shared_ptr<const asl::StateMachine> Compile(std::string_view definition) {
   asl::CompileResult compiled = asl::CompileText(definition);
@@ -29,19 +30,13 @@ std::shared_ptr<const asl::StateMachine> Compile(std::string_view definition) {
   return std::get<std::shared_ptr<const asl::StateMachine>>(compiled);
 }
 
-// A machine whose only state starts `target` with the machine's input.
-std::string Starter(const std::string& target_arn) {
-  return R"({"StartAt":"Start","States":{"Start":{"Type":"Task",)"
-         R"("Resource":"arn:aws:states:::states:startExecution",)"
-         R"("Parameters":{"StateMachineArn":")" +
-         target_arn + R"(","Input.$":"$"},"End":true}}})";
-}
+using testing::kFail;
+using testing::Starter;
 
-constexpr std::string_view kPass = R"({"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}})";
+constexpr std::string_view kSinglePass =
+    R"({"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}})";
 constexpr std::string_view kWaitOneSecond =
     R"({"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}})";
-constexpr std::string_view kFail =
-    R"({"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"on purpose"}}})";
 
 class ExecutionServiceTest : public ::testing::Test {
  protected:
@@ -65,12 +60,12 @@ class ExecutionServiceTest : public ::testing::Test {
 };
 
 TEST_F(ExecutionServiceTest, AddStateMachineReturnsItsArn) {
-  EXPECT_EQ(Add("training_pipeline", kPass),
+  EXPECT_EQ(Add("training_pipeline", kSinglePass),
             "arn:aws:states:us-east-1:123456789012:stateMachine:training_pipeline");
 }
 
 TEST_F(ExecutionServiceTest, RunSyncReturnsTheFinishedResult) {
-  std::string arn = Add("pass", kPass);
+  std::string arn = Add("pass", kSinglePass);
   Result<engine::ExecutionResult> result = executions_->RunSync(arn, J(R"({"x":1})"), "sync-run");
   ASSERT_TRUE(result.ok()) << result.error().cause;
   EXPECT_EQ(result->status, engine::ExecutionStatus::kSucceeded);
@@ -141,12 +136,12 @@ TEST_F(ExecutionServiceTest, SameNameIsIdempotentOnlyWhileRunningWithTheSameInpu
   EXPECT_EQ(executions_->StartedExecutions().size(), 1u);
 
   // The same name under another state machine is a different execution.
-  std::string other = Add("other", kPass);
+  std::string other = Add("other", kSinglePass);
   EXPECT_TRUE(executions_->Start({other, J(R"({"a":1})"), "nightly"}).ok());
 }
 
 TEST_F(ExecutionServiceTest, StartErrorsAreWordedAsAws) {
-  std::string arn = Add("pass", kPass);
+  std::string arn = Add("pass", kSinglePass);
   Result<ExecutionLauncher::Started> result = executions_->Start({arn, J("{}"), "bad name"});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().error, "InvalidName");
@@ -172,7 +167,7 @@ TEST_F(ExecutionServiceTest, StartErrorsAreWordedAsAws) {
 }
 
 TEST_F(ExecutionServiceTest, ConcurrentStartsFromManyThreads) {
-  std::string arn = Add("pass", kPass);
+  std::string arn = Add("pass", kSinglePass);
   std::vector<std::thread> threads;
   std::atomic<int> failures = 0;
   for (int t = 0; t < 8; ++t) {
@@ -513,7 +508,7 @@ TEST(ExecutionServicePoolTest, StopRightAfterStartEndsPromptly) {
 
 TEST(ExecutionServicePoolTest, StopAfterSuccessLeavesTheExecutionAsItEnded) {
   Service service;
-  std::string arn = service.Add("pass", kPass);
+  std::string arn = service.Add("pass", kSinglePass);
   Result<ExecutionLauncher::Started> started =
       service.executions().Start({arn, J(R"({"a":1})"), "done"});
   ASSERT_TRUE(started.ok()) << started.error().cause;

@@ -19,15 +19,8 @@ namespace {
 constexpr std::string_view kPass =
     R"({"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"done":true},"Next":"S"},)"
     R"("S":{"Type":"Succeed"}}})";
-constexpr std::string_view kFail =
-    R"({"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"on purpose"}}})";
-
-std::string Starter(const std::string& target_arn) {
-  return R"({"StartAt":"Start","States":{"Start":{"Type":"Task",)"
-         R"("Resource":"arn:aws:states:::states:startExecution",)"
-         R"("Parameters":{"StateMachineArn":")" +
-         target_arn + R"(","Input.$":"$"},"End":true}}})";
-}
+using testing::kFail;
+using testing::Starter;
 
 // An executor whose observer is a HistoryRecorder over `store`, and the executions service.
 class Harness {

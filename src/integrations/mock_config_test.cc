@@ -6,11 +6,12 @@
 #include <gtest/gtest.h>
 
 #include "integrations/mocked_task_handler.h"
+#include "json/jsonpath_test_util.h"
 
 namespace autoretrain::integrations {
 namespace {
 
-json::Value J(std::string_view text) { return json::Parse(text).value(); }
+using json::testing::J;
 
 constexpr std::string_view kConfig = R"({
   "StateMachines": {

@@ -10,13 +10,14 @@
 #include "autoretrain/integrations/task_router.h"
 #include "integrations/local_listing.h"
 #include "integrations/test_util.h"
+#include "json/jsonpath_test_util.h"
 
 namespace autoretrain::integrations {
 namespace {
 
 using testing::TempDir;
 
-json::Value J(std::string_view text) { return json::Parse(text).value(); }
+using json::testing::J;
 
 constexpr char kGet[] = "arn:aws:states:::aws-sdk:s3:getObject";
 constexpr char kPut[] = "arn:aws:states:::aws-sdk:s3:putObject";

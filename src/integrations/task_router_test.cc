@@ -6,11 +6,12 @@
 
 #include "autoretrain/asl/parser.h"
 #include "autoretrain/integrations/execution_service.h"
+#include "json/jsonpath_test_util.h"
 
 namespace autoretrain::integrations {
 namespace {
 
-json::Value J(std::string_view text) { return json::Parse(text).value(); }
+using json::testing::J;
 
 // Returns its event, so tests can see what the router passed.
 class EchoFunction final : public Function {

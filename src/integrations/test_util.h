@@ -1,5 +1,5 @@
-// Helpers for the integrations tests: a temporary directory that cleans up after itself and
-// file writing with a mode.
+// Helpers for the integrations tests: a temporary directory that cleans up after itself, file
+// writing with a mode, and small definitions.
 //
 // Thread-safety: TempDir is not shared between threads.
 #ifndef AUTORETRAIN_INTEGRATIONS_TEST_UTIL_H_
@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 
 namespace autoretrain::integrations::testing {
 
@@ -41,6 +42,18 @@ inline void WriteFile(const std::string& path, const std::string& contents, mode
   std::ofstream(path, std::ios::binary | std::ios::trunc) << contents;
   ::chmod(path.c_str(), mode);
 }
+
+// A machine whose only state starts `target` with the machine's input.
+inline std::string Starter(const std::string& target_arn) {
+  return R"({"StartAt":"Start","States":{"Start":{"Type":"Task",)"
+         R"("Resource":"arn:aws:states:::states:startExecution",)"
+         R"("Parameters":{"StateMachineArn":")" +
+         target_arn + R"(","Input.$":"$"},"End":true}}})";
+}
+
+// A machine that fails at once with Boom.
+inline constexpr std::string_view kFail =
+    R"({"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"on purpose"}}})";
 
 }  // namespace autoretrain::integrations::testing
 

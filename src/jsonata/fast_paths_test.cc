@@ -7,22 +7,12 @@
 #include <string_view>
 
 #include "autoretrain/jsonata/jsonata.h"
+#include "jsonata/jsonata_test_util.h"
 
 namespace autoretrain::jsonata {
 namespace {
 
-// Evaluates `expr` against the JSON `input` and returns the result as compact JSON,
-// "undefined" or "error CODE".
-std::string Eval(std::string_view expr, std::string_view input,
-                 const EvaluateOptions& options = {}) {
-  Result<Expression> e = Compile(expr);
-  if (!e.ok()) return "error " + e.error().error;
-  json::Value in = json::Parse(input).value();
-  auto r = e->Evaluate(&in, {}, options);
-  if (!r.ok()) return "error " + r.error().error;
-  if (!r->has_value()) return "undefined";
-  return json::Serialize(**r);
-}
+using testing::Eval;
 
 // The same expression in a block, which the general evaluator evaluates.
 std::string EvalGeneral(std::string_view expr, std::string_view input) {
@@ -64,11 +54,11 @@ TEST(FastPathsTest, NamePathsFollowSequenceRules) {
 TEST(FastPathsTest, NamePathsKeepTheDepthLimit) {
   EvaluateOptions options;
   options.max_depth = 1;
-  EXPECT_EQ(Eval("a.b", R"({"a":{"b":1}})", options), "error U1001");
+  EXPECT_EQ(Eval("a.b", R"({"a":{"b":1}})", {}, options), "error U1001");
   // Inside an expression, steps over objects are lookups; at the limit they fail as before.
   EXPECT_EQ(Eval("a.b + 1", R"({"a":{"b":1}})"), "2");
   options.max_depth = 2;
-  EXPECT_EQ(Eval("a.b + 1", R"({"a":{"b":1}})", options), "error U1001");
+  EXPECT_EQ(Eval("a.b + 1", R"({"a":{"b":1}})", {}, options), "error U1001");
 }
 
 TEST(FastPathsTest, TransformsCopyWhatTheyChange) {

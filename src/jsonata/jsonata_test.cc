@@ -9,24 +9,14 @@
 #include <thread>
 #include <vector>
 
+#include "jsonata/jsonata_test_util.h"
+
 namespace autoretrain::jsonata {
 namespace {
 
 json::Value J(std::string_view text) { return json::Parse(text).value(); }
 
-// Evaluates `expr` against `input` (JSON text; empty = undefined) and returns the result as
-// compact JSON, "undefined", or "error CODE".
-std::string Eval(std::string_view expr, std::string_view input = "", const Bindings& b = {},
-                 const EvaluateOptions& options = {}) {
-  Result<Expression> e = Compile(expr);
-  if (!e.ok()) return "error " + e.error().error;
-  json::Value in;
-  if (!input.empty()) in = J(input);
-  auto r = e->Evaluate(input.empty() ? nullptr : &in, b, options);
-  if (!r.ok()) return "error " + r.error().error;
-  if (!r->has_value()) return "undefined";
-  return json::Serialize(**r);
-}
+using testing::Eval;
 
 TEST(JsonataTest, PathsPredicatesAndAggregates) {
   const char* doc = R"({"a":{"b":[{"c":1,"d":"x"},{"c":2,"d":"y"},{"c":3,"d":"x"}]}})";

@@ -7,26 +7,20 @@
 #include "autoretrain/retrain/policy_function.h"
 #include "autoretrain/retrain/retraining_history.h"
 #include "retrain/policy_test_dynamodb.h"
+#include "retrain/schedule_test_util.h"
 
 namespace autoretrain::retrain {
 namespace {
 
+using testing::kLedgerTable;
 using testing::MemoryDynamoDb;
-
-constexpr char kTable[] = "ledger";
-
-TimePoint At(const std::string& iso) {
-  TimePoint t;
-  EXPECT_TRUE(ParseIso8601(iso, &t)) << iso;
-  return t;
-}
 
 class ApprovalFunctionTest : public ::testing::Test {
  protected:
   ApprovalFunctionTest() {
-    EXPECT_TRUE(db_.Call("CreateTable", HistoryTableDefinition(kTable)).ok());
+    EXPECT_TRUE(db_.Call("CreateTable", HistoryTableDefinition(kLedgerTable)).ok());
     PolicyFunctionConfig config;
-    config.table = kTable;
+    config.table = kLedgerTable;
     ModelPolicy policy;
     policy.approval.required = true;
     config.models.emplace("fraud", policy);
@@ -41,12 +35,13 @@ class ApprovalFunctionTest : public ::testing::Test {
                                      {"evaluation_id", id}});
     EXPECT_TRUE(out.ok()) << (out.ok() ? "" : out.error().cause);
     const json::Value& item = out->get_object().at("item");
-    EXPECT_TRUE(db_.Call("PutItem", json::Object{{"TableName", kTable}, {"Item", item}}).ok());
+    EXPECT_TRUE(
+        db_.Call("PutItem", json::Object{{"TableName", kLedgerTable}, {"Item", item}}).ok());
     return std::string(item.get_object().at("sk").get_object().at("S").get_string());
   }
 
   Result<json::Value> Request(const json::Value& event) {
-    return MakeApprovalFunction(db_, kTable, clock_)->Invoke(event);
+    return MakeApprovalFunction(db_, kLedgerTable, clock_)->Invoke(event);
   }
 
   MemoryDynamoDb db_;
@@ -65,19 +60,19 @@ TEST_F(ApprovalFunctionTest, TheLatestParkedTokenIsFoundAndAnsweredOnce) {
   EXPECT_EQ(std::string(parked->get_object().at("requested_at").get_string()),
             "2026-11-30T03:05:00.000Z");
 
-  Result<PendingApproval> pending = FindPendingApproval(db_, kTable, "fraud", clock_.Now());
+  Result<PendingApproval> pending = FindPendingApproval(db_, kLedgerTable, "fraud", clock_.Now());
   ASSERT_TRUE(pending.ok()) << pending.error().cause;
   EXPECT_EQ(pending->token, "t2");
   EXPECT_EQ(pending->evaluation_id, "run-2");
   EXPECT_EQ(pending->sk, second);
   EXPECT_NE(pending->summary.find("approval"), std::string::npos);
 
-  ASSERT_TRUE(RecordApprovalAnswer(db_, kTable, *pending, true, "alice", "ok").ok());
-  pending = FindPendingApproval(db_, kTable, "fraud", clock_.Now());
+  ASSERT_TRUE(RecordApprovalAnswer(db_, kLedgerTable, *pending, true, "alice", "ok").ok());
+  pending = FindPendingApproval(db_, kLedgerTable, "fraud", clock_.Now());
   ASSERT_TRUE(pending.ok());
   EXPECT_EQ(pending->token, "t1");  // the older one still waits
   Result<json::Value> item =
-      db_.Call("GetItem", json::Object{{"TableName", kTable},
+      db_.Call("GetItem", json::Object{{"TableName", kLedgerTable},
                                        {"Key", json::Object{{"model", json::Object{{"S", "fraud"}}},
                                                             {"sk", json::Object{{"S", second}}}}}});
   ASSERT_TRUE(item.ok());
@@ -86,7 +81,7 @@ TEST_F(ApprovalFunctionTest, TheLatestParkedTokenIsFoundAndAnsweredOnce) {
   EXPECT_EQ(json::Serialize(answered.at("approval_answer")), R"({"S":"APPROVED"})");
   EXPECT_EQ(json::Serialize(answered.at("approved_by")), R"({"S":"alice"})");
 
-  Result<PendingApproval> other = FindPendingApproval(db_, kTable, "churn", clock_.Now());
+  Result<PendingApproval> other = FindPendingApproval(db_, kLedgerTable, "churn", clock_.Now());
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().error, "NoPendingApproval");
   EXPECT_NE(other.error().cause.find("\"churn\""), std::string::npos);

@@ -4,18 +4,13 @@
 
 #include "autoretrain/retrain/decision.h"
 #include "integrations/test_util.h"
+#include "retrain/schedule_test_util.h"
 
 namespace autoretrain::retrain {
 namespace {
 
 using integrations::testing::TempDir;
 using integrations::testing::WriteFile;
-
-TimePoint At(const std::string& iso) {
-  TimePoint t;
-  EXPECT_TRUE(ParseIso8601(iso, &t)) << iso;
-  return t;
-}
 
 class ExtendedDecisionTest : public ::testing::Test {
  protected:

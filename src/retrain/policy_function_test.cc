@@ -6,20 +6,14 @@
 
 #include "autoretrain/retrain/retraining_history.h"
 #include "retrain/policy_test_dynamodb.h"
+#include "retrain/schedule_test_util.h"
 
 namespace autoretrain::retrain {
 namespace {
 
 using std::chrono::hours;
+using testing::kLedgerTable;
 using testing::MemoryDynamoDb;
-
-constexpr char kTable[] = "ledger";
-
-TimePoint At(const std::string& iso) {
-  TimePoint t;
-  EXPECT_TRUE(ParseIso8601(iso, &t)) << iso;
-  return t;
-}
 
 json::Value Json(const std::string& text) {
   Result<json::Value> v = json::Parse(text);
@@ -30,8 +24,8 @@ json::Value Json(const std::string& text) {
 class PolicyFunctionTest : public ::testing::Test {
  protected:
   PolicyFunctionTest() {
-    EXPECT_TRUE(db_.Call("CreateTable", HistoryTableDefinition(kTable)).ok());
-    config_.table = kTable;
+    EXPECT_TRUE(db_.Call("CreateTable", HistoryTableDefinition(kLedgerTable)).ok());
+    config_.table = kLedgerTable;
   }
 
   Result<json::Value> Invoke(const std::string& event) {
@@ -43,7 +37,7 @@ class PolicyFunctionTest : public ::testing::Test {
     Result<json::Value> out = Invoke(event);
     EXPECT_TRUE(out.ok()) << (out.ok() ? "" : out.error().cause);
     if (!out.ok()) return json::Value();
-    EXPECT_TRUE(db_.Call("PutItem", json::Object{{"TableName", kTable},
+    EXPECT_TRUE(db_.Call("PutItem", json::Object{{"TableName", kLedgerTable},
                                                  {"Item", out->get_object().at("item")}})
                     .ok());
     return *out;
@@ -136,7 +130,8 @@ TEST_F(PolicyFunctionTest, CooldownBlocksASecondRetrainingAndCriticalOverridesIt
   r1->status = RetrainingStatus::kSucceeded;
   r1->version = 1;
   ASSERT_TRUE(
-      db_.Call("PutItem", json::Object{{"TableName", kTable}, {"Item", RecordToItem(*r1)}}).ok());
+      db_.Call("PutItem", json::Object{{"TableName", kLedgerTable}, {"Item", RecordToItem(*r1)}})
+          .ok());
   json::Value fourth = EvaluateAndRecord(
       R"({"model": "fraud", "evaluation_id": "r4",
           "decision": {"retraining_required": "YES", "severity": "CRITICAL"}})");
@@ -239,7 +234,7 @@ TEST_F(PolicyFunctionTest, AQueuedEvaluationResumesOnceOrIsSkippedWhenItWaitedTo
             (std::pair<std::string, std::string>(
                 "QueuedEvaluationNotFound",
                 "no evaluation \"2026-11-30T00:00:00.000Z#none\" of model \"q\" in the table " +
-                    std::string(kTable) + ": pass the sort key the queue pointer held")));
+                    std::string(kLedgerTable) + ": pass the sort key the queue pointer held")));
   EXPECT_EQ(Failure(R"({"model": "q", "queued_sk": 3})").first, "InvalidPolicyRequest");
 }
 
@@ -261,11 +256,11 @@ TEST_F(PolicyFunctionTest, HistoryErrorsAreFunctionErrors) {
             (std::pair<std::string, std::string>("ResourceNotFoundException",
                                                  "reading the history of model \"m\" from table "
                                                  "\"missing\": Requested resource not found")));
-  config_.table = kTable;
+  config_.table = kLedgerTable;
   json::Object corrupt = json::Value(Json(R"({"model": {"S": "m"},
       "sk": {"S": "2026-11-30T01:00:00.000Z#x"}, "format": {"N": "1"}})"))
                              .get_object();
-  db_.PutRaw(kTable, corrupt);
+  db_.PutRaw(kLedgerTable, corrupt);
   EXPECT_EQ(Failure(R"({"model": "m", "decision": {"retraining_required": "YES"}})").first,
             "CorruptHistoryItem");
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "autoretrain/retrain/policy.h"
+#include "retrain/schedule_test_util.h"
 
 namespace autoretrain::retrain {
 namespace {
@@ -11,23 +12,16 @@ namespace {
 using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::minutes;
-using Status = RetrainingStatus;
 
-TimePoint At(const std::string& iso) {
-  TimePoint t;
-  EXPECT_TRUE(ParseIso8601(iso, &t)) << iso;
-  return t;
+const TimePoint kEvaluatedAt = At("2026-11-30T03:00:00Z");
+
+// A retraining of the history that started `ago` before kEvaluatedAt (evaluated at the same time).
+PastRetraining Started(int64_t version, RetrainingStatus status, milliseconds ago) {
+  return PastRetraining{version, status, kEvaluatedAt - ago, kEvaluatedAt - ago};
 }
-
-const TimePoint kNow = At("2026-11-30T03:00:00Z");
-
-// A retraining of the history that started `ago` before kNow (evaluated at the same time).
-PastRetraining Started(int64_t version, Status status, milliseconds ago) {
-  return PastRetraining{version, status, kNow - ago, kNow - ago};
-}
-// One evaluated `ago` before kNow that has not started (queued or waiting for approval).
-PastRetraining Waiting(Status status, milliseconds ago) {
-  return PastRetraining{0, status, kNow - ago, std::nullopt};
+// One evaluated `ago` before kEvaluatedAt that has not started (queued or waiting for approval).
+PastRetraining Waiting(RetrainingStatus status, milliseconds ago) {
+  return PastRetraining{0, status, kEvaluatedAt - ago, std::nullopt};
 }
 
 PolicyInput Yes(std::optional<Severity> severity = std::nullopt,
@@ -35,7 +29,7 @@ PolicyInput Yes(std::optional<Severity> severity = std::nullopt,
   PolicyInput input;
   input.retrain = true;
   input.severity = severity;
-  input.now = kNow;
+  input.now = kEvaluatedAt;
   input.history = std::move(history);
   return input;
 }
@@ -67,7 +61,7 @@ TEST(PolicyTest, AYesWithNoHistoryRetrainsAndSaysWhyForEveryRule) {
 }
 
 TEST(PolicyTest, ANoSkipsButEveryRuleIsStillChecked) {
-  PolicyInput input = Yes(Severity::kHigh, {Started(3, Status::kSucceeded, hours(5))});
+  PolicyInput input = Yes(Severity::kHigh, {Started(3, RetrainingStatus::kSucceeded, hours(5))});
   input.retrain = false;
   PolicyVerdict v = EvaluatePolicy(ModelPolicy{}, input);
   EXPECT_EQ(v.verdict, Verdict::kSkip);
@@ -122,8 +116,8 @@ TEST(PolicyTest, ADecisionWithoutSeverityIsNotHeldBackByTheMinimum) {
 }
 
 TEST(PolicyTest, CooldownBlocksBelowTheOverrideAndTheOverrideLiftsIt) {
-  const std::vector<PastRetraining> history = {Started(2, Status::kSucceeded, hours(30)),
-                                               Started(3, Status::kSucceeded, hours(5))};
+  const std::vector<PastRetraining> history = {Started(2, RetrainingStatus::kSucceeded, hours(30)),
+                                               Started(3, RetrainingStatus::kSucceeded, hours(5))};
   PolicyVerdict v = EvaluatePolicy(ModelPolicy{}, Yes(Severity::kHigh, history));
   EXPECT_EQ(v.verdict, Verdict::kSkip);
   EXPECT_EQ(v.summary,
@@ -142,7 +136,7 @@ TEST(PolicyTest, CooldownBlocksBelowTheOverrideAndTheOverrideLiftsIt) {
 }
 
 TEST(PolicyTest, CooldownWithoutOverrideOrSeverityBlocks) {
-  const std::vector<PastRetraining> history = {Started(7, Status::kFailed, minutes(90))};
+  const std::vector<PastRetraining> history = {Started(7, RetrainingStatus::kFailed, minutes(90))};
   ModelPolicy policy;
   policy.cooldown_override = std::nullopt;
   PolicyVerdict v = EvaluatePolicy(policy, Yes(Severity::kCritical, history));
@@ -159,7 +153,8 @@ TEST(PolicyTest, CooldownWithoutOverrideOrSeverityBlocks) {
 TEST(PolicyTest, CooldownEdgeIsExactlyTheWindow) {
   ModelPolicy policy;
   auto verdict = [&](milliseconds ago) {
-    return EvaluatePolicy(policy, Yes(Severity::kHigh, {Started(1, Status::kSucceeded, ago)}));
+    return EvaluatePolicy(policy,
+                          Yes(Severity::kHigh, {Started(1, RetrainingStatus::kSucceeded, ago)}));
   };
   EXPECT_EQ(verdict(hours(24)).verdict, Verdict::kRetrain);
   EXPECT_EQ(Rule(verdict(hours(24)), "cooldown").message,
@@ -174,25 +169,28 @@ TEST(PolicyTest, CooldownEdgeIsExactlyTheWindow) {
 
 TEST(PolicyTest, CooldownCountsTheLatestStartOfAnyOutcomeButNotRejectedOrWaitingOnes) {
   ModelPolicy policy;
-  for (Status status : {Status::kSucceeded, Status::kFailed, Status::kTimedOut, Status::kAborted,
-                        Status::kRunning}) {
+  for (RetrainingStatus status :
+       {RetrainingStatus::kSucceeded, RetrainingStatus::kFailed, RetrainingStatus::kTimedOut,
+        RetrainingStatus::kAborted, RetrainingStatus::kRunning}) {
     PolicyVerdict v = EvaluatePolicy(policy, Yes(Severity::kHigh, {Started(1, status, hours(2))}));
     EXPECT_EQ(Rule(v, "cooldown").outcome, Outcome::kBlock) << StatusName(status);
   }
-  for (Status status : {Status::kRejected, Status::kQueued, Status::kPendingApproval}) {
+  for (RetrainingStatus status : {RetrainingStatus::kRejected, RetrainingStatus::kQueued,
+                                  RetrainingStatus::kPendingApproval}) {
     PolicyVerdict v = EvaluatePolicy(policy, Yes(Severity::kHigh, {Waiting(status, hours(2))}));
     EXPECT_EQ(Rule(v, "cooldown").outcome, Outcome::kPass) << StatusName(status);
   }
   // The latest start decides, whatever the order of the history.
-  PolicyVerdict v =
-      EvaluatePolicy(policy, Yes(Severity::kHigh, {Started(9, Status::kSucceeded, hours(3)),
-                                                   Started(8, Status::kSucceeded, hours(50))}));
+  PolicyVerdict v = EvaluatePolicy(
+      policy, Yes(Severity::kHigh, {Started(9, RetrainingStatus::kSucceeded, hours(3)),
+                                    Started(8, RetrainingStatus::kSucceeded, hours(50))}));
   EXPECT_NE(Rule(v, "cooldown").message.find("v9 started 3h ago"), std::string::npos);
 }
 
 TEST(PolicyTest, AStartInTheFutureCountsAsNow) {
   PolicyVerdict v = EvaluatePolicy(
-      ModelPolicy{}, Yes(Severity::kHigh, {Started(4, Status::kSucceeded, -minutes(10))}));
+      ModelPolicy{},
+      Yes(Severity::kHigh, {Started(4, RetrainingStatus::kSucceeded, -minutes(10))}));
   EXPECT_EQ(v.verdict, Verdict::kSkip);
   EXPECT_EQ(v.summary,
             "cooldown: last retraining v4 started 0s ago (< 24h), severity HIGH below override "
@@ -202,9 +200,9 @@ TEST(PolicyTest, AStartInTheFutureCountsAsNow) {
 TEST(PolicyTest, TheCapCountsStartsInThePeriodAndTheOverrideDoesNotLiftIt) {
   ModelPolicy policy;
   policy.cooldown_hours = 0;
-  const std::vector<PastRetraining> three = {Started(1, Status::kSucceeded, hours(100)),
-                                             Started(2, Status::kFailed, hours(50)),
-                                             Started(3, Status::kSucceeded, hours(1))};
+  const std::vector<PastRetraining> three = {Started(1, RetrainingStatus::kSucceeded, hours(100)),
+                                             Started(2, RetrainingStatus::kFailed, hours(50)),
+                                             Started(3, RetrainingStatus::kSucceeded, hours(1))};
   PolicyVerdict v = EvaluatePolicy(policy, Yes(Severity::kCritical, three));
   EXPECT_EQ(v.verdict, Verdict::kSkip);
   EXPECT_EQ(v.summary, "cap: 3 started in the last 7d, the cap is 3 per 7d: skip");
@@ -223,7 +221,8 @@ TEST(PolicyTest, CapWindowEdges) {
   policy.cooldown_hours = 0;
   policy.max_retrainings = 1;
   auto verdict = [&](milliseconds ago) {
-    return EvaluatePolicy(policy, Yes(Severity::kHigh, {Started(1, Status::kSucceeded, ago)}))
+    return EvaluatePolicy(policy,
+                          Yes(Severity::kHigh, {Started(1, RetrainingStatus::kSucceeded, ago)}))
         .verdict;
   };
   EXPECT_EQ(verdict(hours(7 * 24)), Verdict::kRetrain);  // exactly a period ago: out
@@ -239,21 +238,22 @@ TEST(PolicyTest, TheCapCountsQueuedAndAwaitingApprovalAndNotRejected) {
   policy.cooldown_hours = 0;
   policy.max_retrainings = 2;
   policy.while_running = WhileRunning::kQueue;
-  PolicyVerdict v = EvaluatePolicy(
-      policy, Yes(Severity::kHigh,
-                  {Started(5, Status::kRunning, hours(2)), Waiting(Status::kQueued, hours(1))}));
+  PolicyVerdict v =
+      EvaluatePolicy(policy, Yes(Severity::kHigh, {Started(5, RetrainingStatus::kRunning, hours(2)),
+                                                   Waiting(RetrainingStatus::kQueued, hours(1))}));
   EXPECT_EQ(Rule(v, "cap").message,
             "cap: 1 started + 1 queued or awaiting approval in the last 7d, the cap is 2 per 7d: "
             "skip");
-  v = EvaluatePolicy(policy, Yes(Severity::kHigh, {Waiting(Status::kRejected, hours(1)),
-                                                   Waiting(Status::kRejected, hours(2))}));
+  v = EvaluatePolicy(policy,
+                     Yes(Severity::kHigh, {Waiting(RetrainingStatus::kRejected, hours(1)),
+                                           Waiting(RetrainingStatus::kRejected, hours(2))}));
   EXPECT_EQ(v.verdict, Verdict::kRetrain);
 }
 
 TEST(PolicyTest, WhileRunningSkipOrQueue) {
   ModelPolicy policy;
   policy.cooldown_hours = 0;
-  const std::vector<PastRetraining> running = {Started(6, Status::kRunning, hours(2))};
+  const std::vector<PastRetraining> running = {Started(6, RetrainingStatus::kRunning, hours(2))};
   PolicyVerdict v = EvaluatePolicy(policy, Yes(Severity::kHigh, running));
   EXPECT_EQ(v.verdict, Verdict::kSkip);
   EXPECT_EQ(v.summary,
@@ -267,7 +267,7 @@ TEST(PolicyTest, WhileRunningSkipOrQueue) {
             "one to start after it");
   // At most one is queued.
   std::vector<PastRetraining> with_queued = running;
-  with_queued.push_back(Waiting(Status::kQueued, hours(1)));
+  with_queued.push_back(Waiting(RetrainingStatus::kQueued, hours(1)));
   v = EvaluatePolicy(policy, Yes(Severity::kHigh, with_queued));
   EXPECT_EQ(v.verdict, Verdict::kSkip);
   EXPECT_EQ(v.summary,
@@ -279,8 +279,8 @@ TEST(PolicyTest, AQueuedEvaluationResumesWithoutTheRulesAgain) {
   ModelPolicy policy;
   policy.cooldown_hours = 0;
   policy.while_running = WhileRunning::kQueue;
-  const PolicyVerdict queued =
-      EvaluatePolicy(policy, Yes(Severity::kHigh, {Started(6, Status::kRunning, hours(2))}));
+  const PolicyVerdict queued = EvaluatePolicy(
+      policy, Yes(Severity::kHigh, {Started(6, RetrainingStatus::kRunning, hours(2))}));
   ASSERT_EQ(queued.verdict, Verdict::kQueue);
 
   PolicyVerdict v = ResumeQueued(policy, queued, hours(3));
@@ -307,7 +307,7 @@ TEST(PolicyTest, AQueuedEvaluationResumesWithoutTheRulesAgain) {
 TEST(PolicyTest, TheCooldownOfTheRunningRetrainingWinsOverQueueingUnlessOverridden) {
   ModelPolicy policy;
   policy.while_running = WhileRunning::kQueue;
-  const std::vector<PastRetraining> running = {Started(6, Status::kRunning, hours(2))};
+  const std::vector<PastRetraining> running = {Started(6, RetrainingStatus::kRunning, hours(2))};
   PolicyVerdict v = EvaluatePolicy(policy, Yes(Severity::kHigh, running));
   EXPECT_EQ(v.verdict, Verdict::kSkip);
   EXPECT_EQ(Rule(v, "cooldown").outcome, Outcome::kBlock);
@@ -322,7 +322,8 @@ TEST(PolicyTest, ARetrainingRunningPastTheTimeoutIsPresumedLost) {
   policy.running_timeout_hours = 48;
   policy.cooldown_hours = 0;
   auto verdict = [&](milliseconds ago) {
-    return EvaluatePolicy(policy, Yes(Severity::kHigh, {Started(2, Status::kRunning, ago)}));
+    return EvaluatePolicy(policy,
+                          Yes(Severity::kHigh, {Started(2, RetrainingStatus::kRunning, ago)}));
   };
   EXPECT_EQ(verdict(hours(48) - milliseconds(1)).verdict, Verdict::kSkip);
   PolicyVerdict v = verdict(hours(48));
@@ -335,17 +336,19 @@ TEST(PolicyTest, ARetrainingRunningPastTheTimeoutIsPresumedLost) {
 TEST(PolicyTest, ARetrainingWaitingForApprovalIsInProgressUntilTheApprovalTimeout) {
   ModelPolicy policy;
   policy.approval.timeout = hours(12);
-  PolicyVerdict v =
-      EvaluatePolicy(policy, Yes(Severity::kHigh, {Waiting(Status::kPendingApproval, hours(3))}));
+  PolicyVerdict v = EvaluatePolicy(
+      policy, Yes(Severity::kHigh, {Waiting(RetrainingStatus::kPendingApproval, hours(3))}));
   EXPECT_EQ(v.verdict, Verdict::kSkip);
   EXPECT_EQ(v.summary,
             "running: a retraining evaluated 3h ago is waiting for approval, while_running is "
             "skip: skip");
-  v = EvaluatePolicy(policy, Yes(Severity::kHigh, {Waiting(Status::kPendingApproval, hours(12))}));
+  v = EvaluatePolicy(
+      policy, Yes(Severity::kHigh, {Waiting(RetrainingStatus::kPendingApproval, hours(12))}));
   EXPECT_EQ(v.verdict, Verdict::kRetrain);
   // Queueing behind it has no version to wait for.
   policy.while_running = WhileRunning::kQueue;
-  v = EvaluatePolicy(policy, Yes(Severity::kHigh, {Waiting(Status::kPendingApproval, hours(3))}));
+  v = EvaluatePolicy(policy,
+                     Yes(Severity::kHigh, {Waiting(RetrainingStatus::kPendingApproval, hours(3))}));
   EXPECT_EQ(v.verdict, Verdict::kQueue);
   EXPECT_EQ(v.queued_behind, 0);
 }
@@ -358,12 +361,14 @@ TEST(PolicyTest, ApprovalIsAskedOnlyWhenNothingBlocksOrQueues) {
   PolicyVerdict v = EvaluatePolicy(policy, Yes(Severity::kHigh));
   EXPECT_EQ(v.verdict, Verdict::kNeedsApproval);
   EXPECT_EQ(v.summary, "approval: required (after 6h without an answer: approve)");
-  v = EvaluatePolicy(policy, Yes(Severity::kLow, {Started(1, Status::kSucceeded, hours(1))}));
+  v = EvaluatePolicy(policy,
+                     Yes(Severity::kLow, {Started(1, RetrainingStatus::kSucceeded, hours(1))}));
   EXPECT_EQ(v.verdict, Verdict::kSkip);
   EXPECT_EQ(Rule(v, "approval").outcome, Outcome::kNeedsApproval);
   policy.cooldown_hours = 0;
   policy.while_running = WhileRunning::kQueue;
-  v = EvaluatePolicy(policy, Yes(Severity::kHigh, {Started(1, Status::kRunning, hours(1))}));
+  v = EvaluatePolicy(policy,
+                     Yes(Severity::kHigh, {Started(1, RetrainingStatus::kRunning, hours(1))}));
   EXPECT_EQ(v.verdict, Verdict::kQueue);
   policy.approval.on_timeout = ApprovalDefault::kReject;
   EXPECT_EQ(EvaluatePolicy(policy, Yes()).summary,
@@ -371,9 +376,10 @@ TEST(PolicyTest, ApprovalIsAskedOnlyWhenNothingBlocksOrQueues) {
 }
 
 TEST(PolicyTest, TheVerdictDependsOnlyOnItsInput) {
-  std::vector<PastRetraining> history = {
-      Started(1, Status::kSucceeded, hours(100)), Started(2, Status::kRunning, hours(30)),
-      Waiting(Status::kQueued, hours(3)), Started(3, Status::kFailed, hours(40))};
+  std::vector<PastRetraining> history = {Started(1, RetrainingStatus::kSucceeded, hours(100)),
+                                         Started(2, RetrainingStatus::kRunning, hours(30)),
+                                         Waiting(RetrainingStatus::kQueued, hours(3)),
+                                         Started(3, RetrainingStatus::kFailed, hours(40))};
   ModelPolicy policy;
   policy.while_running = WhileRunning::kQueue;
   const std::string first =
@@ -390,8 +396,8 @@ TEST(PolicyTest, VerdictAsJson) {
   ModelPolicy policy;
   policy.cooldown_hours = 0;
   policy.while_running = WhileRunning::kQueue;
-  PolicyVerdict v =
-      EvaluatePolicy(policy, Yes(Severity::kLow, {Started(6, Status::kRunning, hours(1))}));
+  PolicyVerdict v = EvaluatePolicy(
+      policy, Yes(Severity::kLow, {Started(6, RetrainingStatus::kRunning, hours(1))}));
   EXPECT_EQ(
       json::Serialize(VerdictToJson(v)),
       R"({"verdict":"QUEUE","summary":"running: retraining v6 is running (started 1h ago), )"
@@ -412,9 +418,9 @@ TEST(PolicyTest, VerdictAsJson) {
 
 // The worked example of docs/retraining-policy.md.
 TEST(PolicyTest, TheDocumentedExample) {
-  PolicyInput input =
-      Yes(Severity::kHigh, {PastRetraining{7, Status::kSucceeded, At("2026-11-29T21:59:00Z"),
-                                           At("2026-11-29T22:00:00Z")}});
+  PolicyInput input = Yes(
+      Severity::kHigh, {PastRetraining{7, RetrainingStatus::kSucceeded, At("2026-11-29T21:59:00Z"),
+                                       At("2026-11-29T22:00:00Z")}});
   input.age_seconds = 3600;
   EXPECT_EQ(
       json::Serialize(VerdictToJson(EvaluatePolicy(ModelPolicy{}, input))),
@@ -443,8 +449,9 @@ TEST(PolicyTest, NamesReadBack) {
   }
   EXPECT_EQ(ParseSeverity("hIgH"), Severity::kHigh);
   EXPECT_EQ(ParseSeverity(" HIGH"), std::nullopt);
-  for (int i = 0; i <= static_cast<int>(Status::kRejected); ++i) {
-    EXPECT_EQ(ParseStatus(StatusName(static_cast<Status>(i))), static_cast<Status>(i));
+  for (int i = 0; i <= static_cast<int>(RetrainingStatus::kRejected); ++i) {
+    EXPECT_EQ(ParseStatus(StatusName(static_cast<RetrainingStatus>(i))),
+              static_cast<RetrainingStatus>(i));
   }
   EXPECT_EQ(ParseStatus("running"), std::nullopt);
   for (int i = 0; i <= static_cast<int>(Verdict::kNeedsApproval); ++i) {

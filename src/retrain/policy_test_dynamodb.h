@@ -20,6 +20,9 @@
 
 namespace autoretrain::retrain::testing {
 
+// The ledger (history) table's name in the ledger and policy-function tests.
+inline constexpr char kLedgerTable[] = "ledger";
+
 class MemoryDynamoDb final : public integrations::DynamoDb {
  public:
   explicit MemoryDynamoDb(int64_t page_size = 100)

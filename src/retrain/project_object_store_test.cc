@@ -9,12 +9,12 @@
 namespace autoretrain::retrain {
 namespace {
 
-Result<ProjectConfig> Parse(const std::string& object_store) {
+Result<ProjectConfig> ParseObjectStore(const std::string& object_store) {
   return ParseProjectConfig("{\"object_store\": " + object_store + "}", "/tmp/project");
 }
 
-std::string Problems(const std::string& object_store) {
-  Result<ProjectConfig> config = Parse(object_store);
+std::string ObjectStoreProblems(const std::string& object_store) {
+  Result<ProjectConfig> config = ParseObjectStore(object_store);
   return config.ok() ? "<ok>" : config.error().cause;
 }
 
@@ -22,12 +22,13 @@ TEST(ProjectObjectStoreTest, DefaultIsTheLocalDirectory) {
   Result<ProjectConfig> config = ParseProjectConfig("{}", "/tmp/project");
   ASSERT_TRUE(config.ok()) << config.error().cause;
   EXPECT_EQ(config->object_store.type, ObjectStoreConfig::Type::kLocal);
-  ASSERT_TRUE(Parse(R"({"type": "local"})").ok());
-  EXPECT_EQ(Parse(R"({"type": "local"})")->object_store.type, ObjectStoreConfig::Type::kLocal);
+  ASSERT_TRUE(ParseObjectStore(R"({"type": "local"})").ok());
+  EXPECT_EQ(ParseObjectStore(R"({"type": "local"})")->object_store.type,
+            ObjectStoreConfig::Type::kLocal);
 }
 
 TEST(ProjectObjectStoreTest, S3WithEverySetting) {
-  Result<ProjectConfig> config = Parse(
+  Result<ProjectConfig> config = ParseObjectStore(
       R"({"type": "s3", "region": "eu-west-1", "endpoint_url": "http://127.0.0.1:4568/",
           "path_style": true})");
   ASSERT_TRUE(config.ok()) << config.error().cause;
@@ -36,33 +37,34 @@ TEST(ProjectObjectStoreTest, S3WithEverySetting) {
   EXPECT_EQ(store.region, "eu-west-1");
   EXPECT_EQ(store.endpoint_url.value(), "http://127.0.0.1:4568");
   EXPECT_EQ(store.path_style.value(), true);
-  Result<ProjectConfig> minimal = Parse(R"({"type": "s3"})");
+  Result<ProjectConfig> minimal = ParseObjectStore(R"({"type": "s3"})");
   ASSERT_TRUE(minimal.ok());
   EXPECT_FALSE(minimal->object_store.endpoint_url.has_value());
   EXPECT_FALSE(minimal->object_store.path_style.has_value());
 }
 
 TEST(ProjectObjectStoreTest, ProblemsNameTheField) {
-  EXPECT_NE(Problems(R"({"type": "gcs"})").find("object_store.type: expected \"local\" or \"s3\""),
+  EXPECT_NE(ObjectStoreProblems(R"({"type": "gcs"})")
+                .find("object_store.type: expected \"local\" or \"s3\""),
             std::string::npos);
-  EXPECT_NE(Problems(R"({})").find("object_store"), std::string::npos);
-  EXPECT_NE(Problems(R"({"type": "s3", "region": "Mars"})").find("object_store.region"),
+  EXPECT_NE(ObjectStoreProblems(R"({})").find("object_store"), std::string::npos);
+  EXPECT_NE(ObjectStoreProblems(R"({"type": "s3", "region": "Mars"})").find("object_store.region"),
             std::string::npos);
-  EXPECT_NE(Problems(R"({"type": "s3", "endpoint_url": "127.0.0.1:9000"})")
+  EXPECT_NE(ObjectStoreProblems(R"({"type": "s3", "endpoint_url": "127.0.0.1:9000"})")
                 .find("object_store.endpoint_url: expected an http(s) URL"),
             std::string::npos);
-  EXPECT_NE(Problems(R"({"type": "s3", "path_style": "yes"})")
+  EXPECT_NE(ObjectStoreProblems(R"({"type": "s3", "path_style": "yes"})")
                 .find("object_store.path_style: expected true or false, got string"),
             std::string::npos);
-  EXPECT_NE(Problems(R"({"type": "s3", "endpoint": "http://x"})").find("endpoint"),
+  EXPECT_NE(ObjectStoreProblems(R"({"type": "s3", "endpoint": "http://x"})").find("endpoint"),
             std::string::npos);
-  EXPECT_NE(Problems(R"({"type": "local", "region": "us-east-1"})").find("region"),
+  EXPECT_NE(ObjectStoreProblems(R"({"type": "local", "region": "us-east-1"})").find("region"),
             std::string::npos);
-  EXPECT_NE(Problems(R"("s3")").find("object_store"), std::string::npos);
+  EXPECT_NE(ObjectStoreProblems(R"("s3")").find("object_store"), std::string::npos);
 }
 
 TEST(ProjectObjectStoreTest, MakesTheConfiguredStore) {
-  ProjectConfig config = Parse(R"({"type": "s3", "endpoint_url": "http://127.0.0.1:9",
+  ProjectConfig config = ParseObjectStore(R"({"type": "s3", "endpoint_url": "http://127.0.0.1:9",
                                    "region": "eu-central-1"})")
                              .value();
   auto store = MakeProjectObjectStore(config);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "retrain/policy_test_dynamodb.h"
+#include "retrain/schedule_test_util.h"
 
 namespace autoretrain::retrain {
 namespace {
@@ -12,13 +13,7 @@ namespace {
 using std::chrono::hours;
 using testing::MemoryDynamoDb;
 
-constexpr char kTable[] = "history";
-
-TimePoint At(const std::string& iso) {
-  TimePoint t;
-  EXPECT_TRUE(ParseIso8601(iso, &t)) << iso;
-  return t;
-}
+constexpr char kHistoryTable[] = "history";
 
 RetrainingRecord FullRecord() {
   RetrainingRecord r;
@@ -259,7 +254,7 @@ TEST(RetrainingHistoryTest, TheTableAndTheQuery) {
 class ReadHistoryTest : public ::testing::Test {
  protected:
   ReadHistoryTest() : db_(3) {
-    EXPECT_TRUE(db_.Call("CreateTable", HistoryTableDefinition(kTable)).ok());
+    EXPECT_TRUE(db_.Call("CreateTable", HistoryTableDefinition(kHistoryTable)).ok());
   }
 
   void Put(const std::string& model, const std::string& at, const std::string& id,
@@ -273,7 +268,8 @@ class ReadHistoryTest : public ::testing::Test {
     r.version = version;
     if (version) r.status = RetrainingStatus::kSucceeded;
     ASSERT_TRUE(
-        db_.Call("PutItem", json::Object{{"TableName", kTable}, {"Item", RecordToItem(r)}}).ok());
+        db_.Call("PutItem", json::Object{{"TableName", kHistoryTable}, {"Item", RecordToItem(r)}})
+            .ok());
   }
 
   static std::vector<std::string> Ids(const std::vector<RetrainingRecord>& records) {
@@ -295,7 +291,7 @@ TEST_F(ReadHistoryTest, LatestFirstSinceTheGivenTimeAcrossPages) {
   Put("fraud", "2026-11-24T00:00:00Z", "f");
   Put("churn", "2026-11-24T00:00:00Z", "other-model", 1);
   Result<std::vector<RetrainingRecord>> history =
-      ReadHistory(db_, kTable, "fraud", At("2026-11-20T00:00:00Z"));
+      ReadHistory(db_, kHistoryTable, "fraud", At("2026-11-20T00:00:00Z"));
   ASSERT_TRUE(history.ok()) << history.error().cause;
   EXPECT_EQ(Ids(*history), (std::vector<std::string>{"f", "e", "d", "c", "b", "a"}));
   // Pages of three items, each continuing from the last one's LastEvaluatedKey; as DynamoDB
@@ -319,16 +315,16 @@ TEST_F(ReadHistoryTest, LatestFirstSinceTheGivenTimeAcrossPages) {
 
 TEST_F(ReadHistoryTest, AnEmptyHistoryIsEmpty) {
   Result<std::vector<RetrainingRecord>> history =
-      ReadHistory(db_, kTable, "new-model", At("2026-11-20T00:00:00Z"));
+      ReadHistory(db_, kHistoryTable, "new-model", At("2026-11-20T00:00:00Z"));
   ASSERT_TRUE(history.ok()) << history.error().cause;
   EXPECT_TRUE(history->empty());
 }
 
 TEST_F(ReadHistoryTest, TheVersionCounterIsNeverReadAsARecord) {
   Put("fraud", "2026-11-21T00:00:00Z", "a", 1);
-  ASSERT_TRUE(NextVersion(db_, kTable, "fraud").ok());
+  ASSERT_TRUE(NextVersion(db_, kHistoryTable, "fraud").ok());
   Result<std::vector<RetrainingRecord>> history =
-      ReadHistory(db_, kTable, "fraud", TimePoint{});  // since 1970
+      ReadHistory(db_, kHistoryTable, "fraud", TimePoint{});  // since 1970
   ASSERT_TRUE(history.ok()) << history.error().cause;
   EXPECT_EQ(Ids(*history), std::vector<std::string>{"a"});
 }
@@ -343,15 +339,15 @@ TEST_F(ReadHistoryTest, ErrorsNameTheTableAndModel) {
       "reading the history of model \"fraud\" from table \"nope\": Requested resource not found");
   db_.FailNext(Error{"HttpTimeout", "no answer in 10 s"});
   Result<std::vector<RetrainingRecord>> timeout =
-      ReadHistory(db_, kTable, "fraud", At("2026-11-20T00:00:00Z"));
+      ReadHistory(db_, kHistoryTable, "fraud", At("2026-11-20T00:00:00Z"));
   ASSERT_FALSE(timeout.ok());
   EXPECT_EQ(timeout.error().error, "HttpTimeout");
 
   json::Object bad = RecordToItem(FullRecord());
   bad["status"] = json::Object{{"S", "??"}};
-  db_.PutRaw(kTable, bad);
+  db_.PutRaw(kHistoryTable, bad);
   Result<std::vector<RetrainingRecord>> corrupt =
-      ReadHistory(db_, kTable, "fraud", At("2026-11-20T00:00:00Z"));
+      ReadHistory(db_, kHistoryTable, "fraud", At("2026-11-20T00:00:00Z"));
   ASSERT_FALSE(corrupt.ok());
   EXPECT_EQ(corrupt.error().error, "CorruptHistoryItem");
   EXPECT_EQ(corrupt.error().cause.rfind("reading the history of model \"fraud\" from table "
@@ -363,12 +359,12 @@ TEST_F(ReadHistoryTest, ErrorsNameTheTableAndModel) {
 
 TEST_F(ReadHistoryTest, VersionsIncreaseWithoutGapsPerModel) {
   for (int64_t expected = 1; expected <= 5; ++expected) {
-    Result<int64_t> v = NextVersion(db_, kTable, "fraud");
+    Result<int64_t> v = NextVersion(db_, kHistoryTable, "fraud");
     ASSERT_TRUE(v.ok()) << v.error().cause;
     EXPECT_EQ(*v, expected);
   }
-  EXPECT_EQ(NextVersion(db_, kTable, "churn").value(), 1);
-  EXPECT_EQ(NextVersion(db_, kTable, "fraud").value(), 6);
+  EXPECT_EQ(NextVersion(db_, kHistoryTable, "churn").value(), 1);
+  EXPECT_EQ(NextVersion(db_, kHistoryTable, "fraud").value(), 6);
   Result<int64_t> missing = NextVersion(db_, "nope", "fraud");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().error, "ResourceNotFoundException");

@@ -15,8 +15,6 @@ namespace {
 using Missed = ScheduleConfig::MissedSlots;
 using Overlap = ScheduleConfig::Overlap;
 
-const std::string kMachine = StateMachineArn(AccountContext{}, "sm");
-
 class SchedulePoliciesTest : public ::testing::Test {
  protected:
   RunnerFiles Files() const { return RunnerFiles{"", (dir_ / "scheduler-state.json").string()}; }

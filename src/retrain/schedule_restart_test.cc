@@ -20,8 +20,6 @@ namespace {
 
 using std::chrono::seconds;
 
-const std::string kMachine = StateMachineArn(AccountContext{}, "sm");
-
 std::string ArnOf(const std::string& execution_name) {
   return ExecutionArnOf(kMachine, execution_name).value();
 }

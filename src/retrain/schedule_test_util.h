@@ -1,6 +1,6 @@
-// Test helpers for the schedule runner's tests: times from ISO text, schedule configs, a
-// launcher that records starts and keeps the executions it started RUNNING until Finish, and
-// one whose first starts fail.
+// Test helpers for the retrain layer's tests: times from ISO text (the scheduler tests' At),
+// schedule configs and their state machine's ARN, a launcher that records starts and keeps the
+// executions it started RUNNING until Finish, and one whose first starts fail.
 //
 // Thread-safety: none; one test thread.
 #ifndef AUTORETRAIN_RETRAIN_SCHEDULE_TEST_UTIL_H_
@@ -18,14 +18,14 @@
 #include "autoretrain/common/clock.h"
 #include "autoretrain/integrations/task_router.h"
 #include "autoretrain/retrain/project.h"
+#include "scheduler/scheduler_test_util.h"
 
 namespace autoretrain::retrain {
 
-inline TimePoint At(const std::string& iso) {
-  TimePoint t;
-  EXPECT_TRUE(ParseIso8601(iso, &t)) << iso;
-  return t;
-}
+using scheduler::testing::At;
+
+// The ARN of the state machine that Config's schedules start.
+inline const std::string kMachine = StateMachineArn(AccountContext{}, "sm");
 
 inline ScheduleConfig Config(const std::string& expression, const std::string& zone = "UTC") {
   ScheduleConfig config;

@@ -20,9 +20,13 @@
 #include <vector>
 
 #include "autoretrain/scheduler/schedule.h"
+#include "scheduler/scheduler_test_util.h"
 
 namespace autoretrain::scheduler {
 namespace {
+
+using testing::At;
+using testing::Zone;
 
 // --- a minimal JSON reader (the case files hold objects, arrays and strings) ------------------
 
@@ -133,12 +137,6 @@ Json Load(const std::string& name) {
   return j;
 }
 
-TimePoint At(const std::string& iso) {
-  TimePoint t{};
-  EXPECT_TRUE(ParseIso8601(iso, &t)) << iso;
-  return t;
-}
-
 std::vector<std::string> Next(const std::string& expr, const TimeZone& zone,
                               const std::string& after, int n) {
   auto e = ParseScheduleExpression(expr);
@@ -153,12 +151,6 @@ std::vector<std::string> Strings(const Json& array) {
   std::vector<std::string> out;
   for (const Json& j : array.items) out.push_back(j.str);
   return out;
-}
-
-TimeZone Zone(const std::string& name) {
-  auto z = TimeZone::Load(name);
-  EXPECT_TRUE(z.ok()) << name;
-  return z.ok() ? *z : TimeZone();
 }
 
 TEST(AgreementTest, AwsCronParserCases) {

@@ -5,22 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "scheduler/scheduler_test_util.h"
+
 namespace autoretrain::scheduler {
 namespace {
 
-TimePoint At(const std::string& iso) {
-  TimePoint t{};
-  EXPECT_TRUE(ParseIso8601(iso, &t)) << iso;
-  return t;
-}
+using testing::At;
+using testing::Zone;
 
 std::string Iso(TimePoint t) { return FormatIso8601(t); }
-
-TimeZone Zone(const std::string& name) {
-  auto z = TimeZone::Load(name);
-  EXPECT_TRUE(z.ok()) << name;
-  return z.ok() ? *z : TimeZone();
-}
 
 // The next `n` fire times after `after` in `zone`, as ISO strings (UTC, with milliseconds).
 std::vector<std::string> Next(const std::string& expr, const std::string& after, int n,

@@ -11,12 +11,14 @@
 #include "autoretrain/retrain/retraining_history.h"
 #include "autoretrain/server/step_functions_service.h"
 #include "server/console_assets.h"
+#include "server/server_test_util.h"
 
 namespace autoretrain::server {
 namespace {
 
-constexpr char kRole[] = "arn:aws:iam::123456789012:role/R";
-constexpr char kPass[] = R"({"StartAt":"P","States":{"P":{"Type":"Pass","Result":7,"End":true}}})";
+using testing::kPass;
+using testing::kRole;
+
 constexpr char kWait[] =
     R"({"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":100000,"End":true}}})";
 constexpr char kTable[] = "console-test-history";

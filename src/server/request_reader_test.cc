@@ -3,11 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "server/json_protocol.h"
+#include "server/server_test_util.h"
 
 namespace autoretrain::server {
 namespace {
 
-json::Object Parse(std::string_view text) { return json::Parse(text).value().as_object(); }
+using testing::Parse;
 
 TEST(RequestReaderTest, ReadsValidMembers) {
   json::Object input =

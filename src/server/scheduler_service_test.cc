@@ -16,13 +16,13 @@ namespace {
 using retrain::At;
 using retrain::FakeLauncher;
 
-constexpr char kMachine[] = "arn:aws:states:us-east-1:123456789012:stateMachine:trigger";
-constexpr char kRole[] = "arn:aws:iam::123456789012:role/SchedulerRole";
+constexpr char kTargetMachine[] = "arn:aws:states:us-east-1:123456789012:stateMachine:trigger";
+constexpr char kSchedulerRole[] = "arn:aws:iam::123456789012:role/SchedulerRole";
 
 std::string Body(const std::string& expression, const std::string& extra = "") {
   return R"({"ScheduleExpression":")" + expression +
-         R"(","FlexibleTimeWindow":{"Mode":"OFF"},"Target":{"Arn":")" + kMachine +
-         R"(","RoleArn":")" + kRole + R"(","Input":"{\"from\":\"api\"}"})" + extra + "}";
+         R"(","FlexibleTimeWindow":{"Mode":"OFF"},"Target":{"Arn":")" + kTargetMachine +
+         R"(","RoleArn":")" + kSchedulerRole + R"(","Input":"{\"from\":\"api\"}"})" + extra + "}";
 }
 
 class SchedulerServiceTest : public ::testing::Test {
@@ -34,7 +34,7 @@ class SchedulerServiceTest : public ::testing::Test {
     retrain::ScheduleConfig weekly = retrain::Config("cron(0 3 ? * MON *)");
     service_ = std::make_unique<SchedulerService>(
         *store_, runner_, AccountContext{},
-        std::vector<SchedulerService::ProjectSchedule>{{"weekly", weekly, kMachine}}, clock_);
+        std::vector<SchedulerService::ProjectSchedule>{{"weekly", weekly, kTargetMachine}}, clock_);
     Result<std::vector<std::string>> started = service_->Start();
     EXPECT_TRUE(started.ok()) << started.error().cause;
   }
@@ -104,7 +104,7 @@ TEST_F(SchedulerServiceTest, CreateGetUpdateDeleteAndTheScheduleFires) {
   runner_.FireDue();
   ASSERT_EQ(launcher_.starts.size(), 1u);
   EXPECT_EQ(launcher_.starts[0],
-            std::string(kMachine) + " hourly-20261126T090000Z {\"from\":\"api\"}");
+            std::string(kTargetMachine) + " hourly-20261126T090000Z {\"from\":\"api\"}");
 
   // Update replaces every field: now every 15 minutes in Berlin, disabled.
   clock_.SleepUntil(At("2026-11-26T09:01:00Z"));
@@ -137,21 +137,22 @@ TEST_F(SchedulerServiceTest, RequestsAreValidatedWithAwsErrors) {
   ExpectError(Send("POST", "/schedules/x",
                    Body("rate(1 hour)", R"(,"ScheduleExpressionTimezone":"Mars/Base")")),
               400, "ValidationException", "Mars/Base");
-  ExpectError(Send("POST", "/schedules/x",
-                   R"j({"ScheduleExpression":"rate(1 hour)","Target":{"Arn":")j" +
-                       std::string(kMachine) + R"(","RoleArn":")" + kRole + R"("}})"),
-              400, "ValidationException", "FlexibleTimeWindow is required");
+  ExpectError(
+      Send("POST", "/schedules/x",
+           R"j({"ScheduleExpression":"rate(1 hour)","Target":{"Arn":")j" +
+               std::string(kTargetMachine) + R"(","RoleArn":")" + kSchedulerRole + R"("}})"),
+      400, "ValidationException", "FlexibleTimeWindow is required");
   ExpectError(
       Send("POST", "/schedules/x",
            R"j({"ScheduleExpression":"rate(1 hour)","FlexibleTimeWindow":{"Mode":"OFF"},)j"
            R"j("Target":{"Arn":"arn:aws:lambda:us-east-1:123456789012:function:f","RoleArn":")j" +
-               std::string(kRole) + R"("}})"),
+               std::string(kSchedulerRole) + R"("}})"),
       400, "ValidationException", "is not a state machine ARN");
   ExpectError(
       Send("POST", "/schedules/x",
            R"j({"ScheduleExpression":"rate(1 hour)","FlexibleTimeWindow":{"Mode":"FLEXIBLE"},)j"
            R"j("Target":{"Arn":")j" +
-               std::string(kMachine) + R"(","RoleArn":")" + kRole + R"("}})"),
+               std::string(kTargetMachine) + R"(","RoleArn":")" + kSchedulerRole + R"("}})"),
       400, "ValidationException", "MaximumWindowInMinutes (1-1440) is required");
   ExpectError(Send("POST", "/schedules/x",
                    Body("rate(1 hour)", R"(,"StartDate":1800000000,"EndDate":1700000000)")),
@@ -181,7 +182,7 @@ TEST_F(SchedulerServiceTest, RequestsAreValidatedWithAwsErrors) {
 TEST_F(SchedulerServiceTest, TheProjectsSchedulesAreListedButReadOnly) {
   json::Object weekly = Ok("GET", "/schedules/weekly");
   EXPECT_EQ(weekly["ScheduleExpression"], "cron(0 3 ? * MON *)");
-  EXPECT_EQ(weekly["Target"].as_object().at("Arn"), kMachine);
+  EXPECT_EQ(weekly["Target"].as_object().at("Arn"), kTargetMachine);
   ExpectError(Send("PUT", "/schedules/weekly", Body("rate(1 hour)")), 400, "ValidationException",
               "edit autoretrain.json");
   ExpectError(Send("DELETE", "/schedules/weekly"), 400, "ValidationException",
@@ -291,7 +292,7 @@ TEST_F(SchedulerServiceTest, ListSchedulesFiltersAndPages) {
                                                   "team/alpha2"}));
   EXPECT_FALSE(all.contains("NextToken"));
   EXPECT_EQ(all["Schedules"].as_array()[0].as_object().at("Target"),
-            (json::Object{{"Arn", kMachine}}));
+            (json::Object{{"Arn", kTargetMachine}}));
   EXPECT_EQ(names(Ok("GET", "/schedules?NamePrefix=alpha")),
             (std::vector<std::string>{"default/alpha", "team/alpha2"}));
   EXPECT_EQ(names(Ok("GET", "/schedules?State=DISABLED")),
@@ -355,7 +356,7 @@ TEST_F(SchedulerServiceTest, ARestartFiresTheStoredSchedules) {
   runner.FireDue();
   ASSERT_EQ(launcher.starts.size(), 1u);
   EXPECT_EQ(launcher.starts[0],
-            std::string(kMachine) + " a@team-20261126T090000Z {\"from\":\"api\"}");
+            std::string(kTargetMachine) + " a@team-20261126T090000Z {\"from\":\"api\"}");
 }
 
 TEST_F(SchedulerServiceTest, ActionAfterCompletionDeleteRemovesTheStoredSchedule) {

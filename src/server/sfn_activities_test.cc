@@ -13,14 +13,15 @@
 #include "autoretrain/server/step_functions_service.h"
 #include "autoretrain/store/store.h"
 #include "server/json_protocol.h"
+#include "server/server_test_util.h"
 
 namespace autoretrain::server {
 namespace {
 
-constexpr char kRole[] = "arn:aws:iam::123456789012:role/R";
+using testing::kRole;
 constexpr char kActivityPrefix[] = "arn:aws:states:us-east-1:123456789012:activity:";
 
-json::Object Parse(std::string_view text) { return json::Parse(text).value().as_object(); }
+using testing::Parse;
 
 // Answers tasks whose resource is "ok" with {"done": true}, others with Boom.
 class FakeTasks final : public engine::TaskHandler {

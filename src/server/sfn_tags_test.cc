@@ -9,16 +9,18 @@
 #include "autoretrain/server/step_functions_service.h"
 #include "autoretrain/store/store.h"
 #include "server/json_protocol.h"
+#include "server/server_test_util.h"
 
 namespace autoretrain::server {
 namespace {
 
-constexpr char kRole[] = "arn:aws:iam::123456789012:role/R";
-constexpr char kPass[] = R"({"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}})";
+using testing::kRole;
+constexpr char kPassWithoutResult[] =
+    R"({"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}})";
 constexpr char kMachineArn[] = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
 constexpr char kActivityArn[] = "arn:aws:states:us-east-1:123456789012:activity:a";
 
-json::Object Parse(std::string_view text) { return json::Parse(text).value().as_object(); }
+using testing::Parse;
 
 class TagsServiceTest : public ::testing::Test {
  protected:
@@ -64,7 +66,7 @@ class TagsServiceTest : public ::testing::Test {
     return text;
   }
   void CreateMachine(const std::string& name, json::Array tags = {}) {
-    json::Object input{{"name", name}, {"definition", kPass}, {"roleArn", kRole}};
+    json::Object input{{"name", name}, {"definition", kPassWithoutResult}, {"roleArn", kRole}};
     if (!tags.empty()) input["tags"] = std::move(tags);
     Result<json::Value> created = Call("CreateStateMachine", input);
     ASSERT_TRUE(created.ok()) << created.error().cause;
@@ -129,7 +131,7 @@ TEST_F(TagsServiceTest, FiftyTagsAtMost) {
   EXPECT_TRUE(
       Call("TagResource", json::Object{{"resourceArn", kMachineArn}, {"tags", TagList(50)}}).ok());
   json::Object too_many{
-      {"name", "n"}, {"definition", kPass}, {"roleArn", kRole}, {"tags", TagList(51)}};
+      {"name", "n"}, {"definition", kPassWithoutResult}, {"roleArn", kRole}, {"tags", TagList(51)}};
   Result<json::Value> created = Call("CreateStateMachine", too_many);
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().error, "TooManyTags");

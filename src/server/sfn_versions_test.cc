@@ -14,16 +14,17 @@
 
 #include "autoretrain/server/step_functions_service.h"
 #include "server/json_protocol.h"
+#include "server/server_test_util.h"
 
 namespace autoretrain::server {
 namespace {
 
-constexpr char kRole[] = "arn:aws:iam::123456789012:role/R";
+using testing::kRole;
 constexpr char kOne[] = R"({"StartAt":"P","States":{"P":{"Type":"Pass","Result":1,"End":true}}})";
 constexpr char kTwo[] = R"({"StartAt":"P","States":{"P":{"Type":"Pass","Result":2,"End":true}}})";
 constexpr char kMachine[] = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
 
-json::Object Parse(std::string_view text) { return json::Parse(text).value().as_object(); }
+using testing::Parse;
 
 TEST(QualifiedArnTest, ParsesMachineVersionAndAliasArns) {
   auto plain = ParseQualifiedStateMachineArn(kMachine);

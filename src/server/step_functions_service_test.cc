@@ -8,15 +8,16 @@
 
 #include "autoretrain/store/store.h"
 #include "server/json_protocol.h"
+#include "server/server_test_util.h"
 
 namespace autoretrain::server {
 namespace {
 
-constexpr char kRole[] = "arn:aws:iam::123456789012:role/R";
-constexpr char kPass[] = R"({"StartAt":"P","States":{"P":{"Type":"Pass","Result":7,"End":true}}})";
+using testing::kPass;
+using testing::kRole;
 constexpr char kArnPrefix[] = "arn:aws:states:us-east-1:123456789012:";
 
-json::Object Parse(std::string_view text) { return json::Parse(text).value().as_object(); }
+using testing::Parse;
 
 // A runtime over an in-memory store, and the service over it.
 class StepFunctionsServiceTest : public ::testing::Test {
