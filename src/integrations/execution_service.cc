@@ -76,7 +76,7 @@ Result<std::optional<ExecutionLauncher::Started>> ExecutionService::FindStored(
 }
 
 Result<ExecutionLauncher::Started> ExecutionService::Accept(const StartRequest& request,
-                                                            Entry** accepted) {
+                                                            bool awaited, Entry** accepted) {
   std::optional<ParsedArn> arn = ParseArn(request.state_machine_arn);
   if (!arn || arn->service != "states" || !arn->resource.starts_with("stateMachine:")) {
     return Error{"InvalidArn", "Invalid Arn: '" + std::string(request.state_machine_arn) + "'"};
@@ -147,21 +147,20 @@ Result<ExecutionLauncher::Started> ExecutionService::Accept(const StartRequest& 
   std::lock_guard lock(mu_);
   // Two callers raced to start the same name: the first one wins, as AWS's would.
   if (entries_.contains(execution_arn)) return Started{execution_arn, started.start_date};
+  // Recorded and queued under one lock: every lock a start takes is one more chance to wait
+  // for a worker that holds it.
+  entry->awaited = awaited;
   *accepted = entry.get();
   entries_.emplace(execution_arn, std::move(entry));
   ++running_;
+  if (options_.keep_finished && !awaited) started_order_.push_back(execution_arn);
+  Enqueue(*accepted);
   return started;
 }
 
 Result<ExecutionLauncher::Started> ExecutionService::Start(const StartRequest& request) {
   Entry* accepted = nullptr;
-  Result<Started> started = Accept(request, &accepted);
-  if (started.ok() && accepted != nullptr) {
-    std::lock_guard lock(mu_);
-    if (options_.keep_finished) started_order_.push_back(started->execution_arn);
-    Enqueue(accepted);
-  }
-  return started;
+  return Accept(request, /*awaited=*/false, &accepted);
 }
 
 Result<engine::ExecutionResult> ExecutionService::RunSync(std::string_view state_machine_arn,
@@ -170,12 +169,10 @@ Result<engine::ExecutionResult> ExecutionService::RunSync(std::string_view state
   Entry* accepted = nullptr;
   Result<Started> started = Accept(
       StartRequest{.state_machine_arn = state_machine_arn, .input = std::move(input), .name = name},
-      &accepted);
+      /*awaited=*/true, &accepted);
   if (!started.ok()) return started.take_error();
   if (accepted == nullptr) return AlreadyExists(started->execution_arn);
   std::unique_lock lock(mu_);
-  accepted->awaited = true;
-  Enqueue(accepted);
   done_cv_.wait(lock, [accepted] { return accepted->phase == Phase::kDone; });
   engine::ExecutionResult result = *accepted->result;
   if (!options_.keep_finished) entries_.erase(started->execution_arn);
@@ -219,7 +216,12 @@ void ExecutionService::WorkerLoop() {
     Advance(entry);
     lock.lock();
     if (entry->execution->finished()) {
-      Finished(entry);
+      Retired retired = Finished(entry);
+      // Its memory (history, input, output) is freed without holding mu_, which every start
+      // and every other worker needs.
+      lock.unlock();
+      retired = Retired{};
+      lock.lock();
     } else if (entry->stop_requested) {
       // Stopped while it was being advanced, after its last abort check: advance it again now
       // (which ends it) instead of letting it wait.
@@ -256,20 +258,19 @@ void ExecutionService::Advance(Entry* entry) {
   }
 }
 
-void ExecutionService::Finished(Entry* entry) {
+ExecutionService::Retired ExecutionService::Finished(Entry* entry) {
   entry->phase = Phase::kDone;
   const std::string execution_arn = entry->execution->result().execution_arn;
   WakeWaiters(execution_arn);
   if (options_.keep_finished || entry->awaited) {
     entry->result = std::move(entry->execution->result());
   }
-  entry->execution.reset();
-  entry->machine.reset();
-  entry->input = nullptr;
+  Retired retired{std::move(entry->machine), std::move(entry->execution), std::move(entry->input)};
   // RunSync takes an awaited result (and drops the entry) itself.
   if (!options_.keep_finished && !entry->awaited) entries_.erase(execution_arn);
   --running_;
   done_cv_.notify_all();
+  return retired;
 }
 
 bool ExecutionService::WokenWhileAdvancing(Entry* entry) {

@@ -1,6 +1,10 @@
 #include "autoretrain/store/group_commit.h"
 
-#include <future>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <vector>
 
 namespace autoretrain::store {
@@ -26,14 +30,50 @@ void GroupCommitter::Submit(WriteBatch batch, Callback done) {
   work_.notify_one();
 }
 
+namespace {
+
+// One thread waits until another says "done", with at most one system call on each side and
+// none when the waiter arrives after the fact. std::promise costs more: set_value goes through
+// std::call_once, whose glibc implementation always makes a futex system call, before waking the
+// future with another; std::binary_semaphore spins with sched_yield calls before it sleeps. A
+// start waits for several writes, and a system call costs microseconds on a paravirtualised
+// machine (BENCHMARKS.md, "StartExecution over signed HTTP").
+class DoneSignal {
+ public:
+  void Set() {
+    // The waiter may return (and this object be gone) as soon as the state is kDone; a wake of
+    // the address afterwards is harmless (futex waiters tolerate spurious wake-ups).
+    if (state_.exchange(kDone, std::memory_order_release) == kSleeping) {
+      Futex(FUTEX_WAKE_PRIVATE, 1);
+    }
+  }
+  void Wait() {
+    int expected = kPending;
+    if (!state_.compare_exchange_strong(expected, kSleeping, std::memory_order_acquire)) return;
+    while (state_.load(std::memory_order_acquire) != kDone) Futex(FUTEX_WAIT_PRIVATE, kSleeping);
+  }
+
+ private:
+  static constexpr int kPending = 0, kSleeping = 1, kDone = 2;
+  void Futex(int op, int value) {
+    syscall(SYS_futex, reinterpret_cast<int*>(&state_), op, value, nullptr, nullptr, 0);
+  }
+  std::atomic<int> state_{kPending};
+  static_assert(sizeof(std::atomic<int>) == sizeof(int));
+};
+
+}  // namespace
+
 Status GroupCommitter::Write(WriteBatch batch, WriteBatch* unwritten) {
-  std::promise<Status> promise;
-  std::future<Status> result = promise.get_future();
+  DoneSignal committed;
+  Status result = OkStatus();
   Submit(std::move(batch), [&](const Status& status, WriteBatch& written) {
     if (!status.ok() && unwritten != nullptr) *unwritten = std::move(written);
-    promise.set_value(status);
+    result = status;
+    committed.Set();
   });
-  return result.get();
+  committed.Wait();
+  return result;
 }
 
 void GroupCommitter::Flush() {

@@ -146,8 +146,10 @@ class ExecutionService final : public ExecutionLauncher {
     bool operator>(const Timer& other) const { return at > other.at; }
   };
 
-  // The accepted execution (or the error) for a request; mu_ held.
-  Result<Started> Accept(const StartRequest& request, Entry** accepted);
+  // The accepted execution (or the error) for a request. A new execution is queued to run
+  // (`awaited`: RunSync waits for its result) and `*accepted` points to its entry; it stays
+  // null when the request names an execution that already exists. mu_ not held.
+  Result<Started> Accept(const StartRequest& request, bool awaited, Entry** accepted);
   // Checks the store for an execution of that name (durable mode only); mu_ not held.
   Result<std::optional<Started>> FindStored(const std::string& state_machine_arn,
                                             const std::string& name, const json::Value& input,
@@ -156,7 +158,13 @@ class ExecutionService final : public ExecutionLauncher {
   void WorkerLoop();
   void TimerLoop();
   void Advance(Entry* entry);
-  void Finished(Entry* entry);  // mu_ held
+  // What an entry held while its execution ran, for the caller to free once mu_ is released.
+  struct Retired {
+    std::shared_ptr<const asl::StateMachine> machine;
+    std::unique_ptr<engine::Execution> execution;
+    json::Value input;
+  };
+  Retired Finished(Entry* entry);  // mu_ held
   // Advances the executions waiting for `execution_arn` to end (WakeWhenDone); mu_ held.
   void WakeWaiters(const std::string& execution_arn);
   // True when an execution that just suspended was woken while it was advancing
