@@ -1,4 +1,5 @@
 #include "store/database.h"
+#include "store/sqlite_memory.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -48,6 +49,8 @@ std::optional<std::string> Stmt::OptionalText(int column) const {
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  const StoreOptions& options) {
+  static const bool remapping = UseRemappingAllocatorForSqlite();
+  (void)remapping;  // false: SQLite was initialized before; its own functions serve
   const bool memory = path == ":memory:";
   int flags = SQLITE_OPEN_NOMUTEX;  // the Store's mutex serializes all use
   flags |= options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
