@@ -17,7 +17,8 @@ namespace autoretrain::cli {
 namespace {
 
 // The project's store, created when `create` is set and the project has none yet.
-Result<std::unique_ptr<store::Store>> OpenStore(const retrain::ProjectConfig& config, bool create) {
+Result<std::unique_ptr<store::Store>> OpenActivityStore(const retrain::ProjectConfig& config,
+                                                        bool create) {
   const std::string path = retrain::DatabasePath(config);
   if (path.empty()) {
     return Error{"InvalidProjectConfig",
@@ -66,7 +67,7 @@ Result<json::Value> Run(const ActivitiesOptions& options, const retrain::Project
     if (auto invalid = InvalidActivityArn(options.arn)) return *invalid;
   }
   Result<std::unique_ptr<store::Store>> opened =
-      OpenStore(config, options.action == Action::kCreate);
+      OpenActivityStore(config, options.action == Action::kCreate);
   if (!opened.ok()) return opened.take_error();
   store::Store& store = **opened;
   switch (options.action) {

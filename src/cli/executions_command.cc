@@ -45,8 +45,8 @@ struct Context {
 
 // The project's store: read-only, except for `stop`, which writes to it. A project that has
 // recorded nothing yet has an empty store (and nothing to stop).
-Result<std::unique_ptr<store::Store>> OpenStore(const retrain::ProjectConfig& config,
-                                                bool writable) {
+Result<std::unique_ptr<store::Store>> OpenExecutionsStore(const retrain::ProjectConfig& config,
+                                                          bool writable) {
   const std::string path = retrain::DatabasePath(config);
   std::error_code ec;
   if (!writable || path.empty() || !std::filesystem::exists(path, ec)) {
@@ -59,7 +59,7 @@ Result<Context> OpenContext(const ExecutionsOptions& options) {
   Result<retrain::ProjectConfig> config = retrain::LoadProject(options.project);
   if (!config.ok()) return config.take_error();
   Result<std::unique_ptr<store::Store>> opened =
-      OpenStore(*config, options.action == ExecutionsOptions::Action::kStop);
+      OpenExecutionsStore(*config, options.action == ExecutionsOptions::Action::kStop);
   if (!opened.ok()) return opened.take_error();
   Context context{std::move(*config), std::move(*opened), {}};
   store::PageRequest request{store::kMaxMaxResults, ""};

@@ -27,14 +27,13 @@ std::string JsonString(std::string_view s) {
   return out + "\"";
 }
 
-// ISO 8601 UTC without milliseconds when they are zero (fire times are whole minutes).
-std::string Utc(TimePoint t) {
+}  // namespace
+
+std::string FireTimeUtc(TimePoint t) {
   std::string s = FormatIso8601(t);
   if (s.size() == 24 && s.compare(19, 4, ".000") == 0) s.erase(19, 4);
   return s;
 }
-
-}  // namespace
 
 CLI::App* AddSchedulesCommand(CLI::App& app, SchedulesOptions* options) {
   CLI::App* cmd = app.add_subcommand(
@@ -114,7 +113,7 @@ int SchedulesCommand(const SchedulesOptions& options) {
               << ", \"timezone\": " << JsonString(zone->name())
               << ", \"after\": " << JsonString(FormatIso8601(*after)) << ", \"fireTimes\": [";
     for (size_t i = 0; i < times.size(); ++i) {
-      std::cout << (i ? ", " : "") << "{\"utc\": " << JsonString(Utc(times[i]))
+      std::cout << (i ? ", " : "") << "{\"utc\": " << JsonString(FireTimeUtc(times[i]))
                 << ", \"local\": " << JsonString(scheduler::FormatLocal(times[i], *zone)) << "}";
     }
     std::cout << "]}\n";
@@ -130,7 +129,7 @@ int SchedulesCommand(const SchedulesOptions& options) {
   std::cout << "Next " << times.size() << " fire time" << (times.size() == 1 ? "" : "s")
             << " (UTC, then " << zone->name() << "):\n";
   for (TimePoint t : times) {
-    std::cout << "  " << Utc(t) << "  " << scheduler::FormatLocal(t, *zone) << '\n';
+    std::cout << "  " << FireTimeUtc(t) << "  " << scheduler::FormatLocal(t, *zone) << '\n';
   }
   return kExitOk;
 }

@@ -41,6 +41,9 @@ void AddScheduleListingCommands(CLI::App* schedules, SchedulesOptions* options);
 int ListSchedulesCommand(const SchedulesOptions& options);
 int DescribeScheduleCommand(const SchedulesOptions& options);
 
+// ISO 8601 UTC without milliseconds when they are zero (fire times are whole minutes).
+std::string FireTimeUtc(TimePoint t);
+
 // The instant --after names (now when empty); prints the error and returns nullopt when it is not
 // an ISO 8601 timestamp with a zone.
 std::optional<TimePoint> AfterOption(const std::string& after);

@@ -28,13 +28,6 @@ namespace {
 constexpr int kMaxPagesScanned = 10;
 constexpr size_t kStampSize = 16;  // "yyyymmddThhmmssZ"
 
-// ISO 8601 UTC without milliseconds when they are zero (fire times are whole minutes).
-std::string Utc(TimePoint t) {
-  std::string s = FormatIso8601(t);
-  if (s.size() == 24 && s.compare(19, 4, ".000") == 0) s.erase(19, 4);
-  return s;
-}
-
 // One schedule as listed.
 struct ScheduleView {
   std::string name;
@@ -180,8 +173,8 @@ void AddOptionsJson(const ScheduleView& view, json::Object& out) {
     out["FlexibleTimeWindow"] = json::Object{
         {"Mode", "FLEXIBLE"}, {"MaximumWindowInMinutes", config.flexible_window_minutes}};
   }
-  if (config.start_date) out["StartDate"] = Utc(*config.start_date);
-  if (config.end_date) out["EndDate"] = Utc(*config.end_date);
+  if (config.start_date) out["StartDate"] = FireTimeUtc(*config.start_date);
+  if (config.end_date) out["EndDate"] = FireTimeUtc(*config.end_date);
   const retrain::ScheduleConfig defaults;
   if (config.maximum_retry_attempts != defaults.maximum_retry_attempts ||
       config.maximum_event_age_seconds != defaults.maximum_event_age_seconds) {
@@ -217,7 +210,7 @@ json::Value ScheduleJson(const ScheduleView& view) {
   AddOptionsJson(view, out);
   json::Array next;
   for (const auto& [utc, local] : view.next) {
-    next.push_back(json::Object{{"utc", Utc(utc)}, {"local", local}});
+    next.push_back(json::Object{{"utc", FireTimeUtc(utc)}, {"local", local}});
   }
   out["NextFireTimes"] = std::move(next);
   if (view.last) {
@@ -295,7 +288,7 @@ int ListSchedulesCommand(const SchedulesOptions& options) {
       {"NAME", "STATE", "EXPRESSION", "TIME ZONE", "NEXT (UTC)", "LAST FIRE", "LAST STATUS"});
   for (const ScheduleView& view : listing->schedules) {
     table.AddRow({view.name, StateName(view), view.config->expression, view.zone_name,
-                  view.next.empty() ? "-" : Utc(view.next.front().first),
+                  view.next.empty() ? "-" : FireTimeUtc(view.next.front().first),
                   view.last ? view.last->name : "-",
                   view.last ? engine::ExecutionStatusName(view.last->status) : "-"});
   }
@@ -338,7 +331,8 @@ int DescribeScheduleCommand(const SchedulesOptions& options) {
   }
   std::cout << "Next " << view.next.size() << " fire time" << (view.next.size() == 1 ? "" : "s")
             << " (UTC, then " << view.zone_name << "):\n";
-  for (const auto& [utc, local] : view.next) std::cout << "  " << Utc(utc) << "  " << local << '\n';
+  for (const auto& [utc, local] : view.next)
+    std::cout << "  " << FireTimeUtc(utc) << "  " << local << '\n';
   return kExitOk;
 }
 

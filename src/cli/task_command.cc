@@ -29,7 +29,7 @@ Result<std::string> ReadOutput(const TaskOptions& options) {
 
 // The project's store, opened for writing. A project that never recorded anything has no task
 // to answer.
-Result<std::unique_ptr<store::Store>> OpenStore(const std::string& project) {
+Result<std::unique_ptr<store::Store>> OpenTaskStore(const std::string& project) {
   Result<retrain::ProjectConfig> config = retrain::LoadProject(project);
   if (!config.ok()) return config.take_error();
   const std::string path = retrain::DatabasePath(*config);
@@ -48,7 +48,7 @@ int Answer(const TaskOptions& options) {
                std::to_string(server::kMaxTaskTokenLength) + " characters");
     return kExitInvalid;
   }
-  Result<std::unique_ptr<store::Store>> store = OpenStore(options.project);
+  Result<std::unique_ptr<store::Store>> store = OpenTaskStore(options.project);
   if (!store.ok()) {
     PrintError(store.error(), /*with_name=*/true);
     return ExitCodeFor(store.error());

@@ -12,7 +12,7 @@ namespace autoretrain::jsonata {
 namespace {
 
 // The items a step iterates or produces, pointing into the input.
-using Items = boost::container::small_vector<const json::Value*, 16>;
+using ItemPointers = boost::container::small_vector<const json::Value*, 16>;
 
 bool IsPlainName(const Node& step) {
   return step.type == NodeType::kName && step.stages.empty() && step.predicate.empty() &&
@@ -20,13 +20,13 @@ bool IsPlainName(const Node& step) {
          step.index.empty() && !step.ancestor && !step.consarray && !step.has_seeking_parent;
 }
 
-void AppendItems(const json::Array& array, Items& out) {
+void AppendItems(const json::Array& array, ItemPointers& out) {
   for (const json::Value& v : array) out.push_back(&v);
 }
 
 // LookupKey over an array: `key` of each object in it, nested arrays searched alike, array
 // values spread one level.
-void LookupInArray(const json::Array& array, std::string_view key, Items& out) {
+void LookupInArray(const json::Array& array, std::string_view key, ItemPointers& out) {
   for (const json::Value& item : array) {
     if (const json::Object* o = item.if_object()) {
       auto it = o->find(key);
@@ -64,8 +64,8 @@ bool EvaluateNamePath(const Node& path, const json::Value& input,
                       std::optional<json::Value>& result) {
   // The first step's input: the input as one item (an array input too: the evaluator wraps it
   // in a one-item sequence).
-  Items inputs{&input};
-  Items out;
+  ItemPointers inputs{&input};
+  ItemPointers out;
   const size_t n = path.steps.size();
   for (size_t s = 0; s < n; ++s) {
     const std::string_view key = path.steps[s]->value;

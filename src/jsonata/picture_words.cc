@@ -89,7 +89,7 @@ const std::map<std::u32string, double>& WordValues() {
   return *values;
 }
 
-bool IsSpace(char32_t c) {
+bool IsWordSpace(char32_t c) {
   return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == U'\f' || c == U'\v' ||
          c == 0xA0;
 }
@@ -117,12 +117,12 @@ std::optional<double> WordsToNumber(std::u32string_view text) {
   while (i < lower.size()) {
     const char32_t c = lower[i];
     size_t separator = 0;
-    if (c == U',' && i + 1 < lower.size() && IsSpace(lower[i + 1])) {
+    if (c == U',' && i + 1 < lower.size() && IsWordSpace(lower[i + 1])) {
       separator = 2;
-    } else if (IsSpace(c) && lower.compare(i + 1, 3, U"and") == 0 && i + 4 < lower.size() &&
-               IsSpace(lower[i + 4])) {
+    } else if (IsWordSpace(c) && lower.compare(i + 1, 3, U"and") == 0 && i + 4 < lower.size() &&
+               IsWordSpace(lower[i + 4])) {
       separator = 5;
-    } else if (IsSpace(c) || c == U'-' || c == U'\\') {
+    } else if (IsWordSpace(c) || c == U'-' || c == U'\\') {
       separator = 1;
     }
     if (separator == 0) {
