@@ -60,13 +60,15 @@ class StoreLockedTest(ApiTestCase):
 
     def test_an_end_the_store_refused_is_written_by_an_idle_daemon(self):
         project = self.init_project()
+        # The Wait lasts long enough for the test to take the lock before it ends, even on a
+        # loaded machine (1 s was not always: the execution then ended before the lock).
         (project / "state_machines" / "training_pipeline.asl.json").write_text(json.dumps({
             "StartAt": "Train",
-            "States": {"Train": {"Type": "Wait", "Seconds": 1, "Next": "Done"},
+            "States": {"Train": {"Type": "Wait", "Seconds": 5, "Next": "Done"},
                        "Done": {"Type": "Pass", "Result": {"trained": True}, "End": True}}}))
         self.start_api(project)
         arn = self.start("ends-while-locked")["ok"]["executionArn"]
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # its Wait's checkpoint is stored
             events = self.boto_ok("get_execution_history", executionArn=arn)["events"]
             if events[-1]["type"] == "WaitStateEntered":
