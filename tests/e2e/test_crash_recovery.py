@@ -220,10 +220,11 @@ class CrashRecoveryTest(CrashTestCase):
                 self.assertEqual(described["status"], "SUCCEEDED", f"{where}: {described}")
 
         proc, described = self.cli_json(project, "executions", "describe", parent_arn)
-        if proc.returncode == 2 and "Execution Does Not Exist" in proc.stderr:
-            # Killed before StartExecution was accepted: nothing was promised; run it again,
-            # as a client whose StartExecution call failed would.
-            self.assertLess(delay, 0.5, f"{where}: the parent was never stored")
+        stored = not (proc.returncode == 2 and "Execution Does Not Exist" in proc.stderr)
+        if not stored:
+            # Killed before StartExecution was accepted (how late that is depends on the
+            # machine's load): nothing was promised; run it again, as a client whose
+            # StartExecution call failed would.
             rerun = autoretrain("run", "parent", "--project", project, "--name", name,
                                 timeout=60)
             self.assertEqual(rerun.returncode, 0, f"{where}: re-run failed: {rerun.stderr}")
@@ -277,14 +278,17 @@ class CrashRecoveryTest(CrashTestCase):
         # Nothing is left RUNNING.
         proc, running = self.cli_json(project, "executions", "list", "--status", "RUNNING")
         self.assertEqual(running["executions"], [], f"{where}: executions left RUNNING")
+        return stored and not finished
 
     def test_kill_at_many_points_then_resume(self):
-        started = time.monotonic()
+        interrupted = []
         for index, delay in enumerate(KILL_DELAYS):
             with self.subTest(delay=delay):
-                self.check_kill_point(index, delay)
-        elapsed = time.monotonic() - started
-        self.assertLess(elapsed, 120, f"{len(KILL_DELAYS)} kill points took {elapsed:.1f}s")
+                if self.check_kill_point(index, delay):
+                    interrupted.append(delay)
+        # Else every kill came before the start was stored or after the run ended, and no
+        # resumption was tested.
+        self.assertTrue(interrupted, f"no kill point of {KILL_DELAYS} interrupted a stored run")
 
 
 class ProjectLockTest(TempDirTestCase):

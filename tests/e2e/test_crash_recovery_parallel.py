@@ -75,8 +75,8 @@ class ParallelCrashRecoveryTest(CrashTestCase):
         self.assertEqual(proc.returncode, 0, f"{where}: resume failed:\n{proc.stderr}")
 
         proc, described = self.cli_json(project, "executions", "describe", parent_arn)
-        if proc.returncode == 2 and "Execution Does Not Exist" in proc.stderr:
-            self.assertLess(delay, 0.3, f"{where}: the parent was never stored")
+        stored = not (proc.returncode == 2 and "Execution Does Not Exist" in proc.stderr)
+        if not stored:  # killed before the start was stored (later on a loaded machine)
             rerun = autoretrain("run", "parent", "--project", project, "--name", name,
                                 timeout=60)
             self.assertEqual(rerun.returncode, 0, f"{where}: re-run failed: {rerun.stderr}")
@@ -103,8 +103,12 @@ class ParallelCrashRecoveryTest(CrashTestCase):
             self.assertIn(runs, (1, 2), f"{where}: Record{tag} ran {runs} times: {records}")
         proc, running = self.cli_json(project, "executions", "list", "--status", "RUNNING")
         self.assertEqual(running["executions"], [], f"{where}: executions left RUNNING")
+        return stored and not finished
 
     def test_kill_inside_parallel_branches_then_resume(self):
+        interrupted = []
         for index, delay in enumerate(KILL_DELAYS):
             with self.subTest(delay=delay):
-                self.check_parallel_kill_point(index, delay)
+                if self.check_parallel_kill_point(index, delay):
+                    interrupted.append(delay)
+        self.assertTrue(interrupted, f"no kill point of {KILL_DELAYS} interrupted a stored run")
