@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <thread>
 
 #include <unistd.h>
 
@@ -92,8 +94,19 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   STORE_RETURN_IF_ERROR(db->Exec("SELECT count(*) FROM sqlite_schema", "reading the schema"));
   STORE_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON", "enabling foreign keys"));
   if (!options.read_only) {
-    STORE_RETURN_IF_ERROR(db->Exec(
-        memory ? "PRAGMA journal_mode=MEMORY" : "PRAGMA journal_mode=WAL", "choosing the journal"));
+    // Connections opening a new file at once all switch it to WAL, and SQLite answers all but one
+    // SQLITE_BUSY at once, without calling the busy handler (the switch upgrades a read lock, and
+    // waiting for that could deadlock). They try again until the busy timeout, as the handler
+    // would have (DatabaseTest.OpensRacingOnANewFileAllSucceed).
+    const char* journal = memory ? "PRAGMA journal_mode=MEMORY" : "PRAGMA journal_mode=WAL";
+    const auto give_up = std::chrono::steady_clock::now() + options.busy_timeout;
+    int rc;
+    while (((rc = sqlite3_exec(handle, journal, nullptr, nullptr, nullptr)) & 0xff) ==
+               SQLITE_BUSY &&
+           std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (rc != SQLITE_OK) return db->Fail(rc, "choosing the journal");
   }
   STORE_RETURN_IF_ERROR(db->Exec(options.durability == Durability::kFull
                                      ? "PRAGMA synchronous=FULL"

@@ -1,6 +1,8 @@
 #include <sqlite3.h>
 
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "store/store_test_util.h"
 
@@ -30,6 +32,36 @@ TEST(DatabaseTest, MigratesAnEmptyFileToTheCurrentSchema) {
   EXPECT_EQ(*(*store)->IntegrityCheck(), "ok");
   // WAL journal, as documented.
   EXPECT_TRUE(std::filesystem::exists(dir.File("data.db-wal")));
+}
+
+// Processes that open a database nobody created yet all switch it to WAL at once; SQLite answers
+// all but one SQLITE_BUSY without waiting (seen in CI: `autoretrain history` polling while
+// `autoretrain check` created the project's store). Every open must wait its turn instead.
+TEST(DatabaseTest, OpensRacingOnANewFileAllSucceed) {
+  TempDir dir;
+  constexpr int kRounds = 100;
+  constexpr int kOpeners = 4;
+  int failures = 0;
+  std::string last_error;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string path = dir.File("race" + std::to_string(round) + ".db");
+    std::vector<std::string> errors(kOpeners);  // empty: opened
+    std::vector<std::thread> openers;
+    for (int i = 0; i < kOpeners; ++i) {
+      openers.emplace_back([&errors, &path, i] {
+        auto store = Store::Open(path);
+        if (!store.ok()) errors[i] = store.error().error + ": " + store.error().cause;
+      });
+    }
+    for (std::thread& opener : openers) opener.join();
+    for (const std::string& error : errors) {
+      if (!error.empty()) {
+        ++failures;
+        last_error = error;
+      }
+    }
+  }
+  EXPECT_EQ(failures, 0) << last_error;
 }
 
 TEST(DatabaseTest, InMemoryStoreHasTheCurrentSchema) {
