@@ -28,7 +28,6 @@
 #include "autoretrain/server/http_server.h"
 #include "autoretrain/server/metrics.h"
 #include "autoretrain/server/step_functions_service.h"
-#include "cli/memory_pages.h"
 #include "cli/output.h"
 #include "cli/project_option.h"
 #include "server/console_service.h"    // Console
@@ -309,7 +308,6 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions* options) {
 }
 
 int ServeCommand(const ServeOptions& options) {
-  UseHugePagesForHeap();
   Result<retrain::ProjectConfig> config = retrain::LoadProject(options.project);
   if (!config.ok()) {
     PrintError(config.error().cause);
