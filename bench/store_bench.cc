@@ -17,6 +17,19 @@ namespace {
 
 constexpr char kMachineArn[] = "arn:aws:states:us-east-1:123456789012:stateMachine:M";
 
+// A TaskStateExited event with id `id`.
+engine::HistoryEvent Event(int64_t id) {
+  engine::HistoryEvent event;
+  event.id = id;
+  event.previous_event_id = id - 1;
+  event.type = "TaskStateExited";
+  event.details_key = "stateExitedEventDetails";
+  event.details = json::Object{{"name", "CheckDecision"},
+                               {"output", R"({"retraining_required":"YES"})"},
+                               {"outputDetails", json::Object{{"truncated", false}}}};
+  return event;
+}
+
 // A file store in a temporary folder (removed at destruction) with `executions` running.
 class BenchStore {
  public:
@@ -53,18 +66,6 @@ class BenchStore {
   Store& store() { return *store_; }
 
  private:
-  static engine::HistoryEvent Event(int64_t id) {
-    engine::HistoryEvent event;
-    event.id = id;
-    event.previous_event_id = id - 1;
-    event.type = "TaskStateExited";
-    event.details_key = "stateExitedEventDetails";
-    event.details = json::Object{{"name", "CheckDecision"},
-                                 {"output", R"({"retraining_required":"YES"})"},
-                                 {"outputDetails", json::Object{{"truncated", false}}}};
-    return event;
-  }
-
   std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
   std::vector<std::string> arns_;
@@ -102,6 +103,41 @@ void BM_GroupCommit(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * group);
 }
 BENCHMARK(BM_GroupCommit)->Arg(16)->Arg(256)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+// The whole record of executions in an in-memory store (`serve --in-memory`, `run`), as the
+// seed trigger leaves it: the start (ExecutionStarted), two steps (two events and a checkpoint
+// each) and the end (two events), for 16 executions at a time, each write a WriteBatch of one
+// CommitGroup as the GroupCommitter forms them under load. Items: executions.
+void BM_InMemoryExecutions(benchmark::State& state) {
+  constexpr int kGroup = 16;
+  auto store = std::move(Store::OpenInMemory()).value();
+  (void)store->CreateStateMachine({kMachineArn, "M", "{}", "", "STANDARD", TimePoint{}});
+  int64_t started = 0;
+  auto commit = [&](std::vector<WriteBatch>& batches) {
+    std::vector<const WriteBatch*> pointers;
+    for (const WriteBatch& batch : batches) pointers.push_back(&batch);
+    for (const Status& status : store->CommitGroup(pointers)) {
+      if (!status.ok()) state.SkipWithError(status.error().cause.c_str());
+    }
+  };
+  for (auto _ : state) {
+    std::vector<std::string> arns;
+    std::vector<WriteBatch> starts(kGroup), first(kGroup), second(kGroup), ends(kGroup);
+    for (int i = 0; i < kGroup; ++i) {
+      const std::string name = "e" + std::to_string(started++);
+      arns.push_back(std::string("arn:aws:states:us-east-1:123456789012:execution:M:") + name);
+      starts[i].StartExecution({arns[i], kMachineArn, 1, name, "{}", {}}, {Event(1)});
+      first[i].RecordStep(arns[i], {Event(2), Event(3)}, Checkpoint{"Next", "{}", 0, "{}", 0});
+      second[i].RecordStep(arns[i], {Event(4), Event(5)}, Checkpoint{"Last", "{}", 0, "{}", 0});
+      ends[i].FinishExecution({arns[i], engine::ExecutionStatus::kSucceeded, TimePoint{}, "{}",
+                               std::nullopt, std::nullopt},
+                              {Event(6), Event(7)});
+    }
+    for (auto* writes : {&starts, &first, &second, &ends}) commit(*writes);
+  }
+  state.SetItemsProcessed(state.iterations() * kGroup);
+}
+BENCHMARK(BM_InMemoryExecutions)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace autoretrain::store

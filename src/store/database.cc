@@ -88,6 +88,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
         cap != SQLITE_OK) {
       return db->Fail(cap, "lifting the in-memory size cap");
     }
+    db->event_log_ = std::make_unique<EventLog>();
   }
 
   // Reading the schema first makes "not a database" fail here, with a clear error.
@@ -193,18 +194,32 @@ Error Database::Fail(int rc, std::string_view doing) const {
   return Error{name, std::move(cause)};
 }
 
+Status Database::RunMirrored(const char* sql, std::string_view doing, void (EventLog::*mirror)()) {
+  auto stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.take_error();
+  STORE_RETURN_IF_ERROR(Run(*stmt, doing));
+  if (event_log_) (event_log_.get()->*mirror)();
+  return OkStatus();
+}
+
 Status Database::Begin() {
-  auto stmt = Prepare("BEGIN IMMEDIATE");
-  if (!stmt.ok()) return stmt.take_error();
-  return Run(*stmt, "starting a write transaction");
+  return RunMirrored("BEGIN IMMEDIATE", "starting a write transaction", &EventLog::Begin);
+}
+Status Database::Commit() { return RunMirrored("COMMIT", "committing", &EventLog::Commit); }
+
+void Database::Rollback() {
+  if (InTransaction()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (event_log_) event_log_->Rollback();
 }
 
-Status Database::Commit() {
-  auto stmt = Prepare("COMMIT");
-  if (!stmt.ok()) return stmt.take_error();
-  return Run(*stmt, "committing");
+Status Database::Savepoint() {
+  return RunMirrored("SAVEPOINT batch", "starting a batch", &EventLog::Savepoint);
 }
-
-void Database::Rollback() { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
+Status Database::RollbackToSavepoint() {
+  return RunMirrored("ROLLBACK TO batch", "rolling back a batch", &EventLog::RollbackToSavepoint);
+}
+Status Database::ReleaseSavepoint() {
+  return RunMirrored("RELEASE batch", "ending a batch", &EventLog::ReleaseSavepoint);
+}
 
 }  // namespace autoretrain::store

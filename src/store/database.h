@@ -17,6 +17,7 @@
 
 #include "autoretrain/common/result.h"
 #include "autoretrain/store/store.h"
+#include "store/event_log.h"
 
 // Returns the error of a failed Status or Result expression from the enclosing function.
 #define STORE_RETURN_IF_ERROR(expr)                             \
@@ -79,18 +80,31 @@ class Database {
   // The Error for SQLite result `rc` while `doing` something (see store.h for the names).
   Error Fail(int rc, std::string_view doing) const;
 
-  // BEGIN IMMEDIATE (takes the write lock now, waiting up to busy_timeout) / COMMIT / ROLLBACK.
+  // BEGIN IMMEDIATE (takes the write lock now, waiting up to busy_timeout) / COMMIT / ROLLBACK
+  // (of whatever is left when SQLite has not rolled back by itself), mirrored in the event log.
   Status Begin();
   Status Commit();
   void Rollback();
+  // SAVEPOINT / ROLLBACK TO / RELEASE of the one savepoint a transaction may hold (a batch of
+  // Store::CommitGroup), mirrored in the event log.
+  Status Savepoint();
+  Status RollbackToSavepoint();
+  Status ReleaseSavepoint();
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
   // Number of rows the last INSERT/UPDATE/DELETE changed.
   int64_t Changes() const { return sqlite3_changes64(db_); }
 
   const std::string& path() const { return path_; }
   bool read_only() const { return read_only_; }
+  // Where an in-memory database keeps its history events and their count instead of the
+  // history_events table and the executions' last_event_id column (event_log.h); null for a
+  // file.
+  EventLog* event_log() { return event_log_.get(); }
 
  private:
+  // Runs the transaction statement `sql` (static storage) and, once it succeeded, `mirror` on
+  // the event log of an in-memory database.
+  Status RunMirrored(const char* sql, std::string_view doing, void (EventLog::*mirror)());
   Database(sqlite3* db, std::string path, bool read_only)
       : db_(db), path_(std::move(path)), read_only_(read_only) {}
 
@@ -98,6 +112,7 @@ class Database {
   std::string path_;
   bool read_only_;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
+  std::unique_ptr<EventLog> event_log_;
 };
 
 // Owns a write transaction: Begin() starts it, Commit() ends it, and the destructor rolls back
@@ -106,7 +121,7 @@ class Transaction {
  public:
   explicit Transaction(Database& db) : db_(db) {}
   ~Transaction() {
-    if (active_ && db_.InTransaction()) db_.Rollback();
+    if (active_) db_.Rollback();
   }
   Status Begin() {
     STORE_RETURN_IF_ERROR(db_.Begin());
@@ -117,7 +132,7 @@ class Transaction {
   Status Commit() {
     active_ = false;
     Status status = db_.Commit();
-    if (!status.ok() && db_.InTransaction()) db_.Rollback();
+    if (!status.ok()) db_.Rollback();
     return status;
   }
 

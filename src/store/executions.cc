@@ -48,7 +48,7 @@ constexpr char kSelectPage[] = EXECUTION_COLUMNS
     "AND (?7 IS NULL OR v.alias = ?7))) "
     "ORDER BY start_ms DESC, id DESC LIMIT ?5";
 
-ExecutionRecord ReadRow(const Stmt& stmt) {
+ExecutionRecord ReadExecutionRow(Database& db, const Stmt& stmt) {
   ExecutionRecord r;
   r.arn = stmt.Text(0);
   r.state_machine_arn = stmt.Text(1);
@@ -61,7 +61,8 @@ ExecutionRecord ReadRow(const Stmt& stmt) {
   r.cause = stmt.OptionalText(8);
   r.start_date = FromMillis(stmt.Int(9));
   if (!stmt.IsNull(10)) r.stop_date = FromMillis(stmt.Int(10));
-  r.last_event_id = stmt.Int(11);
+  const EventLog* log = db.event_log();
+  r.last_event_id = log ? log->LastEventId(stmt.Int(12)) : stmt.Int(11);
   return r;
 }
 
@@ -77,14 +78,14 @@ Result<ExecutionRecord> SelectExecution(Database& db, const std::string& arn) {
   int rc = stmt->Step();
   if (rc == SQLITE_DONE) return DoesNotExist(arn);
   if (rc != SQLITE_ROW) return db.Fail(rc, "reading an execution");
-  return ReadRow(*stmt);
+  return ReadExecutionRow(db, *stmt);
 }
 
 // Reads every row of `stmt` (already bound).
 Result<std::vector<ExecutionRecord>> ReadAll(Database& db, Stmt& stmt) {
   std::vector<ExecutionRecord> rows;
   int rc;
-  while ((rc = stmt.Step()) == SQLITE_ROW) rows.push_back(ReadRow(stmt));
+  while ((rc = stmt.Step()) == SQLITE_ROW) rows.push_back(ReadExecutionRow(db, stmt));
   if (rc != SQLITE_DONE) return db.Fail(rc, "reading executions");
   return rows;
 }
@@ -112,7 +113,9 @@ Result<ExecutionRef> LookupExecution(Database& db, const std::string& arn, bool 
     return Error{"ExecutionNotRunning",
                  "Execution is not running: '" + arn + "' (status " + stmt->Text(2) + ")"};
   }
-  return ExecutionRef{stmt->Int(0), stmt->Int(1)};
+  const int64_t id = stmt->Int(0);
+  const EventLog* log = db.event_log();
+  return ExecutionRef{id, log ? log->LastEventId(id) : stmt->Int(1)};
 }
 
 Status ApplyStart(Database& db, const WriteBatch::Start& op) {
@@ -175,7 +178,7 @@ Result<std::optional<ExecutionRecord>> Store::FindExecution(const std::string& s
   int rc = stmt->Step();
   if (rc == SQLITE_DONE) return std::optional<ExecutionRecord>();
   if (rc != SQLITE_ROW) return db_->Fail(rc, "reading an execution");
-  return std::optional<ExecutionRecord>(ReadRow(*stmt));
+  return std::optional<ExecutionRecord>(ReadExecutionRow(*db_, *stmt));
 }
 
 Result<ExecutionRecord> Store::DescribeExecution(const std::string& arn) {
@@ -294,7 +297,7 @@ Result<Page<ExecutionRecord>> Store::ListExecutions(const std::string& state_mac
           EncodeToken(query, {std::to_string(last_start), std::to_string(last_row_id)});
       break;
     }
-    page.items.push_back(ReadRow(*stmt));
+    page.items.push_back(ReadExecutionRow(*db_, *stmt));
     last_row_id = stmt->Int(12);
   }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_->Fail(rc, "listing executions");

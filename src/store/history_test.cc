@@ -6,12 +6,7 @@ namespace {
 using testing::Event;
 using testing::Events;
 using testing::Execution;
-
-std::vector<int64_t> Ids(const std::vector<engine::HistoryEvent>& events) {
-  std::vector<int64_t> ids;
-  for (const auto& e : events) ids.push_back(e.id);
-  return ids;
-}
+using testing::Ids;
 
 // All pages of the history of `arn`, `size` events per page.
 std::vector<int64_t> AllIds(Store& store, const std::string& arn, bool reverse, int size) {
@@ -28,17 +23,32 @@ std::vector<int64_t> AllIds(Store& store, const std::string& arn, bool reverse, 
   return ids;
 }
 
-class HistoryTest : public ::testing::Test {
+// Every test runs on an in-memory store (events in its EventLog) and on a database file
+// (events as rows of history_events).
+class HistoryTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    store_ = testing::MemoryStoreWithMachine();
+    if (GetParam()) {
+      StoreOptions options;
+      options.durability = Durability::kNormal;
+      auto file = Store::Open(dir_.File("history.db"), options);
+      ASSERT_TRUE(file.ok()) << file.error().cause;
+      store_ = std::move(file).value();
+      ASSERT_TRUE(store_->CreateStateMachine(testing::Machine("M")).ok());
+    } else {
+      store_ = testing::MemoryStoreWithMachine();
+    }
     ASSERT_TRUE(store_->StartExecution(Execution("e"), Events(1, 1)).ok());
   }
+  testing::TempDir dir_;
   std::unique_ptr<Store> store_;
   const std::string arn_ = Execution("e").arn;
 };
 
-TEST_F(HistoryTest, EventsRoundTripWithTheirDetails) {
+INSTANTIATE_TEST_SUITE_P(Stores, HistoryTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "File" : "InMemory"; });
+
+TEST_P(HistoryTest, EventsRoundTripWithTheirDetails) {
   engine::HistoryEvent started = Event(2, "TaskScheduled");
   started.previous_event_id = 1;
   started.details_key = "taskScheduledEventDetails";
@@ -54,7 +64,7 @@ TEST_F(HistoryTest, EventsRoundTripWithTheirDetails) {
   EXPECT_TRUE(page->next_token.empty());
 }
 
-TEST_F(HistoryTest, ForwardReverseAndPagination) {
+TEST_P(HistoryTest, ForwardReverseAndPagination) {
   ASSERT_TRUE(store_->RecordStep(arn_, Events(2, 7), std::nullopt).ok());
   EXPECT_EQ(AllIds(*store_, arn_, false, 2), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7}));
   EXPECT_EQ(AllIds(*store_, arn_, true, 3), (std::vector<int64_t>{7, 6, 5, 4, 3, 2, 1}));
@@ -67,7 +77,7 @@ TEST_F(HistoryTest, ForwardReverseAndPagination) {
   EXPECT_EQ(Ids(rest->items), (std::vector<int64_t>{5, 6, 7, 8}));
 }
 
-TEST_F(HistoryTest, TokensAreBoundToTheirQuery) {
+TEST_P(HistoryTest, TokensAreBoundToTheirQuery) {
   ASSERT_TRUE(store_->RecordStep(arn_, Events(2, 4), std::nullopt).ok());
   auto page = store_->GetExecutionHistory(arn_, {false, 2, ""});
   ASSERT_FALSE(page->next_token.empty());
@@ -84,7 +94,7 @@ TEST_F(HistoryTest, TokensAreBoundToTheirQuery) {
   EXPECT_EQ(store_->GetExecutionHistory("arn:none", {}).error().error, "ExecutionDoesNotExist");
 }
 
-TEST_F(HistoryTest, RejectsGapsDuplicatesAndBadPreviousIds) {
+TEST_P(HistoryTest, RejectsGapsDuplicatesAndBadPreviousIds) {
   auto gap = store_->RecordStep(arn_, Events(3, 3), std::nullopt);
   EXPECT_EQ(gap.error().error, "InvalidHistoryEvent");
   EXPECT_NE(gap.error().cause.find("does not follow event 1"), std::string::npos)
@@ -102,7 +112,7 @@ TEST_F(HistoryTest, RejectsGapsDuplicatesAndBadPreviousIds) {
   EXPECT_EQ(store_->GetExecutionHistory(arn_, {})->items.size(), 1u);
 }
 
-TEST_F(HistoryTest, CheckpointIsWrittenWithItsEventsAndDroppedAtTheEnd) {
+TEST_P(HistoryTest, CheckpointIsWrittenWithItsEventsAndDroppedAtTheEnd) {
   EXPECT_FALSE(*store_->GetCheckpoint(arn_));
   Checkpoint checkpoint{"Decide", R"({"x":1})", 2, R"({"timer":5})", 0};
   ASSERT_TRUE(store_->RecordStep(arn_, Events(2, 3), checkpoint).ok());
@@ -129,6 +139,37 @@ TEST_F(HistoryTest, CheckpointIsWrittenWithItsEventsAndDroppedAtTheEnd) {
                   .ok());
   EXPECT_FALSE(*store_->GetCheckpoint(arn_));
   EXPECT_EQ(store_->GetCheckpoint("arn:none").error().error, "ExecutionDoesNotExist");
+}
+
+TEST_P(HistoryTest, EventsOfARolledBackBatchAreNotRead) {
+  // The second step has a gap, so the batch fails after the first step's events went in.
+  WriteBatch steps;
+  steps.RecordStep(arn_, Events(2, 3), std::nullopt);
+  steps.RecordStep(arn_, Events(5, 5), std::nullopt);
+  EXPECT_EQ(store_->Commit(steps).error().error, "InvalidHistoryEvent");
+  EXPECT_EQ(AllIds(*store_, arn_, false, 10), (std::vector<int64_t>{1}));
+  EXPECT_EQ(AllIds(*store_, arn_, true, 10), (std::vector<int64_t>{1}));
+  // The next step follows the last stored event, and its own events are the ones read.
+  ASSERT_TRUE(store_->RecordStep(arn_, {Event(2, "WaitStateEntered")}, std::nullopt).ok());
+  auto page = store_->GetExecutionHistory(arn_, {});
+  ASSERT_TRUE(page.ok()) << page.error().cause;
+  EXPECT_EQ(Ids(page->items), (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(page->items[1].type, "WaitStateEntered");
+
+  // A start rolled back with its events: a later execution (which may get the same row) has
+  // only its own history.
+  WriteBatch start;
+  start.StartExecution(Execution("gone"), Events(1, 3));
+  start.RecordStep(Execution("gone").arn, Events(9, 9), std::nullopt);
+  std::vector<Status> statuses = store_->CommitGroup({&start});
+  EXPECT_EQ(statuses.at(0).error().error, "InvalidHistoryEvent");
+  EXPECT_EQ(store_->GetExecutionHistory(Execution("gone").arn, {}).error().error,
+            "ExecutionDoesNotExist");
+  ASSERT_TRUE(store_->StartExecution(Execution("next"), {Event(1, "ExecutionStarted")}).ok());
+  page = store_->GetExecutionHistory(Execution("next").arn, {});
+  ASSERT_TRUE(page.ok()) << page.error().cause;
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].type, "ExecutionStarted");
 }
 
 }  // namespace

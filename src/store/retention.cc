@@ -14,15 +14,22 @@ Result<int64_t> Store::PurgeFinishedBefore(TimePoint cutoff, int batch_size) {
     std::lock_guard lock(mu_);  // released between batches
     Transaction tx(*db_);
     STORE_RETURN_IF_ERROR(tx.Begin());
-    // Events and checkpoints follow by ON DELETE CASCADE.
+    // Events and checkpoints follow by ON DELETE CASCADE; an in-memory store's events once
+    // the deletion has committed.
     auto stmt = db_->Prepare(
         "DELETE FROM executions WHERE id IN (SELECT id FROM executions WHERE stop_ms < ?1 "
-        "ORDER BY stop_ms LIMIT ?2)");
+        "ORDER BY stop_ms LIMIT ?2) RETURNING id");
     if (!stmt.ok()) return stmt.take_error();
     stmt->Bind(1, ToMillis(cutoff)).Bind(2, int64_t{batch_size});
-    STORE_RETURN_IF_ERROR(db_->Run(*stmt, "purging finished executions"));
-    const int64_t deleted = db_->Changes();
+    std::vector<int64_t> ids;
+    int rc;
+    while ((rc = stmt->Step()) == SQLITE_ROW) ids.push_back(stmt->Int(0));
+    if (rc != SQLITE_DONE) return db_->Fail(rc, "purging finished executions");
     STORE_RETURN_IF_ERROR(tx.Commit());
+    if (EventLog* log = db_->event_log()) {
+      for (int64_t id : ids) log->Erase(id);
+    }
+    const auto deleted = static_cast<int64_t>(ids.size());
     purged += deleted;
     if (deleted < batch_size) break;
   }

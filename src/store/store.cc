@@ -45,12 +45,6 @@ Status Store::Commit(const WriteBatch& batch) {
   return tx.Commit();
 }
 
-Status Store::RunSql(const char* sql, std::string_view doing) {
-  auto stmt = db_->Prepare(sql);
-  if (!stmt.ok()) return stmt.take_error();
-  return db_->Run(*stmt, doing);
-}
-
 std::vector<Status> Store::CommitGroup(const std::vector<const WriteBatch*>& batches) {
   std::lock_guard lock(mu_);
   std::vector<Status> results;
@@ -62,9 +56,7 @@ std::vector<Status> Store::CommitGroup(const std::vector<const WriteBatch*>& bat
   Transaction tx(*db_);
   if (Status begun = tx.Begin(); !begun.ok()) return fail_all(begun.error());
   for (const WriteBatch* batch : batches) {
-    if (Status s = RunSql("SAVEPOINT batch", "starting a batch"); !s.ok()) {
-      return fail_all(s.error());
-    }
+    if (Status s = db_->Savepoint(); !s.ok()) return fail_all(s.error());
     Status applied = OkStatus();
     for (const auto& op : batch->ops()) {
       applied = ApplyOp(*db_, op);
@@ -74,11 +66,9 @@ std::vector<Status> Store::CommitGroup(const std::vector<const WriteBatch*>& bat
       // SQLite rolls the whole transaction back itself after some failures (disk full, I/O
       // errors): then nothing of this group survives.
       if (!db_->InTransaction()) return fail_all(applied.error());
-      if (Status s = RunSql("ROLLBACK TO batch", "rolling back a batch"); !s.ok()) {
-        return fail_all(s.error());
-      }
+      if (Status s = db_->RollbackToSavepoint(); !s.ok()) return fail_all(s.error());
     }
-    if (Status s = RunSql("RELEASE batch", "ending a batch"); !s.ok()) return fail_all(s.error());
+    if (Status s = db_->ReleaseSavepoint(); !s.ok()) return fail_all(s.error());
     results.push_back(std::move(applied));
   }
   if (Status committed = tx.Commit(); !committed.ok()) return fail_all(committed.error());

@@ -48,6 +48,13 @@ inline std::vector<engine::HistoryEvent> Events(int64_t first, int64_t last) {
   return events;
 }
 
+// The ids of `events`, in order.
+inline std::vector<int64_t> Ids(const std::vector<engine::HistoryEvent>& events) {
+  std::vector<int64_t> ids;
+  for (const auto& e : events) ids.push_back(e.id);
+  return ids;
+}
+
 inline const char kMachineArn[] = "arn:aws:states:us-east-1:123456789012:stateMachine:M";
 
 inline NewExecution Execution(const std::string& name, int64_t start_ms = 1000,

@@ -1,6 +1,7 @@
 // Store: the durable record of state machines, executions, their event histories and the
 // checkpoints running executions resume from. One SQLite database: a file in the project's
-// data folder (WAL journal) or an in-memory database for `autoretrain run` and tests.
+// data folder (WAL journal) or an in-memory database for `autoretrain run`, `serve --in-memory`
+// and tests, which keeps its history events outside SQLite (src/store/event_log.h).
 //
 // Durability. With Durability::kFull (the default for files) every commit is fsynced before
 // Commit returns (PRAGMA synchronous=FULL in WAL mode): an accepted execution survives SIGKILL,
@@ -404,8 +405,6 @@ class Store {
 
  private:
   explicit Store(std::unique_ptr<Database> db);
-  // Runs a statement without parameters or rows (`sql` with static storage); mu_ held.
-  Status RunSql(const char* sql, std::string_view doing);
 
   std::mutex mu_;
   std::unique_ptr<Database> db_;
