@@ -14,7 +14,8 @@
 # example training pipeline replaced by a one-Pass machine so that every trigger really starts
 # and runs a child without the minutes of Python training), starts the server on a free
 # loopback port, runs api_load_bench against it (2 s warmup, then DURATION_SECONDS measured),
-# waits until the executions it started have ended, stops the server and prints one table row.
+# waits until the executions it started have ended, stops the server and prints one table row
+# (with how much the server's RSS grew per trigger execution: what it keeps of each).
 # Servers: `serve --in-memory`, `serve` (durable: the project's SQLite database), and the HTTP
 # peer bench/peer/api_server.mjs when bench/peer/node_modules is installed (`cd bench/peer &&
 # npm ci`).
@@ -78,21 +79,27 @@ counts = json.load(sys.stdin).values()
 sys.exit(0 if any(c["started"] > c["succeeded"] + c["failed"] for c in counts) else 1)'
 }
 
+# The server's resident memory in KB (VmRSS of /proc/PID/status).
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status"; }
+
 # One table row: the generator's JSON line, the times (start, end of the load, end of the
-# executions) and the trigger executions that succeeded.
+# executions), the trigger executions that succeeded and the server's RSS before and after.
 cat >"$tmp/row.py" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
-t0, t1, t2, parents = map(float, sys.argv[2:6])
+t0, t1, t2, parents, rss0, rss1 = map(float, sys.argv[2:8])
 print(f"| {r['label']} | **{r['requests_per_s']:,.0f}** | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
-      f"{r['max_ms']:.2f} | {r['errors']} | {t2 - t1:.1f} | {parents / (t2 - t0):,.0f} |")
+      f"{r['max_ms']:.2f} | {r['errors']} | {t2 - t1:.1f} | {parents / (t2 - t0):,.0f} | "
+      f"{(rss1 - rss0) / max(parents, 1):.1f} |")
 EOF
 rows=()
 # Loads the server at ENDPOINT, waits until its executions have ended, adds a table row:
-# the generator's figures, how long executions kept running after the load, and the trigger
-# executions that succeeded per second over the whole run (load and that tail).
+# the generator's figures, how long executions kept running after the load, the trigger
+# executions that succeeded per second over the whole run (load and that tail), and how much
+# the server's RSS grew per trigger execution that succeeded (warmup included, as its RSS is).
 measure() {  # LABEL ENDPOINT BUSY_FUNCTION SUCCEEDED_FUNCTION
-  local label=$1 api=$2 busy=$3 succeeded=$4 t0 t1 t2 parents
+  local label=$1 api=$2 busy=$3 succeeded=$4 t0 t1 t2 parents rss0 rss1
+  rss0=$(rss_kb)
   t0=$(date +%s.%N)
   "$load" --endpoint "$api" --state-machine-arn "$trigger" --access-key-id "$key" \
     --secret-access-key "$secret" --connections "$connections" --duration "$duration" \
@@ -101,7 +108,8 @@ measure() {  # LABEL ENDPOINT BUSY_FUNCTION SUCCEEDED_FUNCTION
   while "$busy" "$api"; do sleep 0.1; done
   t2=$(date +%s.%N)
   parents=$("$succeeded" "$api")
-  rows+=("$(python3 "$tmp/row.py" "$tmp/result.json" "$t0" "$t1" "$t2" "$parents")")
+  rss1=$(rss_kb)
+  rows+=("$(python3 "$tmp/row.py" "$tmp/result.json" "$t0" "$t1" "$t2" "$parents" "$rss0" "$rss1")")
 }
 
 serve_case() {  # LABEL [serve options...]
@@ -145,6 +153,6 @@ fi
 echo
 echo "StartExecution of the seed trigger, $connections connections, ${duration} s measured after 2 s warmup"
 echo
-echo "| server | StartExecution/s | p50 ms | p99 ms | max ms | errors | executions still running after the load, s | trigger executions completed/s, whole run |"
-echo "| --- | --: | --: | --: | --: | --: | --: | --: |"
+echo "| server | StartExecution/s | p50 ms | p99 ms | max ms | errors | executions still running after the load, s | trigger executions completed/s, whole run | server RSS growth per start, KB |"
+echo "| --- | --: | --: | --: | --: | --: | --: | --: | --: |"
 printf '%s\n' "${rows[@]}"
