@@ -64,6 +64,31 @@ TEST(DatabaseTest, OpensRacingOnANewFileAllSucceed) {
   EXPECT_EQ(failures, 0) << last_error;
 }
 
+// The same wait gives up at the busy timeout when another connection keeps the switch from
+// happening (here a reader holding its shared lock on a file still in rollback-journal mode).
+TEST(DatabaseTest, AJournalSwitchBlockedPastTheBusyTimeoutFailsStoreLocked) {
+  TempDir dir;
+  const std::string path = dir.File("held.db");
+  RawExec(path, "CREATE TABLE unrelated (x); INSERT INTO unrelated VALUES (1)");
+  sqlite3* reader = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &reader), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(reader, "BEGIN; SELECT x FROM unrelated", nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(reader);
+  StoreOptions options;
+  options.busy_timeout = std::chrono::milliseconds(200);
+  auto store = Store::Open(path, options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().error, kStoreLocked) << store.error().cause;
+  EXPECT_NE(store.error().cause.find("choosing the journal"), std::string::npos)
+      << store.error().cause;
+  // Once the reader is gone, the same open succeeds.
+  ASSERT_EQ(sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(reader);
+  auto reopened = Store::Open(path, options);
+  EXPECT_TRUE(reopened.ok()) << reopened.error().cause;
+}
+
 TEST(DatabaseTest, InMemoryStoreHasTheCurrentSchema) {
   auto store = Store::OpenInMemory();
   ASSERT_TRUE(store.ok()) << store.error().cause;
