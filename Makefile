@@ -26,11 +26,16 @@ sanitize: deps
 # target (what CI runs).
 test: test-release fuzz test-sanitize
 
+# Tests run two per core: most of them wait on child processes, servers and sockets, so at one
+# per core the cores sat 43% idle. On the 2-core CI machine -j4 took the Release tests from 289 s
+# to 221 s and the sanitizer tests from ~400 s to 323 s (2026-11-29).
+TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 2 )))
+
 test-release: release
-	cd build/release && ctest --output-on-failure -j $(JOBS)
+	cd build/release && ctest --output-on-failure -j $(TEST_JOBS)
 
 test-sanitize: sanitize
-	cd build/sanitize && ctest --output-on-failure -j $(JOBS)
+	cd build/sanitize && ctest --output-on-failure -j $(TEST_JOBS)
 
 # The libFuzzer targets (docs/fuzzing.md), built in the sanitizer build, each run for
 # FUZZ_SECONDS on a copy of its committed corpus; fails naming the crashing input.
