@@ -387,6 +387,24 @@ TEST(ExecutorTest, ExecutionTimeoutAfterASlowTask) {
   EXPECT_EQ(r.status, ExecutionStatus::kTimedOut);
 }
 
+// Work a task submits (a .sync child execution) runs on while the handler returns; the task's
+// TimeoutSeconds still counts from the task's start, not from when the handler returned.
+TEST(ExecutorTest, SubmittedTaskTimeoutCountsFromTheTaskStart) {
+  Harness h;
+  h.handler.On("arn:aws:states:::states:startExecution.sync", [&](const TaskRequest& request) {
+    if (request.submitted != nullptr) return Result<json::Value>(json::Object{{"done", true}});
+    h.clock.Advance(std::chrono::seconds(60));  // the child ran meanwhile
+    *request.check_again_at = h.clock.Now() + std::chrono::seconds(1);
+    return Result<json::Value>(json::Object{{"ExecutionArn", "child"}});
+  });
+  ExecutionResult r = h.Run(R"({"StartAt":"T","States":{
+      "T":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync",
+           "TimeoutSeconds":30,"End":true}}})");
+  EXPECT_EQ(r.status, ExecutionStatus::kFailed);
+  EXPECT_EQ(r.error, "States.Timeout");
+  EXPECT_EQ(h.observer.Types().at(h.observer.Types().size() - 2), "TaskTimedOut");
+}
+
 TEST(ExecutorTest, TaskTimeoutIsPassedToTheHandler) {
   Harness h;
   h.handler.Returns("arn:aws:states:::lambda:invoke", json::Object{});

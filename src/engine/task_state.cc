@@ -158,6 +158,9 @@ Status Attempt(RunContext& rc, json::Value& input, bool consume_raw, bool* halte
                       .retry_count = rc.context.retry_count(),
                       .branch_path = rc.branch_path,
                       .branch_step = rc.branch_step};
+  // TimeoutSeconds counts from the task's start, before the handler ran: work it submitted
+  // (a child execution) goes on meanwhile, and a deadline read after the call would move with it.
+  const TimePoint started = rc.clock.Now();
   std::optional<TimePoint> check_at;
   Result<json::Value> result = Call(rc, request, &check_at);
   if (!check_at && !result.ok() && events.activity()) {
@@ -167,7 +170,7 @@ Status Attempt(RunContext& rc, json::Value& input, bool consume_raw, bool* halte
   if (!check_at) return Complete(rc, events, input, consume_raw, std::move(result));
   events.Submitted(*result);
   std::optional<TimePoint> deadline;
-  if (timeout) deadline = rc.clock.Now() + std::chrono::seconds(*timeout);
+  if (timeout) deadline = started + std::chrono::seconds(*timeout);
   rc.submitted = std::make_unique<SubmittedTask>(
       SubmittedTask{std::move(result).value(), deadline, timeout, heartbeat});
   *suspend_until = NextCheck(*check_at, deadline);
