@@ -293,40 +293,58 @@ while True:
         failed_generation = generation
     time.sleep(rng.uniform(0, 2 * pace))
 
-# The last daemon: answer everything, wait until nothing runs, dump.
+# The last daemon: answer everything, wait until nothing runs, dump. A schedule may fire
+# between the drain and the dump (the rate(1 minute) runs on): then drain and dump again.
 c = client(ctl["endpoint"])
 deadline = time.time() + drain_timeout
-while True:
-    read_tokens(ctl["generation"])
-    for token, info in list(tokens.items()):
-        if not info["answered"]:
-            answer(c, token)
-    running = []
+
+
+def drain():
+    while True:
+        read_tokens(ctl["generation"])
+        for token, info in list(tokens.items()):
+            if not info["answered"]:
+                answer(c, token)
+        running = []
+        for machine in ("parent", "fanout", "approval", "child", "tick"):
+            pages = c.get_paginator("list_executions").paginate(
+                stateMachineArn=f"{ACCOUNT}:stateMachine:{machine}", statusFilter="RUNNING")
+            running += [e["executionArn"] for page in pages for e in page["executions"]]
+        if not running and all(info["answered"] for info in tokens.values()):
+            return True
+        if time.time() > deadline:
+            emit(kind="drain_timeout", running=running)
+            return False
+        time.sleep(0.2)
+
+
+def collect():
+    dump = {"dumped_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+            "executions": []}
     for machine in ("parent", "fanout", "approval", "child", "tick"):
         pages = c.get_paginator("list_executions").paginate(
-            stateMachineArn=f"{ACCOUNT}:stateMachine:{machine}", statusFilter="RUNNING")
-        running += [e["executionArn"] for page in pages for e in page["executions"]]
-    if not running and all(info["answered"] for info in tokens.values()):
-        break
-    if time.time() > deadline:
-        emit(kind="drain_timeout", running=running)
-        break
-    time.sleep(0.2)
+            stateMachineArn=f"{ACCOUNT}:stateMachine:{machine}")
+        for page in pages:
+            for listed in page["executions"]:
+                described = c.describe_execution(executionArn=listed["executionArn"])
+                described.pop("ResponseMetadata", None)
+                events = []
+                for events_page in c.get_paginator("get_execution_history").paginate(
+                        executionArn=listed["executionArn"]):
+                    events += events_page["events"]
+                dump["executions"].append({"machine": machine, "execution": described,
+                                           "events": events})
+    return dump
 
-dump = {"dumped_at": datetime.datetime.now(datetime.timezone.utc).isoformat(), "executions": []}
-for machine in ("parent", "fanout", "approval", "child", "tick"):
-    pages = c.get_paginator("list_executions").paginate(
-        stateMachineArn=f"{ACCOUNT}:stateMachine:{machine}")
-    for page in pages:
-        for listed in page["executions"]:
-            described = c.describe_execution(executionArn=listed["executionArn"])
-            described.pop("ResponseMetadata", None)
-            events = []
-            for events_page in c.get_paginator("get_execution_history").paginate(
-                    executionArn=listed["executionArn"]):
-                events += events_page["events"]
-            dump["executions"].append({"machine": machine, "execution": described,
-                                       "events": events})
+
+while True:
+    drained = drain()
+    dump = collect()
+    late = [x["execution"]["executionArn"] for x in dump["executions"]
+            if x["execution"]["status"] == "RUNNING"]
+    if not drained or not late:
+        break
+    emit(kind="started_during_dump", running=late)
 with open(os.path.join(workdir, "dump.json"), "w") as f:
     json.dump(dump, f, default=str)
 '''

@@ -12,6 +12,18 @@ import time
 from api_support import ACCOUNT_ARN, ApiTestCase
 
 PIPELINE = f"{ACCOUNT_ARN}:stateMachine:creditcard-training-pipeline"
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
+
+# A command function that says it started (gate.started), waits until gate.open exists, and
+# returns its event.
+GATE_PY = """\
+import json, pathlib, sys, time
+event = json.load(sys.stdin)
+pathlib.Path("gate.started").touch()
+while not pathlib.Path("gate.open").exists():
+    time.sleep(0.05)
+print(json.dumps(event))
+"""
 
 
 class StoreLockedTest(ApiTestCase):
@@ -60,26 +72,33 @@ class StoreLockedTest(ApiTestCase):
 
     def test_an_end_the_store_refused_is_written_by_an_idle_daemon(self):
         project = self.init_project()
-        # The Wait lasts long enough for the test to take the lock before it ends, even on a
-        # loaded machine (1 s was not always: the execution then ended before the lock).
+        # The execution ends when the test says so: its one task is a command function that
+        # waits for a file the test creates once it holds the lock (a Wait of a few seconds
+        # could end before the lock was taken on a loaded machine).
+        (project / "gate.py").write_text(GATE_PY)
+        config = json.loads((project / "autoretrain.json").read_text())
+        config["functions"]["gate"] = {"command": ["python3", "gate.py"], "timeout_seconds": 120}
+        (project / "autoretrain.json").write_text(json.dumps(config))
         (project / "state_machines" / "training_pipeline.asl.json").write_text(json.dumps({
             "StartAt": "Train",
-            "States": {"Train": {"Type": "Wait", "Seconds": 5, "Next": "Done"},
+            "States": {"Train": {"Type": "Task", "Resource": f"{FUNCTION_ARN}gate",
+                                 "Next": "Done"},
                        "Done": {"Type": "Pass", "Result": {"trained": True}, "End": True}}}))
         self.start_api(project)
         arn = self.start("ends-while-locked")["ok"]["executionArn"]
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # its Wait's checkpoint is stored
-            events = self.boto_ok("get_execution_history", executionArn=arn)["events"]
-            if events[-1]["type"] == "WaitStateEntered":
-                break
-            time.sleep(0.05)
+        while time.monotonic() < deadline and not (project / "gate.started").exists():
+            time.sleep(0.05)  # the task runs: its start is stored
+        self.assertTrue((project / "gate.started").exists(), self.warnings())
         holder = sqlite3.connect(project / "data" / "autoretrain.db", isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
-        try:  # until the end's write has failed (5 s busy timeout)
+        try:  # the execution ends; its end's write fails (5 s busy timeout)
+            (project / "gate.open").touch()
             while time.monotonic() < deadline and not any(
                     "cannot be saved" in w for w in self.warnings()):
                 time.sleep(0.1)
+            self.assertTrue(any("cannot be saved" in w for w in self.warnings()),
+                            self.warnings())
             self.assertEqual(self.boto_ok("describe_execution", executionArn=arn)["status"],
                              "RUNNING")
         finally:
