@@ -5,7 +5,6 @@ AWS's Activity* events (docs/asl.md#activities, docs/cli.md)."""
 
 import json
 import subprocess
-import time
 
 from test_cli_support import BIN, TempDirTestCase, autoretrain
 
@@ -113,12 +112,13 @@ class ActivitiesTest(TempDirTestCase):
     def test_a_worker_that_stops_heartbeating_times_the_task_out(self):
         project = self.write_project()
         definition = json.loads((project / "review.asl.json").read_text())
-        definition["States"]["Review"]["HeartbeatSeconds"] = 1
+        # Long enough for the heartbeat below (a process start) to come in time on a loaded
+        # machine under the sanitizers (1 s was not always).
+        definition["States"]["Review"]["HeartbeatSeconds"] = 4
         (project / "review.asl.json").write_text(json.dumps(definition))
         self.activities(project, "create", "review")
         proc = self.start(project)
         task = self.activities(project, "get-task", ACTIVITY_ARN, "--wait-seconds", "30")
-        time.sleep(0.5)
         beat = autoretrain("task", "heartbeat", task["taskToken"], "--project", project)
         self.assertEqual(beat.returncode, 0, beat.stderr)
         out, err = proc.communicate(timeout=30)  # no heartbeat after that one
