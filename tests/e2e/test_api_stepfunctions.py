@@ -244,10 +244,11 @@ class SeedThroughTheApiTest(ApiTestCase):
 
 # Writes the task token it receives to token.txt and returns at once (a worker's inbox).
 NOTIFY_PY = """\
-import json, sys
+import json, os, sys
 event = json.load(sys.stdin)
-with open("token.txt", "w") as f:
+with open("token.txt.tmp", "w") as f:  # renamed: a reader never sees it half written
     f.write(event["token"])
+os.replace("token.txt.tmp", "token.txt")
 print(json.dumps({"notified": True}))
 """
 

@@ -13,10 +13,11 @@ FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
 
 # Writes the task token it receives to token.txt and returns at once.
 NOTIFY_PY = """\
-import json, sys
+import json, os, sys
 event = json.load(sys.stdin)
-with open("token.txt", "w") as f:
+with open("token.txt.tmp", "w") as f:  # renamed: a reader never sees it half written
     f.write(event["token"])
+os.replace("token.txt.tmp", "token.txt")
 print(json.dumps({"notified": True}))
 """
 
