@@ -56,9 +56,9 @@ print(json.dumps(out, default=str))
 
 
 # How far ahead a schedule made through a client process is set: the client must start (the
-# AWS CLI takes seconds on a loaded machine) and the request arrive before the slot, or the
+# AWS CLI took over 8 s under ctest -j8 here) and the request arrive before the slot, or the
 # slot has passed when the schedule is created and, as on AWS, never fires.
-CLIENT_MARGIN = 8
+CLIENT_MARGIN = 15
 
 
 def at_expression(seconds_ahead):
