@@ -10,9 +10,9 @@ import sqlite3
 import time
 
 from api_support import ACCOUNT_ARN, ApiTestCase
+from test_crash_recovery import FUNCTION_ARN
 
 PIPELINE = f"{ACCOUNT_ARN}:stateMachine:creditcard-training-pipeline"
-FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
 
 # A command function that says it started (gate.started), waits until gate.open exists, and
 # returns its event.
